@@ -1,0 +1,87 @@
+// Builds everything that runs: the extension, the sandbox process and its worker, the CLI,
+// the benchmark and the compiled tests. Pyodide's core assets are copied next to the bundles
+// so that the sandbox process only ever needs read access to `dist/`.
+// Usage: node esbuild.js [--watch] [--production]
+'use strict';
+
+const esbuild = require('esbuild');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const root = __dirname;
+
+/** Pyodide files the runtime loads; everything else in the npm package stays behind. */
+const PYODIDE_ASSETS = ['pyodide.asm.mjs', 'pyodide.asm.wasm', 'python_stdlib.zip', 'pyodide-lock.json'];
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  loader: { '.py': 'text' },
+  external: ['vscode'],
+};
+
+function testEntries(dir) {
+  const full = path.join(root, dir);
+  if (!fs.existsSync(full)) return [];
+  return fs
+    .readdirSync(full, { recursive: true })
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+    .map((f) => path.join(dir, f));
+}
+
+const builds = [
+  {
+    entryPoints: {
+      extension: 'src/extension.ts',
+      'sandbox-host': 'src/sandbox/host/main.ts',
+      'sandbox-worker': 'src/sandbox/worker/main.ts',
+      cli: 'src/cli.ts',
+      bench: 'bench/main.ts',
+    },
+    outdir: 'dist',
+  },
+  {
+    entryPoints: [...testEntries('test')],
+    outdir: 'out/test',
+    outbase: 'test',
+    external: ['vscode', 'mocha', 'playwright-core'],
+  },
+].filter((b) => (Array.isArray(b.entryPoints) ? b.entryPoints.length : Object.keys(b.entryPoints).length));
+
+function copyPyodideAssets() {
+  const from = path.dirname(require.resolve('pyodide/package.json'));
+  const to = path.join(root, 'dist', 'pyodide');
+  fs.mkdirSync(to, { recursive: true });
+  for (const file of PYODIDE_ASSETS) {
+    fs.copyFileSync(path.join(from, file), path.join(to, file));
+  }
+}
+
+async function main() {
+  const existing = builds.map((b) => ({
+    ...b,
+    entryPoints: Array.isArray(b.entryPoints)
+      ? b.entryPoints
+      : Object.fromEntries(Object.entries(b.entryPoints).filter(([, f]) => fs.existsSync(path.join(root, f)))),
+  }));
+  copyPyodideAssets();
+  const contexts = await Promise.all(existing.map((b) => esbuild.context({ ...common, ...b })));
+  if (watch) {
+    await Promise.all(contexts.map((c) => c.watch()));
+    return;
+  }
+  await Promise.all(contexts.map((c) => c.rebuild()));
+  await Promise.all(contexts.map((c) => c.dispose()));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
