@@ -1,0 +1,84 @@
+import * as path from 'node:path';
+import { format } from 'node:util';
+import { launchBrowser } from './browser';
+import { INTEGRATION_INDEX, REPO_ROOT } from './paths';
+import { provisionServer } from './provision';
+import { freshRunDirs } from './scratch';
+import { startServer } from './server';
+
+/** Whole-run limit for the suite inside the server (override with SANDBOX_TEST_TIMEOUT_MS). */
+const TIMEOUT_MS = Number(process.env.SANDBOX_TEST_TIMEOUT_MS ?? 10 * 60_000);
+
+/**
+ * The workbench takes the extension under development and the test entry from a `payload`
+ * query parameter (honoured only with --enable-smoke-test-driver), as vscode-remote URIs.
+ */
+function payloadUrl(base: string, authority: string, workspace: string): string {
+  const remote = (p: string) => `vscode-remote://${authority}${p}`;
+  const payload = [
+    ['extensionDevelopmentPath', remote(REPO_ROOT)],
+    ['extensionTestsPath', remote(INTEGRATION_INDEX)],
+    ['skipWelcome', 'true'],
+  ];
+  return `${base}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+}
+
+/** The page hook gets console-style arguments (mocha's reporter uses printf formats). */
+function formatLog(args: unknown): string {
+  return Array.isArray(args) ? format(...(args as unknown[])) : String(args);
+}
+
+/**
+ * The workbench's own log goes through the same hook as the suite's output. These lines are
+ * expected offline (no gallery, no chat sign-in, connection chatter) and hide the test results;
+ * SANDBOX_TEST_VERBOSE=1 shows them.
+ */
+const WORKBENCH_NOISE = [
+  /^\[[A-Za-z][\w:.-]*\] /,
+  /^\[Service Worker\] registration/,
+  /^(Resolving|Resolved) connection token/,
+  /^Creating a socket/,
+  /^Updating additional builtin extensions cache/,
+  /getaddrinfo ENOTFOUND/,
+];
+
+/**
+ * Runs the integration suite in the extension host of the VS Code server from code-server,
+ * driven by headless Chromium. Resolves with the suite's exit code (0 = all passed).
+ */
+export async function runOnServer(): Promise<number> {
+  const toolchain = await provisionServer();
+  console.log(`[launch] host: VS Code server (code-server npm package), VS Code ${toolchain.vscodeVersion}`);
+  const dirs = freshRunDirs('integration');
+  const verbose = Boolean(process.env.SANDBOX_TEST_VERBOSE);
+  const server = await startServer(toolchain, {
+    smokeTestDriver: true,
+    dataDir: path.join(dirs.root, 'server'),
+    verbose,
+  });
+  const { page } = await launchBrowser();
+
+  const exited = new Promise<number>((resolve) => {
+    // The workbench calls these two page functions: the suite's output, then its result.
+    void page.exposeFunction('codeAutomationLog', (type: string, args: unknown) => {
+      const line = formatLog(args);
+      if (!verbose && WORKBENCH_NOISE.some((re) => re.test(line))) return;
+      if (type === 'error') console.error(line);
+      else console.log(line);
+    });
+    void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code));
+  });
+  page.on('crash', () => console.error('[launch] the workbench page crashed'));
+  const timedOut = new Promise<number>((resolve) =>
+    setTimeout(() => {
+      console.error(`[launch] no result from the extension host within ${TIMEOUT_MS / 1000} s`);
+      resolve(1);
+    }, TIMEOUT_MS).unref(),
+  );
+
+  await page.goto(payloadUrl(server.url, server.authority, dirs.workspace));
+  const serverDied = new Promise<number>((resolve) =>
+    server.process.once('exit', () => resolve(1)),
+  );
+  return Promise.race([exited, timedOut, serverDied]);
+}

