@@ -43,6 +43,7 @@ const builds = [
       'sandbox-host': 'src/sandbox/host/main.ts',
       'sandbox-worker': 'src/sandbox/worker/main.ts',
       cli: 'src/cli.ts',
+      'make-snapshot': 'src/sandbox/make-snapshot.ts',
       bench: 'bench/main.ts',
     },
     outdir: 'dist',
@@ -79,6 +80,8 @@ async function main() {
   }
   await Promise.all(contexts.map((c) => c.rebuild()));
   await Promise.all(contexts.map((c) => c.dispose()));
+  // The memory snapshot is made by the worker just built, so it always matches it.
+  require('node:child_process').execFileSync(process.execPath, [path.join(root, 'dist', 'make-snapshot.js')], { stdio: 'inherit' });
 }
 
 main().catch((err) => {

@@ -1,0 +1,199 @@
+/**
+ * Messages between the sandbox client, the sandbox process (host) and the Pyodide worker.
+ * Every message is a tagged union member (`type`); replies carry the `id` of their request.
+ * The client <-> host leg crosses a process boundary (IPC), the host <-> worker leg a thread
+ * boundary (postMessage). Each side validates what it receives: the far side may be compromised.
+ */
+
+/** `exec` runs statements and returns their output; `eval` returns `json.dumps(value)`. */
+export type RunMode = 'exec' | 'eval';
+
+/** A stream the sandboxed code writes to. */
+export type StreamName = 'stdout' | 'stderr';
+
+/** What one run asks of the runtime. */
+export interface RunRequest {
+  readonly mode: RunMode;
+  readonly code: string;
+  /** Run in a new, empty namespace instead of the runtime's persistent one. */
+  readonly fresh: boolean;
+  /** Drop output in the worker instead of streaming it (used to measure output cost). */
+  readonly discardOutput: boolean;
+  /** Output beyond this many bytes is dropped and the result says it was truncated. */
+  readonly maxOutputBytes: number;
+}
+
+/** A traceback frame inside the submitted code. Lines are 1-based, columns 0-based. */
+export interface TraceFrame {
+  readonly line: number;
+  readonly endLine?: number;
+  readonly column?: number;
+  readonly endColumn?: number;
+  /** The function the frame ran in, `<module>` at top level. */
+  readonly name: string;
+}
+
+/** A Python exception as a value: the contract's `TypeName: message`, plus where it happened. */
+export interface PythonError {
+  readonly type: string;
+  readonly message: string;
+  /** Outermost first; the last frame is where the exception was raised. */
+  readonly frames: readonly TraceFrame[];
+}
+
+/** How a run ended inside the worker. Output travels separately, as `output` messages. */
+export interface RunOutcome {
+  /** `json.dumps` of the value, for a successful `eval`. */
+  readonly value?: string;
+  readonly error?: PythonError;
+  /** Output went past `maxOutputBytes` and the rest was dropped. */
+  readonly truncated: boolean;
+  /** The runtime must be replaced before the next run (e.g. after hitting the memory cap). */
+  readonly recycle?: string;
+}
+
+/** The restrictions the sandbox process found in force when it started (probed, not assumed). */
+export interface Restrictions {
+  /** Node's permission model is on. */
+  readonly permissionModel: boolean;
+  /** A host file outside the runtime's own assets could not be read. */
+  readonly hostFilesDenied: boolean;
+  /** Starting a child process is denied. */
+  readonly childProcessDenied: boolean;
+  /** `new Function('...')` threw: code generation from strings is off. */
+  readonly codeGenerationBlocked: boolean;
+  /** The process saw no environment variables. */
+  readonly environmentEmpty: boolean;
+}
+
+/** Facts about the loaded runtime, reported once it is ready. */
+export interface RuntimeInfo {
+  readonly pythonVersion: string;
+  readonly pyodideVersion: string;
+  readonly nodeVersion: string;
+  /** How Python's memory was set up: restored from the bundled snapshot, or a plain boot. */
+  readonly boot: 'snapshot' | 'plain';
+  /** Why the snapshot was not used, when it was not. */
+  readonly snapshotFallback?: string;
+  readonly loadMs: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Client -> host (and host -> worker for `run`)
+
+/** Client -> host -> worker: run code; answered by `output` events and one `result`. */
+export interface RunMessage {
+  readonly type: 'run';
+  readonly id: number;
+  readonly request: RunRequest;
+}
+
+/** Client -> host: raise KeyboardInterrupt in the running code. */
+export interface InterruptMessage {
+  readonly type: 'interrupt';
+}
+
+/** Client -> host: the answer to an `input-request`; `null` means end of input (EOFError). */
+export interface InputReplyMessage {
+  readonly type: 'input-reply';
+  readonly id: number;
+  readonly text: string | null;
+}
+
+export type ClientMessage = RunMessage | InterruptMessage | InputReplyMessage;
+
+// ---------------------------------------------------------------------------------------------
+// Host -> client
+
+/** Host -> client: the runtime is loaded and these restrictions hold. */
+export interface ReadyMessage {
+  readonly type: 'ready';
+  readonly restrictions: Restrictions;
+  readonly runtime: RuntimeInfo;
+}
+
+/** Host -> client: text the running code wrote, in the order written. */
+export interface OutputMessage {
+  readonly type: 'output';
+  readonly id: number;
+  readonly stream: StreamName;
+  readonly text: string;
+}
+
+/** Host -> client, worker -> host: the run with this id has ended. */
+export interface ResultMessage {
+  readonly type: 'result';
+  readonly id: number;
+  readonly outcome: RunOutcome;
+}
+
+/** Host -> client, worker -> host: the running code called input(); reply with `input-reply`. */
+export interface InputRequestMessage {
+  readonly type: 'input-request';
+  readonly id: number;
+  readonly prompt: string;
+}
+
+/** Host -> client: the sandbox could not start; the process exits after sending it. */
+export interface FailedMessage {
+  readonly type: 'failed';
+  readonly message: string;
+}
+
+export type HostMessage = ReadyMessage | OutputMessage | ResultMessage | InputRequestMessage | FailedMessage;
+
+// ---------------------------------------------------------------------------------------------
+// Worker -> host
+
+/** Worker -> host: Pyodide is loaded and locked down. */
+export interface LoadedMessage {
+  readonly type: 'loaded';
+  readonly runtime: RuntimeInfo;
+  readonly codeGenerationBlocked: boolean;
+}
+
+/** Worker -> host: the shared output buffer is full; drain it now. */
+export interface DrainMessage {
+  readonly type: 'drain';
+}
+
+/** Worker -> build script: a memory snapshot of a freshly booted runtime. */
+export interface SnapshotMessage {
+  readonly type: 'snapshot';
+  readonly bytes: Uint8Array;
+}
+
+/** Worker -> host: loading failed. */
+export interface LoadFailedMessage {
+  readonly type: 'load-failed';
+  readonly message: string;
+}
+
+export type WorkerMessage = LoadedMessage | ResultMessage | InputRequestMessage | DrainMessage | SnapshotMessage | LoadFailedMessage;
+
+/** Shared memory the host hands the worker at start; the host writes, the worker waits on it. */
+export interface WorkerChannels {
+  /** Int32[0]: Pyodide's interrupt flag (2 = SIGINT). Also what an interruptible sleep waits on. */
+  readonly interrupt: SharedArrayBuffer;
+  /** The output ring (see output-ring.ts). */
+  readonly output: SharedArrayBuffer;
+  /** Int32[0]: input state, Int32[1]: byte length, then UTF-8 bytes of the answer. */
+  readonly input: SharedArrayBuffer;
+}
+
+/** Start-up data for the worker (`workerData`). */
+export interface WorkerConfig {
+  readonly channels: WorkerChannels;
+  /** Folder of the bundles and Pyodide assets. */
+  readonly distDir: string;
+  readonly memoryLimitBytes: number;
+  /** Whether a host is present to answer input(); otherwise input() raises EOFError at once. */
+  readonly inputEnabled: boolean;
+  /** Boot plainly and post a memory snapshot instead of serving runs (build step). */
+  readonly makeSnapshot?: boolean;
+}
+
+/** True when `value` is an object whose `type` is a string: the minimum any message must be. */
+export function isTagged(value: unknown): value is { type: string } {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+}

@@ -1,0 +1,134 @@
+"""Runs submitted code inside the sandbox's Pyodide and describes how it ended.
+
+The worker executes this file once, in a private namespace, after Pyodide is loaded and locked
+down. It receives the worker's host functions as ``host`` (a global set before execution) and
+exposes ``run``. Code is passed as an argument, never spliced into Python source.
+"""
+
+import builtins
+import io
+import json
+import sys
+import time
+import traceback
+
+_host = host  # noqa: F821 - provided by the worker
+del host  # noqa: F821
+
+
+def _new_namespace():
+    return {"__name__": "__main__", "__builtins__": builtins}
+
+
+_namespace = _new_namespace()
+_run_count = 0
+
+
+def _sleep(seconds):
+    """time.sleep that parks the thread (no busy wait) and wakes up for an interrupt."""
+    seconds = float(seconds)
+    if seconds < 0:
+        raise ValueError("sleep length must be non-negative")
+    _host.sleep(seconds)
+
+
+def _input(prompt=""):
+    """input() answered by the host; end of input raises EOFError as in a terminal."""
+    prompt = str(prompt)
+    sys.stdout.write(prompt)
+    sys.stdout.flush()
+    line = _read_line(prompt)
+    if line is None:
+        raise EOFError("EOF when reading a line")
+    return line
+
+
+def _read_line(prompt):
+    """A line from the host without its newline, or None at end of input."""
+    status, line = _host.read_line(prompt)
+    if status == "unavailable":
+        raise EOFError("input is not available: nothing is connected to the sandbox's stdin")
+    return line if status == "line" else None
+
+
+class _HostStdin(io.TextIOBase):
+    """sys.stdin that reads lines through the host instead of the host process's stdin."""
+
+    def readable(self):
+        return True
+
+    def readline(self, size=-1):
+        line = _read_line("")
+        return "" if line is None else line + "\n"
+
+    def read(self, size=-1):
+        chunks = []
+        while line := self.readline():
+            chunks.append(line)
+        return "".join(chunks)
+
+
+time.sleep = _sleep
+builtins.input = _input
+sys.stdin = _HostStdin()
+
+
+def _frames(error, filename):
+    frames = [
+        {
+            "line": frame.lineno,
+            "endLine": frame.end_lineno,
+            "column": frame.colno,
+            "endColumn": frame.end_colno,
+            "name": frame.name,
+        }
+        for frame in traceback.extract_tb(error.__traceback__)
+        if frame.filename == filename and frame.lineno
+    ]
+    if isinstance(error, SyntaxError) and error.filename == filename and error.lineno:
+        # SyntaxError offsets are 1-based; the protocol's columns are 0-based like tracebacks'.
+        frames.append(
+            {
+                "line": error.lineno,
+                "endLine": error.end_lineno or error.lineno,
+                "column": error.offset - 1 if error.offset else None,
+                "endColumn": error.end_offset - 1 if error.end_offset and error.end_offset > 0 else None,
+                "name": "<module>",
+            }
+        )
+    return [{k: v for k, v in frame.items() if v is not None} for frame in frames]
+
+
+def _describe(error, filename):
+    message = error.msg if isinstance(error, SyntaxError) else str(error)
+    return {"type": type(error).__name__, "message": message, "frames": _frames(error, filename)}
+
+
+def _flush():
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:
+            pass
+
+
+def run(mode, code, fresh):
+    """Runs ``code`` (``mode`` 'exec' or 'eval'); returns the outcome as a JSON string."""
+    global _run_count
+    _run_count += 1
+    # A name per run, so frames from code submitted earlier are not mistaken for this code's.
+    filename = f"<sandbox-{_run_count}>"
+    namespace = _new_namespace() if fresh else _namespace
+    outcome = {}
+    try:
+        if mode == "eval":
+            value = eval(compile(code, filename, "eval"), namespace)
+            outcome["value"] = json.dumps(value)
+        else:
+            exec(compile(code, filename, "exec"), namespace)
+    except BaseException as error:  # noqa: BLE001 - every exception is a result, even SystemExit
+        outcome["error"] = _describe(error, filename)
+        error.__traceback__ = None
+    finally:
+        _flush()
+    return json.dumps(outcome)

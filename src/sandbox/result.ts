@@ -1,0 +1,54 @@
+import type { PythonError, RunMode } from './protocol';
+
+/** The original component's result type, `result<string, string>`: other extensions rely on it. */
+export type ContractResult = { readonly ok: string } | { readonly err: string };
+
+/** Everything known about one finished run. */
+export interface RunResult {
+  readonly mode: RunMode;
+  /** stdout and stderr, interleaved as written (up to the output cap). */
+  readonly output: string;
+  /** `json.dumps` of the value, for a successful eval. */
+  readonly value?: string;
+  /** The exception that ended the run; absent on success. */
+  readonly error?: PythonError;
+  /** Output went past the cap and the rest was dropped. */
+  readonly truncated: boolean;
+  readonly durationMs: number;
+  /** The runtime was replaced during or after this run, so the namespace is gone. */
+  readonly restarted: boolean;
+}
+
+/** `TypeName: message`, or just `TypeName` when the message is empty. */
+export function formatError(error: Pick<PythonError, 'type' | 'message'>): string {
+  return error.message ? `${error.type}: ${error.message}` : error.type;
+}
+
+/** Converts a run into the contract: exec -> its output, eval -> the JSON value. */
+export function toContract(result: RunResult): ContractResult {
+  if (result.error) return { err: formatError(result.error) };
+  return { ok: result.mode === 'eval' ? (result.value ?? 'null') : result.output };
+}
+
+/** A result the client makes itself (bad input, timeout, restart), shaped like a Python error. */
+export function failure(mode: RunMode, type: string, message: string, extra: Partial<RunResult> = {}): RunResult {
+  return { mode, output: '', truncated: false, durationMs: 0, restarted: false, ...extra, error: { type, message, frames: [] } };
+}
+
+/** Submitted code larger than this is refused before it reaches Python. */
+export const MAX_CODE_BYTES = 4 * 2 ** 20;
+
+/** Why `code` cannot be run, as a Python-style error, or undefined when it can. */
+export function checkCode(code: unknown): Pick<PythonError, 'type' | 'message'> | undefined {
+  if (typeof code !== 'string') {
+    return { type: 'TypeError', message: `code must be a string, not ${code === null ? 'null' : typeof code}` };
+  }
+  if (!code.isWellFormed()) {
+    return { type: 'UnicodeError', message: 'code contains a lone surrogate and is not valid Unicode' };
+  }
+  const bytes = Buffer.byteLength(code, 'utf8');
+  if (bytes > MAX_CODE_BYTES) {
+    return { type: 'ValueError', message: `code is ${(bytes / 2 ** 20).toFixed(1)} MiB; the sandbox accepts at most ${MAX_CODE_BYTES / 2 ** 20} MiB` };
+  }
+  return undefined;
+}

@@ -1,0 +1,114 @@
+import type { StreamName } from '../protocol';
+
+/**
+ * Output from the worker to the host through shared memory. The worker appends records
+ * (`[stream u8][length u32][bytes]`) under a tiny lock; the host drains them on a timer and
+ * when the worker says the buffer is full. Writes cost a memcpy, not a postMessage, so a flood
+ * of short lines stays cheap, and output still streams while Python is busy.
+ */
+
+const LOCK = 0;
+const LENGTH = 1;
+const HEADER_BYTES = 8;
+const RECORD_HEADER = 5;
+const STREAM_CODES: readonly StreamName[] = ['stdout', 'stderr'];
+
+/** Allocates the shared buffer for a ring with `capacity` bytes of records. */
+export function createOutputBuffer(capacity = 1 << 20): SharedArrayBuffer {
+  return new SharedArrayBuffer(HEADER_BYTES + capacity);
+}
+
+class RingView {
+  protected readonly header: Int32Array;
+  protected readonly data: Uint8Array;
+  protected readonly view: DataView;
+
+  constructor(buffer: SharedArrayBuffer) {
+    this.header = new Int32Array(buffer, 0, 2);
+    this.data = new Uint8Array(buffer, HEADER_BYTES);
+    this.view = new DataView(buffer, HEADER_BYTES);
+  }
+
+  protected lock(): void {
+    // Both sides hold the lock only for a copy, so spinning beats parking the thread.
+    while (Atomics.compareExchange(this.header, LOCK, 0, 1) !== 0) {
+      /* spin */
+    }
+  }
+
+  protected unlock(): void {
+    Atomics.store(this.header, LOCK, 0);
+  }
+}
+
+/** The worker's end: appends output, waiting for the host when the ring is full. */
+export class OutputRingWriter extends RingView {
+  constructor(buffer: SharedArrayBuffer, private readonly onFull: () => void) {
+    super(buffer);
+  }
+
+  write(stream: StreamName, bytes: Uint8Array): void {
+    const code = STREAM_CODES.indexOf(stream);
+    let offset = 0;
+    while (offset < bytes.length) {
+      this.lock();
+      const used = this.header[LENGTH];
+      const room = this.data.length - used - RECORD_HEADER;
+      if (room > 0) {
+        const n = Math.min(room, bytes.length - offset);
+        this.data[used] = code;
+        this.view.setUint32(used + 1, n);
+        this.data.set(bytes.subarray(offset, offset + n), used + RECORD_HEADER);
+        Atomics.store(this.header, LENGTH, used + RECORD_HEADER + n);
+        offset += n;
+        this.unlock();
+      } else {
+        this.unlock();
+        this.onFull();
+        Atomics.wait(this.header, LENGTH, used, 50);
+      }
+    }
+  }
+}
+
+/** One drained piece of output, consecutive records of the same stream merged. */
+export interface OutputChunk {
+  readonly stream: StreamName;
+  readonly bytes: Uint8Array;
+}
+
+/** The host's end: takes everything written so far and frees the space. */
+export class OutputRingReader extends RingView {
+  drain(): OutputChunk[] {
+    this.lock();
+    const used = this.header[LENGTH];
+    const copy = this.data.slice(0, used);
+    Atomics.store(this.header, LENGTH, 0);
+    this.unlock();
+    if (used === 0) return [];
+    Atomics.notify(this.header, LENGTH);
+
+    const chunks: OutputChunk[] = [];
+    const view = new DataView(copy.buffer);
+    let pos = 0;
+    let current: { stream: StreamName; parts: Uint8Array[] } | undefined;
+    while (pos + RECORD_HEADER <= used) {
+      const stream = STREAM_CODES[copy[pos]] ?? 'stdout';
+      const length = view.getUint32(pos + 1);
+      const part = copy.subarray(pos + RECORD_HEADER, pos + RECORD_HEADER + length);
+      pos += RECORD_HEADER + length;
+      if (current?.stream !== stream) {
+        if (current) chunks.push({ stream: current.stream, bytes: concat(current.parts) });
+        current = { stream, parts: [] };
+      }
+      current.parts.push(part);
+    }
+    if (current) chunks.push({ stream: current.stream, bytes: concat(current.parts) });
+    return chunks;
+  }
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  return Buffer.concat(parts);
+}

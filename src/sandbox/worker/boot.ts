@@ -1,0 +1,49 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { loadPyodide, type PyodideAPI } from 'pyodide';
+import { version as pyodideVersion } from 'pyodide/package.json';
+
+/** The bundled memory snapshot, named by the Pyodide version it was made with. */
+export function snapshotPath(distDir: string): string {
+  return path.join(distDir, 'pyodide', `snapshot-${pyodideVersion}.bin`);
+}
+
+/** What Python's memory was built from, and why the snapshot was passed over if it was. */
+export interface Booted {
+  readonly pyodide: PyodideAPI;
+  readonly boot: 'snapshot' | 'plain';
+  readonly snapshotFallback?: string;
+}
+
+/** Modules imported before a snapshot is taken, so a restored runtime starts with them. */
+export const PRELOADED_MODULES = 'import ast, builtins, io, json, time, traceback';
+
+/**
+ * Loads Pyodide: restores the snapshot when there is one (about 7x faster than booting Python),
+ * and boots plainly when there is none or the restore fails, so a bad snapshot costs time only.
+ */
+export async function bootPyodide(distDir: string, makeSnapshot: boolean): Promise<Booted> {
+  const options = {
+    indexURL: path.join(distDir, 'pyodide') + path.sep,
+    // Python's `js` module is this object: it must lead nowhere, not even to Object's
+    // constructor, which is why it has no prototype.
+    jsglobals: Object.create(null) as object,
+    env: { HOME: '/home/pyodide' },
+    checkAPIVersion: true,
+  };
+  if (makeSnapshot) {
+    return { pyodide: await loadPyodide({ ...options, _makeSnapshot: true }), boot: 'plain' };
+  }
+  let snapshot: Uint8Array;
+  try {
+    snapshot = fs.readFileSync(snapshotPath(distDir));
+  } catch {
+    return { pyodide: await loadPyodide(options), boot: 'plain', snapshotFallback: 'no snapshot was built' };
+  }
+  try {
+    return { pyodide: await loadPyodide({ ...options, _loadSnapshot: snapshot }), boot: 'snapshot' };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return { pyodide: await loadPyodide(options), boot: 'plain', snapshotFallback: `snapshot restore failed: ${reason}` };
+  }
+}

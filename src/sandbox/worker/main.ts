@@ -1,0 +1,154 @@
+/**
+ * The Pyodide worker: loads Python once, locks it down, and runs one request at a time.
+ * Runs are synchronous on purpose: output leaves through shared memory, interrupts arrive
+ * through shared memory, so nothing has to wait for this thread's event loop.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { PyodideAPI } from 'pyodide';
+import type { PyProxy } from 'pyodide/ffi';
+import { isTagged, type RunMessage, type RunOutcome, type WorkerConfig, type WorkerMessage } from '../protocol';
+import runnerSource from '../python/runner.py';
+import { InputSlot } from '../shared/input-slot';
+import { OutputRingWriter } from '../shared/output-ring';
+import { bootPyodide, PRELOADED_MODULES } from './boot';
+import { allowPyodideUnderPermissions, removeHostAccess } from './host-access';
+import { capWasmMemory, type MemoryCap } from './memory-cap';
+import { OutputSink } from './output-sink';
+
+const config = workerData as WorkerConfig;
+const port = parentPort!;
+const post = (message: WorkerMessage): void => port.postMessage(message);
+
+const interruptFlag = new Int32Array(config.channels.interrupt, 0, 1);
+const input = new InputSlot(config.channels.input);
+let nextInputId = 1;
+
+/** Python modules through which sandboxed code could reach JavaScript's globals or Pyodide's API. */
+const JS_BRIDGE_MODULES = ['js', 'pyodide_js'];
+
+/** Functions the runner (runner.py) calls back into; the only JavaScript Python is given. */
+function hostFunctions(pyodide: PyodideAPI): object {
+  return {
+    /** Parks the thread on the interrupt flag: no busy wait, and an interrupt ends it early. */
+    sleep(seconds: number): void {
+      const deadline = performance.now() + seconds * 1000;
+      for (let left = seconds * 1000; left > 0; left = deadline - performance.now()) {
+        Atomics.wait(interruptFlag, 0, 0, left);
+        if (Atomics.load(interruptFlag, 0) !== 0) {
+          pyodide.checkInterrupt();
+          return;
+        }
+      }
+    },
+    /** Asks the host for a line: `['line', text]`, `['eof', '']` or `['unavailable', '']`. */
+    read_line(prompt: string): [string, string] {
+      if (!config.inputEnabled) return ['unavailable', ''];
+      const id = nextInputId++;
+      input.arm();
+      post({ type: 'input-request', id, prompt });
+      const answer = input.await();
+      if (answer.kind === 'interrupted') {
+        pyodide.checkInterrupt();
+        return ['eof', ''];
+      }
+      return answer.kind === 'line' ? ['line', answer.text] : ['eof', ''];
+    },
+  };
+}
+
+/** Removes the Python -> JavaScript routes, then lets the runner replace sleep, input and stdin. */
+function lockDown(pyodide: PyodideAPI): PyProxy {
+  for (const name of JS_BRIDGE_MODULES) pyodide.unregisterJsModule(name);
+  pyodide.runPython(
+    `import sys\nfor _name in [m for m in sys.modules if m in ${JSON.stringify(JS_BRIDGE_MODULES)} or m.startswith('pyodide_js.')]:\n    del sys.modules[_name]`,
+  );
+  pyodide.setStdin({ error: true });
+  const namespace = pyodide.globals.get('dict')() as PyProxy;
+  namespace.set('host', hostFunctions(pyodide));
+  pyodide.runPython(runnerSource, { globals: namespace, filename: '<sandbox-runner>' });
+  return namespace.get('run') as PyProxy;
+}
+
+/** Routes stdout and stderr into the output ring through the per-run byte cap. */
+function wireStreams(pyodide: PyodideAPI): OutputSink {
+  const sink = new OutputSink(new OutputRingWriter(config.channels.output, () => post({ type: 'drain' })));
+  pyodide.setStdout(sink.writer('stdout'));
+  pyodide.setStderr(sink.writer('stderr'));
+  return sink;
+}
+
+function runOne(run: PyProxy, sink: OutputSink, memory: MemoryCap, message: RunMessage): RunOutcome {
+  const { request } = message;
+  sink.begin(request);
+  memory.reset();
+  let outcome: Omit<RunOutcome, 'truncated'>;
+  try {
+    outcome = JSON.parse(run(request.mode, request.code, request.fresh) as string) as RunOutcome;
+  } catch (error) {
+    // Only a fault of Pyodide itself lands here (Python exceptions are results); it is unusable now.
+    const detail = error instanceof Error ? error.message : String(error);
+    outcome = { error: { type: 'RuntimeError', message: `the Python runtime failed: ${detail}`, frames: [] }, recycle: 'runtime fault' };
+  }
+  if (memory.reached && outcome.error?.type === 'MemoryError') {
+    const limitMb = Math.round(config.memoryLimitBytes / 2 ** 20);
+    outcome = {
+      error: { ...outcome.error, message: `out of memory: the sandbox's ${limitMb} MiB limit was reached; the runtime was restarted` },
+      recycle: 'memory limit reached',
+    };
+  }
+  return { ...outcome, truncated: sink.truncated };
+}
+
+async function makeSnapshot(): Promise<void> {
+  allowPyodideUnderPermissions();
+  const { pyodide } = await bootPyodide(config.distDir, true);
+  pyodide.runPython(PRELOADED_MODULES);
+  const bytes = pyodide.makeMemorySnapshot();
+  port.postMessage({ type: 'snapshot', bytes } satisfies WorkerMessage, [bytes.buffer]);
+}
+
+async function serve(): Promise<void> {
+  const started = performance.now();
+  // Step 1: lock down the JavaScript side before any Python exists.
+  const memory = capWasmMemory(config.memoryLimitBytes);
+  removeHostAccess();
+  allowPyodideUnderPermissions();
+  // Step 2: load Python.
+  const booted = await bootPyodide(config.distDir, false);
+  const { pyodide } = booted;
+  // Step 3: lock down the Python side and wire its streams.
+  const sink = wireStreams(pyodide);
+  const run = lockDown(pyodide);
+  pyodide.setInterruptBuffer(interruptFlag);
+
+  port.on('message', (message: unknown) => {
+    if (!isTagged(message) || message.type !== 'run') return;
+    const runMessage = message as RunMessage;
+    post({ type: 'result', id: runMessage.id, outcome: runOne(run, sink, memory, runMessage) });
+  });
+  post({
+    type: 'loaded',
+    codeGenerationBlocked: codeGenerationBlocked(),
+    runtime: {
+      pythonVersion: pyodide.runPython('import sys; sys.version.split()[0]') as string,
+      pyodideVersion: pyodide.version,
+      nodeVersion: process.version,
+      boot: booted.boot,
+      ...(booted.snapshotFallback ? { snapshotFallback: booted.snapshotFallback } : {}),
+      loadMs: Math.round(performance.now() - started),
+    },
+  });
+}
+
+function codeGenerationBlocked(): boolean {
+  try {
+    new Function('return 1');
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+(config.makeSnapshot ? makeSnapshot() : serve()).catch((error: unknown) => {
+  post({ type: 'load-failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+});

@@ -1,0 +1,43 @@
+import type { RunRequest, StreamName } from '../protocol';
+import { OutputRingWriter } from '../shared/output-ring';
+
+/** Where Python's stdout and stderr bytes go: the output ring, up to the run's byte cap. */
+export class OutputSink {
+  private remaining = 0;
+  private discard = false;
+  private cut = false;
+
+  constructor(private readonly ring: OutputRingWriter) {}
+
+  /** Starts counting for a new run. */
+  begin(request: RunRequest): void {
+    this.remaining = request.maxOutputBytes;
+    this.discard = request.discardOutput;
+    this.cut = false;
+  }
+
+  /** Whether output of the current run went past its cap. */
+  get truncated(): boolean {
+    return this.cut;
+  }
+
+  /** Pyodide's raw write handler for one stream; reports every byte as written. */
+  writer(stream: StreamName): { write(bytes: Uint8Array): number } {
+    return {
+      write: (bytes) => {
+        if (!this.discard) this.accept(stream, bytes);
+        return bytes.length;
+      },
+    };
+  }
+
+  private accept(stream: StreamName, bytes: Uint8Array): void {
+    if (bytes.length > this.remaining) {
+      this.cut = true;
+      bytes = bytes.subarray(0, this.remaining);
+    }
+    if (bytes.length === 0) return;
+    this.remaining -= bytes.length;
+    this.ring.write(stream, bytes);
+  }
+}
