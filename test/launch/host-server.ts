@@ -4,24 +4,10 @@ import { launchBrowser } from './browser';
 import { INTEGRATION_INDEX, REPO_ROOT } from './paths';
 import { provisionServer } from './provision';
 import { freshRunDirs } from './scratch';
-import { startServer } from './server';
+import { remoteUri, startServer, workbenchUrl } from './server';
 
 /** Whole-run limit for the suite inside the server (override with SANDBOX_TEST_TIMEOUT_MS). */
 const TIMEOUT_MS = Number(process.env.SANDBOX_TEST_TIMEOUT_MS ?? 10 * 60_000);
-
-/**
- * The workbench takes the extension under development and the test entry from a `payload`
- * query parameter (honoured only with --enable-smoke-test-driver), as vscode-remote URIs.
- */
-function payloadUrl(base: string, authority: string, workspace: string): string {
-  const remote = (p: string) => `vscode-remote://${authority}${p}`;
-  const payload = [
-    ['extensionDevelopmentPath', remote(REPO_ROOT)],
-    ['extensionTestsPath', remote(INTEGRATION_INDEX)],
-    ['skipWelcome', 'true'],
-  ];
-  return `${base}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
-}
 
 /** The page hook gets console-style arguments (mocha's reporter uses printf formats). */
 function formatLog(args: unknown): string {
@@ -76,7 +62,13 @@ export async function runOnServer(): Promise<number> {
     }, TIMEOUT_MS).unref(),
   );
 
-  await page.goto(payloadUrl(server.url, server.authority, dirs.workspace));
+  await page.goto(
+    workbenchUrl(server, dirs.workspace, [
+      ['extensionDevelopmentPath', remoteUri(server, REPO_ROOT)],
+      ['extensionTestsPath', remoteUri(server, INTEGRATION_INDEX)],
+      ['skipWelcome', 'true'],
+    ]),
+  );
   const serverDied = new Promise<number>((resolve) =>
     server.process.once('exit', () => resolve(1)),
   );

@@ -126,6 +126,15 @@ export function startTracked(cmd: string, args: string[], options: SpawnOptions 
   return child;
 }
 
+/** Ends one tracked child's process group now (TERM, then KILL after 3 s) and waits for the leader. */
+export async function stopTracked(child: ChildProcess): Promise<void> {
+  killGroup(child, 'SIGTERM');
+  const deadline = Date.now() + 3000;
+  while (groupAlive(child) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  killGroup(child, 'SIGKILL');
+  live.delete(child);
+}
+
 /** Resolves with the exit code of a tracked child (signals map to 1). */
 export function waitForExit(child: ChildProcess): Promise<number> {
   if (child.exitCode !== null) return Promise.resolve(child.exitCode);

@@ -3,8 +3,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import type { ServerToolchain } from './provision';
-import { run, startTracked } from './processes';
-import { scratchDir } from './scratch';
+import { run, startTracked, stopTracked } from './processes';
 
 /** A running VS Code server (from code-server) on a loopback port. */
 export interface VsCodeServer {
@@ -74,6 +73,7 @@ const TEST_SETTINGS = {
   'extensions.autoUpdate': false,
   'telemetry.telemetryLevel': 'off',
   'workbench.startupEditor': 'none',
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
   'workbench.tips.enabled': false,
   'update.mode': 'none',
 };
@@ -136,7 +136,25 @@ export async function startServer(toolchain: ServerToolchain, options: ServerOpt
   return { url, authority: `127.0.0.1:${port}`, process: child };
 }
 
-/** Fresh data folder for one server run. */
-export function serverDataDir(): string {
-  return scratchDir('server');
+/** Workbench query parameters beyond the folder; honoured only with the smoke-test driver. */
+export type Payload = Array<[string, string]>;
+
+/** URI of a path on the server's machine as the workbench names it. */
+export function remoteUri(server: VsCodeServer, absPath: string): string {
+  return `vscode-remote://${server.authority}${absPath}`;
+}
+
+/**
+ * URL that opens the workbench on a folder. A payload can name the extension under development
+ * (extensionDevelopmentPath) and a test entry (extensionTestsPath), as remote URIs.
+ */
+export function workbenchUrl(server: VsCodeServer, folder: string, payload?: Payload): string {
+  let url = `${server.url}/?folder=${encodeURIComponent(folder)}`;
+  if (payload) url += `&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  return url;
+}
+
+/** Ends the server's process group (the extension host with it) and waits until it is gone. */
+export function stopServer(server: VsCodeServer): Promise<void> {
+  return stopTracked(server.process);
 }

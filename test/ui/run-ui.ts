@@ -1,0 +1,95 @@
+/**
+ * UI checks: the normal VS Code web workbench (no test payload) in headless Chromium, driven
+ * by keyboard and mouse like a person would. Screenshots go to test-results/ui/.
+ * Usage: node out/test/ui/run-ui.js [--update-media] [check-name...]
+ *   --update-media  copies the Output screenshot to media/screenshot-output.png for the README.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { launchBrowser } from '../launch/browser';
+import { REPO_ROOT, RESULTS_DIR } from '../launch/paths';
+import { main } from '../launch/processes';
+import { provisionServer, type ServerToolchain } from '../launch/provision';
+import { freshRunDirs } from '../launch/scratch';
+import { installVsix, remoteUri, startServer, stopServer, workbenchUrl, type Payload } from '../launch/server';
+import type { UiCheck } from './check';
+import { CHECKS } from './checks';
+import { findExtensionSource, type ExtensionSource } from './extension-source';
+import { Workbench } from './workbench';
+
+const SCREENSHOTS = path.join(RESULTS_DIR, 'ui');
+const CHECK_TIMEOUT_MS = 120_000;
+/** The screenshot that is kept under media/ for the README. */
+const MEDIA_SHOT = { check: 'show-output-from-palette', file: path.join(REPO_ROOT, 'media', 'screenshot-output.png') };
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Runs one check in its own server, browser and fresh workspace; resolves with an error message or undefined. */
+async function runCheck(toolchain: ServerToolchain, source: ExtensionSource, check: UiCheck): Promise<string | undefined> {
+  const dirs = freshRunDirs(`ui-${check.name}`);
+  const dataDir = path.join(dirs.root, 'server');
+  if (source.kind === 'vsix') await installVsix(toolchain, dataDir, source.file);
+  // The development folder can only be loaded through the payload, which needs the smoke-test driver.
+  const server = await startServer(toolchain, { smokeTestDriver: source.kind === 'development', dataDir });
+  const browser = await launchBrowser();
+  const wb = new Workbench(browser.page, SCREENSHOTS);
+  try {
+    const payload: Payload | undefined =
+      source.kind === 'development'
+        ? [['extensionDevelopmentPath', remoteUri(server, source.folder)], ['skipWelcome', 'true']]
+        : undefined;
+    await browser.page.goto(workbenchUrl(server, dirs.workspace, payload));
+    await wb.waitReady();
+    await withTimeout(check.run(wb), CHECK_TIMEOUT_MS, check.name);
+    return undefined;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  } finally {
+    const shot = await wb.screenshot(check.name).catch(() => undefined);
+    if (shot) console.log(`    screenshot: ${path.relative(REPO_ROOT, shot)}`);
+    await browser.context.close().catch(() => undefined);
+    await stopServer(server);
+  }
+}
+
+main(async () => {
+  const args = process.argv.slice(2);
+  const updateMedia = args.includes('--update-media');
+  const only = args.filter((a) => !a.startsWith('--'));
+  const checks = only.length ? CHECKS.filter((c) => only.includes(c.name)) : CHECKS;
+  if (!checks.length) throw new Error(`no UI check named ${only.join(', ')}`);
+
+  const toolchain = await provisionServer();
+  const source = findExtensionSource();
+  console.log(`[ui] host: VS Code server (code-server npm package), VS Code ${toolchain.vscodeVersion}`);
+  console.log(`[ui] extension from ${source.kind === 'vsix' ? path.basename(source.file) : 'the development folder'}`);
+
+  let passed = 0;
+  let failed = 0;
+  for (const check of checks) {
+    const started = Date.now();
+    const error = await runCheck(toolchain, source, check);
+    const ms = Date.now() - started;
+    if (error) {
+      failed++;
+      console.log(`  ✘ ${check.name} (${ms} ms)\n      ${error.split('\n').join('\n      ')}`);
+    } else {
+      passed++;
+      console.log(`  ✔ ${check.name} (${ms} ms)`);
+    }
+  }
+  const mediaSource = path.join(SCREENSHOTS, `${MEDIA_SHOT.check}.png`);
+  if (updateMedia && fs.existsSync(mediaSource)) {
+    fs.mkdirSync(path.dirname(MEDIA_SHOT.file), { recursive: true });
+    fs.copyFileSync(mediaSource, MEDIA_SHOT.file);
+    console.log(`[ui] updated ${path.relative(REPO_ROOT, MEDIA_SHOT.file)}`);
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed ? 1 : 0;
+});
