@@ -6,10 +6,15 @@ import { REPO_ROOT } from '../launch/paths';
 export type ExtensionSource = { kind: 'vsix'; file: string } | { kind: 'development'; folder: string };
 
 /**
- * The packaged extension (newest python-sandbox-*.vsix at the repo root) when there is one,
- * since that is what a person installs; otherwise the development folder.
+ * The packaged extension when there is one, since that is what a person installs: SANDBOX_VSIX,
+ * else the newest python-sandbox-*.vsix at the repo root. Otherwise the development folder.
  */
 export function findExtensionSource(): ExtensionSource {
+  const named = process.env.SANDBOX_VSIX;
+  if (named) {
+    if (!fs.existsSync(named)) throw new Error(`SANDBOX_VSIX=${named} does not exist`);
+    return { kind: 'vsix', file: path.resolve(named) };
+  }
   const vsix = fs
     .readdirSync(REPO_ROOT)
     .filter((f) => /^python-sandbox-.*\.vsix$/.test(f))
