@@ -8,12 +8,16 @@ exposes ``run``. Code is passed as an argument, never spliced into Python source
 import builtins
 import io
 import json
+import os
 import sys
 import time
 import traceback
 
 _host = host  # noqa: F821 - provided by the worker
 del host  # noqa: F821
+
+# Pyodide records the worker script's host path here; the sandbox keeps host paths to itself.
+os.environ.pop("_", None)
 
 
 def _new_namespace():
@@ -96,7 +100,18 @@ def _frames(error, filename):
                 "name": "<module>",
             }
         )
-    return [{k: v for k, v in frame.items() if v is not None} for frame in frames]
+    return [{k: v for k, v in frame.items() if v is not None} for frame in _collapse(frames)]
+
+
+_MAX_FRAMES = 50
+
+
+def _collapse(frames):
+    """Drops repeats of the same frame (deep recursion) and keeps the outer and inner ends."""
+    kept = [frame for i, frame in enumerate(frames) if i == 0 or frame != frames[i - 1]]
+    if len(kept) > _MAX_FRAMES:
+        kept = kept[: _MAX_FRAMES // 2] + kept[-_MAX_FRAMES // 2 :]
+    return kept
 
 
 def _describe(error, filename):
