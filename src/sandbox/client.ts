@@ -41,6 +41,8 @@ export interface SandboxInfo {
   readonly runtime: RuntimeInfo;
   /** From asking for a sandbox to its being ready to run code. */
   readonly startMs: number;
+  /** The sandbox process's id (absent with `isolation: "worker"`). */
+  readonly pid?: number;
 }
 
 /** The client's life cycle, for status displays. */
@@ -101,9 +103,9 @@ export class SandboxClient {
     return this.currentState;
   }
 
-  /** Runs waiting behind the current one. */
+  /** Runs waiting behind the one that runs (or is about to). */
   get queued(): number {
-    return Math.max(0, this.waiting - (this.currentState === 'running' ? 1 : 0));
+    return Math.max(0, this.waiting - 1);
   }
 
   /** Isolation and runtime facts of the sandbox that is (or was last) ready. */
@@ -240,7 +242,7 @@ export class SandboxClient {
           this.end(session, (run) => failure(run.mode, 'SandboxError', refusal));
           return;
         }
-        this.info = { isolation: isolationLevel(this.options.isolation, message.restrictions), restrictions: message.restrictions, runtime: message.runtime, startMs: Math.round(performance.now() - requested) };
+        this.info = { isolation: isolationLevel(this.options.isolation, message.restrictions), restrictions: message.restrictions, runtime: message.runtime, startMs: Math.round(performance.now() - requested), pid: session.transport.pid };
         settle.resolve(this.info);
         this.setState(this.waiting > 0 ? 'running' : 'ready');
         return;

@@ -12,6 +12,8 @@ export type IsolationMode = 'process' | 'worker';
 
 /** A running sandbox as the client sees it: a message pipe that can be torn down. */
 export interface Transport {
+  /** The sandbox process's id; undefined when the worker runs in this process. */
+  readonly pid?: number;
   send(message: ClientMessage): void;
   /** Ends the sandbox at once (SIGKILL for a process). */
   kill(): void;
@@ -76,6 +78,7 @@ export function startProcess(spec: LaunchSpec, config: HostConfig, events: Trans
     events.exit(`the sandbox process ${how}${stderr.trim() ? `: ${stderr.trim()}` : ''}`);
   });
   return {
+    pid: child.pid,
     send: (message) => {
       if (child.connected) child.send(message);
     },

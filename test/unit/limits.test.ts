@@ -1,0 +1,114 @@
+import * as assert from 'node:assert/strict';
+import { SandboxError } from '../../src/sandbox/client';
+import { MAX_CODE_BYTES, toContract } from '../../src/sandbox/result';
+import { sandboxFor } from './sandbox';
+
+describe('limits', function () {
+  const sandbox = sandboxFor(this, { memoryLimitMb: 256, maxOutputBytes: 10 * 2 ** 20 });
+
+  it('a timeout interrupts code that can be interrupted, keeping the namespace', async () => {
+    await sandbox().exec('kept = 3');
+    const result = await sandbox().exec('while True:\n    pass', { timeoutMs: 300 });
+    assert.equal(result.error?.type, 'TimeoutError');
+    assert.match(result.error!.message, /0\.3 s and was interrupted/);
+    assert.equal(result.restarted, false);
+    assert.equal((await sandbox().eval('kept')).value, '3');
+  });
+
+  it('a timeout kills code that ignores interrupts (a C loop) and the next run works', async () => {
+    await sandbox().exec('lost = 1');
+    const result = await sandbox().exec('sum(range(10**12))', { timeoutMs: 300 });
+    assert.equal(result.error?.type, 'TimeoutError');
+    assert.match(result.error!.message, /sandbox was restarted and its namespace lost/);
+    assert.equal(result.restarted, true);
+    assert.equal((await sandbox().eval('lost')).error?.type, 'NameError');
+    assert.deepEqual(toContract(await sandbox().exec("print('alive')")), { ok: 'alive\n' });
+  });
+
+  it('a memory bomb ends in MemoryError at the cap, and the runtime is replaced', async () => {
+    const result = await sandbox().exec('hog = []\nwhile True:\n    hog.append(bytearray(10**6))');
+    assert.equal(result.error?.type, 'MemoryError');
+    assert.match(result.error!.message, /256 MiB limit/);
+    assert.equal(result.restarted, true);
+    assert.deepEqual(toContract(await sandbox().exec("print('alive')")), { ok: 'alive\n' });
+  });
+
+  it('a flood of 10^6 lines arrives whole and in order', async () => {
+    let events = 0;
+    const result = await sandbox().exec('for i in range(10**6):\n    print(i)', { onOutput: () => events++ });
+    const lines = result.output.split('\n');
+    assert.equal(lines.length, 10 ** 6 + 1);
+    assert.equal(lines[0], '0');
+    assert.equal(lines[999_999], '999999');
+    assert.equal(result.truncated, false);
+    // Merged in the ring, not one message per line.
+    assert.ok(events < 10_000, `${events} output events`);
+  });
+
+  it('a crash of the sandbox process rejects the run clearly, and the next run works', async () => {
+    const { pid } = await sandbox().start();
+    const running = sandbox().exec('while True:\n    pass');
+    setTimeout(() => process.kill(pid!, 'SIGKILL'), 200);
+    await assert.rejects(running, (error: Error) => error instanceof SandboxError && /crashed.*SIGKILL/.test(error.message));
+    assert.deepEqual(toContract(await sandbox().exec("print('alive')")), { ok: 'alive\n' });
+    assert.notEqual((await sandbox().start()).pid, pid);
+  });
+});
+
+describe('limits: output cap', function () {
+  const sandbox = sandboxFor(this, { maxOutputBytes: 1000 });
+
+  it('drops output past the cap and says so', async () => {
+    const result = await sandbox().exec("for i in range(1000):\n    print('x' * 10)");
+    assert.equal(result.truncated, true);
+    assert.equal(result.output, 'x'.repeat(10).concat('\n').repeat(91).slice(0, 1000));
+  });
+
+  it('counts each run on its own', async () => {
+    const result = await sandbox().exec("print('short')");
+    assert.deepEqual([result.output, result.truncated], ['short\n', false]);
+  });
+});
+
+describe('limits: bad input', function () {
+  const sandbox = sandboxFor(this);
+
+  it('empty code runs and prints nothing', async () => {
+    assert.deepEqual(toContract(await sandbox().exec('')), { ok: '' });
+  });
+
+  it('an empty expression is a SyntaxError', async () => {
+    assert.equal((await sandbox().eval('')).error?.type, 'SyntaxError');
+  });
+
+  it('NUL bytes are a SyntaxError', async () => {
+    assert.deepEqual(toContract(await sandbox().exec('print(1)\0')), { err: 'SyntaxError: source code string cannot contain null bytes' });
+  });
+
+  it('a lone surrogate is refused before it reaches Python', async () => {
+    assert.deepEqual(toContract(await sandbox().exec("print('\ud800')")), { err: 'UnicodeError: code contains a lone surrogate and is not valid Unicode' });
+  });
+
+  it('code over the size limit is refused', async () => {
+    const result = await sandbox().exec('#'.repeat(MAX_CODE_BYTES + 1));
+    assert.equal(result.error?.type, 'ValueError');
+    assert.match(result.error!.message, /at most 4 MiB/);
+  });
+
+  it('10 MB of code is refused quickly instead of hanging', async () => {
+    assert.equal((await sandbox().exec('x = 1\n'.repeat(10 ** 7 / 6))).error?.type, 'ValueError');
+  });
+
+  it('a non-string is a TypeError', async () => {
+    const untyped = sandbox() as unknown as { exec(code: unknown): ReturnType<ReturnType<typeof sandbox>['exec']> };
+    assert.deepEqual(toContract(await untyped.exec(42)), { err: 'TypeError: code must be a string, not number' });
+  });
+
+  it('printing a lone surrogate from Python is an ordinary error', async () => {
+    assert.equal((await sandbox().exec("print('\\ud800')")).error?.type, 'UnicodeEncodeError');
+  });
+
+  it('the runtime still works after all of that', async () => {
+    assert.deepEqual(toContract(await sandbox().eval('6 * 7')), { ok: '42' });
+  });
+});

@@ -1,0 +1,146 @@
+import * as assert from 'node:assert/strict';
+import { SandboxClient } from '../../src/sandbox/client';
+import type { StreamName } from '../../src/sandbox/protocol';
+import { distDir, sandboxFor } from './sandbox';
+
+describe('runtime', function () {
+  const sandbox = sandboxFor(this);
+
+  it('delivers a trailing partial line', async () => {
+    assert.equal((await sandbox().exec("print('no newline', end='')")).output, 'no newline');
+  });
+
+  it('keeps one namespace across calls', async () => {
+    await sandbox().exec('counter = 41');
+    assert.equal((await sandbox().eval('counter + 1')).value, '42');
+  });
+
+  it('runs in a fresh namespace on request, leaving the persistent one alone', async () => {
+    await sandbox().exec('kept = 1');
+    const fresh = await sandbox().eval('kept', { fresh: true });
+    assert.equal(fresh.error?.type, 'NameError');
+    assert.equal((await sandbox().eval('kept')).value, '1');
+  });
+
+  it('restart() gives a new, empty namespace', async () => {
+    await sandbox().exec('gone = 1');
+    await sandbox().restart();
+    assert.equal((await sandbox().eval('gone')).error?.type, 'NameError');
+  });
+
+  it('reports frames in the submitted code, outermost first, with lines and columns', async () => {
+    const result = await sandbox().exec('def inner():\n    return 1/0\n\ninner()');
+    assert.deepEqual(
+      result.error?.frames.map((f) => [f.name, f.line]),
+      [['<module>', 4], ['inner', 2]],
+    );
+    assert.equal(result.error?.frames[1].column, 11);
+  });
+
+  it('gives a SyntaxError its line and column range', async () => {
+    const result = await sandbox().exec('x = 1\ny = = 2');
+    assert.equal(result.error?.type, 'SyntaxError');
+    assert.equal(result.error?.message, 'invalid syntax');
+    const frame = result.error?.frames.at(-1);
+    assert.equal(frame?.line, 2);
+    assert.equal(typeof frame?.column, 'number');
+  });
+
+  it('deep recursion is a RecursionError with its repeated frames collapsed', async () => {
+    const result = await sandbox().exec('def f(n):\n    return f(n + 1)\nf(0)');
+    assert.equal(result.error?.type, 'RecursionError');
+    assert.ok(result.error!.frames.length <= 3, `${result.error!.frames.length} frames`);
+    assert.equal((await sandbox().eval('1 + 1')).value, '2');
+  });
+
+  it('interrupt() stops a busy loop with KeyboardInterrupt and keeps the namespace', async () => {
+    await sandbox().exec('survivor = 7');
+    const running = sandbox().exec('while True:\n    pass');
+    setTimeout(() => sandbox().interrupt(), 300);
+    const result = await running;
+    assert.equal(result.error?.type, 'KeyboardInterrupt');
+    assert.equal(result.restarted, false);
+    assert.equal((await sandbox().eval('survivor')).value, '7');
+  });
+
+  it('interrupt() ends time.sleep early', async () => {
+    const running = sandbox().exec('import time\ntime.sleep(60)');
+    setTimeout(() => sandbox().interrupt(), 300);
+    const result = await running;
+    assert.equal(result.error?.type, 'KeyboardInterrupt');
+    assert.ok(result.durationMs < 30_000, `slept ${result.durationMs} ms`);
+  });
+
+  it('input() without an answerer raises a clear EOFError, never reading the host stdin', async () => {
+    const result = await sandbox().exec("input('name? ')");
+    assert.equal(result.error?.type, 'EOFError');
+    assert.match(result.error!.message, /nothing is connected/);
+  });
+
+  it('counts queued runs and runs them in order', async () => {
+    const order: string[] = [];
+    const runs = ['a', 'b', 'c'].map((name) => sandbox().exec(`print('${name}')`, { onOutput: (_s, text) => order.push(text.trim()) }));
+    assert.equal(sandbox().queued, 2);
+    await Promise.all(runs);
+    assert.deepEqual(order, ['a', 'b', 'c']);
+    assert.equal(sandbox().queued, 0);
+  });
+});
+
+describe('runtime: input, streaming and sleep (worker isolation, so CPU time is measurable here)', function () {
+  let answer: (prompt: string) => Promise<string | null> = async () => null;
+  const sandbox = sandboxFor(this, { isolation: 'worker', input: (prompt) => answer(prompt) });
+
+  it('input() is answered by the client, and end of input is EOFError', async () => {
+    const prompts: string[] = [];
+    const answers = ['Ada', null];
+    answer = async (prompt) => {
+      prompts.push(prompt);
+      return answers.shift() ?? null;
+    };
+    const result = await sandbox().exec("name = input('name? ')\nprint('hi', name)\ninput()");
+    assert.deepEqual(prompts, ['name? ', '']);
+    assert.equal(result.output, 'name? hi Ada\n');
+    assert.equal(result.error?.type, 'EOFError');
+  });
+
+  it('streams output while the code is still running, stdout and stderr in order', async () => {
+    const seen: Array<[StreamName, string]> = [];
+    // The code blocks in input() until the test answers, so what arrived by then was streamed.
+    let seenBeforeAnswer: Array<[StreamName, string]> = [];
+    answer = async () => {
+      seenBeforeAnswer = [...seen];
+      return 'go';
+    };
+    const code = "import sys\nprint('first')\nprint('err', file=sys.stderr)\ninput()\nprint('last')";
+    const result = await sandbox().exec(code, { onOutput: (stream, text) => seen.push([stream, text]) });
+    assert.deepEqual(seenBeforeAnswer, [['stdout', 'first\n'], ['stderr', 'err\n']]);
+    assert.deepEqual(seen, [['stdout', 'first\n'], ['stderr', 'err\n'], ['stdout', 'last\n']]);
+    assert.equal(result.output, 'first\nerr\nlast\n');
+  });
+
+  it('time.sleep parks the thread instead of spinning', async () => {
+    const before = process.cpuUsage();
+    const result = await sandbox().exec('import time\ntime.sleep(1)');
+    const used = process.cpuUsage(before);
+    assert.equal(result.error, undefined);
+    const cpuMs = (used.user + used.system) / 1000;
+    // A busy wait would burn ~1000 ms of CPU; parking burns almost none.
+    assert.ok(cpuMs < 500, `sleep(1) used ${cpuMs} ms of CPU`);
+  });
+});
+
+describe('runtime: start-up', () => {
+  it('reports the runtime and restrictions it started with', async () => {
+    const client = new SandboxClient({ distDir });
+    try {
+      const info = await client.start();
+      assert.equal(info.runtime.pythonVersion.split('.')[0], '3');
+      assert.equal(info.runtime.boot, 'snapshot', info.runtime.snapshotFallback);
+      assert.equal(info.isolation, 'process');
+      assert.deepEqual(info.restrictions, { permissionModel: true, hostFilesDenied: true, childProcessDenied: true, codeGenerationBlocked: true, environmentEmpty: true });
+    } finally {
+      client.dispose();
+    }
+  });
+});
