@@ -32,7 +32,17 @@ const CODE_SERVER_DIR = path.join(CACHE_DIR, `code-server-${CODE_SERVER_VERSION}
 /** Written last, so a half-finished install is redone rather than trusted. */
 const MARKER = '.provisioned';
 
-function npmInstall(dir: string, spec: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+/**
+ * The environment without what an outer `npm run` exports (npm_config_*, npm_package_*, ...).
+ * The inner npm would take those as its own config: npm_config_user_agent names the outer
+ * Node 20, and code-server's postinstall reads its Node version from there and refuses.
+ */
+function withoutNpmRunVars(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !/^npm_/i.test(k) && k !== 'INIT_CWD'));
+}
+
+function npmInstall(dir: string, spec: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<void> {
+  const env = { ...withoutNpmRunVars(process.env), ...extraEnv };
   fs.mkdirSync(dir, { recursive: true });
   // An own package.json keeps npm from walking up into the extension's project.
   if (!fs.existsSync(path.join(dir, 'package.json'))) {
@@ -82,8 +92,8 @@ async function ensureCodeServer(node: string): Promise<string> {
     console.log(`[provision] npm install code-server@${CODE_SERVER_VERSION} into ${CODE_SERVER_DIR} (a few minutes)`);
     // Native modules must be built for Node 24, with headers from the node package (no header download).
     const nodePkgDir = path.dirname(path.dirname(node));
+    // Node 24 first on PATH also runs npm itself (its shebang is `env node`) on Node 24.
     const env = {
-      ...process.env,
       PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH ?? ''}`,
       npm_config_nodedir: nodePkgDir,
     };

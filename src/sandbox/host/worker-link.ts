@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { TextDecoder } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import {
   isTagged,

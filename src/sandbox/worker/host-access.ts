@@ -60,7 +60,8 @@ export function removeHostAccess(): void {
  * which is denied; it only needs the file-system constants, which are public anyway.
  */
 export function allowPyodideUnderPermissions(): void {
-  const binding = process.binding.bind(process);
-  (process as { binding: (name: string) => unknown }).binding = (name: string) =>
+  const node = process as unknown as { binding: (name: string) => unknown };
+  const binding = node.binding.bind(process);
+  node.binding = (name: string) =>
     name === 'constants' ? { fs: fs.constants } : binding(name);
 }

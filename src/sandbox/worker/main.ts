@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { PyodideAPI } from 'pyodide';
-import type { PyProxy } from 'pyodide/ffi';
+import type { PyCallable, PyProxy } from 'pyodide/ffi';
 import { isTagged, type RunMessage, type RunOutcome, type WorkerConfig, type WorkerMessage } from '../protocol';
 import runnerSource from '../python/runner.py';
 import { InputSlot } from '../shared/input-slot';
@@ -57,7 +57,7 @@ function hostFunctions(pyodide: PyodideAPI): object {
 }
 
 /** Removes the Python -> JavaScript routes, then lets the runner replace sleep, input and stdin. */
-function lockDown(pyodide: PyodideAPI): PyProxy {
+function lockDown(pyodide: PyodideAPI): PyCallable {
   for (const name of JS_BRIDGE_MODULES) pyodide.unregisterJsModule(name);
   pyodide.runPython(
     `import sys\nfor _name in [m for m in sys.modules if m in ${JSON.stringify(JS_BRIDGE_MODULES)} or m.startswith('pyodide_js.')]:\n    del sys.modules[_name]`,
@@ -66,7 +66,7 @@ function lockDown(pyodide: PyodideAPI): PyProxy {
   const namespace = pyodide.globals.get('dict')() as PyProxy;
   namespace.set('host', hostFunctions(pyodide));
   pyodide.runPython(runnerSource, { globals: namespace, filename: '<sandbox-runner>' });
-  return namespace.get('run') as PyProxy;
+  return namespace.get('run') as PyCallable;
 }
 
 /** Routes stdout and stderr into the output ring through the per-run byte cap. */
@@ -77,7 +77,7 @@ function wireStreams(pyodide: PyodideAPI): OutputSink {
   return sink;
 }
 
-function runOne(run: PyProxy, sink: OutputSink, memory: MemoryCap, message: RunMessage): RunOutcome {
+function runOne(run: PyCallable, sink: OutputSink, memory: MemoryCap, message: RunMessage): RunOutcome {
   const { request } = message;
   sink.begin(request);
   memory.reset();
@@ -104,7 +104,7 @@ async function makeSnapshot(): Promise<void> {
   const { pyodide } = await bootPyodide(config.distDir, true);
   pyodide.runPython(PRELOADED_MODULES);
   const bytes = pyodide.makeMemorySnapshot();
-  port.postMessage({ type: 'snapshot', bytes } satisfies WorkerMessage, [bytes.buffer]);
+  port.postMessage({ type: 'snapshot', bytes } satisfies WorkerMessage, [bytes.buffer as ArrayBuffer]);
 }
 
 async function serve(): Promise<void> {
