@@ -48,7 +48,8 @@ function npmInstall(dir: string, spec: string, extraEnv: NodeJS.ProcessEnv = {})
   if (!fs.existsSync(path.join(dir, 'package.json'))) {
     fs.writeFileSync(path.join(dir, 'package.json'), '{ "private": true }\n');
   }
-  return run('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--foreground-scripts', spec], {
+  // Build scripts stay quiet (npm prints their output when one fails); they are thousands of lines.
+  return run('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--loglevel=error', spec], {
     cwd: dir,
     env,
   });
