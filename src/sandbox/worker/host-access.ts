@@ -14,8 +14,15 @@ import https from 'node:https';
 import { syncBuiltinESMExports } from 'node:module';
 import net from 'node:net';
 import tls from 'node:tls';
+import workerThreads from 'node:worker_threads';
 
 const NETWORK_GLOBALS = ['fetch', 'WebSocket', 'EventSource', 'XMLHttpRequest', 'Request', 'Response', 'Headers'];
+
+/**
+ * `process` functions that act outside this process (kill the editor, load native code, load
+ * any built-in module) or change what the permission checks see. Pyodide needs none of them.
+ */
+const PROCESS_ESCAPES = ['kill', 'dlopen', 'getBuiltinModule', '_linkedBinding', 'chdir', 'setuid', 'setgid', 'seteuid', 'setegid', 'setgroups', 'initgroups'];
 
 function refuse(what: string): () => never {
   return () => {
@@ -47,6 +54,10 @@ export function removeHostAccess(): void {
   replaceAll(http, ['request', 'get', 'createServer'], 'http');
   replaceAll(https, ['request', 'get', 'createServer'], 'https');
   replaceAll(dgram, ['createSocket'], 'dgram');
+  replaceAll(dgram.Socket.prototype, ['bind', 'connect', 'send'], 'dgram.Socket');
+  // A new worker would start with none of these replacements.
+  replaceAll(workerThreads, ['Worker'], 'worker_threads');
+  replaceAll(process, PROCESS_ESCAPES, 'process');
   replaceAll(dns, ['lookup', 'resolve', 'resolve4', 'resolve6', 'lookupService'], 'dns');
   replaceAll(dns.promises, ['lookup', 'resolve', 'resolve4', 'resolve6', 'lookupService'], 'dns.promises');
   for (const name of NETWORK_GLOBALS) delete (globalThis as Record<string, unknown>)[name];
@@ -56,12 +67,14 @@ export function removeHostAccess(): void {
 }
 
 /**
- * Under the permission model Pyodide's Emscripten layer asks `process.binding('constants')`,
- * which is denied; it only needs the file-system constants, which are public anyway.
+ * Pyodide's Emscripten layer asks `process.binding('constants')`, which the permission model
+ * denies; it only needs the file-system constants, which are public anyway. Every other
+ * binding stays out of reach.
  */
 export function allowPyodideUnderPermissions(): void {
-  const node = process as unknown as { binding: (name: string) => unknown };
-  const binding = node.binding.bind(process);
-  node.binding = (name: string) =>
-    name === 'constants' ? { fs: fs.constants } : binding(name);
+  (process as unknown as { binding: (name: string) => unknown }).binding = (name: string) => {
+    if (name === 'constants') return { fs: fs.constants };
+    // Without the permission model (Electron) bindings would reach sockets and processes.
+    throw new Error(`process.binding('${name}') is not available in the sandbox`);
+  };
 }

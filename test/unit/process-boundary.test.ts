@@ -1,0 +1,50 @@
+import * as assert from 'node:assert/strict';
+import { fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { defaultLaunchSpec } from '../../src/sandbox/transport';
+
+/**
+ * Assume Python escaped into JavaScript inside the sandbox process. This runs arbitrary
+ * JavaScript under the very command line the client uses, and checks what it can still do.
+ */
+describe('isolation: arbitrary JavaScript inside the sandbox process', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-boundary-'));
+  const assets = path.join(root, 'dist');
+  const secretFile = path.join(root, 'secret.txt');
+  const marker = path.join(root, 'marker');
+
+  before(() => {
+    fs.mkdirSync(assets);
+    fs.writeFileSync(secretFile, randomUUID());
+    // The escaped code: try each host capability and report what happened.
+    fs.writeFileSync(
+      path.join(assets, 'escape.js'),
+      `const fs = require('node:fs'), cp = require('node:child_process');
+       const attempt = (f) => { try { f(); return 'allowed'; } catch (e) { return e.code || e.name; } };
+       process.send({
+         readHostFile: attempt(() => fs.readFileSync(${JSON.stringify(secretFile)})),
+         writeHostFile: attempt(() => fs.writeFileSync(${JSON.stringify(marker)}, 'x')),
+         spawn: attempt(() => cp.spawnSync('true')),
+         newFunction: attempt(() => new Function('return 1')),
+         environment: Object.keys(process.env).length,
+       }, () => process.exit(0));`,
+    );
+  });
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('cannot read or write host files, start processes, generate code or see the environment', async () => {
+    process.env.SANDBOX_TEST_CANARY = 'visible';
+    const spec = defaultLaunchSpec(assets);
+    delete process.env.SANDBOX_TEST_CANARY;
+    const child = fork(path.join(assets, 'escape.js'), [], { execPath: spec.execPath, execArgv: [...spec.execArgv], env: spec.env, stdio: 'ignore' });
+    const report = await new Promise((resolve, reject) => {
+      child.on('message', resolve);
+      child.on('exit', (code) => reject(new Error(`exited with ${code} before reporting`)));
+    });
+    assert.deepEqual(report, { readHostFile: 'ERR_ACCESS_DENIED', writeHostFile: 'ERR_ACCESS_DENIED', spawn: 'ERR_ACCESS_DENIED', newFunction: 'EvalError', environment: 0 });
+    assert.ok(!fs.existsSync(marker));
+  });
+});
