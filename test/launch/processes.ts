@@ -155,7 +155,9 @@ export function main(fn: () => Promise<number>): void {
   installHooks();
   fn()
     .catch((err: unknown) => {
-      console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+      // Expected failures (nothing to run on, missing packages) read best as one line.
+      const verbose = Boolean(process.env.SANDBOX_TEST_VERBOSE);
+      console.error(err instanceof Error ? (verbose ? (err.stack ?? err.message) : `error: ${err.message}`) : err);
       return 1;
     })
     .then(async (code) => {
