@@ -62,15 +62,13 @@ export async function runOnServer(): Promise<number> {
     }, TIMEOUT_MS).unref(),
   );
 
+  const serverDied = new Promise<number>((resolve) => server.process.once('exit', () => resolve(1)));
   await page.goto(
     workbenchUrl(server, dirs.workspace, [
       ['extensionDevelopmentPath', remoteUri(server, REPO_ROOT)],
       ['extensionTestsPath', remoteUri(server, INTEGRATION_INDEX)],
       ['skipWelcome', 'true'],
     ]),
-  );
-  const serverDied = new Promise<number>((resolve) =>
-    server.process.once('exit', () => resolve(1)),
   );
   return Promise.race([exited, timedOut, serverDied]);
 }
