@@ -19,6 +19,8 @@ export interface SandboxOptions {
   readonly interruptGraceMs?: number;
   /** Answers input() and reads of sys.stdin; `null` is end of input. Without it they raise EOFError. */
   readonly input?: (prompt: string) => Promise<string | null>;
+  /** Restore the bundled memory snapshot at start (default true); false boots Python plainly. */
+  readonly snapshot?: boolean;
   /** Adjusts how the sandbox process is started (tests use it to drop a restriction). */
   readonly launch?: (spec: LaunchSpec) => LaunchSpec;
 }
@@ -216,7 +218,7 @@ export class SandboxClient {
 
   private open(): Session {
     const requested = performance.now();
-    const config: HostConfig = { distDir: this.distDir, memoryLimitBytes: this.options.memoryLimitMb * 2 ** 20, inputEnabled: this.options.input !== undefined };
+    const config: HostConfig = { distDir: this.distDir, memoryLimitBytes: this.options.memoryLimitMb * 2 ** 20, inputEnabled: this.options.input !== undefined, boot: this.options.snapshot === false ? 'plain' : 'snapshot' };
     let settle!: { resolve: (info: SandboxInfo) => void; reject: (error: Error) => void };
     const ready = new Promise<SandboxInfo>((resolve, reject) => (settle = { resolve, reject }));
     ready.catch(() => undefined); // a failed start is reported to whoever awaits it, not as unhandled

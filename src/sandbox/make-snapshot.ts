@@ -17,7 +17,7 @@ function makeSnapshot(distDir: string): Promise<Uint8Array> {
     distDir,
     memoryLimitBytes: 2 ** 32,
     inputEnabled: false,
-    makeSnapshot: true,
+    boot: 'make-snapshot',
   };
   const worker = new Worker(path.join(distDir, 'sandbox-worker.js'), { workerData });
   return new Promise<Uint8Array>((resolve, reject) => {

@@ -66,13 +66,16 @@ export interface Restrictions {
   readonly environmentEmpty: boolean;
 }
 
+/** `snapshot` restores the bundled memory snapshot (falling back to `plain`), `plain` boots Python. */
+export type BootMode = 'snapshot' | 'plain';
+
 /** Facts about the loaded runtime, reported once it is ready. */
 export interface RuntimeInfo {
   readonly pythonVersion: string;
   readonly pyodideVersion: string;
   readonly nodeVersion: string;
   /** How Python's memory was set up: restored from the bundled snapshot, or a plain boot. */
-  readonly boot: 'snapshot' | 'plain';
+  readonly boot: BootMode;
   /** Why the snapshot was not used, when it was not. */
   readonly snapshotFallback?: string;
   readonly loadMs: number;
@@ -189,8 +192,8 @@ export interface WorkerConfig {
   readonly memoryLimitBytes: number;
   /** Whether a host is present to answer input(); otherwise input() raises EOFError at once. */
   readonly inputEnabled: boolean;
-  /** Boot plainly and post a memory snapshot instead of serving runs (build step). */
-  readonly makeSnapshot?: boolean;
+  /** How to build Python's memory; `make-snapshot` boots plainly and posts a snapshot instead of serving runs (build step). */
+  readonly boot: BootMode | 'make-snapshot';
 }
 
 /** True when `value` is an object whose `type` is a string: the minimum any message must be. */

@@ -3,7 +3,7 @@
  * code generation from strings disabled. It probes those restrictions, starts the Pyodide
  * worker and relays messages. It exits when the client goes away.
  */
-import type { HostMessage } from '../protocol';
+import type { BootMode, HostMessage } from '../protocol';
 import { probeRestrictions } from './restrictions';
 import { WorkerLink } from './worker-link';
 
@@ -11,6 +11,7 @@ import { WorkerLink } from './worker-link';
 export interface HostConfig {
   readonly distDir: string;
   readonly memoryLimitBytes: number;
+  readonly boot: BootMode;
   /** Whether a client answers input(); without one input() raises EOFError at once. */
   readonly inputEnabled: boolean;
 }

@@ -3,6 +3,7 @@ import { TextDecoder } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import {
   isTagged,
+  type BootMode,
   type ClientMessage,
   type HostMessage,
   type Restrictions,
@@ -25,6 +26,7 @@ export interface WorkerLinkOptions {
   readonly distDir: string;
   readonly memoryLimitBytes: number;
   readonly inputEnabled: boolean;
+  readonly boot: BootMode;
   /** The restrictions of the thread's process, included in the `ready` message. */
   readonly restrictions: Restrictions;
 }
@@ -63,6 +65,7 @@ export class WorkerLink {
       distDir: options.distDir,
       memoryLimitBytes: options.memoryLimitBytes,
       inputEnabled: options.inputEnabled,
+      boot: options.boot,
     };
     this.worker = new Worker(path.join(options.distDir, 'sandbox-worker.js'), { workerData, env: {} });
     this.worker.on('message', (message: unknown) => this.fromWorker(message));

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadPyodide, type PyodideAPI } from 'pyodide';
 import { version as pyodideVersion } from 'pyodide/package.json';
+import type { BootMode } from '../protocol';
 
 /** The bundled memory snapshot, named by the Pyodide version it was made with. */
 export function snapshotPath(distDir: string): string {
@@ -11,7 +12,7 @@ export function snapshotPath(distDir: string): string {
 /** What Python's memory was built from, and why the snapshot was passed over if it was. */
 export interface Booted {
   readonly pyodide: PyodideAPI;
-  readonly boot: 'snapshot' | 'plain';
+  readonly boot: BootMode;
   readonly snapshotFallback?: string;
 }
 
@@ -22,7 +23,7 @@ export const PRELOADED_MODULES = 'import ast, builtins, io, json, time, tracebac
  * Loads Pyodide: restores the snapshot when there is one (about 7x faster than booting Python),
  * and boots plainly when there is none or the restore fails, so a bad snapshot costs time only.
  */
-export async function bootPyodide(distDir: string, makeSnapshot: boolean): Promise<Booted> {
+export async function bootPyodide(distDir: string, mode: BootMode | 'make-snapshot'): Promise<Booted> {
   const options = {
     indexURL: path.join(distDir, 'pyodide') + path.sep,
     // Python's `js` module is this object: it must lead nowhere, not even to Object's
@@ -31,16 +32,16 @@ export async function bootPyodide(distDir: string, makeSnapshot: boolean): Promi
     env: { HOME: '/home/pyodide' },
     checkAPIVersion: true,
   };
-  if (makeSnapshot) {
+  if (mode === 'make-snapshot') {
     return { pyodide: await loadPyodide({ ...options, _makeSnapshot: true }), boot: 'plain' };
   }
-  let snapshot: Uint8Array;
-  try {
-    snapshot = fs.readFileSync(snapshotPath(distDir));
-  } catch {
+  if (mode === 'plain') return { pyodide: await loadPyodide(options), boot: 'plain', snapshotFallback: 'a plain boot was asked for' };
+  if (!fs.existsSync(snapshotPath(distDir))) {
     return { pyodide: await loadPyodide(options), boot: 'plain', snapshotFallback: 'no snapshot was built' };
   }
   try {
+    // A promise, so the 30 MB read overlaps with compiling the wasm module.
+    const snapshot = fs.promises.readFile(snapshotPath(distDir));
     return { pyodide: await loadPyodide({ ...options, _loadSnapshot: snapshot }), boot: 'snapshot' };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

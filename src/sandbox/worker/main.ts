@@ -101,7 +101,7 @@ function runOne(run: PyCallable, sink: OutputSink, memory: MemoryCap, message: R
 
 async function makeSnapshot(): Promise<void> {
   allowPyodideUnderPermissions();
-  const { pyodide } = await bootPyodide(config.distDir, true);
+  const { pyodide } = await bootPyodide(config.distDir, 'make-snapshot');
   pyodide.runPython(PRELOADED_MODULES);
   const bytes = pyodide.makeMemorySnapshot();
   port.postMessage({ type: 'snapshot', bytes } satisfies WorkerMessage, [bytes.buffer as ArrayBuffer]);
@@ -114,7 +114,7 @@ async function serve(): Promise<void> {
   removeHostAccess();
   allowPyodideUnderPermissions();
   // Step 2: load Python.
-  const booted = await bootPyodide(config.distDir, false);
+  const booted = await bootPyodide(config.distDir, config.boot);
   const { pyodide } = booted;
   // Step 3: lock down the Python side and wire its streams.
   const sink = wireStreams(pyodide);
@@ -149,6 +149,6 @@ function codeGenerationBlocked(): boolean {
   }
 }
 
-(config.makeSnapshot ? makeSnapshot() : serve()).catch((error: unknown) => {
+(config.boot === 'make-snapshot' ? makeSnapshot() : serve()).catch((error: unknown) => {
   post({ type: 'load-failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
 });

@@ -1,0 +1,210 @@
+/**
+ * `npm run -s bench [-- --json]`: measures the sandbox runtime as a user meets it. Each figure
+ * is a median (or percentile) over repeated runs, since this machine is shared and noisy.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import { SandboxClient, type SandboxOptions } from '../src/sandbox/client';
+
+interface Figures {
+  cold_start_ms: number;
+  cold_start_plain_ms: number;
+  snapshot_output_identical: boolean;
+  roundtrip_ms_p50: number;
+  roundtrip_ms_p99: number;
+  interrupt_ms_p50: number;
+  sleep_interrupt_ms: number;
+  sleep_cpu_fraction: number | null;
+  flood_1e6_ms: number;
+  flood_discard_ms: number;
+  flood_ratio: number;
+  cpu_ratio_vs_python3: number | null;
+  /** Sandbox process RSS when idle after start-up and warm-up (includes ~37 MB of node's own mapped binary). */
+  rss_mb: number | null;
+  /** The same after every workload above, once Python's heap has grown. */
+  rss_mb_after_workloads: number | null;
+}
+
+/** Targets from the runtime issue: [key, limit]; every one is an upper bound. */
+const TARGETS: ReadonlyArray<[keyof Figures, number]> = [
+  ['cold_start_ms', 500],
+  ['roundtrip_ms_p50', 1],
+  ['interrupt_ms_p50', 10],
+  ['sleep_interrupt_ms', 20],
+  ['sleep_cpu_fraction', 0.05],
+  ['flood_ratio', 1.3],
+  ['rss_mb', 250],
+];
+
+/** Prints what it gets, so a snapshot and a plain boot can be compared. */
+const IDENTITY_PROBE = 'import sys\nprint(sys.version)\nprint(sorted(sys.modules))\nprint(2**100, 1/3)';
+const FLOOD = 'for i in range(10**6):\n    print(i)';
+/** A fixed pure-Python workload that times itself, run here and in a native python3. */
+const WORKLOAD = `import time
+def fib(n):
+    return n if n < 2 else fib(n - 1) + fib(n - 2)
+start = time.perf_counter()
+sum(i * i for i in range(10**6))
+fib(24)
+"".join(str(i) for i in range(200000))
+print(time.perf_counter() - start)`;
+
+const median = (xs: number[]): number => percentile(xs, 50);
+function percentile(xs: number[], p: number): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+const round = (x: number, digits = 2): number => Number(x.toFixed(digits));
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Fork to first exec result, for a fresh client each time. */
+async function coldStart(options: SandboxOptions, runs: number): Promise<{ ms: number; output: string }> {
+  const times: number[] = [];
+  let output = '';
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    const client = new SandboxClient(options);
+    try {
+      output = (await client.exec(IDENTITY_PROBE)).output;
+      times.push(performance.now() - started);
+    } finally {
+      client.dispose();
+    }
+  }
+  return { ms: median(times), output };
+}
+
+async function roundtrips(client: SandboxClient, runs: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    await client.exec('pass');
+    times.push(performance.now() - started);
+  }
+  return times;
+}
+
+/** From interrupt() to the KeyboardInterrupt result, for code that is busy in Python. */
+async function interruptLatency(client: SandboxClient, code: string, busyMs: number): Promise<number> {
+  const running = client.exec(code);
+  await sleep(busyMs);
+  const started = performance.now();
+  client.interrupt();
+  const result = await running;
+  if (result.error?.type !== 'KeyboardInterrupt') throw new Error(`expected KeyboardInterrupt, got ${JSON.stringify(result.error)}`);
+  return performance.now() - started;
+}
+
+/** CPU seconds a process has used (Linux /proc), or undefined elsewhere. */
+function cpuSeconds(pid: number): number | undefined {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+function rssMb(pid: number): number | undefined {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function sleepFigures(client: SandboxClient, pid: number): Promise<{ latency: number; cpuFraction: number | null }> {
+  const running = client.exec('import time\ntime.sleep(30)');
+  await sleep(200);
+  const cpuBefore = cpuSeconds(pid);
+  const wallBefore = performance.now();
+  await sleep(2000);
+  const cpuAfter = cpuSeconds(pid);
+  const wall = (performance.now() - wallBefore) / 1000;
+  const started = performance.now();
+  client.interrupt();
+  await running;
+  const latency = performance.now() - started;
+  const cpuFraction = cpuBefore === undefined || cpuAfter === undefined ? null : (cpuAfter - cpuBefore) / wall;
+  return { latency, cpuFraction };
+}
+
+async function timed(run: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await run();
+  return performance.now() - started;
+}
+
+function nativeSeconds(): number | undefined {
+  try {
+    return Number(execFileSync('python3', ['-c', WORKLOAD], { encoding: 'utf8', timeout: 60_000 }).trim());
+  } catch {
+    return undefined;
+  }
+}
+
+async function measure(): Promise<Figures> {
+  const cold = await coldStart({}, 5);
+  const plain = await coldStart({ snapshot: false }, 3);
+
+  const client = new SandboxClient();
+  try {
+    const { pid } = await client.start();
+    await roundtrips(client, 200); // warm-up
+    const trips = await roundtrips(client, 2000);
+    const idleRss = rssMb(pid!);
+    const interrupts: number[] = [];
+    for (let i = 0; i < 20; i++) interrupts.push(await interruptLatency(client, 'while True:\n    pass', 50));
+    const sleepy = await sleepFigures(client, pid!);
+    const floods: number[] = [];
+    const discards: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      floods.push(await timed(() => client.exec(FLOOD)));
+      discards.push(await timed(() => client.exec(FLOOD, { discardOutput: true })));
+    }
+    const sandboxed: number[] = [];
+    for (let i = 0; i < 3; i++) sandboxed.push(Number((await client.exec(WORKLOAD)).output.trim()));
+    const native = [nativeSeconds(), nativeSeconds(), nativeSeconds()].filter((x): x is number => x !== undefined);
+    const finalRss = rssMb(pid!);
+    return {
+      cold_start_ms: Math.round(cold.ms),
+      cold_start_plain_ms: Math.round(plain.ms),
+      snapshot_output_identical: cold.output === plain.output,
+      roundtrip_ms_p50: round(median(trips), 3),
+      roundtrip_ms_p99: round(percentile(trips, 99), 3),
+      interrupt_ms_p50: round(median(interrupts)),
+      sleep_interrupt_ms: round(sleepy.latency),
+      sleep_cpu_fraction: sleepy.cpuFraction === null ? null : round(sleepy.cpuFraction, 3),
+      flood_1e6_ms: Math.round(median(floods)),
+      flood_discard_ms: Math.round(median(discards)),
+      flood_ratio: round(median(floods) / median(discards)),
+      cpu_ratio_vs_python3: native.length ? round(Math.min(...sandboxed) / Math.min(...native)) : null,
+      rss_mb: idleRss === undefined ? null : Math.round(idleRss),
+      rss_mb_after_workloads: finalRss === undefined ? null : Math.round(finalRss),
+    };
+  } finally {
+    client.dispose();
+  }
+}
+
+function table(figures: Figures): string {
+  const limits = new Map(TARGETS);
+  const rows = Object.entries(figures).map(([key, value]) => {
+    const limit = limits.get(key as keyof Figures);
+    const verdict = limit === undefined || value === null ? '' : (value as number) <= limit ? `ok (<= ${limit})` : `MISSED (<= ${limit})`;
+    return [key, String(value), verdict];
+  });
+  const width = (i: number): number => Math.max(...rows.map((r) => r[i].length));
+  return rows.map((r) => `${r[0].padEnd(width(0))}  ${r[1].padStart(width(1))}  ${r[2]}`).join('\n');
+}
+
+async function main(): Promise<void> {
+  const figures = await measure();
+  process.stdout.write(process.argv.includes('--json') ? `${JSON.stringify(figures)}\n` : `${table(figures)}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exitCode = 1;
+});
