@@ -1,0 +1,41 @@
+/** Text for the output channel and inline annotations. No `vscode` import. */
+import { formatError, type RunResult } from '../sandbox/result';
+
+/** The line that opens a run: what ran, and where from. */
+export function runHeader(what: string, where: string): string {
+  return `▶ ${what} ${where}`;
+}
+
+/** The line that closes a run: ✓ and its duration, or ✗ and the error with its line. */
+export function runFooter(result: RunResult, errorLine?: number): string {
+  const notes = [
+    errorLine !== undefined && `line ${errorLine}`,
+    result.truncated && 'output truncated',
+    // Error messages say so themselves when the runtime was replaced.
+    result.restarted && !result.error && 'runtime restarted',
+  ].filter((note): note is string => typeof note === 'string');
+  const outcome = result.error ? `✗ ${formatError(result.error)}` : `✓ ${formatDuration(result.durationMs)}`;
+  return notes.length ? `${outcome} (${notes.join(', ')})` : outcome;
+}
+
+/** `12 ms`, `1.4 s`, `2 min 3 s`. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+/** An eval value (JSON text) indented for reading; Python's non-JSON floats stay as they are. */
+export function prettyValue(json: string): string {
+  try {
+    return JSON.stringify(JSON.parse(json), null, 2);
+  } catch {
+    return json;
+  }
+}
+
+/** A value cut to fit at the end of a line. */
+export function shortValue(json: string, max = 60): string {
+  const flat = json.replace(/\s+/g, ' ');
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
+}
