@@ -18,7 +18,7 @@ export interface SandboxOptions {
   /** How long an interrupted run may take to stop before the process is killed (default 1000). */
   readonly interruptGraceMs?: number;
   /** Answers input() and reads of sys.stdin; `null` is end of input. Without it they raise EOFError. */
-  readonly input?: (prompt: string) => Promise<string | null>;
+  readonly input?: (prompt: string, signal: AbortSignal) => Promise<string | null>;
   /** Restore the bundled memory snapshot at start (default true); false boots Python plainly. */
   readonly snapshot?: boolean;
   /** Adjusts how the sandbox process is started (tests use it to drop a restriction). */
@@ -34,6 +34,8 @@ export interface RunOptions {
   readonly onOutput?: (stream: StreamName, text: string) => void;
   /** Drop output inside the worker (for measuring what output costs). */
   readonly discardOutput?: boolean;
+  /** For exec: also report the repr of a final bare expression, as `RunResult.lastValue`. */
+  readonly captureLastValue?: boolean;
 }
 
 /** What the client knows about the running sandbox. */
@@ -62,6 +64,8 @@ interface PendingRun {
   outputLength: number;
   truncated: boolean;
   timedOutAfterMs?: number;
+  /** Cancels the question the client is asking for input(), when the run ends first. */
+  inputAbort?: AbortController;
   readonly onOutput?: RunOptions['onOutput'];
   readonly resolve: (result: RunResult) => void;
   readonly reject: (error: Error) => void;
@@ -150,7 +154,9 @@ export class SandboxClient {
       return await turn;
     } finally {
       this.waiting--;
-      this.setState(this.session?.ended === false && this.info ? (this.waiting > 0 ? 'running' : 'ready') : 'stopped');
+      this.currentState = this.session && !this.session.ended ? (this.waiting > 0 ? 'running' : 'ready') : 'stopped';
+      // Emitted even when the state is unchanged: the queue length is part of what listeners show.
+      this.emitState();
     }
   }
 
@@ -179,26 +185,36 @@ export class SandboxClient {
     const id = this.nextId++;
     this.setState('running');
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
-    let timers: NodeJS.Timeout[] = [];
+    const timers: NodeJS.Timeout[] = [];
+    let run!: PendingRun;
+    const settled = new Promise<RunResult>((resolve, reject) => {
+      run = { mode, started: performance.now(), output: [], outputLength: 0, truncated: false, onOutput: options.onOutput, resolve, reject };
+    });
+    active.pending.set(id, run);
+    if (timeoutMs > 0) this.armTimeout(active, run, timeoutMs, timers);
+    active.transport.send({
+      type: 'run',
+      id,
+      request: {
+        mode,
+        code,
+        fresh: options.fresh ?? false,
+        discardOutput: options.discardOutput ?? false,
+        captureLastValue: options.captureLastValue ?? false,
+        maxOutputBytes: this.options.maxOutputBytes,
+      },
+    });
     try {
-      return await new Promise<RunResult>((resolve, reject) => {
-        const run: PendingRun = { mode, started: performance.now(), output: [], outputLength: 0, truncated: false, onOutput: options.onOutput, resolve, reject };
-        active.pending.set(id, run);
-        if (timeoutMs > 0) timers = this.armTimeout(active, run, timeoutMs, timers);
-        active.transport.send({
-          type: 'run',
-          id,
-          request: { mode, code, fresh: options.fresh ?? false, discardOutput: options.discardOutput ?? false, maxOutputBytes: this.options.maxOutputBytes },
-        });
-      });
+      return await settled;
     } finally {
       active.pending.delete(id);
       timers.forEach(clearTimeout);
+      run.inputAbort?.abort();
     }
   }
 
   /** Interrupt at the deadline; if the code ignores it (a C loop), kill the process. */
-  private armTimeout(session: Session, run: PendingRun, timeoutMs: number, timers: NodeJS.Timeout[]): NodeJS.Timeout[] {
+  private armTimeout(session: Session, run: PendingRun, timeoutMs: number, timers: NodeJS.Timeout[]): void {
     const seconds = timeoutMs / 1000;
     timers.push(
       setTimeout(() => {
@@ -213,7 +229,6 @@ export class SandboxClient {
         );
       }, timeoutMs),
     );
-    return timers;
   }
 
   private open(): Session {
@@ -267,7 +282,7 @@ export class SandboxClient {
         if (error?.type === 'KeyboardInterrupt' && run.timedOutAfterMs !== undefined) {
           error = { ...error, type: 'TimeoutError', message: `the code ran longer than ${run.timedOutAfterMs / 1000} s and was interrupted` };
         }
-        run.resolve({ ...partial(run), mode: run.mode, value: outcome.value, error, truncated: outcome.truncated || run.truncated, restarted: outcome.recycle !== undefined });
+        run.resolve({ ...partial(run), mode: run.mode, value: outcome.value, lastValue: outcome.lastValue, error, truncated: outcome.truncated || run.truncated, restarted: outcome.recycle !== undefined });
         if (outcome.recycle) this.end(session);
         return;
       }
@@ -289,8 +304,11 @@ export class SandboxClient {
 
   private async answerInput(session: Session, id: number, prompt: string): Promise<void> {
     let text: string | null = null;
+    const run = session.pending.get(id);
+    if (!run) return;
+    run.inputAbort = new AbortController();
     try {
-      text = (await this.options.input?.(prompt)) ?? null;
+      text = (await this.options.input?.(prompt, run.inputAbort.signal)) ?? null;
     } finally {
       if (!session.ended) session.transport.send({ type: 'input-reply', id, text });
     }

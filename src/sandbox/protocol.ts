@@ -19,6 +19,8 @@ export interface RunRequest {
   readonly fresh: boolean;
   /** Drop output in the worker instead of streaming it (used to measure output cost). */
   readonly discardOutput: boolean;
+  /** For exec: evaluate a final bare expression separately and report its repr. */
+  readonly captureLastValue: boolean;
   /** Output beyond this many bytes is dropped and the result says it was truncated. */
   readonly maxOutputBytes: number;
 }
@@ -45,6 +47,8 @@ export interface PythonError {
 export interface RunOutcome {
   /** `json.dumps` of the value, for a successful `eval`. */
   readonly value?: string;
+  /** repr() of an exec's final bare expression, when `captureLastValue` asked for it. */
+  readonly lastValue?: string;
   readonly error?: PythonError;
   /** Output went past `maxOutputBytes` and the rest was dropped. */
   readonly truncated: boolean;

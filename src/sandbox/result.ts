@@ -10,6 +10,8 @@ export interface RunResult {
   readonly output: string;
   /** `json.dumps` of the value, for a successful eval. */
   readonly value?: string;
+  /** repr() of a final bare expression of an exec, when asked for (never part of the output). */
+  readonly lastValue?: string;
   /** The exception that ended the run; absent on success. */
   readonly error?: PythonError;
   /** Output went past the cap and the rest was dropped. */

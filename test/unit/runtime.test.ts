@@ -77,6 +77,14 @@ describe('runtime', function () {
     assert.match(result.error!.message, /nothing is connected/);
   });
 
+  it('reports the repr of a final bare expression on request, leaving the output alone', async () => {
+    const result = await sandbox().exec("print('out')\nwords = ['a', 'b']\nwords * 2", { captureLastValue: true });
+    assert.equal(result.output, 'out\n');
+    assert.equal(result.lastValue, "['a', 'b', 'a', 'b']");
+    assert.equal((await sandbox().exec('None', { captureLastValue: true })).lastValue, undefined);
+    assert.equal((await sandbox().exec('words', { captureLastValue: false })).lastValue, undefined);
+  });
+
   it('counts queued runs and runs them in order', async () => {
     const order: string[] = [];
     const runs = ['a', 'b', 'c'].map((name) => sandbox().exec(`print('${name}')`, { onOutput: (_s, text) => order.push(text.trim()) }));

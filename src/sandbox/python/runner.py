@@ -5,6 +5,7 @@ down. It receives the worker's host functions as ``host`` (a global set before e
 exposes ``run``. Code is passed as an argument, never spliced into Python source.
 """
 
+import ast
 import builtins
 import io
 import json
@@ -127,7 +128,25 @@ def _flush():
             pass
 
 
-def run(mode, code, fresh):
+_MAX_LAST_VALUE = 2000
+
+
+def _exec(code, filename, namespace, capture_last_value):
+    """exec(); with ``capture_last_value``, a final bare expression is evaluated on its own and its repr returned."""
+    if not capture_last_value:
+        exec(compile(code, filename, "exec"), namespace)
+        return None
+    tree = ast.parse(code, filename, "exec")
+    if not tree.body or not isinstance(tree.body[-1], ast.Expr):
+        exec(compile(tree, filename, "exec"), namespace)
+        return None
+    last = tree.body.pop()
+    exec(compile(tree, filename, "exec"), namespace)
+    value = eval(compile(ast.Expression(last.value), filename, "eval"), namespace)
+    return None if value is None else repr(value)[:_MAX_LAST_VALUE]
+
+
+def run(mode, code, fresh, capture_last_value=False):
     """Runs ``code`` (``mode`` 'exec' or 'eval'); returns the outcome as a JSON string."""
     global _run_count
     _run_count += 1
@@ -140,7 +159,9 @@ def run(mode, code, fresh):
             value = eval(compile(code, filename, "eval"), namespace)
             outcome["value"] = json.dumps(value)
         else:
-            exec(compile(code, filename, "exec"), namespace)
+            last_value = _exec(code, filename, namespace, capture_last_value)
+            if last_value is not None:
+                outcome["lastValue"] = last_value
     except BaseException as error:  # noqa: BLE001 - every exception is a result, even SystemExit
         outcome["error"] = _describe(error, filename)
         error.__traceback__ = None

@@ -83,7 +83,7 @@ function runOne(run: PyCallable, sink: OutputSink, memory: MemoryCap, message: R
   memory.reset();
   let outcome: Omit<RunOutcome, 'truncated'>;
   try {
-    outcome = JSON.parse(run(request.mode, request.code, request.fresh) as string) as RunOutcome;
+    outcome = JSON.parse(run(request.mode, request.code, request.fresh, request.captureLastValue) as string) as RunOutcome;
   } catch (error) {
     // Only a fault of Pyodide itself lands here (Python exceptions are results); it is unusable now.
     const detail = error instanceof Error ? error.message : String(error);

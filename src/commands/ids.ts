@@ -1,0 +1,20 @@
+/** Every command id the extension contributes; package.json lists the same ids. */
+export const CommandIds = {
+  execSelection: 'pythonSandbox.execSelection',
+  execFile: 'pythonSandbox.execFile',
+  execCell: 'pythonSandbox.execCell',
+  execCellAndBelow: 'pythonSandbox.execCellAndBelow',
+  evalExpression: 'pythonSandbox.evalExpression',
+  interrupt: 'pythonSandbox.interrupt',
+  restart: 'pythonSandbox.restart',
+  showOutput: 'pythonSandbox.showOutput',
+  /** Not in the palette: what clicking the status bar item does. */
+  statusBarClick: 'pythonSandbox.statusBarClick',
+  /** Not in the palette: facts about the running sandbox, for tests and support. */
+  runtimeInfo: 'pythonSandbox.runtimeInfo',
+} as const;
+
+/** Context keys set by the extension, used in `when` clauses. */
+export const ContextKeys = {
+  running: 'pythonSandbox.running',
+} as const;
