@@ -1,11 +1,55 @@
 import * as vscode from 'vscode';
+import { createApi, type PythonSandboxApi } from './api';
+import { ContextKeys } from './commands/ids';
+import { registerRuntimeCommands } from './commands/runtime-commands';
+import { RunCommands } from './commands/run-commands';
+import { SettingsStore } from './config';
+import { RunCoordinator } from './session/run-coordinator';
+import { SandboxRuntime } from './session/runtime';
+import { CellLenses } from './ui/cell-lenses';
+import { SandboxDiagnostics } from './ui/diagnostics';
+import { askWithInputBox } from './ui/input-box';
+import { InlineValues } from './ui/inline-values';
+import { OutputView } from './ui/output';
+import { StatusBar } from './ui/status-bar';
 
-/** Placeholder until the commands land: proves that the extension activates. */
-export function activate(context: vscode.ExtensionContext): { version: string } {
-  const output = vscode.window.createOutputChannel('Python Sandbox');
-  context.subscriptions.push(output);
-  context.subscriptions.push(vscode.commands.registerCommand('pythonSandbox.showOutput', () => output.show(true)));
-  return { version: String(context.extension.packageJSON.version) };
+const PYTHON = { language: 'python' };
+
+/** Wires the pieces together; each owns its resources and is disposed with the extension. */
+export function activate(context: vscode.ExtensionContext): PythonSandboxApi {
+  const distDir = context.asAbsolutePath('dist');
+  const settings = new SettingsStore();
+  const output = new OutputView();
+  const diagnostics = new SandboxDiagnostics();
+  const inline = new InlineValues();
+  // input() boxes name the run in progress, which the coordinator (created next) knows.
+  const runtime: SandboxRuntime = new SandboxRuntime(settings, distDir, 'Python Sandbox', askWithInputBox((): string => coordinator.describeCurrent()));
+  const coordinator: RunCoordinator = new RunCoordinator(runtime, settings, output, diagnostics);
+  // Other extensions get a runtime of their own, so they never see or change the user's namespace.
+  const apiRuntime = new SandboxRuntime(settings, distDir, 'Python Sandbox (extension API)');
+
+  context.subscriptions.push(
+    settings,
+    output,
+    diagnostics,
+    inline,
+    runtime,
+    apiRuntime,
+    new StatusBar(runtime),
+    new RunCommands(coordinator, inline, settings).register(),
+    registerRuntimeCommands(runtime, output),
+    vscode.languages.registerCodeLensProvider(PYTHON, new CellLenses()),
+    prewarmOnPythonEditor(runtime, settings),
+  );
+  void vscode.commands.executeCommand('setContext', ContextKeys.running, false);
+  return createApi(apiRuntime);
 }
 
-export function deactivate(): void {}
+/** Starts the runtime in the background when a Python editor is first shown, if allowed. */
+function prewarmOnPythonEditor(runtime: SandboxRuntime, settings: SettingsStore): vscode.Disposable {
+  const check = (editors: readonly vscode.TextEditor[]): void => {
+    if (settings.current.prewarm && runtime.state === 'stopped' && !runtime.info && editors.some((e) => e.document.languageId === 'python')) runtime.warmUp();
+  };
+  check(vscode.window.visibleTextEditors);
+  return vscode.window.onDidChangeVisibleTextEditors(check);
+}

@@ -6,7 +6,7 @@ import type { RunMode } from '../sandbox/protocol';
 import { failure, type RunResult } from '../sandbox/result';
 
 /** Answers input() for runs of this runtime. */
-export type InputProvider = (prompt: string) => Promise<string | null>;
+export type InputProvider = (prompt: string, signal: AbortSignal) => Promise<string | null>;
 
 /**
  * One sandbox runtime with the editor's settings: started lazily (or prewarmed), restarted on
@@ -81,13 +81,14 @@ export class SandboxRuntime implements vscode.Disposable {
    * Runs code with the current settings. A crash of the sandbox becomes an error result (and a
    * message); the next run starts a new sandbox.
    */
-  async run(mode: RunMode, code: string, options: Pick<RunOptions, 'onOutput' | 'fresh' | 'timeoutMs'> = {}): Promise<RunResult> {
+  async run(mode: RunMode, code: string, options: Pick<RunOptions, 'onOutput' | 'fresh' | 'timeoutMs' | 'captureLastValue'> = {}): Promise<RunResult> {
     const settings = this.settings.current;
     try {
       return await this.client.run(mode, code, {
         fresh: options.fresh ?? !settings.persistentNamespace,
         timeoutMs: options.timeoutMs ?? settings.timeoutSeconds * 1000,
         onOutput: options.onOutput,
+        captureLastValue: options.captureLastValue,
       });
     } catch (error) {
       this.reportFault(error);
