@@ -1,12 +1,20 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadPyodide, type PyodideAPI } from 'pyodide';
 import { version as pyodideVersion } from 'pyodide/package.json';
 import type { BootMode } from '../protocol';
 
-/** The bundled memory snapshot, named by the Pyodide version it was made with. */
+/** Modules imported before a snapshot is taken, so a restored runtime starts with them. */
+export const PRELOADED_MODULES = 'import ast, builtins, io, json, os, time, traceback';
+
+/**
+ * The bundled memory snapshot, named by what it depends on: the Pyodide version and the
+ * preloaded modules. A change to either makes the build take a new one.
+ */
 export function snapshotPath(distDir: string): string {
-  return path.join(distDir, 'pyodide', `snapshot-${pyodideVersion}.bin`);
+  const key = createHash('sha256').update(PRELOADED_MODULES).digest('hex').slice(0, 8);
+  return path.join(distDir, 'pyodide', `snapshot-${pyodideVersion}-${key}.bin`);
 }
 
 /** What Python's memory was built from, and why the snapshot was passed over if it was. */
@@ -16,8 +24,6 @@ export interface Booted {
   readonly snapshotFallback?: string;
 }
 
-/** Modules imported before a snapshot is taken, so a restored runtime starts with them. */
-export const PRELOADED_MODULES = 'import ast, builtins, io, json, time, traceback';
 
 /**
  * Loads Pyodide: restores the snapshot when there is one (about 7x faster than booting Python),
