@@ -11,6 +11,7 @@ import { SandboxDiagnostics } from './ui/diagnostics';
 import { askWithInputBox } from './ui/input-box';
 import { InlineValues } from './ui/inline-values';
 import { OutputView } from './ui/output';
+import { PythonSandboxTool, PYTHON_TOOL_NAME } from './tools/python-tool';
 import { StatusBar } from './ui/status-bar';
 
 const PYTHON = { language: 'python' };
@@ -27,6 +28,8 @@ export function activate(context: vscode.ExtensionContext): PythonSandboxApi {
   const coordinator: RunCoordinator = new RunCoordinator(runtime, settings, output, diagnostics);
   // Other extensions get a runtime of their own, so they never see or change the user's namespace.
   const apiRuntime = new SandboxRuntime(settings, distDir, 'Python Sandbox (extension API)');
+  // Chat agents too: their experiments stay out of the user's namespace and the API's.
+  const agentRuntime = new SandboxRuntime(settings, distDir, 'Python Sandbox (agents)');
 
   context.subscriptions.push(
     settings,
@@ -35,6 +38,8 @@ export function activate(context: vscode.ExtensionContext): PythonSandboxApi {
     inline,
     runtime,
     apiRuntime,
+    agentRuntime,
+    registerAgentTool(agentRuntime),
     new StatusBar(runtime),
     new RunCommands(coordinator, inline, settings).register(),
     registerRuntimeCommands(runtime, output),
@@ -43,6 +48,13 @@ export function activate(context: vscode.ExtensionContext): PythonSandboxApi {
   );
   void vscode.commands.executeCommand('setContext', ContextKeys.running, false);
   return createApi(apiRuntime);
+}
+
+/** The language-model tool, where the host has the language-model API. */
+function registerAgentTool(runtime: SandboxRuntime): vscode.Disposable {
+  // Hosts without chat (older builds, some web hosts) have no `vscode.lm.registerTool`.
+  if (typeof vscode.lm?.registerTool !== 'function') return new vscode.Disposable(() => undefined);
+  return vscode.lm.registerTool(PYTHON_TOOL_NAME, new PythonSandboxTool(runtime));
 }
 
 /** Starts the runtime in the background when a Python editor is first shown, if allowed. */

@@ -1,0 +1,24 @@
+import * as assert from 'node:assert/strict';
+import { failure, type RunResult } from '../../src/sandbox/result';
+import { checkToolInput, describeForAgent } from '../../src/tools/agent-text';
+
+describe('agent tool text', () => {
+  const ok: RunResult = { mode: 'exec', output: 'hi\n', lastValue: '42', truncated: false, durationMs: 12, restarted: false };
+
+  it('tells status, value, duration and output', () => {
+    assert.equal(describeForAgent(ok), 'status: ok\nvalue of the last expression (repr): 42\nduration: 12 ms\noutput:\nhi\n');
+  });
+
+  it('tells the error type, line and message, and truncation', () => {
+    const error: RunResult = { ...failure('exec', 'ZeroDivisionError', 'division by zero'), output: 'x'.repeat(3), truncated: true };
+    const withFrame = { ...error, error: { ...error.error!, frames: [{ line: 3, name: '<module>' }] } };
+    assert.equal(describeForAgent(withFrame), 'error: ZeroDivisionError (line 3)\nmessage: division by zero\nduration: 0 ms\noutput (truncated):\nxxx');
+  });
+
+  it('rejects unusable input with a message the model can act on', () => {
+    assert.equal(checkToolInput({ code: 'x' }), undefined);
+    assert.match(checkToolInput({})!, /"code"/);
+    assert.match(checkToolInput({ code: 'x', mode: 'run' as 'exec' })!, /"mode"/);
+    assert.match(checkToolInput({ code: 'x', timeoutSeconds: -1 })!, /timeoutSeconds/);
+  });
+});
