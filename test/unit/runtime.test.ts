@@ -96,8 +96,8 @@ describe('runtime', function () {
 });
 
 describe('runtime: input, streaming and sleep (worker isolation, so CPU time is measurable here)', function () {
-  let answer: (prompt: string) => Promise<string | null> = async () => null;
-  const sandbox = sandboxFor(this, { isolation: 'worker', input: (prompt) => answer(prompt) });
+  let answer: (prompt: string, signal: AbortSignal) => Promise<string | null> = async () => null;
+  const sandbox = sandboxFor(this, { isolation: 'worker', input: (prompt, signal) => answer(prompt, signal) });
 
   it('input() is answered by the client, and end of input is EOFError', async () => {
     const prompts: string[] = [];
@@ -110,6 +110,23 @@ describe('runtime: input, streaming and sleep (worker isolation, so CPU time is 
     assert.deepEqual(prompts, ['name? ', '']);
     assert.equal(result.output, 'name? hi Ada\n');
     assert.equal(result.error?.type, 'EOFError');
+  });
+
+  it('interrupt() works while input() waits, and the question is withdrawn', async () => {
+    let asked: AbortSignal | undefined;
+    answer = (_prompt, signal) => {
+      asked = signal;
+      // Never answers: only the interrupt can end this run.
+      return new Promise(() => undefined);
+    };
+    const running = sandbox().exec("input('stuck? ')");
+    while (!asked) await new Promise((resolve) => setTimeout(resolve, 20));
+    sandbox().interrupt();
+    const result = await running;
+    assert.equal(result.error?.type, 'KeyboardInterrupt');
+    assert.equal(asked.aborted, true);
+    answer = async () => 'next';
+    assert.equal((await sandbox().eval('input()')).value, '"next"');
   });
 
   it('streams output while the code is still running, stdout and stderr in order', async () => {
