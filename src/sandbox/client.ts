@@ -98,6 +98,7 @@ export class SandboxClient {
   private currentState: SandboxState = 'stopped';
   private readonly listeners = new Set<(state: SandboxState) => void>();
   private disposed = false;
+  private permissionsRejected = false;
 
   constructor(options: SandboxOptions = {}) {
     this.options = { ...DEFAULTS, ...options };
@@ -129,7 +130,15 @@ export class SandboxClient {
   start(): Promise<SandboxInfo> {
     if (this.disposed) return Promise.reject(new SandboxError('the sandbox client was disposed'));
     if (!this.session || this.session.ended) this.session = this.open();
-    return this.session.ready;
+    return this.session.ready.catch((error: unknown) => {
+      // A Node that advertises the permission flags may still refuse them at start (Electron
+      // builds have); then run without them, at the level that says so.
+      if (!this.permissionsRejected && error instanceof SandboxError && /bad option/.test(error.message)) {
+        this.permissionsRejected = true;
+        return this.start();
+      }
+      throw error;
+    });
   }
 
   /** Runs statements; the result's output is everything they printed. */
@@ -244,7 +253,7 @@ export class SandboxClient {
     const transport =
       this.options.isolation === 'worker'
         ? startInProcess(config, events)
-        : startProcess((this.options.launch ?? ((spec) => spec))(defaultLaunchSpec(this.distDir)), config, events);
+        : startProcess((this.options.launch ?? ((spec) => spec))(defaultLaunchSpec(this.distDir, !this.permissionsRejected)), config, events);
     const session: Session = { transport, ready, pending: new Map(), ended: false };
     this.setState('starting');
     return session;

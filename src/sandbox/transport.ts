@@ -41,9 +41,12 @@ function permissionFlag(): string | undefined {
   return undefined;
 }
 
-/** The locked-down command line: read only `distDir`, start workers, nothing else. */
-export function defaultLaunchSpec(distDir: string): LaunchSpec {
-  const permission = permissionFlag();
+/**
+ * The locked-down command line: read only `distDir`, start workers, nothing else.
+ * @param permissions false leaves out the permission model, for a Node that rejects its flags.
+ */
+export function defaultLaunchSpec(distDir: string, permissions = true): LaunchSpec {
+  const permission = permissions ? permissionFlag() : undefined;
   return {
     execPath: process.execPath,
     execArgv: [

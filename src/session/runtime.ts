@@ -137,11 +137,13 @@ export class SandboxRuntime implements vscode.Disposable {
   }
 
   private replaceClient(): void {
+    const wasRunning = this.client.state !== 'stopped';
     this.unsubscribeState();
     this.client.dispose();
     this.client = this.createClient(this.settings.current);
     this.stateChanged.fire(this.client.state);
-    if (this.settings.current.prewarm) this.warmUp();
+    // Only a runtime that was in use comes back by itself.
+    if (wasRunning) this.warmUp();
   }
 
   private reportFault(error: unknown): void {

@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { SandboxClient, type SandboxOptions } from '../../src/sandbox/client';
 import { formatError } from '../../src/sandbox/result';
+import type { LaunchSpec } from '../../src/sandbox/transport';
 import { distDir, sandboxFor } from './sandbox';
 
 /**
@@ -127,6 +128,18 @@ describe('isolation: refusing to run without the required restrictions', () => {
     const client = new SandboxClient({ distDir });
     try {
       assert.equal((await client.eval('1')).value, '1');
+    } finally {
+      client.dispose();
+    }
+  });
+
+  it('when Node rejects the permission flags at start, it runs without them at the weaker level', async () => {
+    const rejectsPermissionFlags = (spec: LaunchSpec): LaunchSpec =>
+      spec.execArgv.some((flag) => /permission/.test(flag)) ? { ...spec, execArgv: [...spec.execArgv, '--no-such-flag-in-this-node'] } : spec;
+    const client = new SandboxClient({ distDir, launch: rejectsPermissionFlags });
+    try {
+      assert.equal((await client.start()).isolation, 'process-no-fs-permissions');
+      assert.equal((await client.eval('6 * 7')).value, '42');
     } finally {
       client.dispose();
     }
