@@ -85,6 +85,13 @@ describe('runtime', function () {
     assert.equal((await sandbox().exec('words', { captureLastValue: false })).lastValue, undefined);
   });
 
+  it('an optional Pyodide package fails clearly instead of trying the network', async () => {
+    const numpy = await sandbox().exec('import numpy');
+    assert.equal(numpy.error?.type, 'ModuleNotFoundError');
+    assert.match(numpy.error!.message, /^No module named 'numpy'; numpy is an optional Pyodide package, .*no network access/);
+    assert.equal((await sandbox().exec('import no_such_module')).error?.message, "No module named 'no_such_module'");
+  });
+
   it('counts queued runs and runs them in order', async () => {
     const order: string[] = [];
     const runs = ['a', 'b', 'c'].map((name) => sandbox().exec(`print('${name}')`, { onOutput: (_s, text) => order.push(text.trim()) }));

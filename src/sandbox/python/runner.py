@@ -15,7 +15,9 @@ import time
 import traceback
 
 _host = host  # noqa: F821 - provided by the worker
-del host  # noqa: F821
+# Import names of Pyodide's optional packages (from its lock file), which are not bundled.
+_optional_packages = frozenset(optional_packages)  # noqa: F821 - provided by the worker
+del host, optional_packages  # noqa: F821
 
 # Pyodide records the worker script's host path here; the sandbox keeps host paths to itself.
 os.environ.pop("_", None)
@@ -117,6 +119,11 @@ def _collapse(frames):
 
 def _describe(error, filename):
     message = error.msg if isinstance(error, SyntaxError) else str(error)
+    if isinstance(error, ModuleNotFoundError) and (error.name or "").split(".")[0] in _optional_packages:
+        message += (
+            f"; {error.name.split('.')[0]} is an optional Pyodide package, which the sandbox does not"
+            " ship and cannot download (it has no network access)"
+        )
     return {"type": type(error).__name__, "message": message, "frames": _frames(error, filename)}
 
 

@@ -3,6 +3,8 @@
  * Runs are synchronous on purpose: output leaves through shared memory, interrupts arrive
  * through shared memory, so nothing has to wait for this thread's event loop.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { PyodideAPI } from 'pyodide';
 import type { PyCallable, PyProxy } from 'pyodide/ffi';
@@ -56,6 +58,12 @@ function hostFunctions(pyodide: PyodideAPI): object {
   };
 }
 
+/** What the packages in Pyodide's lock file import: all downloaded on demand, none bundled. */
+function optionalPackageImports(): string[] {
+  const lock = JSON.parse(fs.readFileSync(path.join(config.distDir, 'pyodide', 'pyodide-lock.json'), 'utf8')) as { packages: Record<string, { imports?: string[] }> };
+  return Object.values(lock.packages).flatMap((pkg) => pkg.imports ?? []);
+}
+
 /** Removes the Python -> JavaScript routes, then lets the runner replace sleep, input and stdin. */
 function lockDown(pyodide: PyodideAPI): PyCallable {
   for (const name of JS_BRIDGE_MODULES) pyodide.unregisterJsModule(name);
@@ -65,6 +73,7 @@ function lockDown(pyodide: PyodideAPI): PyCallable {
   pyodide.setStdin({ error: true });
   const namespace = pyodide.globals.get('dict')() as PyProxy;
   namespace.set('host', hostFunctions(pyodide));
+  namespace.set('optional_packages', pyodide.toPy(optionalPackageImports()));
   pyodide.runPython(runnerSource, { globals: namespace, filename: '<sandbox-runner>' });
   return namespace.get('run') as PyCallable;
 }
