@@ -22,6 +22,11 @@ del host, optional_packages  # noqa: F821
 # Pyodide records the worker script's host path here; the sandbox keeps host paths to itself.
 os.environ.pop("_", None)
 
+# The worker unregistered Python's bridges to JavaScript; imports already made are cached here,
+# including pyodide_js._api, which reaches Pyodide's internals.
+for _name in [name for name in sys.modules if name == "js" or name.split(".")[0] == "pyodide_js"]:
+    del sys.modules[_name]
+
 
 def _new_namespace():
     return {"__name__": "__main__", "__builtins__": builtins}

@@ -66,10 +66,8 @@ function optionalPackageImports(): string[] {
 
 /** Removes the Python -> JavaScript routes, then lets the runner replace sleep, input and stdin. */
 function lockDown(pyodide: PyodideAPI): PyCallable {
+  // The runner also drops these (and pyodide_js._api) from sys.modules, where imports are cached.
   for (const name of JS_BRIDGE_MODULES) pyodide.unregisterJsModule(name);
-  pyodide.runPython(
-    `import sys\nfor _name in [m for m in sys.modules if m in ${JSON.stringify(JS_BRIDGE_MODULES)} or m.startswith('pyodide_js.')]:\n    del sys.modules[_name]`,
-  );
   pyodide.setStdin({ error: true });
   const namespace = pyodide.globals.get('dict')() as PyProxy;
   namespace.set('host', hostFunctions(pyodide));
