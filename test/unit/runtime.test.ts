@@ -92,6 +92,22 @@ describe('runtime', function () {
     assert.equal((await sandbox().exec('import no_such_module')).error?.message, "No module named 'no_such_module'");
   });
 
+  it('asyncio.run() works, on a loop that sleeps through the interruptible sleep', async () => {
+    const code = 'import asyncio\nasync def twice(x):\n    await asyncio.sleep(0.01)\n    return 2 * x\nasync def main():\n    return await asyncio.gather(twice(1), twice(2))\nprint(asyncio.run(main()))';
+    assert.equal((await sandbox().exec(code)).output, '[2, 4]\n');
+  });
+
+  it('top-level await works in exec and eval', async () => {
+    assert.equal((await sandbox().exec("import asyncio\nawait asyncio.sleep(0)\nprint('awaited')")).output, 'awaited\n');
+    assert.equal((await sandbox().eval("await __import__('asyncio').sleep(0, result=7)")).value, '7');
+  });
+
+  it('a coroutine waiting on nothing fails instead of hanging', async () => {
+    const result = await sandbox().exec('import asyncio\nasyncio.run(asyncio.Event().wait())');
+    assert.equal(result.error?.type, 'RuntimeError');
+    assert.match(result.error!.message, /would wait forever/);
+  });
+
   it('counts queued runs and runs them in order', async () => {
     const order: string[] = [];
     const runs = ['a', 'b', 'c'].map((name) => sandbox().exec(`print('${name}')`, { onOutput: (_s, text) => order.push(text.trim()) }));

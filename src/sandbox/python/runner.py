@@ -6,13 +6,16 @@ exposes ``run``. Code is passed as an argument, never spliced into Python source
 """
 
 import ast
+import asyncio
 import builtins
+import inspect
 import io
 import json
 import os
 import sys
 import time
 import traceback
+import warnings
 
 _host = host  # noqa: F821 - provided by the worker
 # Import names of Pyodide's optional packages (from its lock file), which are not bundled.
@@ -80,9 +83,53 @@ class _HostStdin(io.TextIOBase):
         return "".join(chunks)
 
 
+class _NoIOSelector:
+    """What the event loop waits on: nothing but time, since sandboxed code has no I/O."""
+
+    def select(self, timeout=None):
+        if timeout is None:
+            raise RuntimeError("the event loop would wait forever: nothing is scheduled, and the sandbox has no I/O to wait for")
+        if timeout > 0:
+            _sleep(timeout)
+        return []
+
+    def close(self):
+        pass
+
+
+class _SandboxEventLoop(asyncio.BaseEventLoop):
+    """An asyncio loop for timers and callbacks that runs synchronously, like CPython's own.
+
+    Pyodide's default loop runs on JavaScript's event loop through pyodide_js, which the
+    sandbox removes; this one lets asyncio.run() and top-level await work without it.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self._selector = _NoIOSelector()
+
+    def _process_events(self, event_list):
+        pass
+
+    def _write_to_self(self):
+        pass
+
+
+class _SandboxLoopPolicy(asyncio.DefaultEventLoopPolicy):
+    def new_event_loop(self):
+        return _SandboxEventLoop()
+
+
 time.sleep = _sleep
 builtins.input = _input
 sys.stdin = _HostStdin()
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", DeprecationWarning)  # policies are deprecated from 3.14 on
+    asyncio.set_event_loop_policy(_SandboxLoopPolicy())
+# Pyodide marks its JavaScript-driven loop as running in this thread, which would make
+# asyncio.run() refuse to start, and wraps asyncio.run to consult pyodide_js; undo both.
+asyncio.events._set_running_loop(None)
+asyncio.run = asyncio.runners.run
 
 
 def _frames(error, filename):
@@ -145,17 +192,25 @@ _MAX_LAST_VALUE = 2000
 
 def _exec(code, filename, namespace, capture_last_value):
     """exec(); with ``capture_last_value``, a final bare expression is evaluated on its own and its repr returned."""
-    if not capture_last_value:
-        exec(compile(code, filename, "exec"), namespace)
+    tree = compile(code, filename, "exec", flags=ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+    last = tree.body.pop() if capture_last_value and tree.body and isinstance(tree.body[-1], ast.Expr) else None
+    _evaluate(compile(tree, filename, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT), namespace)
+    if last is None:
         return None
-    tree = ast.parse(code, filename, "exec")
-    if not tree.body or not isinstance(tree.body[-1], ast.Expr):
-        exec(compile(tree, filename, "exec"), namespace)
-        return None
-    last = tree.body.pop()
-    exec(compile(tree, filename, "exec"), namespace)
-    value = eval(compile(ast.Expression(last.value), filename, "eval"), namespace)
+    value = _evaluate(compile(ast.Expression(last.value), filename, "eval", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT), namespace)
     return None if value is None else repr(value)[:_MAX_LAST_VALUE]
+
+
+def _evaluate(code_object, namespace):
+    """eval() that also runs code using top-level await, on a fresh sandbox event loop."""
+    result = eval(code_object, namespace)
+    if code_object.co_flags & inspect.CO_COROUTINE:
+        loop = _SandboxEventLoop()
+        try:
+            result = loop.run_until_complete(result)
+        finally:
+            loop.close()
+    return result
 
 
 def run(mode, code, fresh, capture_last_value=False):
@@ -168,7 +223,7 @@ def run(mode, code, fresh, capture_last_value=False):
     outcome = {}
     try:
         if mode == "eval":
-            value = eval(compile(code, filename, "eval"), namespace)
+            value = _evaluate(compile(code, filename, "eval", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT), namespace)
             outcome["value"] = json.dumps(value)
         else:
             last_value = _exec(code, filename, namespace, capture_last_value)
