@@ -9,6 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { PyodideAPI } from 'pyodide';
 import type { PyCallable, PyProxy } from 'pyodide/ffi';
 import { isTagged, type RunMessage, type RunOutcome, type WorkerConfig, type WorkerMessage } from '../protocol';
+import environmentSource from '../python/environment.py';
 import runnerSource from '../python/runner.py';
 import { InputSlot } from '../shared/input-slot';
 import { OutputRingWriter } from '../shared/output-ring';
@@ -64,7 +65,7 @@ function optionalPackageImports(): string[] {
   return Object.values(lock.packages).flatMap((pkg) => pkg.imports ?? []);
 }
 
-/** Removes the Python -> JavaScript routes, then lets the runner replace sleep, input and stdin. */
+/** Removes the Python -> JavaScript routes, installs the sandbox's environment, then the runner. */
 function lockDown(pyodide: PyodideAPI): PyCallable {
   // The runner also drops these (and pyodide_js._api) from sys.modules, where imports are cached.
   for (const name of JS_BRIDGE_MODULES) pyodide.unregisterJsModule(name);
@@ -72,6 +73,7 @@ function lockDown(pyodide: PyodideAPI): PyCallable {
   const namespace = pyodide.globals.get('dict')() as PyProxy;
   namespace.set('host', hostFunctions(pyodide));
   namespace.set('optional_packages', pyodide.toPy(optionalPackageImports()));
+  pyodide.runPython(environmentSource, { globals: namespace, filename: '<sandbox-environment>' });
   pyodide.runPython(runnerSource, { globals: namespace, filename: '<sandbox-runner>' });
   return namespace.get('run') as PyCallable;
 }
