@@ -28,6 +28,16 @@ function lastCodeLine(region: CodeRegion): number {
   return region.firstLine + last;
 }
 
+/**
+ * Menus and keys offer the run commands in Python editors only, but the command ids can still
+ * be invoked elsewhere (other extensions, keybindings users add); other languages are not run.
+ */
+function isPython(editor: vscode.TextEditor): boolean {
+  if (editor.document.languageId === 'python') return true;
+  vscode.window.setStatusBarMessage('Python Sandbox runs Python documents only', 3000);
+  return false;
+}
+
 /** The commands that run editor text: selections, files, expressions and cells. */
 export class RunCommands {
   constructor(
@@ -42,7 +52,7 @@ export class RunCommands {
     // then resolves when the run is over.
     const inEditor = (run: (editor: vscode.TextEditor) => Promise<void>) => async (): Promise<void> => {
       const editor = vscode.window.activeTextEditor;
-      if (editor) await run(editor);
+      if (editor && isPython(editor)) await run(editor);
     };
     return vscode.Disposable.from(
       vscode.commands.registerCommand(CommandIds.execSelection, inEditor((editor) => this.execSelection(editor))),
@@ -102,7 +112,7 @@ export class RunCommands {
   /** The `# %%` cell at the cursor (or at `line` of `uri`, from a CodeLens), and optionally all below it. */
   async execCells(andBelow: boolean, uri?: vscode.Uri, line?: number): Promise<void> {
     const editor = uri ? vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString()) : vscode.window.activeTextEditor;
-    if (!editor) return;
+    if (!editor || !isPython(editor)) return;
     const lines = documentLines(editor.document);
     const cells = findCells(lines);
     const at = line ?? editor.selection.active.line;
