@@ -2,7 +2,7 @@
  * UI checks: the normal VS Code web workbench (no test payload) in headless Chromium, driven
  * by keyboard and mouse like a person would. Screenshots go to test-results/ui/.
  * Usage: node out/test/ui/run-ui.js [--update-media] [check-name...]
- *   --update-media  copies the Output screenshot to media/screenshot-output.png for the README.
+ *   --update-media  copies the Output, Problems and inline-value screenshots to media/ for the README.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -19,8 +19,12 @@ import { Workbench } from './workbench';
 
 const SCREENSHOTS = path.join(RESULTS_DIR, 'ui');
 const CHECK_TIMEOUT_MS = 120_000;
-/** The screenshot that is kept under media/ for the README. */
-const MEDIA_SHOT = { check: 'show-output-from-palette', file: path.join(REPO_ROOT, 'media', 'screenshot-output.png') };
+/** Screenshots kept under media/ for the README: which check's final state, and where. */
+const MEDIA_SHOTS = [
+  { check: 'exec-selection-from-palette', file: path.join(REPO_ROOT, 'media', 'screenshot-output.png') },
+  { check: 'problems-from-error', file: path.join(REPO_ROOT, 'media', 'screenshot-problems.png') },
+  { check: 'eval-inline-value', file: path.join(REPO_ROOT, 'media', 'screenshot-inline.png') },
+];
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -84,11 +88,12 @@ main(async () => {
       console.log(`  ✔ ${check.name} (${ms} ms)`);
     }
   }
-  const mediaSource = path.join(SCREENSHOTS, `${MEDIA_SHOT.check}.png`);
-  if (updateMedia && fs.existsSync(mediaSource)) {
-    fs.mkdirSync(path.dirname(MEDIA_SHOT.file), { recursive: true });
-    fs.copyFileSync(mediaSource, MEDIA_SHOT.file);
-    console.log(`[ui] updated ${path.relative(REPO_ROOT, MEDIA_SHOT.file)}`);
+  for (const shot of updateMedia ? MEDIA_SHOTS : []) {
+    const source = path.join(SCREENSHOTS, `${shot.check}.png`);
+    if (!fs.existsSync(source)) continue;
+    fs.mkdirSync(path.dirname(shot.file), { recursive: true });
+    fs.copyFileSync(source, shot.file);
+    console.log(`[ui] updated ${path.relative(REPO_ROOT, shot.file)}`);
   }
   console.log(`${passed} passed, ${failed} failed`);
   return failed ? 1 : 0;

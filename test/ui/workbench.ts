@@ -29,19 +29,22 @@ export class Workbench {
    * until the widget is gone: it still reads as visible right after Enter, and a key pressed
    * then would land in the editor.
    */
-  private async pickInQuickInput(text: string, rowLabel: string | RegExp): Promise<void> {
+  private async pickInQuickInput(text: string, rowLabel: string | RegExp, waitHidden = true): Promise<void> {
     await this.quickInput.waitFor({ state: 'visible', timeout: SHORT });
     await this.page.keyboard.type(text);
     const row = this.quickInput.locator('.monaco-list-row', { hasText: rowLabel }).first();
     await row.waitFor({ timeout: SHORT });
     await row.click();
-    await this.quickInput.waitFor({ state: 'hidden', timeout: SHORT });
+    if (waitHidden) await this.quickInput.waitFor({ state: 'hidden', timeout: SHORT });
   }
 
-  /** Runs a command by its palette label, e.g. "Sandbox: Show Output". */
-  async runCommand(label: string): Promise<void> {
+  /**
+   * Runs a command by its palette label, e.g. "Sandbox: Show Output". `opensInput`: the command
+   * asks a question in the same widget at once, so it never closes in between.
+   */
+  async runCommand(label: string, opensInput = false): Promise<void> {
     await this.page.keyboard.press('F1');
-    await this.pickInQuickInput(label, label);
+    await this.pickInQuickInput(label, label, !opensInput);
   }
 
   /** Opens a workspace file with Quick Open and waits for its editor tab to be active. */
@@ -87,6 +90,75 @@ export class Workbench {
   /** Text of the Output view's editor (only the rendered lines). */
   outputText(): Promise<string> {
     return this.page.locator('.part.panel .view-lines').first().innerText();
+  }
+
+  /** Waits until the Output view's text matches `pattern` (output streams in) and returns it. */
+  async waitForOutput(pattern: RegExp, timeout = 60_000): Promise<string> {
+    const deadline = Date.now() + timeout;
+    let text = '';
+    while (Date.now() < deadline) {
+      // Monaco renders spaces as no-break spaces.
+      text = (await this.outputText().catch(() => '')).replace(/\u00a0/g, ' ');
+      if (pattern.test(text)) return text;
+      await this.page.waitForTimeout(200);
+    }
+    throw new Error(`Output view never matched ${pattern}; it shows:\n${text}`);
+  }
+
+  /** Selects whole lines first..last (1-based) of the focused editor with the keyboard. */
+  async selectLines(first: number, last: number): Promise<void> {
+    await this.page.keyboard.press('Control+G');
+    await this.quickInput.waitFor({ state: 'visible', timeout: SHORT });
+    await this.page.keyboard.type(String(first));
+    await this.page.keyboard.press('Enter');
+    await this.quickInput.waitFor({ state: 'hidden', timeout: SHORT });
+    await this.page.keyboard.press('Home');
+    // Home may stop at the first non-blank character; a second press reaches column 1.
+    if (await this.cursorColumnIsNotFirst()) await this.page.keyboard.press('Home');
+    for (let line = first; line < last; line++) await this.page.keyboard.press('Shift+ArrowDown');
+    await this.page.keyboard.press('Shift+End');
+  }
+
+  private async cursorColumnIsNotFirst(): Promise<boolean> {
+    const label = await this.page.locator('.statusbar-item[id="status.editor.selection"]').innerText().catch(() => '');
+    return !/Col 1\b/.test(label);
+  }
+
+  /** Right-clicks the editor's selection and picks a context menu entry by its label. */
+  async contextMenuOnSelection(entry: string): Promise<void> {
+    // The selection highlight lies under the text layer, which takes the click, so aim at its middle.
+    const selection = this.page.locator('.editor-instance .monaco-editor .selected-text').first();
+    await selection.waitFor({ timeout: SHORT });
+    const box = await selection.boundingBox();
+    if (!box) throw new Error('the editor shows no selection');
+    await this.page.mouse.click(box.x + box.width / 2, box.y + box.height / 2, { button: 'right' });
+    // The menu lives in a shadow root, which Playwright's CSS locators pierce.
+    const item = this.page.locator('.monaco-menu .action-item .action-label', { hasText: entry }).first();
+    await item.waitFor({ timeout: SHORT });
+    await item.click();
+  }
+
+  /** Opens the Problems panel and returns its rows' text. */
+  async problems(): Promise<string[]> {
+    await this.page.keyboard.press('Control+Shift+M');
+    const rows = this.page.locator('.markers-panel .monaco-list-row');
+    await rows.first().waitFor({ timeout: SHORT });
+    return rows.allInnerTexts();
+  }
+
+  /**
+   * Text of the editor's end-of-line decorations (an extension's `after.contentText`), which
+   * Monaco renders as CSS `::after` content rather than as text in the page.
+   */
+  inlineDecorations(): Promise<string[]> {
+    return this.page.locator('.editor-instance .monaco-editor .view-lines span').evaluateAll((spans) =>
+      spans.flatMap((span) => {
+        // Runs in the page; the project compiles without the DOM library.
+        const page = globalThis as unknown as { getComputedStyle(el: unknown, pseudo: string): { content: string } };
+        const content = page.getComputedStyle(span, '::after').content;
+        return content && content !== 'none' && content !== 'normal' ? [JSON.parse(content) as string] : [];
+      }),
+    );
   }
 
   /** Saves a full-page screenshot as <screenshotDir>/<name>.png and returns its path. */

@@ -1,8 +1,19 @@
 import type { UiCheck } from '../check';
+import { execSelectionFromContextMenu, execSelectionFromPalette, execSelectionWithKeybinding } from './exec-selection';
+import { evalInlineValue } from './inline-value';
+import { inputThroughInputBox } from './input-box';
+import { noProcessLeftAfterDeactivation } from './no-process-left';
+import { problemsFromError } from './problems';
 import { showOutputFromPalette } from './show-output';
 
-/**
- * All UI checks, run in this order, each in a fresh server, browser and workspace.
- * Add new ones here (Exec Selection via palette, context menu and keybinding; Problems panel).
- */
-export const CHECKS: UiCheck[] = [showOutputFromPalette];
+/** All UI checks, run in this order, each in a fresh server, browser and workspace. */
+export const CHECKS: UiCheck[] = [
+  showOutputFromPalette,
+  execSelectionFromPalette,
+  execSelectionFromContextMenu,
+  execSelectionWithKeybinding,
+  problemsFromError,
+  evalInlineValue,
+  inputThroughInputBox,
+  noProcessLeftAfterDeactivation,
+];
