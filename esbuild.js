@@ -73,6 +73,8 @@ async function main() {
       : Object.fromEntries(Object.entries(b.entryPoints).filter(([, f]) => fs.existsSync(path.join(root, f)))),
   }));
   copyPyodideAssets();
+  // Compiled tests are found by listing out/, so a deleted test must not linger there.
+  if (!watch) fs.rmSync(path.join(root, 'out'), { recursive: true, force: true });
   const contexts = await Promise.all(existing.map((b) => esbuild.context({ ...common, ...b })));
   if (watch) {
     await Promise.all(contexts.map((c) => c.watch()));

@@ -24,7 +24,15 @@ export function activate(context: vscode.ExtensionContext): PythonSandboxApi {
   const diagnostics = new SandboxDiagnostics();
   const inline = new InlineValues();
   // input() boxes name the run in progress, which the coordinator (created next) knows.
-  const runtime: SandboxRuntime = new SandboxRuntime(settings, distDir, 'Python Sandbox', askWithInputBox((): string => coordinator.describeCurrent()));
+  const ask = askWithInputBox((): string => coordinator.describeCurrent());
+  const answerInput = async (prompt: string, signal: AbortSignal): Promise<string | null> => {
+    const answer = await ask(prompt, signal);
+    // A terminal would echo what was typed; the output channel shows it the same way. The run's
+    // own output (the exec contract) does not contain it, as with piped stdin.
+    if (answer !== null) output.append(`${answer}\n`);
+    return answer;
+  };
+  const runtime: SandboxRuntime = new SandboxRuntime(settings, distDir, 'Python Sandbox', answerInput);
   const coordinator: RunCoordinator = new RunCoordinator(runtime, settings, output, diagnostics);
   // Other extensions get a runtime of their own, so they never see or change the user's namespace.
   const apiRuntime = new SandboxRuntime(settings, distDir, 'Python Sandbox (extension API)');

@@ -44,10 +44,14 @@ export function toDocument(region: CodeRegion, line: number, column = 0): DocPos
   return { line: region.firstLine + index, character: column + region.columnOffsets[index] };
 }
 
-/** The document lines the region covers, as `first-last` (1-based, for people). */
+/** The document lines the region's code covers, as `first-last` (1-based, for people). */
 export function lineLabel(region: CodeRegion): string {
+  const lines = region.code.split('\n');
+  let count = lines.length;
+  // A selection or file that ends with a newline ends on an empty line nobody thinks of as run.
+  while (count > 1 && lines[count - 1].trim() === '') count--;
   const first = region.firstLine + 1;
-  const last = region.firstLine + region.columnOffsets.length;
+  const last = region.firstLine + count;
   return first === last ? `${first}` : `${first}-${last}`;
 }
 

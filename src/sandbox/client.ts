@@ -99,6 +99,7 @@ export class SandboxClient {
   private readonly listeners = new Set<(state: SandboxState) => void>();
   private disposed = false;
   private permissionsRejected = false;
+  private interruptOnSend = false;
 
   constructor(options: SandboxOptions = {}) {
     this.options = { ...DEFAULTS, ...options };
@@ -163,6 +164,7 @@ export class SandboxClient {
       return await turn;
     } finally {
       this.waiting--;
+      if (this.waiting === 0) this.interruptOnSend = false;
       this.currentState = this.session && !this.session.ended ? (this.waiting > 0 ? 'running' : 'ready') : 'stopped';
       // Emitted even when the state is unchanged: the queue length is part of what listeners show.
       this.emitState();
@@ -171,7 +173,12 @@ export class SandboxClient {
 
   /** Raises KeyboardInterrupt in the running code, if any. */
   interrupt(): void {
-    this.session?.transport.send({ type: 'interrupt' });
+    if (this.session && !this.session.ended && this.session.pending.size > 0) {
+      this.session.transport.send({ type: 'interrupt' });
+    } else if (this.waiting > 0) {
+      // The run is still on its way (the sandbox is starting): interrupt it once it is sent.
+      this.interruptOnSend = true;
+    }
   }
 
   /** Replaces the sandbox with a fresh one; a run in progress ends with an error. */
@@ -213,6 +220,10 @@ export class SandboxClient {
         maxOutputBytes: this.options.maxOutputBytes,
       },
     });
+    if (this.interruptOnSend) {
+      this.interruptOnSend = false;
+      this.interrupt();
+    }
     try {
       return await settled;
     } finally {

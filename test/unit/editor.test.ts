@@ -11,7 +11,12 @@ describe('editor: code regions', () => {
     const region = regionFromText('    if x:\n        y = 1/0\n', 9);
     assert.equal(region.code, 'if x:\n    y = 1/0\n');
     assert.deepEqual(toDocument(region, 2, 8), { line: 10, character: 12 });
-    assert.equal(lineLabel(region), '10-12');
+    assert.equal(lineLabel(region), '10-11');
+  });
+
+  it('labels lines without the empty one after a final newline', () => {
+    assert.equal(lineLabel(regionFromText('a = 1\nb = 2\nc = 3\n', 0)), '1-3');
+    assert.equal(lineLabel(regionFromText('', 4)), '5');
   });
 
   it('keeps blank lines and lines indented less than the rest', () => {

@@ -63,6 +63,16 @@ describe('runtime', function () {
     assert.equal((await sandbox().eval('survivor')).value, '7');
   });
 
+  it('interrupt() right after a run is queued reaches it, even while the sandbox starts', async () => {
+    await sandbox().restart();
+    const fresh = sandbox().exec('while True:\n    pass');
+    sandbox().interrupt();
+    assert.equal((await fresh).error?.type, 'KeyboardInterrupt');
+    const next = sandbox().exec('while True:\n    pass', { timeoutMs: 10_000 });
+    sandbox().interrupt();
+    assert.equal((await next).error?.type, 'KeyboardInterrupt');
+  });
+
   it('interrupt() ends time.sleep early', async () => {
     const running = sandbox().exec('import time\ntime.sleep(60)');
     setTimeout(() => sandbox().interrupt(), 300);

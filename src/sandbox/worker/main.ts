@@ -86,7 +86,18 @@ function wireStreams(pyodide: PyodideAPI): OutputSink {
   return sink;
 }
 
-function runOne(run: PyCallable, sink: OutputSink, memory: MemoryCap, message: RunMessage): RunOutcome {
+/**
+ * What an exception that escaped the runner means. A Python exception there is raised between
+ * JavaScript and the runner's own handler (an interrupt that arrives as the call starts): an
+ * ordinary result. Anything else is a fault of Pyodide itself, which is unusable after it.
+ */
+function escapedOutcome(pyodide: PyodideAPI, error: unknown): Omit<RunOutcome, 'truncated'> {
+  if (error instanceof pyodide.ffi.PythonError) return { error: { type: error.type, message: '', frames: [] } };
+  const detail = error instanceof Error ? error.message : String(error);
+  return { error: { type: 'RuntimeError', message: `the Python runtime failed: ${detail}`, frames: [] }, recycle: 'runtime fault' };
+}
+
+function runOne(pyodide: PyodideAPI, run: PyCallable, sink: OutputSink, memory: MemoryCap, message: RunMessage): RunOutcome {
   const { request } = message;
   sink.begin(request);
   memory.reset();
@@ -94,9 +105,7 @@ function runOne(run: PyCallable, sink: OutputSink, memory: MemoryCap, message: R
   try {
     outcome = JSON.parse(run(request.mode, request.code, request.fresh, request.captureLastValue) as string) as RunOutcome;
   } catch (error) {
-    // Only a fault of Pyodide itself lands here (Python exceptions are results); it is unusable now.
-    const detail = error instanceof Error ? error.message : String(error);
-    outcome = { error: { type: 'RuntimeError', message: `the Python runtime failed: ${detail}`, frames: [] }, recycle: 'runtime fault' };
+    outcome = escapedOutcome(pyodide, error);
   }
   if (memory.reached && outcome.error?.type === 'MemoryError') {
     const limitMb = Math.round(config.memoryLimitBytes / 2 ** 20);
@@ -133,7 +142,7 @@ async function serve(): Promise<void> {
   port.on('message', (message: unknown) => {
     if (!isTagged(message) || message.type !== 'run') return;
     const runMessage = message as RunMessage;
-    post({ type: 'result', id: runMessage.id, outcome: runOne(run, sink, memory, runMessage) });
+    post({ type: 'result', id: runMessage.id, outcome: runOne(pyodide, run, sink, memory, runMessage) });
   });
   post({
     type: 'loaded',
