@@ -129,7 +129,12 @@ export class Workbench {
     // The selection highlight lies under the text layer, which takes the click, so aim at its middle.
     const selection = this.page.locator('.editor-instance .monaco-editor .selected-text').first();
     await selection.waitFor({ timeout: SHORT });
-    const box = await selection.boundingBox();
+    // Monaco re-renders its selection layer after layout changes, detaching the node just found.
+    let box = await selection.boundingBox();
+    for (let tries = 0; !box && tries < 10; tries++) {
+      await this.page.waitForTimeout(200);
+      box = await selection.boundingBox();
+    }
     if (!box) throw new Error('the editor shows no selection');
     await this.page.mouse.click(box.x + box.width / 2, box.y + box.height / 2, { button: 'right' });
     // The menu lives in a shadow root, which Playwright's CSS locators pierce.
