@@ -76,17 +76,21 @@ main(async () => {
 
   let passed = 0;
   let failed = 0;
+  const report = (mark: string, name: string, ms: number, error?: string): void =>
+    console.log(`  ${mark} ${name} (${ms} ms)${error ? `\n      ${error.split('\n').join('\n      ')}` : ''}`);
   for (const check of checks) {
-    const started = Date.now();
-    const error = await runCheck(toolchain, source, check);
-    const ms = Date.now() - started;
+    let started = Date.now();
+    let error = await runCheck(toolchain, source, check);
+    // A browser driving a workbench has timing it does not control; a check gets one more try
+    // in a fresh server, and the log says so.
     if (error) {
-      failed++;
-      console.log(`  ✘ ${check.name} (${ms} ms)\n      ${error.split('\n').join('\n      ')}`);
-    } else {
-      passed++;
-      console.log(`  ✔ ${check.name} (${ms} ms)`);
+      report('↻', `${check.name}: failed once, trying again`, Date.now() - started, error);
+      started = Date.now();
+      error = await runCheck(toolchain, source, check);
     }
+    if (error) failed++;
+    else passed++;
+    report(error ? '✘' : '✔', check.name, Date.now() - started, error);
   }
   for (const shot of updateMedia ? MEDIA_SHOTS : []) {
     const source = path.join(SCREENSHOTS, `${shot.check}.png`);
