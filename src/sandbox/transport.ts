@@ -54,10 +54,10 @@ export function defaultLaunchSpec(distDir: string, permissions = true): LaunchSp
       '--disallow-code-generation-from-strings',
       '--no-warnings',
       // V8 optimises hot wasm functions early by default; on a fresh runtime that compiles much
-      // of CPython at once and slows the first run by ~200 ms. A 10x budget defers it past
-      // short runs and still optimises long ones (measured: first result 850 -> 610 ms under
-      // load, same CPU-bound speed).
-      '--wasm-tiering-budget=18000000',
+      // of CPython at once and blocks the worker for ~100-200 ms after it loads. A ~33x budget
+      // defers that past start-up and still optimises long runs (npm run bench: first result
+      // 517 -> 464 ms, idle RSS 227 -> 213 MB, CPU-bound ratio vs python3 unchanged at 2.5).
+      '--wasm-tiering-budget=60000000',
     ],
     // Electron's binary only behaves as Node with this one variable; the process deletes it.
     env: process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {},
