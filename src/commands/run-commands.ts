@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { SettingsStore } from '../config';
 import { cellAt, findCells, type Cell } from '../editor/cells';
-import { expressionAt, nextCodeLine, regionFromText, type CodeRegion } from '../editor/code-region';
+import { expressionAt, lastCodeLine, nextCodeLine, regionFromText, type CodeRegion } from '../editor/code-region';
 import type { RunCoordinator, RunTarget } from '../session/run-coordinator';
 import type { InlineValues } from '../ui/inline-values';
 import { CommandIds } from './ids';
@@ -18,14 +18,6 @@ function regionOfSelection(document: vscode.TextDocument, selection: vscode.Sele
 
 function regionOfCell(lines: readonly string[], cell: Cell): CodeRegion {
   return regionFromText(lines.slice(cell.startLine, cell.endLine + 1).join('\n'), cell.startLine);
-}
-
-/** The last document line of a region that has code, where an inline value belongs. */
-function lastCodeLine(region: CodeRegion): number {
-  const lines = region.code.split('\n');
-  let last = lines.length - 1;
-  while (last > 0 && lines[last].trim() === '') last--;
-  return region.firstLine + last;
 }
 
 /**

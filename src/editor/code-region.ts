@@ -44,14 +44,21 @@ export function toDocument(region: CodeRegion, line: number, column = 0): DocPos
   return { line: region.firstLine + index, character: column + region.columnOffsets[index] };
 }
 
+/**
+ * The document line (0-based) of the region's last non-blank line: a selection or file that
+ * ends with a newline ends on an empty line nobody thinks of as run.
+ */
+export function lastCodeLine(region: CodeRegion): number {
+  const lines = region.code.split('\n');
+  let last = lines.length - 1;
+  while (last > 0 && lines[last].trim() === '') last--;
+  return region.firstLine + last;
+}
+
 /** The document lines the region's code covers, as `first-last` (1-based, for people). */
 export function lineLabel(region: CodeRegion): string {
-  const lines = region.code.split('\n');
-  let count = lines.length;
-  // A selection or file that ends with a newline ends on an empty line nobody thinks of as run.
-  while (count > 1 && lines[count - 1].trim() === '') count--;
   const first = region.firstLine + 1;
-  const last = region.firstLine + count;
+  const last = lastCodeLine(region) + 1;
   return first === last ? `${first}` : `${first}-${last}`;
 }
 
