@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { UiCheck } from '../check';
 
-/** Eval Expression (Ctrl+Alt+E) on a selection puts `⇒ value` at the end of its line. */
+/** Eval Expression (Ctrl+Alt+E) on a selection puts `⇒ value` at the end of its line, until the next edit. */
 export const evalInlineValue: UiCheck = {
   name: 'eval-inline-value',
   async run(wb) {
@@ -20,5 +20,10 @@ export const evalInlineValue: UiCheck = {
       await wb.page.waitForTimeout(200);
     }
     assert.ok(decorations.includes('⇒ 45'), `the inline value, got ${JSON.stringify(decorations)}`);
+    // The value describes the text as it ran: any edit takes it away.
+    await wb.page.keyboard.press('End');
+    await wb.page.keyboard.type(' ');
+    await wb.page.waitForTimeout(500);
+    assert.ok(!(await wb.inlineDecorations()).includes('⇒ 45'), 'the inline value is gone after an edit');
   },
 };
