@@ -140,6 +140,10 @@ export class Workbench {
     // The menu lives in a shadow root, which Playwright's CSS locators pierce.
     const item = this.page.locator('.monaco-menu .action-item .action-label', { hasText: entry }).first();
     await item.waitFor({ timeout: SHORT });
+    // The workbench ignores a mouse-up that comes right after the menu opened (so releasing the
+    // right button cannot pick an entry); hover first and give the menu a moment before clicking.
+    await item.hover();
+    await this.page.waitForTimeout(300);
     await item.click();
   }
 
