@@ -107,6 +107,7 @@ export interface InputReplyMessage {
   readonly text: string | null;
 }
 
+/** Everything the client sends the host. */
 export type ClientMessage = RunMessage | InterruptMessage | InputReplyMessage;
 
 // ---------------------------------------------------------------------------------------------
@@ -147,6 +148,7 @@ export interface FailedMessage {
   readonly message: string;
 }
 
+/** Everything the host sends the client. */
 export type HostMessage = ReadyMessage | OutputMessage | ResultMessage | InputRequestMessage | FailedMessage;
 
 // ---------------------------------------------------------------------------------------------
@@ -176,6 +178,7 @@ export interface LoadFailedMessage {
   readonly message: string;
 }
 
+/** Everything the worker sends the host (or, for a snapshot, the build script). */
 export type WorkerMessage = LoadedMessage | ResultMessage | InputRequestMessage | DrainMessage | SnapshotMessage | LoadFailedMessage;
 
 /** Shared memory the host hands the worker at start; the host writes, the worker waits on it. */
