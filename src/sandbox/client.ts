@@ -55,6 +55,14 @@ export type SandboxState = 'stopped' | 'starting' | 'ready' | 'running';
 /** The sandbox could not start, or died: a fault of the machinery, not of the Python code. */
 export class SandboxError extends Error {
   override readonly name = 'SandboxError';
+
+  /** @param crashed the sandbox died under a run (rather than failing to start). */
+  constructor(
+    message: string,
+    readonly crashed = false,
+  ) {
+    super(message);
+  }
 }
 
 interface PendingRun {
@@ -74,6 +82,11 @@ interface PendingRun {
 interface Session {
   readonly transport: Transport;
   readonly ready: Promise<SandboxInfo>;
+  /** Settle `ready`; later calls do nothing. */
+  readonly resolveStart: (info: SandboxInfo) => void;
+  readonly rejectStart: (error: Error) => void;
+  /** When the sandbox was asked for, to measure its start. */
+  readonly requested: number;
   readonly pending: Map<number, PendingRun>;
   /** Set when the client ends the session on purpose: how to report runs it cuts short. */
   endedBecause?: (run: PendingRun) => RunResult;
@@ -254,38 +267,39 @@ export class SandboxClient {
   private open(): Session {
     const requested = performance.now();
     const config: HostConfig = { distDir: this.distDir, memoryLimitBytes: this.options.memoryLimitMb * 2 ** 20, inputEnabled: this.options.input !== undefined, boot: this.options.snapshot === false ? 'plain' : 'snapshot' };
-    let settle!: { resolve: (info: SandboxInfo) => void; reject: (error: Error) => void };
-    const ready = new Promise<SandboxInfo>((resolve, reject) => (settle = { resolve, reject }));
+    let resolveStart!: Session['resolveStart'];
+    let rejectStart!: Session['rejectStart'];
+    const ready = new Promise<SandboxInfo>((resolve, reject) => ((resolveStart = resolve), (rejectStart = reject)));
     ready.catch(() => undefined); // a failed start is reported to whoever awaits it, not as unhandled
     const events = {
-      message: (message: HostMessage) => this.receive(session, message, settle, requested),
-      exit: (detail: string) => this.exited(session, detail, settle.reject),
+      message: (message: HostMessage) => this.receive(session, message),
+      exit: (detail: string) => this.exited(session, detail),
     };
     const transport =
       this.options.isolation === 'worker'
         ? startInProcess(config, events)
         : startProcess((this.options.launch ?? ((spec) => spec))(defaultLaunchSpec(this.distDir, !this.permissionsRejected)), config, events);
-    const session: Session = { transport, ready, pending: new Map(), ended: false };
+    const session: Session = { transport, ready, resolveStart, rejectStart, requested, pending: new Map(), ended: false };
     this.setState('starting');
     return session;
   }
 
-  private receive(session: Session, message: HostMessage, settle: { resolve: (info: SandboxInfo) => void; reject: (error: Error) => void }, requested: number): void {
+  private receive(session: Session, message: HostMessage): void {
     switch (message.type) {
       case 'ready': {
         const refusal = this.options.isolation === 'worker' ? undefined : refuse(message.restrictions);
         if (refusal) {
-          settle.reject(new SandboxError(`refusing to run code: ${refusal}`));
+          session.rejectStart(new SandboxError(`refusing to run code: ${refusal}`));
           this.end(session, (run) => failure(run.mode, 'SandboxError', refusal));
           return;
         }
-        this.info = { isolation: isolationLevel(this.options.isolation, message.restrictions), restrictions: message.restrictions, runtime: message.runtime, startMs: Math.round(performance.now() - requested), pid: session.transport.pid };
-        settle.resolve(this.info);
+        this.info = { isolation: isolationLevel(this.options.isolation, message.restrictions), restrictions: message.restrictions, runtime: message.runtime, startMs: Math.round(performance.now() - session.requested), pid: session.transport.pid };
+        session.resolveStart(this.info);
         this.setState(this.waiting > 0 ? 'running' : 'ready');
         return;
       }
       case 'failed':
-        settle.reject(new SandboxError(`the sandbox could not start: ${message.message}`));
+        session.rejectStart(new SandboxError(`the sandbox could not start: ${message.message}`));
         this.end(session);
         return;
       case 'output':
@@ -339,16 +353,16 @@ export class SandboxClient {
     if (session.ended) return;
     session.endedBecause = report;
     session.transport.kill();
-    this.exited(session, 'the sandbox was stopped', () => undefined);
+    this.exited(session, 'the sandbox was stopped');
   }
 
-  private exited(session: Session, detail: string, rejectStart: (error: Error) => void): void {
+  private exited(session: Session, detail: string): void {
     const report = session.endedBecause;
     session.ended = true;
-    rejectStart(new SandboxError(`the sandbox could not start: ${detail}`));
+    session.rejectStart(new SandboxError(`the sandbox could not start: ${detail}`));
     for (const run of session.pending.values()) {
       if (report) run.resolve({ ...report(run), restarted: true });
-      else run.reject(new SandboxError(`the sandbox crashed and was lost with its namespace (${detail}); the next run starts a new one`));
+      else run.reject(new SandboxError(`the sandbox crashed and was lost with its namespace (${detail}); the next run starts a new one`, true));
     }
     session.pending.clear();
     if (this.session === session) this.setState('stopped');

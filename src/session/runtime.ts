@@ -60,7 +60,7 @@ export class SandboxRuntime implements vscode.Disposable {
   async ensureStarted(): Promise<boolean> {
     if (this.client.state !== 'stopped' && this.client.state !== 'starting') return true;
     const starting = this.client.start();
-    const started = await vscode.window.withProgress(
+    return vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Starting ${this.label}…`, cancellable: true },
       (_progress, token) =>
         Promise.race([
@@ -74,7 +74,6 @@ export class SandboxRuntime implements vscode.Disposable {
         return false;
       },
     );
-    return started;
   }
 
   /**
@@ -148,7 +147,7 @@ export class SandboxRuntime implements vscode.Disposable {
 
   private reportFault(error: unknown): void {
     const message = error instanceof Error ? error.message : String(error);
-    const crashed = error instanceof SandboxError && /crashed/.test(message);
+    const crashed = error instanceof SandboxError && error.crashed;
     void vscode.window.showWarningMessage(crashed ? `${this.label} crashed and was restarted: ${message}` : `${this.label}: ${message}`);
     if (crashed) this.warmUp();
   }
