@@ -49,12 +49,12 @@ const builds = [
     outdir: 'dist',
   },
   {
-    entryPoints: [...testEntries('test')],
+    entryPoints: testEntries('test'),
     outdir: 'out/test',
     outbase: 'test',
     external: ['vscode', 'mocha', 'playwright-core'],
   },
-].filter((b) => (Array.isArray(b.entryPoints) ? b.entryPoints.length : Object.keys(b.entryPoints).length));
+];
 
 function copyPyodideAssets() {
   const from = path.dirname(require.resolve('pyodide/package.json'));
@@ -66,16 +66,10 @@ function copyPyodideAssets() {
 }
 
 async function main() {
-  const existing = builds.map((b) => ({
-    ...b,
-    entryPoints: Array.isArray(b.entryPoints)
-      ? b.entryPoints
-      : Object.fromEntries(Object.entries(b.entryPoints).filter(([, f]) => fs.existsSync(path.join(root, f)))),
-  }));
   copyPyodideAssets();
   // Compiled tests are found by listing out/, so a deleted test must not linger there.
   if (!watch) fs.rmSync(path.join(root, 'out'), { recursive: true, force: true });
-  const contexts = await Promise.all(existing.map((b) => esbuild.context({ ...common, ...b })));
+  const contexts = await Promise.all(builds.map((b) => esbuild.context({ ...common, ...b })));
   if (watch) {
     await Promise.all(contexts.map((c) => c.watch()));
     return;

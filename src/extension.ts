@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { createApi, type PythonSandboxApi } from './api';
-import { ContextKeys } from './commands/ids';
 import { registerRuntimeCommands } from './commands/runtime-commands';
 import { RunCommands } from './commands/run-commands';
 import { SettingsStore } from './config';
@@ -54,7 +53,6 @@ export function activate(context: vscode.ExtensionContext): PythonSandboxApi {
     vscode.languages.registerCodeLensProvider(PYTHON, new CellLenses()),
     prewarmOnPythonEditor(runtime, settings),
   );
-  void vscode.commands.executeCommand('setContext', ContextKeys.running, false);
   return createApi(apiRuntime);
 }
 

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Restrictions } from '../protocol';
+import { codeGenerationBlocked, denied } from '../shared/probes';
 
 /**
  * Measures what this process may do instead of trusting the flags it was started with:
@@ -13,16 +14,7 @@ export function probeRestrictions(distDir: string): Restrictions {
     permissionModel: permission !== undefined,
     hostFilesDenied: denied(() => fs.readdirSync(path.dirname(path.resolve(distDir)))),
     childProcessDenied: permission !== undefined && !permission.has('child'),
-    codeGenerationBlocked: denied(() => new Function('return 1')),
+    codeGenerationBlocked: codeGenerationBlocked(),
     environmentEmpty: Object.keys(process.env).length === 0,
   };
-}
-
-function denied(attempt: () => unknown): boolean {
-  try {
-    attempt();
-    return false;
-  } catch {
-    return true;
-  }
 }

@@ -24,7 +24,6 @@ export interface Booted {
   readonly snapshotFallback?: string;
 }
 
-
 /**
  * Loads Pyodide: restores the snapshot when there is one (about 7x faster than booting Python),
  * and boots plainly when there is none or the restore fails, so a bad snapshot costs time only.
@@ -42,12 +41,13 @@ export async function bootPyodide(distDir: string, mode: BootMode | 'make-snapsh
     return { pyodide: await loadPyodide({ ...options, _makeSnapshot: true }), boot: 'plain' };
   }
   if (mode === 'plain') return { pyodide: await loadPyodide(options), boot: 'plain', snapshotFallback: 'a plain boot was asked for' };
-  if (!fs.existsSync(snapshotPath(distDir))) {
+  const snapshotFile = snapshotPath(distDir);
+  if (!fs.existsSync(snapshotFile)) {
     return { pyodide: await loadPyodide(options), boot: 'plain', snapshotFallback: 'no snapshot was built' };
   }
   try {
     // A promise, so the 30 MB read overlaps with compiling the wasm module.
-    const snapshot = fs.promises.readFile(snapshotPath(distDir));
+    const snapshot = fs.promises.readFile(snapshotFile);
     return { pyodide: await loadPyodide({ ...options, _loadSnapshot: snapshot }), boot: 'snapshot' };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

@@ -13,6 +13,7 @@ import environmentSource from '../python/environment.py';
 import runnerSource from '../python/runner.py';
 import { InputSlot } from '../shared/input-slot';
 import { OutputRingWriter } from '../shared/output-ring';
+import { codeGenerationBlocked } from '../shared/probes';
 import { bootPyodide, PRELOADED_MODULES } from './boot';
 import { allowPyodideUnderPermissions, removeHostAccess } from './host-access';
 import { capWasmMemory, type MemoryCap } from './memory-cap';
@@ -24,7 +25,8 @@ const post = (message: WorkerMessage): void => port.postMessage(message);
 
 const interruptFlag = new Int32Array(config.channels.interrupt, 0, 1);
 const input = new InputSlot(config.channels.input);
-let nextInputId = 1;
+/** The run in progress, which an input request belongs to. */
+let runningId = 0;
 
 /** Python modules through which sandboxed code could reach JavaScript's globals or Pyodide's API. */
 const JS_BRIDGE_MODULES = ['js', 'pyodide_js'];
@@ -46,9 +48,8 @@ function hostFunctions(pyodide: PyodideAPI): object {
     /** Asks the host for a line: `['line', text]`, `['eof', '']` or `['unavailable', '']`. */
     read_line(prompt: string): [string, string] {
       if (!config.inputEnabled) return ['unavailable', ''];
-      const id = nextInputId++;
       input.arm();
-      post({ type: 'input-request', id, prompt });
+      post({ type: 'input-request', id: runningId, prompt });
       const answer = input.await();
       if (answer.kind === 'interrupted') {
         pyodide.checkInterrupt();
@@ -142,6 +143,7 @@ async function serve(): Promise<void> {
   port.on('message', (message: unknown) => {
     if (!isTagged(message) || message.type !== 'run') return;
     const runMessage = message as RunMessage;
+    runningId = runMessage.id;
     post({ type: 'result', id: runMessage.id, outcome: runOne(pyodide, run, sink, memory, runMessage) });
   });
   post({
@@ -156,15 +158,6 @@ async function serve(): Promise<void> {
       loadMs: Math.round(performance.now() - started),
     },
   });
-}
-
-function codeGenerationBlocked(): boolean {
-  try {
-    new Function('return 1');
-    return false;
-  } catch {
-    return true;
-  }
 }
 
 (config.boot === 'make-snapshot' ? makeSnapshot() : serve()).catch((error: unknown) => {
