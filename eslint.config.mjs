@@ -1,9 +1,11 @@
 // @ts-check
+import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.cache/**', 'eslint.config.mjs', 'esbuild.js'] },
   ...tseslint.configs.recommended,
+  prettier,
   {
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
