@@ -47,9 +47,12 @@ async function parse(argv: string[]): Promise<Command> {
   });
   if (values.help) throw new UsageError('');
   const [mode, source, ...rest] = positionals;
-  if (mode !== 'exec' && mode !== 'eval') throw new UsageError(`expected exec or eval, not ${mode === undefined ? 'nothing' : `'${mode}'`}`);
-  if (source === undefined || rest.length > 0) throw new UsageError('expected exactly one CODE argument (quote it, or pass - to read stdin)');
-  if (values.isolation !== 'process' && values.isolation !== 'worker') throw new UsageError(`--isolation is process or worker, not '${values.isolation}'`);
+  if (mode !== 'exec' && mode !== 'eval')
+    throw new UsageError(`expected exec or eval, not ${mode === undefined ? 'nothing' : `'${mode}'`}`);
+  if (source === undefined || rest.length > 0)
+    throw new UsageError('expected exactly one CODE argument (quote it, or pass - to read stdin)');
+  if (values.isolation !== 'process' && values.isolation !== 'worker')
+    throw new UsageError(`--isolation is process or worker, not '${values.isolation}'`);
   const memoryLimitMb = positiveInt('memory-mb', values['memory-mb']);
   return {
     mode,

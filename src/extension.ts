@@ -66,7 +66,8 @@ function registerAgentTool(runtime: SandboxRuntime): vscode.Disposable {
 /** Starts the runtime in the background when a Python editor is first shown, if allowed. */
 function prewarmOnPythonEditor(runtime: SandboxRuntime, settings: SettingsStore): vscode.Disposable {
   const check = (editors: readonly vscode.TextEditor[]): void => {
-    if (settings.current.prewarm && runtime.state === 'stopped' && !runtime.info && editors.some((e) => e.document.languageId === 'python')) runtime.warmUp();
+    if (settings.current.prewarm && runtime.state === 'stopped' && !runtime.info && editors.some((e) => e.document.languageId === 'python'))
+      runtime.warmUp();
   };
   check(vscode.window.visibleTextEditors);
   return vscode.window.onDidChangeVisibleTextEditors(check);

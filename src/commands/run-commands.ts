@@ -47,9 +47,18 @@ export class RunCommands {
       if (editor && isPython(editor)) await run(editor);
     };
     return vscode.Disposable.from(
-      vscode.commands.registerCommand(CommandIds.execSelection, inEditor((editor) => this.execSelection(editor))),
-      vscode.commands.registerCommand(CommandIds.execFile, inEditor((editor) => this.execFile(editor))),
-      vscode.commands.registerCommand(CommandIds.evalExpression, inEditor((editor) => this.evalExpression(editor))),
+      vscode.commands.registerCommand(
+        CommandIds.execSelection,
+        inEditor((editor) => this.execSelection(editor)),
+      ),
+      vscode.commands.registerCommand(
+        CommandIds.execFile,
+        inEditor((editor) => this.execFile(editor)),
+      ),
+      vscode.commands.registerCommand(
+        CommandIds.evalExpression,
+        inEditor((editor) => this.evalExpression(editor)),
+      ),
       vscode.commands.registerCommand(CommandIds.execCell, (uri?: vscode.Uri, line?: number) => this.execCells(false, uri, line)),
       vscode.commands.registerCommand(CommandIds.execCellAndBelow, (uri?: vscode.Uri, line?: number) => this.execCells(true, uri, line)),
     );
@@ -60,7 +69,10 @@ export class RunCommands {
     const { document } = editor;
     const selections = editor.selections.filter((s) => !s.isEmpty).sort((a, b) => a.start.compareTo(b.start));
     if (selections.length > 0) {
-      await this.execRegions(editor, selections.map((s) => regionOfSelection(document, s)));
+      await this.execRegions(
+        editor,
+        selections.map((s) => regionOfSelection(document, s)),
+      );
       return;
     }
     const line = editor.selection.active.line;
@@ -103,7 +115,9 @@ export class RunCommands {
 
   /** The `# %%` cell at the cursor (or at `line` of `uri`, from a CodeLens), and optionally all below it. */
   async execCells(andBelow: boolean, uri?: vscode.Uri, line?: number): Promise<void> {
-    const editor = uri ? vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString()) : vscode.window.activeTextEditor;
+    const editor = uri
+      ? vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString())
+      : vscode.window.activeTextEditor;
     if (!editor || !isPython(editor)) return;
     const lines = documentLines(editor.document);
     const cells = findCells(lines);
@@ -112,7 +126,10 @@ export class RunCommands {
     const all: Cell[] = cells.length ? cells : [{ startLine: 0, endLine: lines.length - 1 }];
     const current = cellAt(all, at) ?? all[0];
     const chosen = andBelow ? all.slice(all.indexOf(current)) : [current];
-    await this.execRegions(editor, chosen.map((cell) => regionOfCell(lines, cell)));
+    await this.execRegions(
+      editor,
+      chosen.map((cell) => regionOfCell(lines, cell)),
+    );
   }
 
   private async execRegions(editor: vscode.TextEditor, regions: readonly CodeRegion[]): Promise<void> {

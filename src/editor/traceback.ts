@@ -30,9 +30,14 @@ export function locateError(region: CodeRegion, error: PythonError, lineText: (l
       return { start: { line: start.line, character: indent }, end: { line: start.line, character: text.length } };
     }
     const start = toDocument(region, frame.line, frame.column);
-    const end = frame.endColumn === undefined ? { line: start.line, character: lineText(start.line).length } : toDocument(region, frame.endLine ?? frame.line, frame.endColumn);
+    const end =
+      frame.endColumn === undefined
+        ? { line: start.line, character: lineText(start.line).length }
+        : toDocument(region, frame.endLine ?? frame.line, frame.endColumn);
     // A SyntaxError at the end of input can have its end before its start; keep it visible.
-    return end.line > start.line || end.character > start.character ? { start, end } : { start, end: { line: start.line, character: start.character + 1 } };
+    return end.line > start.line || end.character > start.character
+      ? { start, end }
+      : { start, end: { line: start.line, character: start.character + 1 } };
   };
   return {
     range: rangeOf(frames[frames.length - 1]),

@@ -1,7 +1,15 @@
 import type { HostConfig } from './host/main';
 import type { HostMessage, Restrictions, RunMode, RuntimeInfo, StreamName } from './protocol';
 import { checkCode, failure, type RunResult } from './result';
-import { defaultLaunchSpec, startInProcess, startProcess, type IsolationLevel, type IsolationMode, type LaunchSpec, type Transport } from './transport';
+import {
+  defaultLaunchSpec,
+  startInProcess,
+  startProcess,
+  type IsolationLevel,
+  type IsolationMode,
+  type LaunchSpec,
+  type Transport,
+} from './transport';
 
 /** How a client starts and limits its sandbox. Every field has a default. */
 export interface SandboxOptions {
@@ -196,14 +204,20 @@ export class SandboxClient {
 
   /** Replaces the sandbox with a fresh one; a run in progress ends with an error. */
   async restart(): Promise<SandboxInfo> {
-    if (this.session) this.end(this.session, (run) => failure(run.mode, 'RuntimeError', 'the sandbox was restarted before the code finished', partial(run)));
+    if (this.session)
+      this.end(this.session, (run) =>
+        failure(run.mode, 'RuntimeError', 'the sandbox was restarted before the code finished', partial(run)),
+      );
     return this.start();
   }
 
   /** Kills the sandbox; runs in progress end with an error and later runs are refused. */
   dispose(): void {
     this.disposed = true;
-    if (this.session) this.end(this.session, (run) => failure(run.mode, 'RuntimeError', 'the sandbox was shut down before the code finished', partial(run)));
+    if (this.session)
+      this.end(this.session, (run) =>
+        failure(run.mode, 'RuntimeError', 'the sandbox was shut down before the code finished', partial(run)),
+      );
     this.listeners.clear();
   }
 
@@ -217,7 +231,16 @@ export class SandboxClient {
     const timers: NodeJS.Timeout[] = [];
     let run!: PendingRun;
     const settled = new Promise<RunResult>((resolve, reject) => {
-      run = { mode, started: performance.now(), output: [], outputLength: 0, truncated: false, onOutput: options.onOutput, resolve, reject };
+      run = {
+        mode,
+        started: performance.now(),
+        output: [],
+        outputLength: 0,
+        truncated: false,
+        onOutput: options.onOutput,
+        resolve,
+        reject,
+      };
     });
     active.pending.set(id, run);
     if (timeoutMs > 0) this.armTimeout(active, run, timeoutMs, timers);
@@ -256,7 +279,12 @@ export class SandboxClient {
         timers.push(
           setTimeout(() => {
             this.end(session, (cut) =>
-              failure(cut.mode, 'TimeoutError', `the code ran longer than ${seconds} s and did not stop when interrupted; the sandbox was restarted and its namespace lost`, partial(cut)),
+              failure(
+                cut.mode,
+                'TimeoutError',
+                `the code ran longer than ${seconds} s and did not stop when interrupted; the sandbox was restarted and its namespace lost`,
+                partial(cut),
+              ),
             );
           }, this.options.interruptGraceMs),
         );
@@ -266,7 +294,12 @@ export class SandboxClient {
 
   private open(): Session {
     const requested = performance.now();
-    const config: HostConfig = { distDir: this.distDir, memoryLimitBytes: this.options.memoryLimitMb * 2 ** 20, inputEnabled: this.options.input !== undefined, boot: this.options.snapshot === false ? 'plain' : 'snapshot' };
+    const config: HostConfig = {
+      distDir: this.distDir,
+      memoryLimitBytes: this.options.memoryLimitMb * 2 ** 20,
+      inputEnabled: this.options.input !== undefined,
+      boot: this.options.snapshot === false ? 'plain' : 'snapshot',
+    };
     let resolveStart!: Session['resolveStart'];
     let rejectStart!: Session['rejectStart'];
     const ready = new Promise<SandboxInfo>((resolve, reject) => ((resolveStart = resolve), (rejectStart = reject)));
@@ -278,7 +311,11 @@ export class SandboxClient {
     const transport =
       this.options.isolation === 'worker'
         ? startInProcess(config, events)
-        : startProcess((this.options.launch ?? ((spec) => spec))(defaultLaunchSpec(this.distDir, !this.permissionsRejected)), config, events);
+        : startProcess(
+            (this.options.launch ?? ((spec) => spec))(defaultLaunchSpec(this.distDir, !this.permissionsRejected)),
+            config,
+            events,
+          );
     const session: Session = { transport, ready, resolveStart, rejectStart, requested, pending: new Map(), ended: false };
     this.setState('starting');
     return session;
@@ -293,7 +330,13 @@ export class SandboxClient {
           this.end(session, (run) => failure(run.mode, 'SandboxError', refusal));
           return;
         }
-        this.info = { isolation: isolationLevel(this.options.isolation, message.restrictions), restrictions: message.restrictions, runtime: message.runtime, startMs: Math.round(performance.now() - session.requested), pid: session.transport.pid };
+        this.info = {
+          isolation: isolationLevel(this.options.isolation, message.restrictions),
+          restrictions: message.restrictions,
+          runtime: message.runtime,
+          startMs: Math.round(performance.now() - session.requested),
+          pid: session.transport.pid,
+        };
         session.resolveStart(this.info);
         this.setState(this.waiting > 0 ? 'running' : 'ready');
         return;
@@ -314,9 +357,21 @@ export class SandboxClient {
         const { outcome } = message;
         let error = outcome.error;
         if (error?.type === 'KeyboardInterrupt' && run.timedOutAfterMs !== undefined) {
-          error = { ...error, type: 'TimeoutError', message: `the code ran longer than ${run.timedOutAfterMs / 1000} s and was interrupted` };
+          error = {
+            ...error,
+            type: 'TimeoutError',
+            message: `the code ran longer than ${run.timedOutAfterMs / 1000} s and was interrupted`,
+          };
         }
-        run.resolve({ ...partial(run), mode: run.mode, value: outcome.value, lastValue: outcome.lastValue, error, truncated: outcome.truncated || run.truncated, restarted: outcome.recycle !== undefined });
+        run.resolve({
+          ...partial(run),
+          mode: run.mode,
+          value: outcome.value,
+          lastValue: outcome.lastValue,
+          error,
+          truncated: outcome.truncated || run.truncated,
+          restarted: outcome.recycle !== undefined,
+        });
         if (outcome.recycle) this.end(session);
         return;
       }
@@ -362,7 +417,10 @@ export class SandboxClient {
     session.rejectStart(new SandboxError(`the sandbox could not start: ${detail}`));
     for (const run of session.pending.values()) {
       if (report) run.resolve({ ...report(run), restarted: true });
-      else run.reject(new SandboxError(`the sandbox crashed and was lost with its namespace (${detail}); the next run starts a new one`, true));
+      else
+        run.reject(
+          new SandboxError(`the sandbox crashed and was lost with its namespace (${detail}); the next run starts a new one`, true),
+        );
     }
     session.pending.clear();
     if (this.session === session) this.setState('stopped');
@@ -386,12 +444,15 @@ function partial(run: PendingRun): Pick<RunResult, 'output' | 'truncated' | 'dur
 
 /** Why a sandbox process with these restrictions must not run code, if it must not. */
 function refuse(restrictions: Restrictions): string | undefined {
-  if (!restrictions.codeGenerationBlocked) return 'the sandbox process allows code generation from strings (--disallow-code-generation-from-strings did not take effect)';
+  if (!restrictions.codeGenerationBlocked)
+    return 'the sandbox process allows code generation from strings (--disallow-code-generation-from-strings did not take effect)';
   if (!restrictions.environmentEmpty) return 'the sandbox process can see environment variables (its environment was not emptied)';
   return undefined;
 }
 
 function isolationLevel(mode: IsolationMode | undefined, restrictions: Restrictions): IsolationLevel {
   if (mode === 'worker') return 'worker';
-  return restrictions.permissionModel && restrictions.hostFilesDenied && restrictions.childProcessDenied ? 'process' : 'process-no-fs-permissions';
+  return restrictions.permissionModel && restrictions.hostFilesDenied && restrictions.childProcessDenied
+    ? 'process'
+    : 'process-no-fs-permissions';
 }

@@ -50,7 +50,10 @@ export function checkCode(code: unknown): Pick<PythonError, 'type' | 'message'> 
   }
   const bytes = Buffer.byteLength(code, 'utf8');
   if (bytes > MAX_CODE_BYTES) {
-    return { type: 'ValueError', message: `code is ${(bytes / 2 ** 20).toFixed(1)} MiB; the sandbox accepts at most ${MAX_CODE_BYTES / 2 ** 20} MiB` };
+    return {
+      type: 'ValueError',
+      message: `code is ${(bytes / 2 ** 20).toFixed(1)} MiB; the sandbox accepts at most ${MAX_CODE_BYTES / 2 ** 20} MiB`,
+    };
   }
   return undefined;
 }

@@ -98,8 +98,18 @@ export function startProcess(spec: LaunchSpec, config: HostConfig, events: Trans
 
 /** Runs the worker in this process: the lightest mode, and the weakest isolation. */
 export function startInProcess(config: HostConfig, events: TransportEvents): Transport {
-  const none = { permissionModel: false, hostFilesDenied: false, childProcessDenied: false, codeGenerationBlocked: false, environmentEmpty: false };
-  const link = new WorkerLink({ ...config, restrictions: none }, (message) => events.message(message), (reason) => events.exit(reason));
+  const none = {
+    permissionModel: false,
+    hostFilesDenied: false,
+    childProcessDenied: false,
+    codeGenerationBlocked: false,
+    environmentEmpty: false,
+  };
+  const link = new WorkerLink(
+    { ...config, restrictions: none },
+    (message) => events.message(message),
+    (reason) => events.exit(reason),
+  );
   return {
     send: (message) => link.handle(message),
     kill: () => void link.terminate(),

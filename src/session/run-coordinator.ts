@@ -46,12 +46,17 @@ export class RunCoordinator {
     this.current = where;
     let result: RunResult;
     try {
-      result = await this.runtime.run(mode, region.code, { onOutput: (_stream, text) => this.output.append(text), captureLastValue: mode === 'exec' });
+      result = await this.runtime.run(mode, region.code, {
+        onOutput: (_stream, text) => this.output.append(text),
+        captureLastValue: mode === 'exec',
+      });
     } finally {
       this.current = undefined;
     }
     if (result.value !== undefined) this.output.append(`${prettyValue(result.value)}\n`);
-    const location = result.error ? locateError(region, result.error, (line) => (line < document.lineCount ? document.lineAt(line).text : '')) : undefined;
+    const location = result.error
+      ? locateError(region, result.error, (line) => (line < document.lineCount ? document.lineAt(line).text : ''))
+      : undefined;
     this.output.end(runFooter(result, location && location.range.start.line + 1), result.error !== undefined, settings.revealOutput);
     if (!result.error) this.diagnostics.clear(document.uri);
     // An interrupt is the user's own doing, not a fault in the code.

@@ -60,27 +60,30 @@ export class SandboxRuntime implements vscode.Disposable {
   async ensureStarted(): Promise<boolean> {
     if (this.client.state !== 'stopped' && this.client.state !== 'starting') return true;
     const starting = this.client.start();
-    return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Starting ${this.label}…`, cancellable: true },
-      (_progress, token) =>
-        Promise.race([
-          starting.then(() => true),
-          new Promise<boolean>((resolve) => token.onCancellationRequested(() => resolve(false))),
-        ]),
-    ).then(
-      (ok) => ok,
-      (error: unknown) => {
-        this.reportFault(error);
-        return false;
-      },
-    );
+    return vscode.window
+      .withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Starting ${this.label}…`, cancellable: true },
+        (_progress, token) =>
+          Promise.race([starting.then(() => true), new Promise<boolean>((resolve) => token.onCancellationRequested(() => resolve(false)))]),
+      )
+      .then(
+        (ok) => ok,
+        (error: unknown) => {
+          this.reportFault(error);
+          return false;
+        },
+      );
   }
 
   /**
    * Runs code with the current settings. A crash of the sandbox becomes an error result (and a
    * message); the next run starts a new sandbox.
    */
-  async run(mode: RunMode, code: string, options: Pick<RunOptions, 'onOutput' | 'fresh' | 'timeoutMs' | 'captureLastValue'> = {}): Promise<RunResult> {
+  async run(
+    mode: RunMode,
+    code: string,
+    options: Pick<RunOptions, 'onOutput' | 'fresh' | 'timeoutMs' | 'captureLastValue'> = {},
+  ): Promise<RunResult> {
     const settings = this.settings.current;
     try {
       return await this.client.run(mode, code, {
@@ -129,7 +132,11 @@ export class SandboxRuntime implements vscode.Disposable {
       return;
     }
     void vscode.window
-      .showInformationMessage(`${this.label}: restart the runtime to apply the new settings? Its namespace will be lost.`, 'Restart Now', 'Later')
+      .showInformationMessage(
+        `${this.label}: restart the runtime to apply the new settings? Its namespace will be lost.`,
+        'Restart Now',
+        'Later',
+      )
       .then((choice) => {
         if (choice === 'Restart Now') this.replaceClient();
       });

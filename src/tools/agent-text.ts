@@ -31,6 +31,7 @@ export function describeForAgent(result: RunResult): string {
 export function checkToolInput(input: Partial<PythonToolInput> | undefined): string | undefined {
   if (!input || typeof input.code !== 'string') return 'input needs "code": a string of Python';
   if (input.mode !== undefined && input.mode !== 'exec' && input.mode !== 'eval') return '"mode" is "exec" or "eval"';
-  if (input.timeoutSeconds !== undefined && !(typeof input.timeoutSeconds === 'number' && input.timeoutSeconds > 0)) return '"timeoutSeconds" is a positive number';
+  if (input.timeoutSeconds !== undefined && !(typeof input.timeoutSeconds === 'number' && input.timeoutSeconds > 0))
+    return '"timeoutSeconds" is a positive number';
   return undefined;
 }

@@ -18,18 +18,27 @@ export class PythonSandboxTool implements vscode.LanguageModelTool<PythonToolInp
       invocationMessage: mode === 'eval' ? 'Evaluating a Python expression in the sandbox' : 'Running Python in the sandbox',
       confirmationMessages: {
         title: 'Run Python in the sandbox?',
-        message: new vscode.MarkdownString(`The code runs in the Python Sandbox (no file, network or process access):\n\n`).appendCodeblock(code, 'python'),
+        message: new vscode.MarkdownString(`The code runs in the Python Sandbox (no file, network or process access):\n\n`).appendCodeblock(
+          code,
+          'python',
+        ),
       },
     };
   }
 
-  async invoke(options: vscode.LanguageModelToolInvocationOptions<PythonToolInput>, token: vscode.CancellationToken): Promise<vscode.LanguageModelToolResult> {
+  async invoke(
+    options: vscode.LanguageModelToolInvocationOptions<PythonToolInput>,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.LanguageModelToolResult> {
     const problem = checkToolInput(options.input);
     if (problem) return textResult(`error: bad input: ${problem}`);
     const { code, mode = 'exec', timeoutSeconds } = options.input;
     const cancel = token.onCancellationRequested(() => this.runtime.interrupt());
     try {
-      const result = await this.runtime.run(mode, code, { timeoutMs: timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000, captureLastValue: mode === 'exec' });
+      const result = await this.runtime.run(mode, code, {
+        timeoutMs: timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000,
+        captureLastValue: mode === 'exec',
+      });
       return textResult(describeForAgent(result));
     } finally {
       cancel.dispose();

@@ -28,7 +28,9 @@ export class SandboxDiagnostics implements vscode.Disposable {
     const diagnostic = new vscode.Diagnostic(toRange(location.range), formatError(error), vscode.DiagnosticSeverity.Error);
     diagnostic.source = SOURCE;
     diagnostic.code = error.type;
-    diagnostic.relatedInformation = location.related.map((frame) => new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, toRange(frame.range)), frame.message));
+    diagnostic.relatedInformation = location.related.map(
+      (frame) => new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, toRange(frame.range)), frame.message),
+    );
     this.collection.set(uri, [diagnostic]);
   }
 
@@ -51,7 +53,11 @@ export class SandboxDiagnostics implements vscode.Disposable {
       diagnostics = diagnostics.flatMap((d) => {
         if (d.range.end.line < start.line) return [d];
         if (d.range.start.line > end.line) {
-          const moved = new vscode.Diagnostic(d.range.with(d.range.start.translate(delta), d.range.end.translate(delta)), d.message, d.severity);
+          const moved = new vscode.Diagnostic(
+            d.range.with(d.range.start.translate(delta), d.range.end.translate(delta)),
+            d.message,
+            d.severity,
+          );
           Object.assign(moved, { source: d.source, code: d.code, relatedInformation: d.relatedInformation });
           return [moved];
         }

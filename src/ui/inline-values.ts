@@ -28,7 +28,11 @@ export class InlineValues implements vscode.Disposable {
   show(editor: vscode.TextEditor, line: number, value: string): void {
     const end = editor.document.lineAt(line).range.end;
     const hover = new vscode.MarkdownString().appendCodeblock(value, 'python');
-    const options: vscode.DecorationOptions = { range: new vscode.Range(end, end), hoverMessage: hover, renderOptions: { after: { contentText: `⇒ ${shortValue(value)}` } } };
+    const options: vscode.DecorationOptions = {
+      range: new vscode.Range(end, end),
+      hoverMessage: hover,
+      renderOptions: { after: { contentText: `⇒ ${shortValue(value)}` } },
+    };
     const key = editor.document.uri.toString();
     this.shown.set(key, [...(this.shown.get(key) ?? []).filter((o) => o.range.start.line !== line), options]);
     this.repaint();

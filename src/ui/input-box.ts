@@ -11,7 +11,12 @@ export function askWithInputBox(describeRun: () => string): (prompt: string, sig
     signal.addEventListener('abort', onAbort);
     try {
       const answer = await vscode.window.showInputBox(
-        { title: `Python input() — ${describeRun()}`, prompt: prompt.trim() || 'The running code is waiting for a line of input.', placeHolder: 'Enter submits a line; Escape ends input (EOFError)', ignoreFocusOut: true },
+        {
+          title: `Python input() — ${describeRun()}`,
+          prompt: prompt.trim() || 'The running code is waiting for a line of input.',
+          placeHolder: 'Enter submits a line; Escape ends input (EOFError)',
+          ignoreFocusOut: true,
+        },
         cancel.token,
       );
       return answer ?? null;

@@ -19,11 +19,21 @@ interface Contributes {
 }
 
 /** The commands that run editor text: they only make sense in a Python editor. */
-const RUN_COMMANDS = ['pythonSandbox.execSelection', 'pythonSandbox.evalExpression', 'pythonSandbox.execFile', 'pythonSandbox.execCell', 'pythonSandbox.execCellAndBelow'];
+const RUN_COMMANDS = [
+  'pythonSandbox.execSelection',
+  'pythonSandbox.evalExpression',
+  'pythonSandbox.execFile',
+  'pythonSandbox.execCell',
+  'pythonSandbox.execCellAndBelow',
+];
 const PYTHON = 'editorLangId == python';
 
 /** The clauses of a `when` expression joined by `&&` (none of ours use `||`). */
-const clauses = (when: string | undefined): string[] => (when ?? '').split('&&').map((c) => c.trim()).filter(Boolean);
+const clauses = (when: string | undefined): string[] =>
+  (when ?? '')
+    .split('&&')
+    .map((c) => c.trim())
+    .filter(Boolean);
 
 describe('contributions', () => {
   const contributes = (): Contributes => extension().packageJSON.contributes as Contributes;
@@ -50,9 +60,11 @@ describe('contributions', () => {
   });
 
   it('hides palette entries where they cannot apply', () => {
-    for (const command of RUN_COMMANDS) assert.ok(clauses(entry('commandPalette', command)?.when).includes(PYTHON), `${command} needs a Python editor`);
+    for (const command of RUN_COMMANDS)
+      assert.ok(clauses(entry('commandPalette', command)?.when).includes(PYTHON), `${command} needs a Python editor`);
     assert.equal(entry('commandPalette', 'pythonSandbox.interrupt')?.when, 'pythonSandbox.running');
-    for (const hidden of ['pythonSandbox.statusBarClick', 'pythonSandbox.runtimeInfo']) assert.equal(entry('commandPalette', hidden)?.when, 'false', `${hidden} is not in the palette`);
+    for (const hidden of ['pythonSandbox.statusBarClick', 'pythonSandbox.runtimeInfo'])
+      assert.equal(entry('commandPalette', hidden)?.when, 'false', `${hidden} is not in the palette`);
   });
 
   it('binds keys for Exec Selection, Eval Expression and Interrupt in Python editors, not Shift+Enter', () => {

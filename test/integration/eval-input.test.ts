@@ -1,5 +1,17 @@
 import * as assert from 'node:assert/strict';
-import { acceptInputBoxesUntil, closeAllEditors, dismissInputBoxesUntil, command, CommandIds, onlyDiagnostic, openDocument, peek, placeCursor, sandboxDiagnostics, select } from './helpers';
+import {
+  acceptInputBoxesUntil,
+  closeAllEditors,
+  dismissInputBoxesUntil,
+  command,
+  CommandIds,
+  onlyDiagnostic,
+  openDocument,
+  peek,
+  placeCursor,
+  sandboxDiagnostics,
+  select,
+} from './helpers';
 
 /*
  * The inline `⇒ value` annotation is a decoration, which the API cannot read back; the UI check

@@ -1,5 +1,16 @@
 import * as assert from 'node:assert/strict';
-import { closeAllEditors, command, CommandIds, onlyDiagnostic, openDocument, peek, placeCursor, sandboxDiagnostics, select, span } from './helpers';
+import {
+  closeAllEditors,
+  command,
+  CommandIds,
+  onlyDiagnostic,
+  openDocument,
+  peek,
+  placeCursor,
+  sandboxDiagnostics,
+  select,
+  span,
+} from './helpers';
 
 const execSelection = (): Thenable<void> => command(CommandIds.execSelection);
 

@@ -4,7 +4,11 @@ import * as vscode from 'vscode';
 import { closeAllEditors, command, CommandIds, onlyDiagnostic, openDocument, peek, placeCursor, sandboxDiagnostics } from './helpers';
 
 /** Three cells; the first raises, so a test can tell whether it ran. */
-const CELLS = ["# %% first\ncells_first = 1 / 0\n", "# %% second\ncells_second = 'two'\nraise ValueError(cells_second)\n", "# %% third\ncells_third = 3\n"].join('');
+const CELLS = [
+  '# %% first\ncells_first = 1 / 0\n',
+  "# %% second\ncells_second = 'two'\nraise ValueError(cells_second)\n",
+  '# %% third\ncells_third = 3\n',
+].join('');
 
 describe('Exec File and cells', () => {
   afterEach(closeAllEditors);

@@ -157,7 +157,8 @@ export async function repeatUntilSettled<T>(run: Thenable<T>, workbenchCommand: 
 }
 
 /** Accepts the input boxes `run` opens, with the value they have, until it is over. */
-export const acceptInputBoxesUntil = <T>(run: Thenable<T>): Promise<T> => repeatUntilSettled(run, 'workbench.action.acceptSelectedQuickOpenItem');
+export const acceptInputBoxesUntil = <T>(run: Thenable<T>): Promise<T> =>
+  repeatUntilSettled(run, 'workbench.action.acceptSelectedQuickOpenItem');
 
 /** Dismisses (Escape) the input boxes `run` opens until it is over. */
 export const dismissInputBoxesUntil = <T>(run: Thenable<T>): Promise<T> => repeatUntilSettled(run, 'workbench.action.closeQuickOpen');

@@ -38,7 +38,9 @@ describe('language-model tool', function () {
 
   it('keeps its own namespace, apart from the user and the API', async () => {
     await vscode.lm.invokeTool(TOOL, { input: { code: 'agent_only = 1' }, toolInvocationToken: undefined });
-    const api = (await vscode.extensions.getExtension('python-sandbox.python-sandbox')!.activate()) as { eval(e: string): Promise<unknown> };
+    const api = (await vscode.extensions.getExtension('python-sandbox.python-sandbox')!.activate()) as {
+      eval(e: string): Promise<unknown>;
+    };
     assert.deepEqual(await api.eval('agent_only'), { err: "NameError: name 'agent_only' is not defined" });
     const answer = text(await vscode.lm.invokeTool(TOOL, { input: { code: 'agent_only', mode: 'eval' }, toolInvocationToken: undefined }));
     assert.match(answer, /value \(JSON\): 1/);

@@ -1,5 +1,15 @@
 import * as assert from 'node:assert/strict';
-import { closeAllEditors, command, CommandIds, openDocument, peek, runtimeInfo, sandboxDiagnostics, waitFor, waitUntilRunning } from './helpers';
+import {
+  closeAllEditors,
+  command,
+  CommandIds,
+  openDocument,
+  peek,
+  runtimeInfo,
+  sandboxDiagnostics,
+  waitFor,
+  waitUntilRunning,
+} from './helpers';
 
 /** Whether a process with this id exists (signal 0 checks without signalling). */
 function processExists(pid: number): boolean {

@@ -60,8 +60,10 @@ export async function runOnDesktop(executable: string | undefined): Promise<numb
       extensionTestsPath: INTEGRATION_INDEX,
       launchArgs: [
         dirs.workspace,
-        '--user-data-dir', dirs.userData,
-        '--extensions-dir', path.join(dirs.root, 'extensions'),
+        '--user-data-dir',
+        dirs.userData,
+        '--extensions-dir',
+        path.join(dirs.root, 'extensions'),
         '--disable-workspace-trust',
         '--disable-gpu',
         '--no-sandbox',

@@ -160,8 +160,11 @@ export function main(fn: () => Promise<number>): void {
       console.error(err instanceof Error ? (verbose ? (err.stack ?? err.message) : `error: ${err.message}`) : err);
       return 1;
     })
-    .then(async (code) => {
-      await shutdown();
-      process.exit(code);
-    }, () => process.exit(1));
+    .then(
+      async (code) => {
+        await shutdown();
+        process.exit(code);
+      },
+      () => process.exit(1),
+    );
 }

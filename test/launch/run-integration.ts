@@ -29,6 +29,8 @@ main(async () => {
     if (!desktop) console.log('[launch] no desktop VS Code without a download; using the VS Code server');
     code = desktop ? await runOnDesktop(desktop) : await runOnServer();
   }
-  console.log(`[launch] integration suite ${code === 0 ? 'passed' : `FAILED (exit ${code})`} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `[launch] integration suite ${code === 0 ? 'passed' : `FAILED (exit ${code})`} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   return code;
 });

@@ -57,9 +57,12 @@ function serverEnv(toolchain: ServerToolchain, dataDir: string): NodeJS.ProcessE
 
 function dirFlags(dataDir: string): string[] {
   return [
-    '--server-data-dir', dataDir,
-    '--user-data-dir', path.join(dataDir, 'user-data'),
-    '--extensions-dir', path.join(dataDir, 'extensions'),
+    '--server-data-dir',
+    dataDir,
+    '--user-data-dir',
+    path.join(dataDir, 'user-data'),
+    '--extensions-dir',
+    path.join(dataDir, 'extensions'),
   ];
 }
 
@@ -112,8 +115,10 @@ export async function startServer(toolchain: ServerToolchain, options: ServerOpt
   writeUserSettings(options.dataDir);
   const args = [
     toolchain.serverMain,
-    '--host', '127.0.0.1',
-    '--port', String(port),
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
     '--without-connection-token',
     '--accept-server-license-terms',
     '--disable-telemetry',

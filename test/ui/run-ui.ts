@@ -46,7 +46,10 @@ async function runCheck(toolchain: ServerToolchain, source: ExtensionSource, che
   try {
     const payload: Payload | undefined =
       source.kind === 'development'
-        ? [['extensionDevelopmentPath', remoteUri(server, source.folder)], ['skipWelcome', 'true']]
+        ? [
+            ['extensionDevelopmentPath', remoteUri(server, source.folder)],
+            ['skipWelcome', 'true'],
+          ]
         : undefined;
     await browser.page.goto(workbenchUrl(server, dirs.workspace, payload));
     await wb.waitReady();

@@ -120,7 +120,10 @@ export class Workbench {
   }
 
   private async cursorColumnIsNotFirst(): Promise<boolean> {
-    const label = await this.page.locator('.statusbar-item[id="status.editor.selection"]').innerText().catch(() => '');
+    const label = await this.page
+      .locator('.statusbar-item[id="status.editor.selection"]')
+      .innerText()
+      .catch(() => '');
     return !/Col 1\b/.test(label);
   }
 

@@ -12,7 +12,10 @@ describe('agent tool text', () => {
   it('tells the error type, line and message, and truncation', () => {
     const error: RunResult = { ...failure('exec', 'ZeroDivisionError', 'division by zero'), output: 'x'.repeat(3), truncated: true };
     const withFrame = { ...error, error: { ...error.error!, frames: [{ line: 3, name: '<module>' }] } };
-    assert.equal(describeForAgent(withFrame), 'error: ZeroDivisionError (line 3)\nmessage: division by zero\nduration: 0 ms\noutput (truncated):\nxxx');
+    assert.equal(
+      describeForAgent(withFrame),
+      'error: ZeroDivisionError (line 3)\nmessage: division by zero\nduration: 0 ms\noutput (truncated):\nxxx',
+    );
   });
 
   it('rejects unusable input with a message the model can act on', () => {

@@ -51,7 +51,13 @@ describe('CLI', () => {
   });
 
   it('bad usage exits 2 with the usage text', () => {
-    for (const args of [['run', 'x'], ['exec'], ['exec', 'a', 'b'], ['--isolation', 'vm', 'exec', 'x'], ['--timeout-ms', 'soon', 'exec', 'x']]) {
+    for (const args of [
+      ['run', 'x'],
+      ['exec'],
+      ['exec', 'a', 'b'],
+      ['--isolation', 'vm', 'exec', 'x'],
+      ['--timeout-ms', 'soon', 'exec', 'x'],
+    ]) {
       const result = cli(args);
       assert.equal(result.status, 2, args.join(' '));
       assert.match(result.stderr, /usage: npm run -s sandbox/);

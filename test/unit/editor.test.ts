@@ -83,12 +83,18 @@ describe('editor: tracebacks to ranges', () => {
     };
     const location = locateError(regionFromText(doc.join('\n'), 0), error, text);
     assert.deepEqual(location?.range, { start: { line: 1, character: 11 }, end: { line: 1, character: 14 } });
-    assert.deepEqual(location?.related, [{ range: { start: { line: 3, character: 0 }, end: { line: 3, character: 3 } }, message: '<module> called f' }]);
+    assert.deepEqual(location?.related, [
+      { range: { start: { line: 3, character: 0 }, end: { line: 3, character: 3 } }, message: '<module> called f' },
+    ]);
   });
 
   it('maps through a dedented selection', () => {
     const region = regionFromText(doc[1], 1);
-    const location = locateError(region, { type: 'ZeroDivisionError', message: '', frames: [{ line: 1, column: 7, endColumn: 10, name: '<module>' }] }, text);
+    const location = locateError(
+      region,
+      { type: 'ZeroDivisionError', message: '', frames: [{ line: 1, column: 7, endColumn: 10, name: '<module>' }] },
+      text,
+    );
     assert.deepEqual(location?.range.start, { line: 1, character: 11 });
   });
 
@@ -107,7 +113,10 @@ describe('ui: formatting', () => {
 
   it('footers say the outcome', () => {
     assert.equal(runFooter(ok), '✓ 12 ms');
-    assert.equal(runFooter(failure('exec', 'ZeroDivisionError', 'division by zero'), 14), '✗ ZeroDivisionError: division by zero (line 14)');
+    assert.equal(
+      runFooter(failure('exec', 'ZeroDivisionError', 'division by zero'), 14),
+      '✗ ZeroDivisionError: division by zero (line 14)',
+    );
     assert.equal(runFooter({ ...ok, truncated: true }), '✓ 12 ms (output truncated)');
   });
 

@@ -47,21 +47,25 @@ describe('isolation: the sandbox process keeps Python away from the host', funct
     'os.environ': 'print(dict(__import__("os").environ))',
     'import js: process.env': 'import js\nprint(js.process.env.SANDBOX_TEST_CANARY)',
     'import js: getBuiltinModule(child_process)': 'import js\njs.process.getBuiltinModule("child_process").execSync(f"touch {marker}")',
-    'import pyodide_js: mountNodeFS': 'import pyodide_js\npyodide_js.mountNodeFS("/host", HOST_DIR)\nprint(open("/host/secret.txt").read())',
+    'import pyodide_js: mountNodeFS':
+      'import pyodide_js\npyodide_js.mountNodeFS("/host", HOST_DIR)\nprint(open("/host/secret.txt").read())',
     'sys.modules pyodide_js._api': 'import sys\napi = sys.modules["pyodide_js._api"]\nprint(api.loadBinaryFile(SECRET_FILE))',
-    'pyodide.code.run_js': 'from pyodide.code import run_js\nrun_js("process.getBuiltinModule(\'fs\').writeFileSync(MARKER, \'x\')")',
-    'Function constructor through a JsProxy': 'from pyodide.ffi import to_js\nf = to_js([]).constructor.constructor("return process")()\nprint(f.env.SANDBOX_TEST_CANARY)',
-    'runner host object': 'import time\nhost = time.sleep.__globals__["_host"]\nprint(host.constructor.constructor("return process")().env.SANDBOX_TEST_CANARY)',
+    'pyodide.code.run_js': "from pyodide.code import run_js\nrun_js(\"process.getBuiltinModule('fs').writeFileSync(MARKER, 'x')\")",
+    'Function constructor through a JsProxy':
+      'from pyodide.ffi import to_js\nf = to_js([]).constructor.constructor("return process")()\nprint(f.env.SANDBOX_TEST_CANARY)',
+    'runner host object':
+      'import time\nhost = time.sleep.__globals__["_host"]\nprint(host.constructor.constructor("return process")().env.SANDBOX_TEST_CANARY)',
     'os.system': 'import os\nprint(os.system(f"touch {MARKER}"))\nprint(os.system(f"cat {SECRET_FILE}"))',
-    'subprocess': 'import subprocess\nsubprocess.run(["touch", MARKER])',
+    subprocess: 'import subprocess\nsubprocess.run(["touch", MARKER])',
     'open a host file': 'print(open(SECRET_FILE).read())',
     'write a host file': 'open(MARKER, "w").write("x")\nimport os\nprint(os.path.exists(MARKER))',
     'list host folders': 'import os\nprint(os.listdir(HOST_DIR))',
     'socket to loopback': 'import socket\ns = socket.create_connection(("127.0.0.1", PORT), timeout=2)\ns.send(b"hi")',
     'urllib to loopback': 'import urllib.request\nurllib.request.urlopen(f"http://127.0.0.1:{PORT}/", timeout=2)',
-    'pyfetch to loopback': 'from pyodide.http import pyfetch\nimport asyncio\nasyncio.get_event_loop().run_until_complete(pyfetch(f"http://127.0.0.1:{PORT}/"))',
+    'pyfetch to loopback':
+      'from pyodide.http import pyfetch\nimport asyncio\nasyncio.get_event_loop().run_until_complete(pyfetch(f"http://127.0.0.1:{PORT}/"))',
     'js.fetch to loopback': 'import js\njs.fetch(f"http://127.0.0.1:{PORT}/")',
-    'ctypes': 'import ctypes\nprint(ctypes.CDLL(None))',
+    ctypes: 'import ctypes\nprint(ctypes.CDLL(None))',
   };
 
   for (const [name, code] of Object.entries(attacks)) {
@@ -88,7 +92,13 @@ describe('isolation: the sandbox process keeps Python away from the host', funct
 
   it('the sandbox process itself cannot read outside its assets, spawn, or see the environment', async () => {
     const info = await sandbox().start();
-    assert.deepEqual(info.restrictions, { permissionModel: true, hostFilesDenied: true, childProcessDenied: true, codeGenerationBlocked: true, environmentEmpty: true });
+    assert.deepEqual(info.restrictions, {
+      permissionModel: true,
+      hostFilesDenied: true,
+      childProcessDenied: true,
+      codeGenerationBlocked: true,
+      environmentEmpty: true,
+    });
   });
 });
 
@@ -115,7 +125,10 @@ describe('isolation: refusing to run without the required restrictions', () => {
   }
 
   it('refuses when code generation from strings is allowed', async () => {
-    const error = await startWith((spec) => ({ ...spec, execArgv: spec.execArgv.filter((flag) => flag !== '--disallow-code-generation-from-strings') }));
+    const error = await startWith((spec) => ({
+      ...spec,
+      execArgv: spec.execArgv.filter((flag) => flag !== '--disallow-code-generation-from-strings'),
+    }));
     assert.match(error.message, /refusing to run code: .*code generation from strings/);
   });
 
@@ -135,7 +148,9 @@ describe('isolation: refusing to run without the required restrictions', () => {
 
   it('when Node rejects the permission flags at start, it runs without them at the weaker level', async () => {
     const rejectsPermissionFlags = (spec: LaunchSpec): LaunchSpec =>
-      spec.execArgv.some((flag) => /permission/.test(flag)) ? { ...spec, execArgv: [...spec.execArgv, '--no-such-flag-in-this-node'] } : spec;
+      spec.execArgv.some((flag) => /permission/.test(flag))
+        ? { ...spec, execArgv: [...spec.execArgv, '--no-such-flag-in-this-node'] }
+        : spec;
     const client = new SandboxClient({ distDir, launch: rejectsPermissionFlags });
     try {
       assert.equal((await client.start()).isolation, 'process-no-fs-permissions');
@@ -146,7 +161,10 @@ describe('isolation: refusing to run without the required restrictions', () => {
   });
 
   it('without the permission model it runs, and reports the weaker level', async () => {
-    const client = new SandboxClient({ distDir, launch: (spec) => ({ ...spec, execArgv: spec.execArgv.filter((flag) => !/^--(experimental-)?permission$|^--allow-/.test(flag)) }) });
+    const client = new SandboxClient({
+      distDir,
+      launch: (spec) => ({ ...spec, execArgv: spec.execArgv.filter((flag) => !/^--(experimental-)?permission$|^--allow-/.test(flag)) }),
+    });
     try {
       const info = await client.start();
       assert.equal(info.isolation, 'process-no-fs-permissions');

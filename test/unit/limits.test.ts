@@ -86,7 +86,9 @@ describe('limits: bad input', function () {
   });
 
   it('a lone surrogate is refused before it reaches Python', async () => {
-    assert.deepEqual(toContract(await sandbox().exec("print('\ud800')")), { err: 'UnicodeError: code contains a lone surrogate and is not valid Unicode' });
+    assert.deepEqual(toContract(await sandbox().exec("print('\ud800')")), {
+      err: 'UnicodeError: code contains a lone surrogate and is not valid Unicode',
+    });
   });
 
   it('code over the size limit is refused', async () => {

@@ -39,12 +39,23 @@ describe('isolation: arbitrary JavaScript inside the sandbox process', () => {
     process.env.SANDBOX_TEST_CANARY = 'visible';
     const spec = defaultLaunchSpec(assets);
     delete process.env.SANDBOX_TEST_CANARY;
-    const child = fork(path.join(assets, 'escape.js'), [], { execPath: spec.execPath, execArgv: [...spec.execArgv], env: spec.env, stdio: 'ignore' });
+    const child = fork(path.join(assets, 'escape.js'), [], {
+      execPath: spec.execPath,
+      execArgv: [...spec.execArgv],
+      env: spec.env,
+      stdio: 'ignore',
+    });
     const report = await new Promise((resolve, reject) => {
       child.on('message', resolve);
       child.on('exit', (code) => reject(new Error(`exited with ${code} before reporting`)));
     });
-    assert.deepEqual(report, { readHostFile: 'ERR_ACCESS_DENIED', writeHostFile: 'ERR_ACCESS_DENIED', spawn: 'ERR_ACCESS_DENIED', newFunction: 'EvalError', environment: 0 });
+    assert.deepEqual(report, {
+      readHostFile: 'ERR_ACCESS_DENIED',
+      writeHostFile: 'ERR_ACCESS_DENIED',
+      spawn: 'ERR_ACCESS_DENIED',
+      newFunction: 'EvalError',
+      environment: 0,
+    });
     assert.ok(!fs.existsSync(marker));
   });
 });

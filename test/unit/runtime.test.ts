@@ -32,7 +32,10 @@ describe('runtime', function () {
     const result = await sandbox().exec('def inner():\n    return 1/0\n\ninner()');
     assert.deepEqual(
       result.error?.frames.map((f) => [f.name, f.line]),
-      [['<module>', 4], ['inner', 2]],
+      [
+        ['<module>', 4],
+        ['inner', 2],
+      ],
     );
     assert.equal(result.error?.frames[1].column, 11);
   });
@@ -103,7 +106,8 @@ describe('runtime', function () {
   });
 
   it('asyncio.run() works, on a loop that sleeps through the interruptible sleep', async () => {
-    const code = 'import asyncio\nasync def twice(x):\n    await asyncio.sleep(0.01)\n    return 2 * x\nasync def main():\n    return await asyncio.gather(twice(1), twice(2))\nprint(asyncio.run(main()))';
+    const code =
+      'import asyncio\nasync def twice(x):\n    await asyncio.sleep(0.01)\n    return 2 * x\nasync def main():\n    return await asyncio.gather(twice(1), twice(2))\nprint(asyncio.run(main()))';
     assert.equal((await sandbox().exec(code)).output, '[2, 4]\n');
   });
 
@@ -172,8 +176,15 @@ describe('runtime: input, streaming and sleep (worker isolation, so CPU time is 
     };
     const code = "import sys\nprint('first')\nprint('err', file=sys.stderr)\ninput()\nprint('last')";
     const result = await sandbox().exec(code, { onOutput: (stream, text) => seen.push([stream, text]) });
-    assert.deepEqual(seenBeforeAnswer, [['stdout', 'first\n'], ['stderr', 'err\n']]);
-    assert.deepEqual(seen, [['stdout', 'first\n'], ['stderr', 'err\n'], ['stdout', 'last\n']]);
+    assert.deepEqual(seenBeforeAnswer, [
+      ['stdout', 'first\n'],
+      ['stderr', 'err\n'],
+    ]);
+    assert.deepEqual(seen, [
+      ['stdout', 'first\n'],
+      ['stderr', 'err\n'],
+      ['stdout', 'last\n'],
+    ]);
     assert.equal(result.output, 'first\nerr\nlast\n');
   });
 
@@ -196,7 +207,13 @@ describe('runtime: start-up', () => {
       assert.equal(info.runtime.pythonVersion.split('.')[0], '3');
       assert.equal(info.runtime.boot, 'snapshot', info.runtime.snapshotFallback);
       assert.equal(info.isolation, 'process');
-      assert.deepEqual(info.restrictions, { permissionModel: true, hostFilesDenied: true, childProcessDenied: true, codeGenerationBlocked: true, environmentEmpty: true });
+      assert.deepEqual(info.restrictions, {
+        permissionModel: true,
+        hostFilesDenied: true,
+        childProcessDenied: true,
+        codeGenerationBlocked: true,
+        environmentEmpty: true,
+      });
     } finally {
       client.dispose();
     }

@@ -25,14 +25,10 @@ function main(): void {
   // Electron needs this variable to run as Node; it is ours, not the host's, so drop it before
   // measuring the environment.
   delete process.env.ELECTRON_RUN_AS_NODE;
-  const link = new WorkerLink(
-    { ...config, restrictions: probeRestrictions(config.distDir) },
-    send,
-    (reason) => {
-      process.stderr.write(`${reason}\n`);
-      process.exit(1);
-    },
-  );
+  const link = new WorkerLink({ ...config, restrictions: probeRestrictions(config.distDir) }, send, (reason) => {
+    process.stderr.write(`${reason}\n`);
+    process.exit(1);
+  });
   process.on('message', (message: unknown) => link.handle(message));
   process.on('disconnect', () => process.exit(0));
 }

@@ -119,7 +119,11 @@ export class WorkerLink {
     const msg = message as WorkerMessage;
     switch (msg.type) {
       case 'loaded':
-        this.emit({ type: 'ready', runtime: msg.runtime, restrictions: { ...this.options.restrictions, codeGenerationBlocked: msg.codeGenerationBlocked } });
+        this.emit({
+          type: 'ready',
+          runtime: msg.runtime,
+          restrictions: { ...this.options.restrictions, codeGenerationBlocked: msg.codeGenerationBlocked },
+        });
         return;
       case 'drain':
         this.forwardOutput();

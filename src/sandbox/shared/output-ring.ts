@@ -43,7 +43,10 @@ class RingView {
 
 /** The worker's end: appends output, waiting for the host when the ring is full. */
 export class OutputRingWriter extends RingView {
-  constructor(buffer: SharedArrayBuffer, private readonly onFull: () => void) {
+  constructor(
+    buffer: SharedArrayBuffer,
+    private readonly onFull: () => void,
+  ) {
     super(buffer);
   }
 

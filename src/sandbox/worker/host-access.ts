@@ -22,7 +22,19 @@ const NETWORK_GLOBALS = ['fetch', 'WebSocket', 'EventSource', 'XMLHttpRequest', 
  * `process` functions that act outside this process (kill the editor, load native code, load
  * any built-in module) or change what the permission checks see. Pyodide needs none of them.
  */
-const PROCESS_ESCAPES = ['kill', 'dlopen', 'getBuiltinModule', '_linkedBinding', 'chdir', 'setuid', 'setgid', 'seteuid', 'setegid', 'setgroups', 'initgroups'];
+const PROCESS_ESCAPES = [
+  'kill',
+  'dlopen',
+  'getBuiltinModule',
+  '_linkedBinding',
+  'chdir',
+  'setuid',
+  'setgid',
+  'seteuid',
+  'setegid',
+  'setgroups',
+  'initgroups',
+];
 
 function refuse(what: string): () => never {
   return () => {

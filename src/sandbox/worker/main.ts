@@ -62,7 +62,9 @@ function hostFunctions(pyodide: PyodideAPI): object {
 
 /** What the packages in Pyodide's lock file import: all downloaded on demand, none bundled. */
 function optionalPackageImports(): string[] {
-  const lock = JSON.parse(fs.readFileSync(path.join(config.distDir, 'pyodide', 'pyodide-lock.json'), 'utf8')) as { packages: Record<string, { imports?: string[] }> };
+  const lock = JSON.parse(fs.readFileSync(path.join(config.distDir, 'pyodide', 'pyodide-lock.json'), 'utf8')) as {
+    packages: Record<string, { imports?: string[] }>;
+  };
   return Object.values(lock.packages).flatMap((pkg) => pkg.imports ?? []);
 }
 
