@@ -13,7 +13,7 @@ const watch = process.argv.includes('--watch');
 const root = __dirname;
 
 /** Pyodide files the runtime loads; everything else in the npm package stays behind. */
-const PYODIDE_ASSETS = ['pyodide.asm.mjs', 'pyodide.asm.wasm', 'python_stdlib.zip', 'pyodide-lock.json'];
+const PYODIDE_ASSETS = ['pyodide.mjs', 'pyodide.asm.mjs', 'pyodide.asm.wasm', 'python_stdlib.zip', 'pyodide-lock.json'];
 
 const common = {
   bundle: true,
@@ -40,13 +40,23 @@ const builds = [
   {
     entryPoints: {
       extension: 'src/extension.ts',
-      'sandbox-host': 'src/sandbox/host/main.ts',
+      'sandbox-process': 'src/sandbox/process/main.ts',
       'sandbox-worker': 'src/sandbox/worker/main.ts',
       cli: 'src/cli.ts',
       'make-snapshot': 'src/sandbox/make-snapshot.ts',
       bench: 'bench/main.ts',
     },
     outdir: 'dist',
+  },
+  {
+    // The Pyodide worker's import guard: module resolution hooks, registered by a preload script.
+    entryPoints: {
+      'sandbox-import-guard': 'src/sandbox/worker/import-guard.mts',
+      'sandbox-import-guard-register': 'src/sandbox/worker/import-guard-register.mts',
+    },
+    outdir: 'dist',
+    format: 'esm',
+    outExtension: { '.js': '.mjs' },
   },
   {
     entryPoints: testEntries('test'),

@@ -24,6 +24,8 @@ interface Command {
   readonly json: boolean;
   readonly timeoutMs?: number;
   readonly sandbox: SandboxOptions;
+  /** Answers input() with lines of stdin, unless stdin held the code. */
+  readonly readLine?: () => Promise<string | null>;
 }
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
@@ -62,9 +64,10 @@ async function parse(argv: string[]): Promise<Command> {
     sandbox: {
       isolation: values.isolation,
       ...(memoryLimitMb ? { memoryLimitMb } : {}),
-      // input() reads stdin unless stdin already held the code.
-      ...(source === '-' ? {} : { input: lineReader() }),
+      input: source !== '-',
     },
+    // input() reads stdin unless stdin already held the code.
+    readLine: source === '-' ? undefined : lineReader(),
   };
 }
 
@@ -75,7 +78,7 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
 }
 
 /** Answers input() with lines of stdin, opened on first use so an unused stdin is left alone. */
-function lineReader(): (prompt: string) => Promise<string | null> {
+function lineReader(): () => Promise<string | null> {
   let lines: AsyncIterator<string> | undefined;
   return async () => {
     lines ??= readline.createInterface({ input: process.stdin, terminal: false })[Symbol.asyncIterator]();
@@ -95,10 +98,11 @@ async function main(argv: string[]): Promise<number> {
   }
   const client = new SandboxClient(command.sandbox);
   try {
-    const result = await client.run(command.mode, command.code, {
-      timeoutMs: command.timeoutMs,
-      onOutput: command.json ? undefined : (stream, text) => process[stream].write(text),
-    });
+    const run = client.run(command.mode, command.code, { timeoutMs: command.timeoutMs });
+    if (!command.json) run.onDidWrite(({ stream, text }) => process[stream].write(text));
+    const { readLine } = command;
+    if (readLine) run.onDidRequestInput((request) => void readLine().then((line) => request.reply(line)));
+    const result = await run.result;
     if (command.json) {
       process.stdout.write(`${JSON.stringify(toContract(result))}\n`);
     } else if (result.error) {
@@ -111,6 +115,8 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     const message = error instanceof SandboxError ? `SandboxError: ${error.message}` : String(error);
     process.stderr.write(`${message}\n`);
+    // The sandbox's own words, kept apart from ours: it may be compromised.
+    if (error instanceof SandboxError && error.reported) process.stderr.write(`[reported by the sandbox, untrusted]\n${error.reported}\n`);
     if (command.json) process.stdout.write(`${JSON.stringify({ err: message })}\n`);
     return 2;
   } finally {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { IsolationMode } from './sandbox/transport';
+import type { IsolationMode } from './sandbox/transport/transport';
 
 /** When the output channel comes to the front. */
 export type RevealPolicy = 'always' | 'onError' | 'never';

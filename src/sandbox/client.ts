@@ -1,15 +1,14 @@
-import type { HostConfig } from './host/main';
-import type { HostMessage, Restrictions, RunMode, RuntimeInfo, StreamName } from './protocol';
+import { Emitter } from './events';
+import { FrameReader } from './framing';
+import type { ProcessConfig } from './process/config';
+import type { Restrictions, RunMode, RuntimeInfo, SandboxMessage } from './protocol';
 import { checkCode, failure, type RunResult } from './result';
-import {
-  defaultLaunchSpec,
-  startInProcess,
-  startProcess,
-  type IsolationLevel,
-  type IsolationMode,
-  type LaunchSpec,
-  type Transport,
-} from './transport';
+import { RunRecord, type Run } from './run';
+import { defaultLaunchSpec, hostPaths, startProcess, type LaunchSpec } from './transport/child-process';
+import { startInProcess } from './transport/in-process';
+import type { IsolationLevel, IsolationMode, SandboxExit, Transport } from './transport/transport';
+import { sanitizeUntrusted } from './untrusted-text';
+import { parseSandboxMessage, ProtocolError } from './validate';
 
 /** How a client starts and limits its sandbox. Every field has a default. */
 export interface SandboxOptions {
@@ -17,7 +16,7 @@ export interface SandboxOptions {
   readonly isolation?: IsolationMode;
   /** Folder of the built bundles and Pyodide assets; defaults to this bundle's folder. */
   readonly distDir?: string;
-  /** Cap on Python's WebAssembly memory (default 1024). */
+  /** Cap on Python's WebAssembly memory (default 1024); the whole process gets a fixed allowance more. */
   readonly memoryLimitMb?: number;
   /** Default per-run timeout; 0 means none (default 0). */
   readonly timeoutMs?: number;
@@ -25,11 +24,11 @@ export interface SandboxOptions {
   readonly maxOutputBytes?: number;
   /** How long an interrupted run may take to stop before the process is killed (default 1000). */
   readonly interruptGraceMs?: number;
-  /** Answers input() and reads of sys.stdin; `null` is end of input. Without it they raise EOFError. */
-  readonly input?: (prompt: string, signal: AbortSignal) => Promise<string | null>;
+  /** Whether input() may ask the runs' observers for a line (default false: it raises EOFError). */
+  readonly input?: boolean;
   /** Restore the bundled memory snapshot at start (default true); false boots Python plainly. */
   readonly snapshot?: boolean;
-  /** Adjusts how the sandbox process is started (tests use it to drop a restriction). */
+  /** Adjusts how the sandbox process is started (tests use it to drop a restriction or swap the script). */
   readonly launch?: (spec: LaunchSpec) => LaunchSpec;
 }
 
@@ -38,12 +37,12 @@ export interface RunOptions {
   readonly timeoutMs?: number;
   /** Run in an empty namespace that is thrown away afterwards. */
   readonly fresh?: boolean;
-  /** Receives output as it is written. */
-  readonly onOutput?: (stream: StreamName, text: string) => void;
   /** Drop output inside the worker (for measuring what output costs). */
   readonly discardOutput?: boolean;
   /** For exec: also report the repr of a final bare expression, as `RunResult.lastValue`. */
   readonly captureLastValue?: boolean;
+  /** What the run is called in messages, e.g. `hello.py:3-5`. */
+  readonly label?: string;
 }
 
 /** What the client knows about the running sandbox. */
@@ -60,31 +59,36 @@ export interface SandboxInfo {
 /** The client's life cycle, for status displays. */
 export type SandboxState = 'stopped' | 'starting' | 'ready' | 'running';
 
-/** The sandbox could not start, or died: a fault of the machinery, not of the Python code. */
+/** What went wrong with the sandbox itself: it did not start, it died, or it broke the protocol. */
+export type SandboxFault = 'start' | 'crash' | 'protocol';
+
+/** The sandbox could not start, died, or sent what it must not: a fault of the machinery, not of the Python code. */
 export class SandboxError extends Error {
   override readonly name = 'SandboxError';
 
-  /** @param crashed the sandbox died under a run (rather than failing to start). */
+  /**
+   * @param fault what happened; after a crash or a protocol fault the next run starts a fresh sandbox.
+   * @param reported what the sandbox itself wrote on the way out (stderr or its failure message):
+   *   its own words, untrusted, sanitized; show them labelled as the sandbox's, if at all.
+   */
   constructor(
     message: string,
-    readonly crashed = false,
+    readonly fault: SandboxFault,
+    readonly reported?: string,
   ) {
     super(message);
   }
+
+  /** The sandbox died or was stopped under a run (rather than failing to start). */
+  get crashed(): boolean {
+    return this.fault !== 'start';
+  }
 }
 
-interface PendingRun {
-  readonly mode: RunMode;
-  readonly started: number;
-  readonly output: string[];
-  outputLength: number;
-  truncated: boolean;
-  timedOutAfterMs?: number;
-  /** Cancels the question the client is asking for input(), when the run ends first. */
-  inputAbort?: AbortController;
-  readonly onOutput?: RunOptions['onOutput'];
-  readonly resolve: (result: RunResult) => void;
-  readonly reject: (error: Error) => void;
+/** A run waiting in the queue, with what it asked for. */
+interface QueuedRun {
+  readonly record: RunRecord;
+  readonly options: RunOptions;
 }
 
 interface Session {
@@ -95,32 +99,44 @@ interface Session {
   readonly rejectStart: (error: Error) => void;
   /** When the sandbox was asked for, to measure its start. */
   readonly requested: number;
-  readonly pending: Map<number, PendingRun>;
-  /** Set when the client ends the session on purpose: how to report runs it cuts short. */
-  endedBecause?: (run: PendingRun) => RunResult;
+  readonly frames: FrameReader;
+  /** Ends a frame that was started and never finished. */
+  frameDeadline?: ReturnType<typeof setTimeout>;
+  started: boolean;
+  /** The run the sandbox is executing. */
+  current?: RunRecord;
+  /** An input() question is out and unanswered. */
+  asking: boolean;
+  /** Set when the client ends the session on purpose: how to report the run it cuts short. */
+  endedBecause?: (run: RunRecord) => RunResult;
   ended: boolean;
 }
 
 const DEFAULTS = { memoryLimitMb: 1024, timeoutMs: 0, maxOutputBytes: 10 * 2 ** 20, interruptGraceMs: 1000 };
 
+/** A frame's body follows its header at once from a working sandbox; waiting longer means it never will. */
+const FRAME_DEADLINE_MS = 10_000;
+
 /**
  * Runs Python in a sandbox: starts it lazily, queues runs, streams their output, enforces
- * timeouts and replaces the sandbox when it dies. A Python exception is a normal result; only a
- * fault of the sandbox itself rejects.
+ * timeouts and replaces the sandbox when it dies. Everything the sandbox sends is checked: a
+ * message out of place or out of bounds is a protocol fault, which stops that sandbox.
+ * A Python exception is a normal result; only a fault of the sandbox itself rejects a run.
  */
 export class SandboxClient {
   private readonly options: Required<Pick<SandboxOptions, keyof typeof DEFAULTS>> & SandboxOptions;
   private readonly distDir: string;
   private session: Session | undefined;
   private info: SandboxInfo | undefined;
-  private queue: Promise<unknown> = Promise.resolve();
-  private waiting = 0;
+  private readonly waiting: QueuedRun[] = [];
+  private pumping = false;
   private nextId = 1;
   private currentState: SandboxState = 'stopped';
-  private readonly listeners = new Set<(state: SandboxState) => void>();
+  private readonly stateChanged = new Emitter<SandboxState>();
   private disposed = false;
   private permissionsRejected = false;
-  private interruptOnSend = false;
+  /** Fires on every state change, and when the queue grows or shrinks. */
+  readonly onDidChangeState = this.stateChanged.event;
 
   constructor(options: SandboxOptions = {}) {
     this.options = { ...DEFAULTS, ...options };
@@ -132,9 +148,9 @@ export class SandboxClient {
     return this.currentState;
   }
 
-  /** Runs waiting behind the one that runs (or is about to). */
+  /** Runs waiting behind the one that runs. */
   get queued(): number {
-    return Math.max(0, this.waiting - 1);
+    return this.waiting.length;
   }
 
   /** Isolation and runtime facts of the sandbox that is (or was last) ready. */
@@ -142,20 +158,14 @@ export class SandboxClient {
     return this.info;
   }
 
-  /** Calls `listener` on every state change; returns a function that stops it. */
-  onStateChange(listener: (state: SandboxState) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
   /** Starts the sandbox if it is not running; resolves once it can run code. */
   start(): Promise<SandboxInfo> {
-    if (this.disposed) return Promise.reject(new SandboxError('the sandbox client was disposed'));
+    if (this.disposed) return Promise.reject(new SandboxError('the sandbox client was disposed', 'start'));
     if (!this.session || this.session.ended) this.session = this.open();
     return this.session.ready.catch((error: unknown) => {
       // A Node that advertises the permission flags may still refuse them at start (Electron
       // builds have); then run without them, at the level that says so.
-      if (!this.permissionsRejected && error instanceof SandboxError && /bad option/.test(error.message)) {
+      if (!this.permissionsRejected && error instanceof RejectedFlagsError) {
         this.permissionsRejected = true;
         return this.start();
       }
@@ -163,119 +173,147 @@ export class SandboxClient {
     });
   }
 
+  /** Queues a run behind any others; the run reports its progress and result. */
+  run(mode: RunMode, code: string, options: RunOptions = {}): Run {
+    const record = new RunRecord(this.nextId++, mode, code, options.label, this.options.maxOutputBytes, (run) => this.interruptRun(run));
+    const problem = checkCode(code);
+    if (problem || this.disposed) {
+      const { type, message } = problem ?? { type: 'RuntimeError', message: 'the sandbox was shut down' };
+      queueMicrotask(() => record.finish(failure(mode, type, message)));
+      return record;
+    }
+    this.waiting.push({ record, options });
+    this.emitState();
+    void this.pump();
+    return record;
+  }
+
   /** Runs statements; the result's output is everything they printed. */
   exec(code: string, options?: RunOptions): Promise<RunResult> {
-    return this.run('exec', code, options);
+    return this.run('exec', code, options).result;
   }
 
   /** Evaluates an expression; the result's value is its `json.dumps`. */
   eval(expression: string, options?: RunOptions): Promise<RunResult> {
-    return this.run('eval', expression, options);
+    return this.run('eval', expression, options).result;
   }
 
-  /** Queues a run behind any others and resolves with its result. */
-  async run(mode: RunMode, code: string, options: RunOptions = {}): Promise<RunResult> {
-    const problem = checkCode(code);
-    if (problem) return failure(mode, problem.type, problem.message);
-    this.waiting++;
-    this.emitState();
-    const turn = this.queue.then(() => this.runNow(mode, code, options));
-    this.queue = turn.catch(() => undefined);
-    try {
-      return await turn;
-    } finally {
-      this.waiting--;
-      if (this.waiting === 0) this.interruptOnSend = false;
-      this.currentState = this.session && !this.session.ended ? (this.waiting > 0 ? 'running' : 'ready') : 'stopped';
-      // Emitted even when the state is unchanged: the queue length is part of what listeners show.
-      this.emitState();
-    }
-  }
-
-  /** Raises KeyboardInterrupt in the running code, if any. */
+  /** Raises KeyboardInterrupt in the running code; with none running, cancels the next queued run. */
   interrupt(): void {
-    if (this.session && !this.session.ended && this.session.pending.size > 0) {
-      this.session.transport.send({ type: 'interrupt' });
-    } else if (this.waiting > 0) {
-      // The run is still on its way (the sandbox is starting): interrupt it once it is sent.
-      this.interruptOnSend = true;
-    }
+    (this.session?.current ?? this.waiting[0]?.record)?.interrupt();
   }
 
-  /** Replaces the sandbox with a fresh one; a run in progress ends with an error. */
+  /** Replaces the sandbox with a fresh one; a run in progress ends with an error, queued runs wait for the new one. */
   async restart(): Promise<SandboxInfo> {
-    if (this.session)
-      this.end(this.session, (run) =>
-        failure(run.mode, 'RuntimeError', 'the sandbox was restarted before the code finished', partial(run)),
-      );
+    if (this.session) {
+      this.end(this.session, (run) => failure(run.mode, 'RuntimeError', 'the sandbox was restarted before the code finished', run.partial()));
+    }
     return this.start();
   }
 
-  /** Kills the sandbox; runs in progress end with an error and later runs are refused. */
+  /** Kills the sandbox; runs in progress or queued end with an error and later runs are refused. */
   dispose(): void {
     this.disposed = true;
-    if (this.session)
-      this.end(this.session, (run) =>
-        failure(run.mode, 'RuntimeError', 'the sandbox was shut down before the code finished', partial(run)),
-      );
-    this.listeners.clear();
+    for (const { record } of this.waiting.splice(0)) record.finish(failure(record.mode, 'RuntimeError', 'the sandbox was shut down before the code ran'));
+    if (this.session) {
+      this.end(this.session, (run) => failure(run.mode, 'RuntimeError', 'the sandbox was shut down before the code finished', run.partial()));
+    }
+    this.stateChanged.dispose();
   }
 
-  private async runNow(mode: RunMode, code: string, options: RunOptions): Promise<RunResult> {
-    const session = this.session && !this.session.ended ? this.session : undefined;
-    await (session ? session.ready : this.start());
-    const active = this.session!;
-    const id = this.nextId++;
-    this.setState('running');
+  /** Takes queued runs one at a time, starting the sandbox whenever there is none. */
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.waiting.length > 0) {
+        const next = this.waiting[0];
+        let session: Session;
+        try {
+          await this.start();
+          session = this.session!;
+        } catch (error) {
+          this.dequeue(next);
+          next.record.fail(error instanceof Error ? error : new SandboxError(String(error), 'start'));
+          continue;
+        }
+        // Cancelled while the sandbox started.
+        if (!this.dequeue(next)) continue;
+        await this.execute(session, next);
+      }
+    } finally {
+      this.pumping = false;
+      this.setState(this.session && !this.session.ended ? 'ready' : 'stopped', true);
+    }
+  }
+
+  /** Removes a run from the queue; false when it had already left (cancelled). */
+  private dequeue(entry: QueuedRun): boolean {
+    const index = this.waiting.indexOf(entry);
+    if (index === -1) return false;
+    this.waiting.splice(index, 1);
+    return entry.record.state === 'queued';
+  }
+
+  private async execute(session: Session, { record, options }: QueuedRun): Promise<void> {
+    if (session.ended) {
+      record.fail(new SandboxError('the sandbox stopped before the run could start; the next run starts a new one', 'crash'));
+      return;
+    }
+    session.current = record;
+    const timers: Array<ReturnType<typeof setTimeout>> = [];
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
-    const timers: NodeJS.Timeout[] = [];
-    let run!: PendingRun;
-    const settled = new Promise<RunResult>((resolve, reject) => {
-      run = {
-        mode,
-        started: performance.now(),
-        output: [],
-        outputLength: 0,
-        truncated: false,
-        onOutput: options.onOutput,
-        resolve,
-        reject,
-      };
-    });
-    active.pending.set(id, run);
-    if (timeoutMs > 0) this.armTimeout(active, run, timeoutMs, timers);
-    active.transport.send({
+    if (timeoutMs > 0) this.armTimeout(session, record, timeoutMs, timers);
+    this.setState('running', true);
+    record.markStarted();
+    session.transport.send({
       type: 'run',
-      id,
+      id: record.id,
       request: {
-        mode,
-        code,
+        mode: record.mode,
+        code: record.code,
         fresh: options.fresh ?? false,
         discardOutput: options.discardOutput ?? false,
         captureLastValue: options.captureLastValue ?? false,
         maxOutputBytes: this.options.maxOutputBytes,
       },
     });
-    if (this.interruptOnSend) {
-      this.interruptOnSend = false;
-      this.interrupt();
-    }
     try {
-      return await settled;
+      await record.result;
+    } catch {
+      // The run's observers get the error; the queue moves on.
     } finally {
-      active.pending.delete(id);
       timers.forEach(clearTimeout);
-      run.inputAbort?.abort();
+      if (session.current === record) {
+        session.current = undefined;
+        session.asking = false;
+      }
     }
   }
 
+  private interruptRun(run: RunRecord): void {
+    const session = this.session;
+    if (run.state === 'running' && session && !session.ended && session.current === run) {
+      // The interrupt itself wakes a pending input(); no reply follows the withdrawn question.
+      session.asking = false;
+      run.cancelInput();
+      session.transport.send({ type: 'interrupt', id: run.id });
+      return;
+    }
+    const index = this.waiting.findIndex((entry) => entry.record === run);
+    if (index === -1) return;
+    this.waiting.splice(index, 1);
+    run.finish(failure(run.mode, 'KeyboardInterrupt', 'the run was cancelled before it started'));
+    this.emitState();
+  }
+
   /** Interrupt at the deadline; if the code ignores it (a C loop), kill the process. */
-  private armTimeout(session: Session, run: PendingRun, timeoutMs: number, timers: NodeJS.Timeout[]): void {
+  private armTimeout(session: Session, run: RunRecord, timeoutMs: number, timers: Array<ReturnType<typeof setTimeout>>): void {
     const seconds = timeoutMs / 1000;
     timers.push(
       setTimeout(() => {
         run.timedOutAfterMs = timeoutMs;
-        this.interrupt();
+        run.interrupt();
         timers.push(
           setTimeout(() => {
             this.end(session, (cut) =>
@@ -283,7 +321,7 @@ export class SandboxClient {
                 cut.mode,
                 'TimeoutError',
                 `the code ran longer than ${seconds} s and did not stop when interrupted; the sandbox was restarted and its namespace lost`,
-                partial(cut),
+                cut.partial(),
               ),
             );
           }, this.options.interruptGraceMs),
@@ -294,10 +332,10 @@ export class SandboxClient {
 
   private open(): Session {
     const requested = performance.now();
-    const config: HostConfig = {
+    const config: ProcessConfig = {
       distDir: this.distDir,
       memoryLimitBytes: this.options.memoryLimitMb * 2 ** 20,
-      inputEnabled: this.options.input !== undefined,
+      inputEnabled: this.options.input === true,
       boot: this.options.snapshot === false ? 'plain' : 'snapshot',
     };
     let resolveStart!: Session['resolveStart'];
@@ -305,8 +343,8 @@ export class SandboxClient {
     const ready = new Promise<SandboxInfo>((resolve, reject) => ((resolveStart = resolve), (rejectStart = reject)));
     ready.catch(() => undefined); // a failed start is reported to whoever awaits it, not as unhandled
     const events = {
-      message: (message: HostMessage) => this.receive(session, message),
-      exit: (detail: string) => this.exited(session, detail),
+      data: (bytes: Uint8Array) => this.receive(session, bytes),
+      exit: (exit: SandboxExit) => this.exited(session, exit),
     };
     const transport =
       this.options.isolation === 'worker'
@@ -314,57 +352,79 @@ export class SandboxClient {
         : startProcess(
             (this.options.launch ?? ((spec) => spec))(defaultLaunchSpec(this.distDir, !this.permissionsRejected)),
             config,
+            this.options.memoryLimitMb,
             events,
           );
-    const session: Session = { transport, ready, resolveStart, rejectStart, requested, pending: new Map(), ended: false };
+    const session: Session = {
+      transport,
+      ready,
+      resolveStart,
+      rejectStart,
+      requested,
+      frames: new FrameReader(),
+      started: false,
+      asking: false,
+      ended: false,
+    };
     this.setState('starting');
     return session;
   }
 
-  private receive(session: Session, message: HostMessage): void {
-    switch (message.type) {
-      case 'ready': {
-        const refusal = this.options.isolation === 'worker' ? undefined : refuse(message.restrictions);
-        if (refusal) {
-          session.rejectStart(new SandboxError(`refusing to run code: ${refusal}`));
-          this.end(session, (run) => failure(run.mode, 'SandboxError', refusal));
-          return;
-        }
-        this.info = {
-          isolation: isolationLevel(this.options.isolation, message.restrictions),
-          restrictions: message.restrictions,
-          runtime: message.runtime,
-          startMs: Math.round(performance.now() - session.requested),
-          pid: session.transport.pid,
-        };
-        session.resolveStart(this.info);
-        this.setState(this.waiting > 0 ? 'running' : 'ready');
-        return;
+  /** Bytes from the sandbox: decoded, checked, then acted on; any fault stops the sandbox. */
+  private receive(session: Session, bytes: Uint8Array): void {
+    if (session.ended) return;
+    try {
+      for (const raw of session.frames.push(bytes)) {
+        this.dispatch(session, parseSandboxMessage(raw));
+        if (session.ended) return;
       }
-      case 'failed':
-        session.rejectStart(new SandboxError(`the sandbox could not start: ${message.message}`));
+    } catch (error) {
+      this.fault(session, error instanceof Error ? error.message : 'an unreadable message');
+      return;
+    }
+    clearTimeout(session.frameDeadline);
+    if (session.frames.partial) {
+      session.frameDeadline = setTimeout(() => this.fault(session, `a frame was left unfinished for ${FRAME_DEADLINE_MS / 1000} s`), FRAME_DEADLINE_MS);
+    }
+  }
+
+  /** Acts on a well-formed message, or throws ProtocolError when it does not fit the moment. */
+  private dispatch(session: Session, message: SandboxMessage): void {
+    if (message.type === 'ready' || message.type === 'failed') {
+      if (session.started) throw new ProtocolError(`a '${message.type}' message came after start-up`);
+      session.started = true;
+      if (message.type === 'failed') {
+        const reported = sanitizeUntrusted(message.message, hostPaths(this.distDir));
+        session.rejectStart(new SandboxError('the sandbox could not start; it reported a failure', 'start', reported));
         this.end(session);
-        return;
+      } else {
+        this.ready(session, message.restrictions, message.runtime);
+      }
+      return;
+    }
+    const run = session.current;
+    if (!session.started || !run || message.id !== run.id) throw new ProtocolError(`a '${message.type}' message named a run that is not running`);
+    switch (message.type) {
       case 'output':
-        this.output(session.pending.get(message.id), message.stream, message.text);
+        run.write(message.stream, message.text);
         return;
       case 'input-request':
-        void this.answerInput(session, message.id, message.prompt);
+        if (!this.options.input || session.asking) throw new ProtocolError('an input request came when none was possible');
+        session.asking = true;
+        void run.askForInput(message.prompt).then((text) => {
+          if (session.ended || session.current !== run || !session.asking) return;
+          session.asking = false;
+          session.transport.send({ type: 'input-reply', id: run.id, text });
+        });
         return;
       case 'result': {
-        const run = session.pending.get(message.id);
-        if (!run) return;
         const { outcome } = message;
         let error = outcome.error;
         if (error?.type === 'KeyboardInterrupt' && run.timedOutAfterMs !== undefined) {
-          error = {
-            ...error,
-            type: 'TimeoutError',
-            message: `the code ran longer than ${run.timedOutAfterMs / 1000} s and was interrupted`,
-          };
+          error = { ...error, type: 'TimeoutError', message: `the code ran longer than ${run.timedOutAfterMs / 1000} s and was interrupted` };
         }
-        run.resolve({
-          ...partial(run),
+        run.finish({
+          ...run.partial(),
           mode: run.mode,
           value: outcome.value,
           lastValue: outcome.lastValue,
@@ -378,81 +438,93 @@ export class SandboxClient {
     }
   }
 
-  private output(run: PendingRun | undefined, stream: StreamName, text: string): void {
-    if (!run || run.truncated) return;
-    // The worker enforces the cap in bytes; this is the client's own bound in case it did not.
-    const room = this.options.maxOutputBytes - run.outputLength;
-    if (text.length > room) {
-      text = text.slice(0, room);
-      run.truncated = true;
+  private ready(session: Session, restrictions: Restrictions, runtime: RuntimeInfo): void {
+    const refusal = this.options.isolation === 'worker' ? undefined : refuse(restrictions);
+    if (refusal) {
+      session.rejectStart(new SandboxError(`refusing to run code: ${refusal}`, 'start'));
+      this.end(session);
+      return;
     }
-    run.output.push(text);
-    run.outputLength += text.length;
-    run.onOutput?.(stream, text);
+    this.info = {
+      isolation: isolationLevel(this.options.isolation, restrictions),
+      restrictions,
+      runtime,
+      startMs: Math.round(performance.now() - session.requested),
+      pid: session.transport.pid,
+    };
+    session.resolveStart(this.info);
+    this.setState(this.waiting.length > 0 ? 'running' : 'ready');
   }
 
-  private async answerInput(session: Session, id: number, prompt: string): Promise<void> {
-    let text: string | null = null;
-    const run = session.pending.get(id);
-    if (!run) return;
-    run.inputAbort = new AbortController();
-    try {
-      text = (await this.options.input?.(prompt, run.inputAbort.signal)) ?? null;
-    } finally {
-      if (!session.ended) session.transport.send({ type: 'input-reply', id, text });
-    }
+  /** The sandbox sent what it must not: stop it, and fail the run it was serving. */
+  private fault(session: Session, reason: string): void {
+    if (session.ended) return;
+    const error = new SandboxError(`the sandbox broke the protocol (${reason}); it was stopped, and the next run starts a fresh one`, 'protocol');
+    session.rejectStart(error);
+    session.current?.fail(error);
+    this.end(session);
   }
 
-  /** Ends a session on purpose; `report` says how runs it cuts short are reported. */
-  private end(session: Session, report?: (run: PendingRun) => RunResult): void {
+  /** Ends a session on purpose; `report` says how the run it cuts short is reported. */
+  private end(session: Session, report?: (run: RunRecord) => RunResult): void {
     if (session.ended) return;
     session.endedBecause = report;
     session.transport.kill();
-    this.exited(session, 'the sandbox was stopped');
+    this.exited(session, { description: 'the sandbox was stopped' });
   }
 
-  private exited(session: Session, detail: string): void {
-    const report = session.endedBecause;
+  private exited(session: Session, exit: SandboxExit): void {
+    if (session.ended) return;
     session.ended = true;
-    session.rejectStart(new SandboxError(`the sandbox could not start: ${detail}`));
-    for (const run of session.pending.values()) {
-      if (report) run.resolve({ ...report(run), restarted: true });
-      else
-        run.reject(
-          new SandboxError(`the sandbox crashed and was lost with its namespace (${detail}); the next run starts a new one`, true),
-        );
+    const report = session.endedBecause;
+    clearTimeout(session.frameDeadline);
+    if (exit.rejectedFlags) session.rejectStart(new RejectedFlagsError());
+    session.rejectStart(new SandboxError(`the sandbox could not start: ${exit.description}`, 'start', exit.stderr));
+    const run = session.current;
+    if (run && report) {
+      run.finish({ ...report(run), restarted: true });
+    } else if (run && exit.memoryLimitMb) {
+      run.finish(
+        failure(run.mode, 'MemoryError', `out of memory: the sandbox process used more than its ${exit.memoryLimitMb} MiB limit and was stopped; the runtime was restarted`, {
+          ...run.partial(),
+          restarted: true,
+        }),
+      );
+    } else if (run) {
+      run.fail(new SandboxError(`the sandbox crashed and was lost with its namespace (${exit.description}); the next run starts a new one`, 'crash', exit.stderr));
     }
-    session.pending.clear();
     if (this.session === session) this.setState('stopped');
   }
 
-  private setState(state: SandboxState): void {
-    if (state === this.currentState) return;
+  /** @param always emit even when the state is unchanged: the queue length is part of what listeners show. */
+  private setState(state: SandboxState, always = false): void {
+    if (state === this.currentState && !always) return;
     this.currentState = state;
     this.emitState();
   }
 
   private emitState(): void {
-    for (const listener of this.listeners) listener(this.currentState);
+    this.stateChanged.fire(this.currentState);
   }
 }
 
-/** The output and duration a run had so far, for results the client makes itself. */
-function partial(run: PendingRun): Pick<RunResult, 'output' | 'truncated' | 'durationMs'> {
-  return { output: run.output.join(''), truncated: run.truncated, durationMs: Math.round(performance.now() - run.started) };
+/** Node refused the permission flags at start; the client retries without them. */
+class RejectedFlagsError extends SandboxError {
+  constructor() {
+    super('Node rejected the permission flags', 'start');
+  }
 }
 
 /** Why a sandbox process with these restrictions must not run code, if it must not. */
 function refuse(restrictions: Restrictions): string | undefined {
-  if (!restrictions.codeGenerationBlocked)
+  if (!restrictions.codeGenerationBlocked) {
     return 'the sandbox process allows code generation from strings (--disallow-code-generation-from-strings did not take effect)';
+  }
   if (!restrictions.environmentEmpty) return 'the sandbox process can see environment variables (its environment was not emptied)';
   return undefined;
 }
 
 function isolationLevel(mode: IsolationMode | undefined, restrictions: Restrictions): IsolationLevel {
   if (mode === 'worker') return 'worker';
-  return restrictions.permissionModel && restrictions.hostFilesDenied && restrictions.childProcessDenied
-    ? 'process'
-    : 'process-no-fs-permissions';
+  return restrictions.permissionModel && restrictions.hostFilesDenied && restrictions.childProcessDenied ? 'process' : 'process-no-fs-permissions';
 }

@@ -1,8 +1,8 @@
 /**
- * Messages between the sandbox client, the sandbox process (host) and the Pyodide worker.
- * Every message is a tagged union member (`type`); replies carry the `id` of their request.
- * The client <-> host leg crosses a process boundary (IPC), the host <-> worker leg a thread
- * boundary (postMessage). Each side validates what it receives: the far side may be compromised.
+ * Every message of the runtime, as tagged unions (`type`); replies carry the `id` of their run.
+ * Two legs: the client <-> the sandbox (frames on a pipe to the sandbox process, see framing.ts),
+ * and the sandbox process's relay <-> the Pyodide worker (postMessage). The client trusts
+ * nothing that comes back: validate.ts checks every message from the sandbox.
  */
 
 /** `exec` runs statements and returns their output; `eval` returns `json.dumps(value)`. */
@@ -77,7 +77,6 @@ export type BootMode = 'snapshot' | 'plain';
 export interface RuntimeInfo {
   readonly pythonVersion: string;
   readonly pyodideVersion: string;
-  readonly nodeVersion: string;
   /** How Python's memory was set up: restored from the bundled snapshot, or a plain boot. */
   readonly boot: BootMode;
   /** Why the snapshot was not used, when it was not. */
@@ -86,41 +85,42 @@ export interface RuntimeInfo {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Client -> host (and host -> worker for `run`)
+// Client -> sandbox (the relay passes `run` on to the worker)
 
-/** Client -> host -> worker: run code; answered by `output` events and one `result`. */
+/** Client -> sandbox -> worker: run code; answered by `output` messages and one `result`. */
 export interface RunMessage {
   readonly type: 'run';
   readonly id: number;
   readonly request: RunRequest;
 }
 
-/** Client -> host: raise KeyboardInterrupt in the running code. */
+/** Client -> sandbox: raise KeyboardInterrupt in the run with this id, if it is running. */
 export interface InterruptMessage {
   readonly type: 'interrupt';
+  readonly id: number;
 }
 
-/** Client -> host: the answer to an `input-request`; `null` means end of input (EOFError). */
+/** Client -> sandbox: the answer to an `input-request`; `null` means end of input (EOFError). */
 export interface InputReplyMessage {
   readonly type: 'input-reply';
   readonly id: number;
   readonly text: string | null;
 }
 
-/** Everything the client sends the host. */
+/** Everything the client sends the sandbox. */
 export type ClientMessage = RunMessage | InterruptMessage | InputReplyMessage;
 
 // ---------------------------------------------------------------------------------------------
-// Host -> client
+// Sandbox -> client (untrusted: validate.ts checks each one)
 
-/** Host -> client: the runtime is loaded and these restrictions hold. */
+/** Sandbox -> client: the runtime is loaded and these restrictions hold. */
 export interface ReadyMessage {
   readonly type: 'ready';
   readonly restrictions: Restrictions;
   readonly runtime: RuntimeInfo;
 }
 
-/** Host -> client: text the running code wrote, in the order written. */
+/** Sandbox -> client: text the running code wrote, in the order written. */
 export interface OutputMessage {
   readonly type: 'output';
   readonly id: number;
@@ -128,40 +128,40 @@ export interface OutputMessage {
   readonly text: string;
 }
 
-/** Host -> client, worker -> host: the run with this id has ended. */
+/** Sandbox -> client, worker -> relay: the run with this id has ended. */
 export interface ResultMessage {
   readonly type: 'result';
   readonly id: number;
   readonly outcome: RunOutcome;
 }
 
-/** Host -> client, worker -> host: the running code called input(); reply with `input-reply`. */
+/** Sandbox -> client, worker -> relay: the running code called input(); reply with `input-reply`. */
 export interface InputRequestMessage {
   readonly type: 'input-request';
   readonly id: number;
   readonly prompt: string;
 }
 
-/** Host -> client: the sandbox could not start; the process exits after sending it. */
+/** Sandbox -> client: the sandbox could not start; the process exits after sending it. */
 export interface FailedMessage {
   readonly type: 'failed';
   readonly message: string;
 }
 
-/** Everything the host sends the client. */
-export type HostMessage = ReadyMessage | OutputMessage | ResultMessage | InputRequestMessage | FailedMessage;
+/** Everything the sandbox sends the client. */
+export type SandboxMessage = ReadyMessage | OutputMessage | ResultMessage | InputRequestMessage | FailedMessage;
 
 // ---------------------------------------------------------------------------------------------
-// Worker -> host
+// Worker -> relay
 
-/** Worker -> host: Pyodide is loaded and locked down. */
+/** Worker -> relay: Pyodide is loaded and locked down. */
 export interface LoadedMessage {
   readonly type: 'loaded';
   readonly runtime: RuntimeInfo;
   readonly codeGenerationBlocked: boolean;
 }
 
-/** Worker -> host: the shared output buffer is full; drain it now. */
+/** Worker -> relay: the shared output buffer is full; drain it now. */
 export interface DrainMessage {
   readonly type: 'drain';
 }
@@ -172,34 +172,49 @@ export interface SnapshotMessage {
   readonly bytes: Uint8Array;
 }
 
-/** Worker -> host: loading failed. */
+/** Worker -> relay: loading failed. */
 export interface LoadFailedMessage {
   readonly type: 'load-failed';
   readonly message: string;
 }
 
-/** Everything the worker sends the host (or, for a snapshot, the build script). */
+/** Everything the worker sends the relay (or, for a snapshot, the build script). */
 export type WorkerMessage = LoadedMessage | ResultMessage | InputRequestMessage | DrainMessage | SnapshotMessage | LoadFailedMessage;
 
-/** Shared memory the host hands the worker at start; the host writes, the worker waits on it. */
+/** Shared memory the relay hands the worker at start; the relay writes, the worker waits on it. */
 export interface WorkerChannels {
   /** Int32[0]: Pyodide's interrupt flag (2 = SIGINT). Also what an interruptible sleep waits on. */
   readonly interrupt: SharedArrayBuffer;
-  /** The output ring (see output-ring.ts). */
+  /** The output buffer (see output-buffer.ts). */
   readonly output: SharedArrayBuffer;
   /** Int32[0]: input state, Int32[1]: byte length, then UTF-8 bytes of the answer. */
   readonly input: SharedArrayBuffer;
 }
 
+/**
+ * Every byte the worker loads, handed over instead of read: the worker has no file system.
+ * Keys are file names under Pyodide's index URL.
+ */
+export interface WorkerAssets {
+  readonly 'pyodide.asm.wasm': Uint8Array;
+  readonly 'python_stdlib.zip': Uint8Array;
+  readonly 'pyodide-lock.json': Uint8Array;
+  /** A memory snapshot to restore instead of booting Python. */
+  readonly snapshot?: Uint8Array;
+}
+
 /** Start-up data for the worker (`workerData`). */
 export interface WorkerConfig {
   readonly channels: WorkerChannels;
-  /** Folder of the bundles and Pyodide assets. */
-  readonly distDir: string;
+  readonly assets: WorkerAssets;
+  /** URL of Pyodide's folder, ending in `/`. */
+  readonly indexUrl: string;
+  /** The exact module URLs the worker may import: its own script and Pyodide's two modules. */
+  readonly allowedImports: readonly string[];
   readonly memoryLimitBytes: number;
-  /** Whether a host is present to answer input(); otherwise input() raises EOFError at once. */
+  /** Whether a client answers input(); otherwise input() raises EOFError at once. */
   readonly inputEnabled: boolean;
-  /** How to build Python's memory; `make-snapshot` boots plainly and posts a snapshot instead of serving runs (build step). */
+  /** `make-snapshot` boots plainly and posts a snapshot instead of serving runs (build step). */
   readonly boot: BootMode | 'make-snapshot';
 }
 

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Settings, SettingsStore } from '../config';
 import { RESTART_SETTINGS } from '../config';
 import { SandboxClient, SandboxError, type RunOptions, type SandboxInfo, type SandboxState } from '../sandbox/client';
-import type { RunMode } from '../sandbox/protocol';
+import type { RunMode, StreamName } from '../sandbox/protocol';
 import { failure, type RunResult } from '../sandbox/result';
 
 /** Answers input() for runs of this runtime. */
@@ -82,16 +82,20 @@ export class SandboxRuntime implements vscode.Disposable {
   async run(
     mode: RunMode,
     code: string,
-    options: Pick<RunOptions, 'onOutput' | 'fresh' | 'timeoutMs' | 'captureLastValue'> = {},
+    options: Pick<RunOptions, 'fresh' | 'timeoutMs' | 'captureLastValue'> & { onOutput?: (stream: StreamName, text: string) => void } = {},
   ): Promise<RunResult> {
     const settings = this.settings.current;
     try {
-      return await this.client.run(mode, code, {
+      const run = this.client.run(mode, code, {
         fresh: options.fresh ?? !settings.persistentNamespace,
         timeoutMs: options.timeoutMs ?? settings.timeoutSeconds * 1000,
-        onOutput: options.onOutput,
         captureLastValue: options.captureLastValue,
       });
+      const { onOutput } = options;
+      if (onOutput) run.onDidWrite(({ stream, text }) => onOutput(stream, text));
+      const { input } = this;
+      if (input) run.onDidRequestInput((request) => void input(request.prompt, request.signal).then((text) => request.reply(text)));
+      return await run.result;
     } catch (error) {
       this.reportFault(error);
       return failure(mode, 'SandboxError', error instanceof Error ? error.message : String(error), { restarted: true });
@@ -119,9 +123,10 @@ export class SandboxRuntime implements vscode.Disposable {
       isolation: settings.isolation,
       memoryLimitMb: settings.memoryLimitMb,
       maxOutputBytes: settings.maxOutputBytes,
-      input: this.input,
+      input: this.input !== undefined,
     });
-    this.unsubscribeState = client.onStateChange((state) => this.stateChanged.fire(state));
+    const subscription = client.onDidChangeState((state) => this.stateChanged.fire(state));
+    this.unsubscribeState = () => subscription.dispose();
     return client;
   }
 

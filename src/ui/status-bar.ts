@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { CommandIds, ContextKeys } from '../commands/ids';
 import type { SandboxRuntime } from '../session/runtime';
-import type { IsolationLevel } from '../sandbox/transport';
+import type { IsolationLevel } from '../sandbox/transport/transport';
 
 /** How each isolation level is described to people. */
 export const ISOLATION_LABELS: Record<IsolationLevel, string> = {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import type { IsolationMode } from '../../src/sandbox/transport';
+import type { IsolationMode } from '../../src/sandbox/transport/transport';
 import { toContract } from '../../src/sandbox/result';
 import { sandboxFor } from './sandbox';
 
@@ -20,7 +20,7 @@ for (const isolation of ['process', 'worker'] as IsolationMode[]) {
 
     for (const { mode, code, expect } of CASES) {
       it(`${mode} ${JSON.stringify(code)} -> ${JSON.stringify(expect)}`, async () => {
-        assert.deepEqual(toContract(await sandbox().run(mode, code)), expect);
+        assert.deepEqual(toContract(await sandbox().run(mode, code).result), expect);
       });
     }
 

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { SandboxClient, type SandboxOptions } from '../../src/sandbox/client';
 import { formatError } from '../../src/sandbox/result';
-import type { LaunchSpec } from '../../src/sandbox/transport';
+import type { LaunchSpec } from '../../src/sandbox/transport/child-process';
 import { distDir, sandboxFor } from './sandbox';
 
 /**
@@ -81,8 +81,8 @@ describe('isolation: the sandbox process keeps Python away from the host', funct
     });
   }
 
-  it('os.system finds no shell to run', async () => {
-    assert.equal((await sandbox().eval('__import__("os").system("true")')).value, '32512');
+  it('os.system cannot start anything: the worker has no child processes at all', async () => {
+    assert.equal((await sandbox().eval('__import__("os").system("true")')).value, '-1');
   });
 
   it('no connection reached the loopback listener', async () => {
@@ -104,10 +104,16 @@ describe('isolation: the sandbox process keeps Python away from the host', funct
 
 describe('isolation: the attacks are live (worker isolation has no process boundary)', function () {
   const sandbox = sandboxFor(this, { isolation: 'worker' });
+  const toFunction = '__import__("pyodide.ffi").ffi.to_js([]).constructor.constructor';
 
-  it('with code generation allowed, Python reaches JavaScript globals from any JsProxy', async () => {
-    const result = await sandbox().eval('__import__("pyodide.ffi").ffi.to_js([]).constructor.constructor("return typeof process")()');
-    assert.equal(result.value, '"object"');
+  it('with code generation allowed, Python runs JavaScript of its choosing inside the extension host process', async () => {
+    const result = await sandbox().eval(`${toFunction}("return [typeof SharedArrayBuffer, typeof WebAssembly].join()")()`);
+    assert.equal(result.value, '"function,object"');
+  });
+
+  it('that JavaScript finds a worker without Node: no process, no require', async () => {
+    const globals = await sandbox().eval(`${toFunction}("return [typeof process, typeof require].join()")()`);
+    assert.equal(globals.value, '"undefined,undefined"');
   });
 });
 

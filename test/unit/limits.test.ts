@@ -35,7 +35,9 @@ describe('limits', function () {
 
   it('a flood of 10^6 lines arrives whole and in order', async () => {
     let events = 0;
-    const result = await sandbox().exec('for i in range(10**6):\n    print(i)', { onOutput: () => events++ });
+    const run = sandbox().run('exec', 'for i in range(10**6):\n    print(i)');
+    run.onDidWrite(() => events++);
+    const result = await run.result;
     const lines = result.output.split('\n');
     assert.equal(lines.length, 10 ** 6 + 1);
     assert.equal(lines[0], '0');

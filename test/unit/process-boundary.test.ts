@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { defaultLaunchSpec } from '../../src/sandbox/transport';
+import { defaultLaunchSpec } from '../../src/sandbox/transport/child-process';
 
 /**
  * Assume Python escaped into JavaScript inside the sandbox process. This runs arbitrary

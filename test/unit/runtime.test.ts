@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { SandboxClient } from '../../src/sandbox/client';
 import type { StreamName } from '../../src/sandbox/protocol';
+import type { RunResult } from '../../src/sandbox/result';
 import { distDir, sandboxFor } from './sandbox';
 
 describe('runtime', function () {
@@ -124,17 +125,25 @@ describe('runtime', function () {
 
   it('counts queued runs and runs them in order', async () => {
     const order: string[] = [];
-    const runs = ['a', 'b', 'c'].map((name) => sandbox().exec(`print('${name}')`, { onOutput: (_s, text) => order.push(text.trim()) }));
-    assert.equal(sandbox().queued, 2);
-    await Promise.all(runs);
-    assert.deepEqual(order, ['a', 'b', 'c']);
+    const runs = ['a', 'b', 'c'].map((name) => sandbox().run('exec', `print('${name}')`));
+    for (const run of runs) run.onDidWrite(({ text }) => order.push(text.trim()));
+    assert.equal(sandbox().queued, 3);
+    await Promise.all(runs.map((run) => run.result));
     assert.equal(sandbox().queued, 0);
+    assert.deepEqual(order, ['a', 'b', 'c']);
   });
 });
 
 describe('runtime: input, streaming and sleep (worker isolation, so CPU time is measurable here)', function () {
   let answer: (prompt: string, signal: AbortSignal) => Promise<string | null> = async () => null;
-  const sandbox = sandboxFor(this, { isolation: 'worker', input: (prompt, signal) => answer(prompt, signal) });
+  const sandbox = sandboxFor(this, { isolation: 'worker', input: true });
+  /** Runs exec, answering input() with `answer`. */
+  const execAnswered = (code: string, onWrite?: (stream: StreamName, text: string) => void): Promise<RunResult> => {
+    const run = sandbox().run('exec', code);
+    run.onDidRequestInput((request) => void answer(request.prompt, request.signal).then((text) => request.reply(text)));
+    if (onWrite) run.onDidWrite(({ stream, text }) => onWrite(stream, text));
+    return run.result;
+  };
 
   it('input() is answered by the client, and end of input is EOFError', async () => {
     const prompts: string[] = [];
@@ -143,7 +152,7 @@ describe('runtime: input, streaming and sleep (worker isolation, so CPU time is 
       prompts.push(prompt);
       return answers.shift() ?? null;
     };
-    const result = await sandbox().exec("name = input('name? ')\nprint('hi', name)\ninput()");
+    const result = await execAnswered("name = input('name? ')\nprint('hi', name)\ninput()");
     assert.deepEqual(prompts, ['name? ', '']);
     assert.equal(result.output, 'name? hi Ada\n');
     assert.equal(result.error?.type, 'EOFError');
@@ -156,14 +165,14 @@ describe('runtime: input, streaming and sleep (worker isolation, so CPU time is 
       // Never answers: only the interrupt can end this run.
       return new Promise(() => undefined);
     };
-    const running = sandbox().exec("input('stuck? ')");
+    const running = execAnswered("input('stuck? ')");
     while (!asked) await new Promise((resolve) => setTimeout(resolve, 20));
     sandbox().interrupt();
     const result = await running;
     assert.equal(result.error?.type, 'KeyboardInterrupt');
     assert.equal(asked.aborted, true);
     answer = async () => 'next';
-    assert.equal((await sandbox().eval('input()')).value, '"next"');
+    assert.deepEqual((await execAnswered('print(input())')).output, 'next\n');
   });
 
   it('streams output while the code is still running, stdout and stderr in order', async () => {
@@ -175,7 +184,7 @@ describe('runtime: input, streaming and sleep (worker isolation, so CPU time is 
       return 'go';
     };
     const code = "import sys\nprint('first')\nprint('err', file=sys.stderr)\ninput()\nprint('last')";
-    const result = await sandbox().exec(code, { onOutput: (stream, text) => seen.push([stream, text]) });
+    const result = await execAnswered(code, (stream, text) => seen.push([stream, text]));
     assert.deepEqual(seenBeforeAnswer, [
       ['stdout', 'first\n'],
       ['stderr', 'err\n'],

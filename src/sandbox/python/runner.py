@@ -25,6 +25,11 @@ def _new_namespace():
 _namespace = _new_namespace()
 _run_count = 0
 
+# What one result may carry; the client treats larger messages as a protocol fault.
+_MAX_NAME = 200
+_MAX_MESSAGE = 16_384
+_MAX_VALUE = 8 * 2**20
+
 
 def _frames(error, filename):
     frames = [
@@ -33,7 +38,7 @@ def _frames(error, filename):
             "endLine": frame.end_lineno,
             "column": frame.colno,
             "endColumn": frame.end_colno,
-            "name": frame.name,
+            "name": frame.name[:_MAX_NAME],
         }
         for frame in traceback.extract_tb(error.__traceback__)
         if frame.filename == filename and frame.lineno
@@ -65,12 +70,14 @@ def _collapse(frames):
 
 def _describe(error, filename):
     message = error.msg if isinstance(error, SyntaxError) else str(error)
+    if len(message) > _MAX_MESSAGE:
+        message = message[:_MAX_MESSAGE] + f"… ({len(message) - _MAX_MESSAGE} more characters)"
     if isinstance(error, ModuleNotFoundError) and (error.name or "").split(".")[0] in _optional_packages:
         message += (
             f"; {error.name.split('.')[0]} is an optional Pyodide package, which the sandbox does not"
             " ship and cannot download (it has no network access)"
         )
-    return {"type": type(error).__name__, "message": message, "frames": _frames(error, filename)}
+    return {"type": type(error).__name__[:_MAX_NAME], "message": message, "frames": _frames(error, filename)}
 
 
 def _flush():
@@ -119,6 +126,8 @@ def run(mode, code, fresh, capture_last_value=False):
         if mode == "eval":
             value = _evaluate(compile(code, filename, "eval", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT), namespace)
             outcome["value"] = json.dumps(value)
+            if len(outcome["value"]) > _MAX_VALUE:
+                raise ValueError(f"the value's JSON has {len(outcome['value'])} characters; eval returns at most {_MAX_VALUE}")
         else:
             last_value = _exec(code, filename, namespace, capture_last_value)
             if last_value is not None:

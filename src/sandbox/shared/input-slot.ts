@@ -1,5 +1,5 @@
 /**
- * A synchronous input() across threads: the worker parks on shared memory while the host asks
+ * A synchronous input() across threads: the worker parks on shared memory while the relay asks
  * whoever is outside (VS Code, the terminal) and writes the answer back.
  */
 
@@ -22,7 +22,7 @@ export function createInputBuffer(capacity = 1 << 16): SharedArrayBuffer {
   return new SharedArrayBuffer(HEADER_BYTES + capacity);
 }
 
-/** Both ends of the input slot; the worker calls `await`, the host the others. */
+/** Both ends of the input slot; the worker calls `arm` and `await`, the relay the others. */
 export class InputSlot {
   private readonly header: Int32Array;
   private readonly data: Uint8Array;
@@ -38,14 +38,14 @@ export class InputSlot {
     Atomics.store(this.header, STATE, InputState.Waiting);
   }
 
-  /** Worker: block until the host answers (or interrupts). */
+  /** Worker: block until the relay answers (or interrupts). */
   await(): InputAnswer {
     while (Atomics.load(this.header, STATE) === InputState.Waiting) {
       Atomics.wait(this.header, STATE, InputState.Waiting);
     }
     switch (Atomics.load(this.header, STATE) as InputState) {
       case InputState.Answered:
-        return { kind: 'line', text: Buffer.from(this.data.subarray(0, this.header[LENGTH])).toString('utf8') };
+        return { kind: 'line', text: new TextDecoder().decode(this.data.slice(0, Math.min(this.header[LENGTH], this.data.length))) };
       case InputState.Interrupted:
         return { kind: 'interrupted' };
       default:
@@ -53,12 +53,12 @@ export class InputSlot {
     }
   }
 
-  /** Host: a request was announced and not yet answered. */
+  /** Relay: a request was announced and not yet answered. */
   expect(): void {
     this.pending = true;
   }
 
-  /** Host: deliver the answer; `null` is end of input. */
+  /** Relay: deliver the answer; `null` is end of input. */
   answer(text: string | null): void {
     if (!this.pending) return;
     if (text === null) {
@@ -70,7 +70,7 @@ export class InputSlot {
     this.settle(InputState.Answered);
   }
 
-  /** Host: wake a waiting worker so it can raise KeyboardInterrupt. */
+  /** Relay: wake a waiting worker so it can raise KeyboardInterrupt. */
   interrupt(): void {
     if (this.pending) this.settle(InputState.Interrupted);
   }

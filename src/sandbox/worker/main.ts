@@ -2,9 +2,10 @@
  * The Pyodide worker: loads Python once, locks it down, and runs one request at a time.
  * Runs are synchronous on purpose: output leaves through shared memory, interrupts arrive
  * through shared memory, so nothing has to wait for this thread's event loop.
+ *
+ * Start-up, in named steps: take what the thread needs from Node, remove Node's capabilities,
+ * load Python (snapshot or plain boot), lock down the Python side, wire the streams.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { PyodideAPI } from 'pyodide';
 import type { PyCallable, PyProxy } from 'pyodide/ffi';
@@ -12,13 +13,15 @@ import { isTagged, type RunMessage, type RunOutcome, type WorkerConfig, type Wor
 import environmentSource from '../python/environment.py';
 import runnerSource from '../python/runner.py';
 import { InputSlot } from '../shared/input-slot';
-import { OutputRingWriter } from '../shared/output-ring';
+import { OutputBufferWriter } from '../shared/output-buffer';
 import { codeGenerationBlocked } from '../shared/probes';
-import { bootPyodide, PRELOADED_MODULES } from './boot';
-import { allowPyodideUnderPermissions, removeHostAccess } from './host-access';
+import { bootPyodide } from './boot';
+import { DISABLED_BUILTIN_MODULES } from './builtin-modules';
+import { removeNodeCapabilities } from './capabilities';
 import { capWasmMemory, type MemoryCap } from './memory-cap';
 import { OutputSink } from './output-sink';
 
+// Step 1: what this thread keeps from Node: its port to the relay and its start-up data.
 const config = workerData as WorkerConfig;
 const port = parentPort!;
 const post = (message: WorkerMessage): void => port.postMessage(message);
@@ -31,59 +34,63 @@ let runningId = 0;
 /** Python modules through which sandboxed code could reach JavaScript's globals or Pyodide's API. */
 const JS_BRIDGE_MODULES = ['js', 'pyodide_js'];
 
-/** Functions the runner (runner.py) calls back into; the only JavaScript Python is given. */
-function hostFunctions(pyodide: PyodideAPI): object {
-  return {
-    /** Parks the thread on the interrupt flag: no busy wait, and an interrupt ends it early. */
-    sleep(seconds: number): void {
-      const deadline = performance.now() + seconds * 1000;
-      for (let left = seconds * 1000; left > 0; left = deadline - performance.now()) {
-        Atomics.wait(interruptFlag, 0, 0, left);
-        if (Atomics.load(interruptFlag, 0) !== 0) {
-          pyodide.checkInterrupt();
-          return;
+/** A function Python may call that leads nowhere else: no prototype, so no `.constructor`. */
+function inert<F extends (...args: never[]) => unknown>(fn: F): F {
+  Object.setPrototypeOf(fn, null);
+  return Object.freeze(fn);
+}
+
+/** The only JavaScript Python is given: what environment.py needs to sleep and read input. */
+function bridge(pyodide: PyodideAPI): object {
+  return Object.freeze(
+    Object.assign(Object.create(null) as object, {
+      /** Parks the thread on the interrupt flag: no busy wait, and an interrupt ends it early. */
+      sleep: inert((seconds: number): void => {
+        const deadline = performance.now() + seconds * 1000;
+        for (let left = seconds * 1000; left > 0; left = deadline - performance.now()) {
+          Atomics.wait(interruptFlag, 0, 0, left);
+          if (Atomics.load(interruptFlag, 0) !== 0) {
+            pyodide.checkInterrupt();
+            return;
+          }
         }
-      }
-    },
-    /** Asks the host for a line: `['line', text]`, `['eof', '']` or `['unavailable', '']`. */
-    read_line(prompt: string): [string, string] {
-      if (!config.inputEnabled) return ['unavailable', ''];
-      input.arm();
-      post({ type: 'input-request', id: runningId, prompt });
-      const answer = input.await();
-      if (answer.kind === 'interrupted') {
-        pyodide.checkInterrupt();
-        return ['eof', ''];
-      }
-      return answer.kind === 'line' ? ['line', answer.text] : ['eof', ''];
-    },
-  };
+      }),
+      /** Asks the relay for a line; undefined (None) is end of input. */
+      read_line: inert((prompt: string): string | undefined => {
+        input.arm();
+        post({ type: 'input-request', id: runningId, prompt: prompt.slice(0, 4096) });
+        const answer = input.await();
+        if (answer.kind === 'interrupted') pyodide.checkInterrupt();
+        return answer.kind === 'line' ? answer.text : undefined;
+      }),
+    }),
+  );
 }
 
 /** What the packages in Pyodide's lock file import: all downloaded on demand, none bundled. */
-function optionalPackageImports(): string[] {
-  const lock = JSON.parse(fs.readFileSync(path.join(config.distDir, 'pyodide', 'pyodide-lock.json'), 'utf8')) as {
-    packages: Record<string, { imports?: string[] }>;
-  };
-  return Object.values(lock.packages).flatMap((pkg) => pkg.imports ?? []);
+function optionalPackageImports(lock: Uint8Array): string[] {
+  const parsed = JSON.parse(new TextDecoder().decode(lock)) as { packages: Record<string, { imports?: string[] }> };
+  return Object.values(parsed.packages).flatMap((pkg) => pkg.imports ?? []);
 }
 
 /** Removes the Python -> JavaScript routes, installs the sandbox's environment, then the runner. */
 function lockDown(pyodide: PyodideAPI): PyCallable {
-  // The runner also drops these (and pyodide_js._api) from sys.modules, where imports are cached.
+  // environment.py also drops these (and pyodide_js._api) from sys.modules, where imports are cached.
   for (const name of JS_BRIDGE_MODULES) pyodide.unregisterJsModule(name);
   pyodide.setStdin({ error: true });
   const namespace = pyodide.globals.get('dict')() as PyProxy;
-  namespace.set('host', hostFunctions(pyodide));
-  namespace.set('optional_packages', pyodide.toPy(optionalPackageImports()));
+  namespace.set('bridge', bridge(pyodide));
+  namespace.set('input_enabled', config.inputEnabled);
+  namespace.set('disabled_modules', DISABLED_BUILTIN_MODULES.source);
+  namespace.set('optional_packages', pyodide.toPy(optionalPackageImports(config.assets['pyodide-lock.json'])));
   pyodide.runPython(environmentSource, { globals: namespace, filename: '<sandbox-environment>' });
   pyodide.runPython(runnerSource, { globals: namespace, filename: '<sandbox-runner>' });
   return namespace.get('run') as PyCallable;
 }
 
-/** Routes stdout and stderr into the output ring through the per-run byte cap. */
+/** Routes stdout and stderr into the output buffer through the per-run byte cap. */
 function wireStreams(pyodide: PyodideAPI): OutputSink {
-  const sink = new OutputSink(new OutputRingWriter(config.channels.output, () => post({ type: 'drain' })));
+  const sink = new OutputSink(new OutputBufferWriter(config.channels.output, () => post({ type: 'drain' })));
   pyodide.setStdout(sink.writer('stdout'));
   pyodide.setStderr(sink.writer('stderr'));
   return sink;
@@ -121,23 +128,18 @@ function runOne(pyodide: PyodideAPI, run: PyCallable, sink: OutputSink, memory: 
 }
 
 async function makeSnapshot(): Promise<void> {
-  allowPyodideUnderPermissions();
-  const { pyodide } = await bootPyodide(config.distDir, 'make-snapshot');
-  pyodide.runPython(PRELOADED_MODULES);
+  const { pyodide } = await bootPyodide({ indexUrl: config.indexUrl, mode: 'make-snapshot' });
   const bytes = pyodide.makeMemorySnapshot();
   port.postMessage({ type: 'snapshot', bytes } satisfies WorkerMessage, [bytes.buffer as ArrayBuffer]);
 }
 
 async function serve(): Promise<void> {
   const started = performance.now();
-  // Step 1: lock down the JavaScript side before any Python exists.
   const memory = capWasmMemory(config.memoryLimitBytes);
-  removeHostAccess();
-  allowPyodideUnderPermissions();
-  // Step 2: load Python.
-  const booted = await bootPyodide(config.distDir, config.boot);
+  // Step 3: load Python.
+  const booted = await bootPyodide({ indexUrl: config.indexUrl, mode: config.boot === 'make-snapshot' ? 'plain' : config.boot, snapshot: config.assets.snapshot });
   const { pyodide } = booted;
-  // Step 3: lock down the Python side and wire its streams.
+  // Step 4: lock down the Python side and wire its streams.
   const sink = wireStreams(pyodide);
   const run = lockDown(pyodide);
   pyodide.setInterruptBuffer(interruptFlag);
@@ -154,7 +156,6 @@ async function serve(): Promise<void> {
     runtime: {
       pythonVersion: pyodide.runPython('import sys; sys.version.split()[0]') as string,
       pyodideVersion: pyodide.version,
-      nodeVersion: process.version,
       boot: booted.boot,
       ...(booted.snapshotFallback ? { snapshotFallback: booted.snapshotFallback } : {}),
       loadMs: Math.round(performance.now() - started),
@@ -162,6 +163,8 @@ async function serve(): Promise<void> {
   });
 }
 
+// Step 2: from here on the thread has no Node capability; every byte it loads was handed over.
+removeNodeCapabilities(config.assets, config.indexUrl);
 (config.boot === 'make-snapshot' ? makeSnapshot() : serve()).catch((error: unknown) => {
-  post({ type: 'load-failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  post({ type: 'load-failed', message: error instanceof Error ? error.message : String(error) });
 });

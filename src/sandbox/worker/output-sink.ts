@@ -1,13 +1,13 @@
 import type { RunRequest, StreamName } from '../protocol';
-import { OutputRingWriter } from '../shared/output-ring';
+import { OutputBufferWriter } from '../shared/output-buffer';
 
-/** Where Python's stdout and stderr bytes go: the output ring, up to the run's byte cap. */
+/** Where Python's stdout and stderr bytes go: the output buffer, up to the run's byte cap. */
 export class OutputSink {
   private remaining = 0;
   private discard = false;
   private cut = false;
 
-  constructor(private readonly ring: OutputRingWriter) {}
+  constructor(private readonly ring: OutputBufferWriter) {}
 
   /** Starts counting for a new run. */
   begin(request: RunRequest): void {

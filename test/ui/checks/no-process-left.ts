@@ -3,7 +3,7 @@ import type { UiCheck } from '../check';
 import type { Workbench } from '../workbench';
 
 /**
- * Pids of sandbox processes (`sandbox-host.js`) started below this launcher, i.e. by the
+ * Pids of sandbox processes (`sandbox-process.js`) started below this launcher, i.e. by the
  * extension host of the server this check runs; other test runs on the machine are not counted.
  */
 function sandboxPids(): number[] {
@@ -17,7 +17,7 @@ function sandboxPids(): number[] {
     for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) if (p === process.pid) return true;
     return false;
   };
-  return rows.filter((r) => r.args.includes('sandbox-host.js') && below(r.pid)).map((r) => r.pid);
+  return rows.filter((r) => r.args.includes('sandbox-process.js') && below(r.pid)).map((r) => r.pid);
 }
 
 async function waitForPids(wb: Workbench, what: string, done: (pids: number[]) => boolean): Promise<number[]> {

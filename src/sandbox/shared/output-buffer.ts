@@ -1,10 +1,10 @@
 import type { StreamName } from '../protocol';
 
 /**
- * Output from the worker to the host through shared memory. The worker appends records
- * (`[stream u8][length u32][bytes]`) under a tiny lock; the host drains them on a timer and
- * when the worker says the buffer is full. Writes cost a memcpy, not a postMessage, so a flood
- * of short lines stays cheap, and output still streams while Python is busy.
+ * Output from the worker to the relay through shared memory. The worker appends records
+ * (`[stream u8][length u32][bytes]`) under a tiny lock; the relay takes them all on a timer and
+ * when the worker says the buffer is full, which empties it. Writes cost a memcpy, not a
+ * postMessage, so a flood of short lines stays cheap, and output still streams while Python is busy.
  */
 
 const LOCK = 0;
@@ -13,12 +13,12 @@ const HEADER_BYTES = 8;
 const RECORD_HEADER = 5;
 const STREAM_CODES: readonly StreamName[] = ['stdout', 'stderr'];
 
-/** Allocates the shared buffer for a ring with `capacity` bytes of records. */
+/** Allocates the shared buffer, with room for `capacity` bytes of records. */
 export function createOutputBuffer(capacity = 1 << 20): SharedArrayBuffer {
   return new SharedArrayBuffer(HEADER_BYTES + capacity);
 }
 
-class RingView {
+class BufferView {
   protected readonly header: Int32Array;
   protected readonly data: Uint8Array;
   protected readonly view: DataView;
@@ -41,8 +41,8 @@ class RingView {
   }
 }
 
-/** The worker's end: appends output, waiting for the host when the ring is full. */
-export class OutputRingWriter extends RingView {
+/** The worker's end: appends output, waiting for the relay when the buffer is full. */
+export class OutputBufferWriter extends BufferView {
   constructor(
     buffer: SharedArrayBuffer,
     private readonly onFull: () => void,
@@ -80,8 +80,8 @@ export interface OutputChunk {
   readonly bytes: Uint8Array;
 }
 
-/** The host's end: takes everything written so far and frees the space. */
-export class OutputRingReader extends RingView {
+/** The relay's end: takes everything written so far and frees the space. */
+export class OutputBufferReader extends BufferView {
   drain(): OutputChunk[] {
     this.lock();
     const used = this.header[LENGTH];
@@ -93,6 +93,7 @@ export class OutputRingReader extends RingView {
 
     const chunks: OutputChunk[] = [];
     const view = new DataView(copy.buffer);
+    // The lengths come from the worker, which may be compromised: subarray clamps them to the copy.
     let pos = 0;
     let current: { stream: StreamName; parts: Uint8Array[] } | undefined;
     while (pos + RECORD_HEADER <= used) {
@@ -113,5 +114,11 @@ export class OutputRingReader extends RingView {
 
 function concat(parts: Uint8Array[]): Uint8Array {
   if (parts.length === 1) return parts[0];
-  return Buffer.concat(parts);
+  const joined = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    joined.set(part, offset);
+    offset += part.length;
+  }
+  return joined;
 }

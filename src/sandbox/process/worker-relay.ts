@@ -1,18 +1,10 @@
-import * as path from 'node:path';
 import { TextDecoder } from 'node:util';
-import { Worker } from 'node:worker_threads';
-import {
-  isTagged,
-  type BootMode,
-  type ClientMessage,
-  type HostMessage,
-  type Restrictions,
-  type StreamName,
-  type WorkerConfig,
-  type WorkerMessage,
-} from '../protocol';
+import type { Worker } from 'node:worker_threads';
+import { isTagged, type ClientMessage, type Restrictions, type SandboxMessage, type StreamName, type WorkerMessage } from '../protocol';
 import { createInputBuffer, InputSlot } from '../shared/input-slot';
-import { createOutputBuffer, OutputRingReader } from '../shared/output-ring';
+import { createOutputBuffer, OutputBufferReader } from '../shared/output-buffer';
+import type { ProcessConfig } from './config';
+import { startPyodideWorker } from './pyodide-worker';
 
 /** How often output is forwarded while code runs: fast enough to look live, cheap when idle. */
 const DRAIN_INTERVAL_MS = 20;
@@ -21,25 +13,21 @@ const INTERRUPT_REARM_MS = 250;
 const INTERRUPT_REARM_TIMES = 4;
 const SIGINT = 2;
 
-/** What the link needs to start a worker. */
-export interface WorkerLinkOptions {
-  readonly distDir: string;
-  readonly memoryLimitBytes: number;
-  readonly inputEnabled: boolean;
-  readonly boot: BootMode;
+/** What the relay needs to start a worker. */
+export interface WorkerRelayOptions extends ProcessConfig {
   /** The restrictions of the thread's process, included in the `ready` message. */
   readonly restrictions: Restrictions;
 }
 
 /**
- * The host side of one Pyodide worker: starts it, owns the shared memory for interrupts, input
- * and output, and turns worker traffic into host messages. The sandbox process wraps one; in
- * `isolation: "worker"` mode the client uses one directly.
+ * The sandbox process's side of one Pyodide worker: starts it, owns the shared memory for
+ * interrupts, input and output, and turns worker traffic into messages for the client. With
+ * `isolation: "worker"` the client uses one directly, in its own process.
  */
-export class WorkerLink {
+export class WorkerRelay {
   private readonly worker: Worker;
   private readonly interruptFlag = new Int32Array(new SharedArrayBuffer(4));
-  private readonly output: OutputRingReader;
+  private readonly output: OutputBufferReader;
   private readonly input: InputSlot;
   private readonly decoders = new Map<StreamName, TextDecoder>();
   private running: number | undefined;
@@ -52,24 +40,23 @@ export class WorkerLink {
    * @param onExit called once when the worker is gone, with the reason.
    */
   constructor(
-    private readonly options: WorkerLinkOptions,
-    private readonly emit: (message: HostMessage) => void,
+    private readonly options: WorkerRelayOptions,
+    private readonly emit: (message: SandboxMessage) => void,
     private readonly onExit: (reason: string) => void,
   ) {
     const outputBuffer = createOutputBuffer();
     const inputBuffer = createInputBuffer();
-    this.output = new OutputRingReader(outputBuffer);
+    this.output = new OutputBufferReader(outputBuffer);
     this.input = new InputSlot(inputBuffer);
-    const workerData: WorkerConfig = {
-      channels: { interrupt: this.interruptFlag.buffer as SharedArrayBuffer, output: outputBuffer, input: inputBuffer },
+    this.worker = startPyodideWorker({
       distDir: options.distDir,
+      channels: { interrupt: this.interruptFlag.buffer as SharedArrayBuffer, output: outputBuffer, input: inputBuffer },
       memoryLimitBytes: options.memoryLimitBytes,
       inputEnabled: options.inputEnabled,
       boot: options.boot,
-    };
-    this.worker = new Worker(path.join(options.distDir, 'sandbox-worker.js'), { workerData, env: {} });
+    });
     this.worker.on('message', (message: unknown) => this.fromWorker(message));
-    this.worker.on('error', (error) => this.finish(`the Python worker failed: ${error.message}`));
+    this.worker.on('error', (error: NodeJS.ErrnoException) => this.failed(error));
     this.worker.on('exit', (code) => this.finish(`the Python worker exited with code ${code}`));
   }
 
@@ -86,10 +73,10 @@ export class WorkerLink {
         this.worker.postMessage(msg);
         return;
       case 'interrupt':
-        this.interrupt();
+        if (msg.id === this.running) this.interrupt();
         return;
       case 'input-reply':
-        this.input.answer(typeof msg.text === 'string' ? msg.text : null);
+        if (msg.id === this.running) this.input.answer(typeof msg.text === 'string' ? msg.text : null);
         return;
     }
   }
@@ -144,6 +131,25 @@ export class WorkerLink {
         this.emit({ type: 'failed', message: String(msg.message) });
         return;
     }
+  }
+
+  /** The worker died. Running out of its JavaScript heap is Python's MemoryError, not a crash. */
+  private failed(error: NodeJS.ErrnoException): void {
+    const id = this.running;
+    if (error.code === 'ERR_WORKER_OUT_OF_MEMORY' && id !== undefined) {
+      this.forwardOutput(true);
+      this.endRun();
+      this.emit({
+        type: 'result',
+        id,
+        outcome: {
+          error: { type: 'MemoryError', message: "out of memory: the sandbox's JavaScript heap limit was reached; the runtime was restarted", frames: [] },
+          truncated: false,
+          recycle: 'worker heap limit reached',
+        },
+      });
+    }
+    this.finish(`the Python worker failed: ${error.message}`);
   }
 
   private forwardOutput(final = false): void {

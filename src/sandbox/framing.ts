@@ -1,0 +1,142 @@
+/**
+ * The byte format of the channel between the client and the sandbox: each message is one frame,
+ * a 4-byte big-endian length followed by that many bytes of UTF-8 JSON. No `vscode` and no Node
+ * import: the same code reads frames from a sandbox process and from a browser worker.
+ *
+ * The reading side assumes the writer is hostile. A frame's length is checked before its body is
+ * buffered, a body must arrive soon after its header, and JSON is only parsed once a cheap scan
+ * has bounded how many values it can create (15 MB of `[],` would otherwise cost ~150 MB).
+ */
+
+const HEADER_BYTES = 4;
+
+/** Largest frame either side sends: a display item (10 MiB, base64) or an eval value fits. */
+export const MAX_FRAME_BYTES = 32 * 2 ** 20;
+
+/** Most arrays, objects and elements one frame may hold; real messages hold a few hundred. */
+export const MAX_FRAME_VALUES = 16_384;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Encodes one message as a frame. */
+export function encodeFrame(message: unknown): Uint8Array {
+  const body = encoder.encode(JSON.stringify(message));
+  if (body.length > MAX_FRAME_BYTES) throw new RangeError(`a message of ${body.length} bytes exceeds the ${MAX_FRAME_BYTES}-byte frame limit`);
+  const frame = new Uint8Array(HEADER_BYTES + body.length);
+  new DataView(frame.buffer).setUint32(0, body.length);
+  frame.set(body, HEADER_BYTES);
+  return frame;
+}
+
+/** Why a stream of frames can no longer be trusted. */
+export class FrameError extends Error {
+  override readonly name = 'FrameError';
+}
+
+/**
+ * Counts the containers and elements JSON text would create (`[`, `{` and `,` outside strings).
+ * Returns early once past `limit`.
+ */
+export function countJsonValues(text: string, limit: number): number {
+  let count = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c /* \ */) i++;
+      else if (c === 0x22 /* " */) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x5b /* [ */ || c === 0x7b /* { */ || c === 0x2c /* , */) {
+      if (++count > limit) return count;
+    }
+  }
+  return count;
+}
+
+/** Parses one frame body; throws FrameError for anything but bounded, well-formed JSON. */
+export function parseFrameBody(body: Uint8Array): unknown {
+  let text: string;
+  try {
+    text = decoder.decode(body);
+  } catch {
+    throw new FrameError('a frame is not valid UTF-8');
+  }
+  if (countJsonValues(text, MAX_FRAME_VALUES) > MAX_FRAME_VALUES) throw new FrameError(`a frame holds more than ${MAX_FRAME_VALUES} values`);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new FrameError('a frame is not valid JSON');
+  }
+}
+
+/**
+ * Turns a byte stream into messages. Memory stays bounded by one frame: a length past the limit
+ * is refused before any of its body is kept. After an error it accepts nothing more.
+ */
+export class FrameReader {
+  private chunks: Uint8Array[] = [];
+  private buffered = 0;
+  private failed = false;
+
+  /** @param maxFrameBytes the largest body accepted. */
+  constructor(private readonly maxFrameBytes = MAX_FRAME_BYTES) {}
+
+  /** Whether part of a frame is waiting for the rest. */
+  get partial(): boolean {
+    return this.buffered > 0;
+  }
+
+  /** Adds bytes; returns the messages they complete. Throws FrameError on a bad frame. */
+  push(chunk: Uint8Array): unknown[] {
+    if (this.failed) throw new FrameError('the stream already failed');
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+    const messages: unknown[] = [];
+    try {
+      for (let message = this.next(); message !== undefined; message = this.next()) messages.push(message.value);
+    } catch (error) {
+      this.failed = true;
+      this.chunks = [];
+      this.buffered = 0;
+      throw error;
+    }
+    return messages;
+  }
+
+  private next(): { value: unknown } | undefined {
+    if (this.buffered < HEADER_BYTES) return undefined;
+    const head = this.peek(HEADER_BYTES);
+    const length = new DataView(head.buffer, head.byteOffset, HEADER_BYTES).getUint32(0);
+    if (length > this.maxFrameBytes) throw new FrameError(`a frame of ${length} bytes exceeds the ${this.maxFrameBytes}-byte limit`);
+    if (this.buffered < HEADER_BYTES + length) return undefined;
+    const frame = this.take(HEADER_BYTES + length);
+    return { value: parseFrameBody(frame.subarray(HEADER_BYTES)) };
+  }
+
+  /** The first `n` buffered bytes, joined into one array when they span chunks. */
+  private peek(n: number): Uint8Array {
+    if (this.chunks[0].length < n) this.chunks = [concat(this.chunks, this.buffered)];
+    return this.chunks[0].subarray(0, n);
+  }
+
+  private take(n: number): Uint8Array {
+    const head = this.peek(n);
+    const first = this.chunks[0];
+    if (first.length === n) this.chunks.shift();
+    else this.chunks[0] = first.subarray(n);
+    this.buffered -= n;
+    return head;
+  }
+}
+
+function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
+  const joined = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    joined.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return joined;
+}

@@ -1,0 +1,32 @@
+/**
+ * The sandbox process: started by the client with Node's permission model, no environment and
+ * code generation from strings disabled. It probes those restrictions, starts the Pyodide
+ * worker and relays frames between the client (fd 3) and the worker. It exits when the
+ * client closes the channel.
+ */
+import { Socket } from 'node:net';
+import { encodeFrame, FrameReader } from '../framing';
+import type { SandboxMessage } from '../protocol';
+import type { ProcessConfig } from './config';
+import { probeRestrictions } from './restrictions';
+import { WorkerRelay } from './worker-relay';
+
+function main(): void {
+  const config = JSON.parse(process.argv[2] ?? '{}') as ProcessConfig;
+  // Electron needs this variable to run as Node; it is ours, not the host's, so drop it before
+  // measuring the environment.
+  delete process.env.ELECTRON_RUN_AS_NODE;
+  const channel = new Socket({ fd: 3, readable: true, writable: true });
+  const send = (message: SandboxMessage): void => void channel.write(encodeFrame(message));
+  const relay = new WorkerRelay({ ...config, restrictions: probeRestrictions(config.distDir) }, send, (reason) => {
+    process.stderr.write(`${reason}\n`);
+    process.exit(1);
+  });
+  const frames = new FrameReader();
+  channel.on('data', (chunk: Buffer) => {
+    for (const message of frames.push(chunk)) relay.handle(message);
+  });
+  channel.on('close', () => process.exit(0));
+}
+
+main();

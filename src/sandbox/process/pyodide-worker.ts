@@ -1,0 +1,79 @@
+/**
+ * Starts the Pyodide worker thread: reads every file it needs and hands the bytes over, so that
+ * the worker itself never needs a file system; installs the import guard for its thread; sets
+ * its heap limits. Used by the sandbox process, by `worker` isolation, and by the snapshot build.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { version as pyodideVersion } from 'pyodide/package.json';
+import type { BootMode, WorkerAssets, WorkerChannels, WorkerConfig } from '../protocol';
+
+const WORKER_SCRIPT = 'sandbox-worker.js';
+const IMPORT_GUARD_REGISTER = 'sandbox-import-guard-register.mjs';
+
+/** JavaScript heap of the worker: Pyodide's own objects. Python's heap is wasm memory, capped apart. */
+const WORKER_HEAP_LIMITS = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 32 };
+
+/**
+ * The bundled memory snapshot, named by what it depends on: the Pyodide version and the worker
+ * code that prepares Python's memory before it is taken. A change to either makes the build
+ * take a new one, and a runtime never restores a snapshot another worker made.
+ */
+export function snapshotPath(distDir: string): string {
+  const worker = fs.readFileSync(path.join(distDir, WORKER_SCRIPT));
+  const key = createHash('sha256').update(worker).digest('hex').slice(0, 8);
+  return path.join(distDir, 'pyodide', `snapshot-${pyodideVersion}-${key}.bin`);
+}
+
+/** How to start a worker. */
+export interface PyodideWorkerOptions {
+  readonly distDir: string;
+  readonly channels: WorkerChannels;
+  readonly memoryLimitBytes: number;
+  readonly inputEnabled: boolean;
+  readonly boot: BootMode | 'make-snapshot';
+}
+
+/** A file's bytes in an ArrayBuffer of their own, so they can be transferred without a copy. */
+function readOwned(file: string): Uint8Array {
+  const bytes = fs.readFileSync(file);
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
+}
+
+function readAssets(distDir: string, boot: PyodideWorkerOptions['boot']): WorkerAssets {
+  const pyodideDir = path.join(distDir, 'pyodide');
+  const snapshot = boot === 'snapshot' ? snapshotPath(distDir) : undefined;
+  return {
+    'pyodide.asm.wasm': readOwned(path.join(pyodideDir, 'pyodide.asm.wasm')),
+    'python_stdlib.zip': readOwned(path.join(pyodideDir, 'python_stdlib.zip')),
+    'pyodide-lock.json': readOwned(path.join(pyodideDir, 'pyodide-lock.json')),
+    ...(snapshot && fs.existsSync(snapshot) ? { snapshot: readOwned(snapshot) } : {}),
+  };
+}
+
+/** Starts a Pyodide worker on the files in `distDir`. */
+export function startPyodideWorker(options: PyodideWorkerOptions): Worker {
+  const { distDir } = options;
+  const script = path.join(distDir, WORKER_SCRIPT);
+  const indexUrl = pathToFileURL(path.join(distDir, 'pyodide')).href + '/';
+  const assets = readAssets(distDir, options.boot);
+  const workerData: WorkerConfig = {
+    channels: options.channels,
+    assets,
+    indexUrl,
+    allowedImports: [pathToFileURL(script).href, `${indexUrl}pyodide.mjs`, `${indexUrl}pyodide.asm.mjs`],
+    memoryLimitBytes: options.memoryLimitBytes,
+    inputEnabled: options.inputEnabled,
+    boot: options.boot,
+  };
+  return new Worker(script, {
+    workerData,
+    transferList: Object.values(assets).map((bytes: Uint8Array) => bytes.buffer as ArrayBuffer),
+    execArgv: ['--import', pathToFileURL(path.join(distDir, IMPORT_GUARD_REGISTER)).href],
+    env: {},
+    resourceLimits: WORKER_HEAP_LIMITS,
+  });
+}

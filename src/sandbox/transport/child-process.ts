@@ -1,0 +1,126 @@
+/**
+ * The sandbox as a locked-down child process. Messages travel as frames on a pipe of their own
+ * (fd 3); the process's stdout is ignored and its stderr kept only as a short, labelled tail.
+ */
+import { spawn } from 'node:child_process';
+import type { Duplex } from 'node:stream';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { encodeFrame } from '../framing';
+import { sanitizeUntrusted } from '../untrusted-text';
+import type { ProcessConfig } from '../process/config';
+import type { Transport, TransportEvents } from './transport';
+import { watchMemory } from './memory-watch';
+
+/** How the sandbox process is started; `SandboxOptions.launch` may adjust it (tests do). */
+export interface LaunchSpec {
+  readonly execPath: string;
+  readonly execArgv: readonly string[];
+  /** The script the process runs; it gets the config as its one argument. */
+  readonly script: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** Memory the process may use beyond Python's heap: Node, V8, compiled Pyodide and the relay. */
+export const PROCESS_OVERHEAD_MB = 384;
+
+/** The flag that turns on Node's permission model here: renamed in Node 23.5, absent in some builds. */
+function permissionFlag(): string | undefined {
+  const flags = process.allowedNodeEnvironmentFlags;
+  if (flags.has('--permission')) return '--permission';
+  if (flags.has('--experimental-permission')) return '--experimental-permission';
+  return undefined;
+}
+
+/**
+ * The locked-down command line: read only `distDir`, start workers, nothing else.
+ * @param permissions false leaves out the permission model, for a Node that rejects its flags.
+ */
+export function defaultLaunchSpec(distDir: string, permissions = true): LaunchSpec {
+  const permission = permissions ? permissionFlag() : undefined;
+  return {
+    execPath: process.execPath,
+    execArgv: [
+      ...(permission ? [permission, `--allow-fs-read=${path.resolve(distDir)}${path.sep}`, '--allow-worker'] : []),
+      '--disallow-code-generation-from-strings',
+      '--no-warnings',
+      // The relay's own heap: it holds messages in flight, never Python's data.
+      '--max-old-space-size=256',
+      // V8 optimises hot wasm functions early by default; on a fresh runtime that compiles much
+      // of CPython at once and blocks the worker for ~100-200 ms after it loads. A ~33x budget
+      // defers that past start-up and still optimises long runs (npm run bench: first result
+      // 517 -> 464 ms, idle RSS 227 -> 213 MB, CPU-bound ratio vs python3 unchanged at 2.5).
+      '--wasm-tiering-budget=60000000',
+    ],
+    script: path.join(distDir, 'sandbox-process.js'),
+    // Electron's binary only behaves as Node with this one variable; the process deletes it.
+    env: process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {},
+  };
+}
+
+/** Stderr kept for reports, and the most read before the pipe is closed: a real sandbox writes little there. */
+const STDERR_TAIL_CHARS = 4096;
+const STDERR_MAX_BYTES = 64 * 1024;
+
+/** Host paths that sandbox text must not show, and what to show instead. */
+export function hostPaths(distDir: string): ReadonlyArray<readonly [string, string]> {
+  return [
+    [path.resolve(distDir), '<extension>'],
+    [os.homedir(), '~'],
+  ];
+}
+
+/** Starts the sandbox process, watches its memory, and reports its frames and its end. */
+export function startProcess(spec: LaunchSpec, config: ProcessConfig, memoryLimitMb: number, events: TransportEvents): Transport {
+  const child = spawn(spec.execPath, [...spec.execArgv, spec.script, JSON.stringify(config)], {
+    env: spec.env,
+    stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+    windowsHide: true,
+  });
+  const channel = child.stdio[3] as Duplex;
+  let stderr = '';
+  let stderrBytes = 0;
+  let killedFor: number | undefined;
+  let ended = false;
+
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderrBytes += chunk.length;
+    stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_TAIL_CHARS);
+    // A flood costs the extension host CPU for nothing: stop listening.
+    if (stderrBytes > STDERR_MAX_BYTES) child.stderr?.destroy();
+  });
+  channel.on('data', (chunk: Buffer) => {
+    if (!ended) events.data(chunk);
+  });
+  channel.on('error', () => undefined);
+  const stopWatching = child.pid
+    ? watchMemory(child.pid, (memoryLimitMb + PROCESS_OVERHEAD_MB) * 2 ** 20, () => {
+        killedFor = memoryLimitMb + PROCESS_OVERHEAD_MB;
+        child.kill('SIGKILL');
+      })
+    : () => undefined;
+
+  const finish = (description: string, rejectedFlags = false): void => {
+    if (ended) return;
+    ended = true;
+    stopWatching();
+    channel.destroy();
+    const text = sanitizeUntrusted(stderr, hostPaths(config.distDir));
+    events.exit({ description, rejectedFlags, ...(killedFor ? { memoryLimitMb: killedFor } : {}), ...(text ? { stderr: text } : {}) });
+  };
+  child.on('error', (error: NodeJS.ErrnoException) => finish(`the sandbox process could not start (${error.code ?? 'error'})`));
+  // 'close' rather than 'exit': stderr has been read to its end by then.
+  child.on('close', (code, signal) => {
+    // Node exits with 9 when it rejects a command-line option.
+    finish(signal ? `the sandbox process was killed by ${signal}` : `the sandbox process exited with code ${code}`, code === 9 && /bad option/.test(stderr));
+  });
+  return {
+    pid: child.pid,
+    send: (message) => {
+      if (!ended) channel.write(encodeFrame(message));
+    },
+    kill: () => {
+      child.kill('SIGKILL');
+    },
+  };
+}

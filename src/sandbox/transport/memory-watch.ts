@@ -1,0 +1,33 @@
+import pidusage from 'pidusage';
+
+/** Reading another process's memory is a file read on Linux, a `ps` or PowerShell call elsewhere. */
+const INTERVAL_MS = process.platform === 'linux' ? 250 : 1000;
+
+/**
+ * Watches a process's resident memory from outside and calls `exceeded` once it passes `limitBytes`.
+ * The sandbox process caps Python's heap itself, but whatever runs in it may be hostile, so the
+ * cap on the whole process is kept by its parent.
+ * @returns stops watching.
+ */
+export function watchMemory(pid: number, limitBytes: number, exceeded: (rssBytes: number) => void): () => void {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const check = (): void => {
+    // A short history: pidusage keeps an open /proc file per process until its entry expires.
+    pidusage(pid, { maxage: 5 * INTERVAL_MS }, (error, stats) => {
+      if (stopped) return;
+      // A process that is gone (or not yet visible) is the exit handler's business.
+      if (!error && stats.memory > limitBytes) {
+        stopped = true;
+        exceeded(stats.memory);
+        return;
+      }
+      timer = setTimeout(check, INTERVAL_MS);
+    });
+  };
+  check();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
+}

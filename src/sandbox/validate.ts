@@ -1,0 +1,152 @@
+/**
+ * Checks a message from the sandbox before the client acts on it. The sandbox may be fully
+ * compromised, so nothing it sends is taken on trust: every field is checked for type and size,
+ * and the message is rebuilt from the checked fields alone. No `vscode` and no Node import.
+ */
+import type { PythonError, Restrictions, RunOutcome, RuntimeInfo, SandboxMessage, TraceFrame } from './protocol';
+
+/** Limits on what one message may carry; a legitimate sandbox stays well inside them. */
+export const MESSAGE_LIMITS = {
+  /** One output message: the worker's output buffer holds 1 MiB, decoded to at most as many chars. */
+  outputChars: 2 ** 20 + 16,
+  /** An eval value (`json.dumps`); the worker refuses larger ones. */
+  valueChars: 8 * 2 ** 20,
+  /** repr() of a final expression, cut by the worker at 2000. */
+  lastValueChars: 4096,
+  errorTypeChars: 200,
+  /** An exception message, cut by the worker. */
+  errorMessageChars: 65_536,
+  /** Traceback frames, collapsed by the worker to 50 and one for a SyntaxError. */
+  frames: 64,
+  promptChars: 4096,
+  /** Short free text: versions, reasons, frame names. */
+  shortChars: 1024,
+} as const;
+
+/** A message broke the protocol; `reason` is the client's own wording, never the sandbox's text. */
+export class ProtocolError extends Error {
+  override readonly name = 'ProtocolError';
+}
+
+type Fields = Record<string, unknown>;
+
+function fail(reason: string): never {
+  throw new ProtocolError(reason);
+}
+
+function object(value: unknown, what: string): Fields {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(`${what} is not an object`);
+  return value as Fields;
+}
+
+function string(value: unknown, what: string, maxChars: number): string {
+  if (typeof value !== 'string') fail(`${what} is not a string`);
+  if (value.length > maxChars) fail(`${what} is longer than ${maxChars} characters`);
+  return value;
+}
+
+function optionalString(value: unknown, what: string, maxChars: number): string | undefined {
+  return value === undefined ? undefined : string(value, what, maxChars);
+}
+
+function boolean(value: unknown, what: string): boolean {
+  if (typeof value !== 'boolean') fail(`${what} is not a boolean`);
+  return value;
+}
+
+function integer(value: unknown, what: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) fail(`${what} is not a whole number in [${min}, ${max}]`);
+  return value;
+}
+
+function optionalInteger(value: unknown, what: string, min: number, max: number): number | undefined {
+  return value === undefined ? undefined : integer(value, what, min, max);
+}
+
+/** Drops keys whose value is undefined, so rebuilt objects look like the sender's. */
+function defined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+const MAX_LINE = 10_000_000;
+
+function traceFrame(value: unknown): TraceFrame {
+  const f = object(value, 'a traceback frame');
+  return defined({
+    line: integer(f.line, 'a frame line', 1, MAX_LINE),
+    endLine: optionalInteger(f.endLine, 'a frame end line', 1, MAX_LINE),
+    column: optionalInteger(f.column, 'a frame column', 0, MAX_LINE),
+    endColumn: optionalInteger(f.endColumn, 'a frame end column', 0, MAX_LINE),
+    name: string(f.name, 'a frame name', MESSAGE_LIMITS.shortChars),
+  });
+}
+
+function pythonError(value: unknown): PythonError {
+  const e = object(value, 'an error');
+  if (!Array.isArray(e.frames) || e.frames.length > MESSAGE_LIMITS.frames) fail(`an error's frames are not a list of at most ${MESSAGE_LIMITS.frames}`);
+  return {
+    type: string(e.type, 'an error type', MESSAGE_LIMITS.errorTypeChars),
+    message: string(e.message, 'an error message', MESSAGE_LIMITS.errorMessageChars),
+    frames: e.frames.map(traceFrame),
+  };
+}
+
+function outcome(value: unknown): RunOutcome {
+  const o = object(value, 'an outcome');
+  return defined({
+    value: optionalString(o.value, 'a value', MESSAGE_LIMITS.valueChars),
+    lastValue: optionalString(o.lastValue, 'a last value', MESSAGE_LIMITS.lastValueChars),
+    error: o.error === undefined ? undefined : pythonError(o.error),
+    truncated: boolean(o.truncated, 'truncated'),
+    recycle: optionalString(o.recycle, 'a recycle reason', MESSAGE_LIMITS.shortChars),
+  });
+}
+
+function restrictions(value: unknown): Restrictions {
+  const r = object(value, 'restrictions');
+  return {
+    permissionModel: boolean(r.permissionModel, 'permissionModel'),
+    hostFilesDenied: boolean(r.hostFilesDenied, 'hostFilesDenied'),
+    childProcessDenied: boolean(r.childProcessDenied, 'childProcessDenied'),
+    codeGenerationBlocked: boolean(r.codeGenerationBlocked, 'codeGenerationBlocked'),
+    environmentEmpty: boolean(r.environmentEmpty, 'environmentEmpty'),
+  };
+}
+
+function runtimeInfo(value: unknown): RuntimeInfo {
+  const r = object(value, 'runtime info');
+  if (r.boot !== 'snapshot' && r.boot !== 'plain') fail('the boot mode is unknown');
+  return defined({
+    pythonVersion: string(r.pythonVersion, 'the Python version', 64),
+    pyodideVersion: string(r.pyodideVersion, 'the Pyodide version', 64),
+    boot: r.boot,
+    snapshotFallback: optionalString(r.snapshotFallback, 'the snapshot fallback reason', MESSAGE_LIMITS.shortChars),
+    loadMs: integer(r.loadMs, 'the load time', 0, 3_600_000),
+  });
+}
+
+const runId = (value: unknown): number => integer(value, 'a run id', 1, Number.MAX_SAFE_INTEGER);
+
+/**
+ * Checks that `value` is a well-formed message from the sandbox and returns a copy made of its
+ * checked fields. Throws ProtocolError otherwise. Whether the message fits the moment (the run
+ * it names is running, say) is the client's to check.
+ */
+export function parseSandboxMessage(value: unknown): SandboxMessage {
+  const m = object(value, 'a message');
+  switch (m.type) {
+    case 'ready':
+      return { type: 'ready', restrictions: restrictions(m.restrictions), runtime: runtimeInfo(m.runtime) };
+    case 'failed':
+      return { type: 'failed', message: string(m.message, 'a failure message', MESSAGE_LIMITS.promptChars) };
+    case 'output':
+      if (m.stream !== 'stdout' && m.stream !== 'stderr') fail('an output stream is unknown');
+      return { type: 'output', id: runId(m.id), stream: m.stream, text: string(m.text, 'output text', MESSAGE_LIMITS.outputChars) };
+    case 'input-request':
+      return { type: 'input-request', id: runId(m.id), prompt: string(m.prompt, 'an input prompt', MESSAGE_LIMITS.promptChars) };
+    case 'result':
+      return { type: 'result', id: runId(m.id), outcome: outcome(m.outcome) };
+    default:
+      return fail('a message has an unknown type');
+  }
+}
