@@ -418,6 +418,9 @@ export class SandboxClient {
         });
         return;
       case 'result': {
+        // From here on, anything more about this run is out of place.
+        session.current = undefined;
+        session.asking = false;
         const { outcome } = message;
         let error = outcome.error;
         if (error?.type === 'KeyboardInterrupt' && run.timedOutAfterMs !== undefined) {

@@ -1,0 +1,144 @@
+import * as assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { formatError } from '../../src/sandbox/result';
+import { sandboxFor } from '../unit/sandbox';
+
+/**
+ * The routes a red team took from Python towards JavaScript and raw memory (the hostile-sandbox
+ * issue), against the real sandbox: each is closed, or leads to a worker with nothing to take.
+ */
+describe('hostile Python: no JavaScript with a prototype, no raw memory modules', function () {
+  const sandbox = sandboxFor(this, { memoryLimitMb: 256 });
+
+  for (const name of ['ctypes', '_ctypes', 'ctypes.util', '_testcapi', '_testinternalcapi', '_testlimitedcapi', '_testbuffer']) {
+    it(`import ${name} fails with a reason`, async () => {
+      const result = await sandbox().exec(`import ${name}`);
+      assert.equal(result.error?.type, 'ModuleNotFoundError');
+      assert.match(result.error.message, /not available in the sandbox: it gives Python raw access/);
+    });
+  }
+
+  it('without the refusing finder, the built-in modules are still empty', async () => {
+    const code = [
+      'import sys, importlib',
+      'sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "_RefusedModules"]',
+      'found = {}',
+      'for name in ["_ctypes", "_testcapi", "_testinternalcapi", "_testlimitedcapi"]:',
+      '    try:',
+      '        found[name] = sorted(n for n in dir(importlib.import_module(name)) if not n.startswith("__"))',
+      '    except ImportError:',
+      '        found[name] = "unimportable"',
+      'print(found)',
+    ].join('\n');
+    const result = await sandbox().exec(code, { fresh: true });
+    assert.equal(result.error, undefined);
+    assert.doesNotMatch(result.output, /CFuncPtr|dlopen|pylong_asvoidptr|\[[^\]]/);
+    await sandbox().restart();
+  });
+
+  it('no JsProxy with a constructor is reachable from modules, functions, closures or the garbage collector', async () => {
+    const code = [
+      'import gc, sys, types',
+      'from pyodide.ffi import JsProxy',
+      'seen, found = set(), []',
+      'def visit(obj, where):',
+      '    if isinstance(obj, JsProxy):',
+      '        if hasattr(obj, "constructor"): found.append(where)',
+      '        return',
+      'roots = [(m, f"module {n}") for n, m in list(sys.modules.items())] + [(o, type(o).__name__) for o in gc.get_objects()]',
+      'for obj, where in roots:',
+      '    visit(obj, where)',
+      '    for ref in gc.get_referents(obj):',
+      '        visit(ref, where)',
+      '    if isinstance(obj, types.FunctionType):',
+      '        for cell in obj.__closure__ or ():',
+      '            try: visit(cell.cell_contents, f"closure of {obj.__qualname__}")',
+      '            except ValueError: pass',
+      '        for value in obj.__globals__.values(): visit(value, f"globals of {obj.__qualname__}")',
+      'print(found)',
+    ].join('\n');
+    const result = await sandbox().exec(code, { fresh: true });
+    assert.equal(result.error, undefined, result.error && formatError(result.error));
+    assert.equal(result.output, '[]\n');
+  });
+
+  it('the bridge the runner uses leads nowhere: no constructor, no prototype', async () => {
+    const bridge = '__import__("time").sleep.__globals__["_bridge"]';
+    const result = await sandbox().eval(`[hasattr(${bridge}, "constructor"), hasattr(${bridge}.sleep, "constructor")]`);
+    assert.equal(result.value, '[false, false]');
+  });
+
+  it('a JavaScript allocation bomb from Python is stopped by the process-wide memory cap', async () => {
+    const bomb = 'from pyodide.ffi import to_js\nhog = []\nfor i in range(400):\n    hog.append(to_js(b"x" * 2**24))';
+    const result = await sandbox().exec(bomb);
+    assert.equal(result.error?.type, 'MemoryError');
+    assert.match(result.error.message, /sandbox process used more than its 640 MiB limit/);
+    assert.equal(result.restarted, true);
+    assert.equal((await sandbox().eval('6 * 7')).value, '42');
+  });
+});
+
+/**
+ * Worker isolation allows code generation, so Python can run JavaScript of its choosing in the
+ * worker: the position the threat model assumes an attacker reaches. From there, every way to
+ * the host is tried: the worker must have nothing to steal.
+ */
+describe('hostile Python: JavaScript run by Python finds a worker with nothing to steal', function () {
+  const sandbox = sandboxFor(this, { isolation: 'worker' });
+  const secret = randomUUID();
+  const secretFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-secret-')), 'secret.txt');
+  let requests = 0;
+  const server = http.createServer((_request, response) => {
+    requests++;
+    response.end(secret);
+  });
+
+  before(async () => {
+    fs.writeFileSync(secretFile, secret);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  });
+  after(() => {
+    server.close();
+    fs.rmSync(path.dirname(secretFile), { recursive: true, force: true });
+  });
+
+  it('process, require, node: and data: imports, fetch of files and loopback, sockets and workers all fail', async () => {
+    const { port } = server.address() as AddressInfo;
+    // The probes are asynchronous: the first run starts them, the worker's event loop settles
+    // them between runs, the second run reads what they found.
+    const probes = `
+      const url = ${JSON.stringify(`http://127.0.0.1:${port}/`)};
+      const file = ${JSON.stringify(`file://${secretFile}`)};
+      const attempt = (promise) => Promise.resolve().then(() => promise()).then((v) => 'reached: ' + String(v).slice(0, 80), (e) => 'failed');
+      globalThis.__probes = Promise.all([
+        attempt(() => typeof process === 'undefined' ? Promise.reject() : process.pid),
+        attempt(() => typeof require === 'undefined' ? Promise.reject() : require('node:fs')),
+        attempt(() => import('node:fs')),
+        attempt(() => import('node:child_process')),
+        attempt(() => import('data:text/javascript,export default 1')),
+        attempt(() => fetch(url).then((r) => r.text())),
+        attempt(() => fetch(file).then((r) => r.text())),
+        attempt(() => new WebSocket(url)),
+        attempt(() => new Worker(url)),
+        attempt(() => {
+          Error.prepareStackTrace = () => 1;
+          return Error.prepareStackTrace === undefined ? Promise.reject() : 'hooked';
+        }),
+      ]).then((results) => (globalThis.__found = results));
+      return 'started';`;
+    const start = await sandbox().eval(`__import__("pyodide.ffi").ffi.to_js([]).constructor.constructor(${JSON.stringify(probes)})()`);
+    assert.equal(start.value, '"started"');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const found = await sandbox().eval(
+      'list(__import__("pyodide.ffi").ffi.to_js([]).constructor.constructor("return globalThis.__found")())',
+    );
+    assert.equal(found.error, undefined);
+    assert.deepEqual(JSON.parse(found.value!), Array(10).fill('failed'));
+    assert.equal(requests, 0, 'the loopback server was reached');
+  });
+});
