@@ -206,7 +206,9 @@ export class SandboxClient {
   /** Replaces the sandbox with a fresh one; a run in progress ends with an error, queued runs wait for the new one. */
   async restart(): Promise<SandboxInfo> {
     if (this.session) {
-      this.end(this.session, (run) => failure(run.mode, 'RuntimeError', 'the sandbox was restarted before the code finished', run.partial()));
+      this.end(this.session, (run) =>
+        failure(run.mode, 'RuntimeError', 'the sandbox was restarted before the code finished', run.partial()),
+      );
     }
     return this.start();
   }
@@ -214,9 +216,12 @@ export class SandboxClient {
   /** Kills the sandbox; runs in progress or queued end with an error and later runs are refused. */
   dispose(): void {
     this.disposed = true;
-    for (const { record } of this.waiting.splice(0)) record.finish(failure(record.mode, 'RuntimeError', 'the sandbox was shut down before the code ran'));
+    for (const { record } of this.waiting.splice(0))
+      record.finish(failure(record.mode, 'RuntimeError', 'the sandbox was shut down before the code ran'));
     if (this.session) {
-      this.end(this.session, (run) => failure(run.mode, 'RuntimeError', 'the sandbox was shut down before the code finished', run.partial()));
+      this.end(this.session, (run) =>
+        failure(run.mode, 'RuntimeError', 'the sandbox was shut down before the code finished', run.partial()),
+      );
     }
     this.stateChanged.dispose();
   }
@@ -384,7 +389,10 @@ export class SandboxClient {
     }
     clearTimeout(session.frameDeadline);
     if (session.frames.partial) {
-      session.frameDeadline = setTimeout(() => this.fault(session, `a frame was left unfinished for ${FRAME_DEADLINE_MS / 1000} s`), FRAME_DEADLINE_MS);
+      session.frameDeadline = setTimeout(
+        () => this.fault(session, `a frame was left unfinished for ${FRAME_DEADLINE_MS / 1000} s`),
+        FRAME_DEADLINE_MS,
+      );
     }
   }
 
@@ -403,7 +411,8 @@ export class SandboxClient {
       return;
     }
     const run = session.current;
-    if (!session.started || !run || message.id !== run.id) throw new ProtocolError(`a '${message.type}' message named a run that is not running`);
+    if (!session.started || !run || message.id !== run.id)
+      throw new ProtocolError(`a '${message.type}' message named a run that is not running`);
     switch (message.type) {
       case 'output':
         run.write(message.stream, message.text);
@@ -424,7 +433,11 @@ export class SandboxClient {
         const { outcome } = message;
         let error = outcome.error;
         if (error?.type === 'KeyboardInterrupt' && run.timedOutAfterMs !== undefined) {
-          error = { ...error, type: 'TimeoutError', message: `the code ran longer than ${run.timedOutAfterMs / 1000} s and was interrupted` };
+          error = {
+            ...error,
+            type: 'TimeoutError',
+            message: `the code ran longer than ${run.timedOutAfterMs / 1000} s and was interrupted`,
+          };
         }
         run.finish({
           ...run.partial(),
@@ -462,7 +475,10 @@ export class SandboxClient {
   /** The sandbox sent what it must not: stop it, and fail the run it was serving. */
   private fault(session: Session, reason: string): void {
     if (session.ended) return;
-    const error = new SandboxError(`the sandbox broke the protocol (${reason}); it was stopped, and the next run starts a fresh one`, 'protocol');
+    const error = new SandboxError(
+      `the sandbox broke the protocol (${reason}); it was stopped, and the next run starts a fresh one`,
+      'protocol',
+    );
     session.rejectStart(error);
     session.current?.fail(error);
     this.end(session);
@@ -488,13 +504,24 @@ export class SandboxClient {
       run.finish({ ...report(run), restarted: true });
     } else if (run && exit.memoryLimitMb) {
       run.finish(
-        failure(run.mode, 'MemoryError', `out of memory: the sandbox process used more than its ${exit.memoryLimitMb} MiB limit and was stopped; the runtime was restarted`, {
-          ...run.partial(),
-          restarted: true,
-        }),
+        failure(
+          run.mode,
+          'MemoryError',
+          `out of memory: the sandbox process used more than its ${exit.memoryLimitMb} MiB limit and was stopped; the runtime was restarted`,
+          {
+            ...run.partial(),
+            restarted: true,
+          },
+        ),
       );
     } else if (run) {
-      run.fail(new SandboxError(`the sandbox crashed and was lost with its namespace (${exit.description}); the next run starts a new one`, 'crash', exit.stderr));
+      run.fail(
+        new SandboxError(
+          `the sandbox crashed and was lost with its namespace (${exit.description}); the next run starts a new one`,
+          'crash',
+          exit.stderr,
+        ),
+      );
     }
     if (this.session === session) this.setState('stopped');
   }
@@ -529,5 +556,7 @@ function refuse(restrictions: Restrictions): string | undefined {
 
 function isolationLevel(mode: IsolationMode | undefined, restrictions: Restrictions): IsolationLevel {
   if (mode === 'worker') return 'worker';
-  return restrictions.permissionModel && restrictions.hostFilesDenied && restrictions.childProcessDenied ? 'process' : 'process-no-fs-permissions';
+  return restrictions.permissionModel && restrictions.hostFilesDenied && restrictions.childProcessDenied
+    ? 'process'
+    : 'process-no-fs-permissions';
 }

@@ -22,7 +22,8 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 /** Encodes one message as a frame. */
 export function encodeFrame(message: unknown): Uint8Array {
   const body = encoder.encode(JSON.stringify(message));
-  if (body.length > MAX_FRAME_BYTES) throw new RangeError(`a message of ${body.length} bytes exceeds the ${MAX_FRAME_BYTES}-byte frame limit`);
+  if (body.length > MAX_FRAME_BYTES)
+    throw new RangeError(`a message of ${body.length} bytes exceeds the ${MAX_FRAME_BYTES}-byte frame limit`);
   const frame = new Uint8Array(HEADER_BYTES + body.length);
   new DataView(frame.buffer).setUint32(0, body.length);
   frame.set(body, HEADER_BYTES);
@@ -63,7 +64,8 @@ export function parseFrameBody(body: Uint8Array): unknown {
   } catch {
     throw new FrameError('a frame is not valid UTF-8');
   }
-  if (countJsonValues(text, MAX_FRAME_VALUES) > MAX_FRAME_VALUES) throw new FrameError(`a frame holds more than ${MAX_FRAME_VALUES} values`);
+  if (countJsonValues(text, MAX_FRAME_VALUES) > MAX_FRAME_VALUES)
+    throw new FrameError(`a frame holds more than ${MAX_FRAME_VALUES} values`);
   try {
     return JSON.parse(text) as unknown;
   } catch {

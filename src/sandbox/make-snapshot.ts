@@ -35,9 +35,12 @@ async function main(): Promise<void> {
   if (fs.existsSync(target) && !process.argv.includes('--force')) return;
   const started = performance.now();
   const bytes = await makeSnapshot(distDir);
-  for (const old of fs.readdirSync(path.dirname(target)).filter((f) => f.startsWith('snapshot-'))) fs.rmSync(path.join(path.dirname(target), old));
+  for (const old of fs.readdirSync(path.dirname(target)).filter((f) => f.startsWith('snapshot-')))
+    fs.rmSync(path.join(path.dirname(target), old));
   fs.writeFileSync(target, bytes);
-  console.log(`snapshot: ${path.relative(process.cwd(), target)}, ${(bytes.length / 2 ** 20).toFixed(1)} MiB in ${Math.round(performance.now() - started)} ms`);
+  console.log(
+    `snapshot: ${path.relative(process.cwd(), target)}, ${(bytes.length / 2 ** 20).toFixed(1)} MiB in ${Math.round(performance.now() - started)} ms`,
+  );
 }
 
 main().catch((error: unknown) => {

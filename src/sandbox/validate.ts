@@ -55,7 +55,8 @@ function boolean(value: unknown, what: string): boolean {
 }
 
 function integer(value: unknown, what: string, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) fail(`${what} is not a whole number in [${min}, ${max}]`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
+    fail(`${what} is not a whole number in [${min}, ${max}]`);
   return value;
 }
 
@@ -83,7 +84,8 @@ function traceFrame(value: unknown): TraceFrame {
 
 function pythonError(value: unknown): PythonError {
   const e = object(value, 'an error');
-  if (!Array.isArray(e.frames) || e.frames.length > MESSAGE_LIMITS.frames) fail(`an error's frames are not a list of at most ${MESSAGE_LIMITS.frames}`);
+  if (!Array.isArray(e.frames) || e.frames.length > MESSAGE_LIMITS.frames)
+    fail(`an error's frames are not a list of at most ${MESSAGE_LIMITS.frames}`);
   return {
     type: string(e.type, 'an error type', MESSAGE_LIMITS.errorTypeChars),
     message: string(e.message, 'an error message', MESSAGE_LIMITS.errorMessageChars),

@@ -143,7 +143,11 @@ export class WorkerRelay {
         type: 'result',
         id,
         outcome: {
-          error: { type: 'MemoryError', message: "out of memory: the sandbox's JavaScript heap limit was reached; the runtime was restarted", frames: [] },
+          error: {
+            type: 'MemoryError',
+            message: "out of memory: the sandbox's JavaScript heap limit was reached; the runtime was restarted",
+            frames: [],
+          },
           truncated: false,
           recycle: 'worker heap limit reached',
         },

@@ -112,7 +112,10 @@ export function startProcess(spec: LaunchSpec, config: ProcessConfig, memoryLimi
   // 'close' rather than 'exit': stderr has been read to its end by then.
   child.on('close', (code, signal) => {
     // Node exits with 9 when it rejects a command-line option.
-    finish(signal ? `the sandbox process was killed by ${signal}` : `the sandbox process exited with code ${code}`, code === 9 && /bad option/.test(stderr));
+    finish(
+      signal ? `the sandbox process was killed by ${signal}` : `the sandbox process exited with code ${code}`,
+      code === 9 && /bad option/.test(stderr),
+    );
   });
   return {
     pid: child.pid,

@@ -39,8 +39,11 @@ export function disableBuiltinModules(pyodide: PyodideAPI): void {
     for (const e of disabled) words[start + e + 1] = 0;
   }
   const globals = pyodide.toPy({ pattern: DISABLED_BUILTIN_MODULES.source }) as PyProxy;
-  pyodide.runPython('import re, sys\nsys.builtin_module_names = tuple(n for n in sys.builtin_module_names if not re.fullmatch(pattern, n))', {
-    globals,
-  });
+  pyodide.runPython(
+    'import re, sys\nsys.builtin_module_names = tuple(n for n in sys.builtin_module_names if not re.fullmatch(pattern, n))',
+    {
+      globals,
+    },
+  );
   globals.destroy();
 }

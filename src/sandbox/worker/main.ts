@@ -137,7 +137,11 @@ async function serve(): Promise<void> {
   const started = performance.now();
   const memory = capWasmMemory(config.memoryLimitBytes);
   // Step 3: load Python.
-  const booted = await bootPyodide({ indexUrl: config.indexUrl, mode: config.boot === 'make-snapshot' ? 'plain' : config.boot, snapshot: config.assets.snapshot });
+  const booted = await bootPyodide({
+    indexUrl: config.indexUrl,
+    mode: config.boot === 'make-snapshot' ? 'plain' : config.boot,
+    snapshot: config.assets.snapshot,
+  });
   const { pyodide } = booted;
   // Step 4: lock down the Python side and wire its streams.
   const sink = wireStreams(pyodide);
