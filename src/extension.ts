@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { createApi, type PythonSandboxApi } from './api';
 import { registerRuntimeCommands } from './commands/runtime-commands';
 import { RunCommands } from './commands/run-commands';
+import { SandboxClient } from './sandbox/client';
 import { SettingsStore } from './config';
 import { RunCoordinator } from './session/run-coordinator';
 import { SandboxRuntime } from './session/runtime';
@@ -33,8 +34,17 @@ export function activate(context: vscode.ExtensionContext): PythonSandboxApi {
   };
   const runtime: SandboxRuntime = new SandboxRuntime(settings, distDir, 'Python Sandbox', answerInput);
   const coordinator: RunCoordinator = new RunCoordinator(runtime, settings, output, diagnostics);
-  // Other extensions get a runtime of their own, so they never see or change the user's namespace.
-  const apiRuntime = new SandboxRuntime(settings, distDir, 'Python Sandbox (extension API)');
+  // Other extensions never share a process with the user, the agents or each other.
+  const api = createApi(() => {
+    const current = settings.current;
+    return new SandboxClient({
+      distDir,
+      isolation: current.isolation,
+      memoryLimitMb: current.memoryLimitMb,
+      maxOutputBytes: current.maxOutputBytes,
+      timeoutMs: current.timeoutSeconds * 1000,
+    });
+  });
   // Chat agents too: their experiments stay out of the user's namespace and the API's.
   const agentRuntime = new SandboxRuntime(settings, distDir, 'Python Sandbox (agents)');
 
@@ -44,7 +54,7 @@ export function activate(context: vscode.ExtensionContext): PythonSandboxApi {
     diagnostics,
     inline,
     runtime,
-    apiRuntime,
+    api,
     agentRuntime,
     registerAgentTool(agentRuntime),
     new StatusBar(runtime),
@@ -53,7 +63,7 @@ export function activate(context: vscode.ExtensionContext): PythonSandboxApi {
     vscode.languages.registerCodeLensProvider(PYTHON, new CellLenses()),
     prewarmOnPythonEditor(runtime, settings),
   );
-  return createApi(apiRuntime);
+  return api.api;
 }
 
 /** The language-model tool, where the host has the language-model API. */

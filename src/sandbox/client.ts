@@ -176,10 +176,13 @@ export class SandboxClient {
   /** Queues a run behind any others; the run reports its progress and result. */
   run(mode: RunMode, code: string, options: RunOptions = {}): Run {
     const record = new RunRecord(this.nextId++, mode, code, options.label, this.options.maxOutputBytes, (run) => this.interruptRun(run));
+    if (this.disposed) {
+      record.fail(new SandboxError('the sandbox was shut down', 'start'));
+      return record;
+    }
     const problem = checkCode(code);
-    if (problem || this.disposed) {
-      const { type, message } = problem ?? { type: 'RuntimeError', message: 'the sandbox was shut down' };
-      queueMicrotask(() => record.finish(failure(mode, type, message)));
+    if (problem) {
+      queueMicrotask(() => record.finish(failure(mode, problem.type, problem.message)));
       return record;
     }
     this.waiting.push({ record, options });
