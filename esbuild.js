@@ -1,7 +1,8 @@
 // Builds everything that runs: the extension, the sandbox process and its worker, the CLI,
 // the benchmark and the compiled tests. Pyodide's core assets are copied next to the bundles
 // so that the sandbox process only ever needs read access to `dist/`.
-// Usage: node esbuild.js [--watch] [--production]
+// Usage: node esbuild.js [--watch] [--production] [--tests]
+//   --tests  compiles the tests alone (out/test), without dist/: enough for `npm run test:unit`.
 'use strict';
 
 const esbuild = require('esbuild');
@@ -10,6 +11,7 @@ const path = require('node:path');
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+const testsOnly = process.argv.includes('--tests');
 const root = __dirname;
 
 /** Pyodide files the runtime loads; everything else in the npm package stays behind. */
@@ -76,16 +78,18 @@ function copyPyodideAssets() {
 }
 
 async function main() {
-  copyPyodideAssets();
+  if (!testsOnly) copyPyodideAssets();
   // Compiled tests are found by listing out/, so a deleted test must not linger there.
   if (!watch) fs.rmSync(path.join(root, 'out'), { recursive: true, force: true });
-  const contexts = await Promise.all(builds.map((b) => esbuild.context({ ...common, ...b })));
+  const chosen = testsOnly ? builds.filter((b) => b.outdir === 'out/test') : builds;
+  const contexts = await Promise.all(chosen.map((b) => esbuild.context({ ...common, ...b })));
   if (watch) {
     await Promise.all(contexts.map((c) => c.watch()));
     return;
   }
   await Promise.all(contexts.map((c) => c.rebuild()));
   await Promise.all(contexts.map((c) => c.dispose()));
+  if (testsOnly) return;
   // The memory snapshot is made by the worker just built, so it always matches it.
   require('node:child_process').execFileSync(process.execPath, [path.join(root, 'dist', 'make-snapshot.js')], { stdio: 'inherit' });
 }

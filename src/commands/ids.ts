@@ -12,6 +12,8 @@ export const CommandIds = {
   statusBarClick: 'pythonSandbox.statusBarClick',
   /** Not in the palette: facts about the running sandbox, for tests and support. */
   runtimeInfo: 'pythonSandbox.runtimeInfo',
+  /** Not in the palette: the inline values shown in a document (`⇒ value`), for tests and support. */
+  inlineValues: 'pythonSandbox.inlineValues',
 } as const;
 
 /** Context keys set by the extension, used in `when` clauses. */

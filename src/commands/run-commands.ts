@@ -61,6 +61,8 @@ export class RunCommands {
       ),
       vscode.commands.registerCommand(CommandIds.execCell, (uri?: vscode.Uri, line?: number) => this.execCells(false, uri, line)),
       vscode.commands.registerCommand(CommandIds.execCellAndBelow, (uri?: vscode.Uri, line?: number) => this.execCells(true, uri, line)),
+      // Decorations cannot be read back through the API; this says what the runs put there.
+      vscode.commands.registerCommand(CommandIds.inlineValues, (uri: vscode.Uri) => this.inline.valuesIn(uri)),
     );
   }
 

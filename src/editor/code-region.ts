@@ -55,6 +55,17 @@ export function lastCodeLine(region: CodeRegion): number {
   return region.firstLine + last;
 }
 
+/**
+ * The document line (0-based) of the region's last line, blank or not, which is as far as a run
+ * of it goes. The empty rest after a final newline does not count: a selection of whole lines
+ * ends at column 0 of the line below, which does not run.
+ */
+export function lastLine(region: CodeRegion): number {
+  const lines = region.code.split('\n');
+  const count = lines.length > 1 && lines[lines.length - 1] === '' ? lines.length - 1 : lines.length;
+  return region.firstLine + count - 1;
+}
+
 /** The document lines the region's code covers, as `first-last` (1-based, for people). */
 export function lineLabel(region: CodeRegion): string {
   const first = region.firstLine + 1;

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SettingsStore } from '../config';
-import { lineLabel, type CodeRegion } from '../editor/code-region';
+import { lastLine, lineLabel, type CodeRegion } from '../editor/code-region';
 import { locateError } from '../editor/traceback';
 import type { RunMode } from '../sandbox/protocol';
 import type { RunResult } from '../sandbox/result';
@@ -58,9 +58,11 @@ export class RunCoordinator {
       ? locateError(region, result.error, (line) => (line < document.lineCount ? document.lineAt(line).text : ''))
       : undefined;
     this.output.end(runFooter(result, location && location.range.start.line + 1), result.error !== undefined, settings.revealOutput);
-    if (!result.error) this.diagnostics.clear(document.uri);
+    // A run speaks for the lines it ran; diagnostics elsewhere in the document still hold.
+    if (!result.error) this.diagnostics.clearLines(document.uri, region.firstLine, lastLine(region));
     // An interrupt is the user's own doing, not a fault in the code.
-    else if (location && result.error.type !== 'KeyboardInterrupt') this.diagnostics.report(document.uri, result.error, location);
+    else if (location && result.error.type !== 'KeyboardInterrupt')
+      this.diagnostics.report(document.uri, result.error, location, region.firstLine);
     return result;
   }
 

@@ -38,7 +38,7 @@ export class InlineValues implements vscode.Disposable {
     this.repaint();
   }
 
-  /** Values currently shown in a document, as their hover text (for tests and support). */
+  /** Values currently shown in a document, as their annotation text (`⇒ 42`), for tests and support. */
   valuesIn(uri: vscode.Uri): string[] {
     return (this.shown.get(uri.toString()) ?? []).map((o) => o.renderOptions?.after?.contentText ?? '');
   }

@@ -63,7 +63,7 @@ describe('contributions', () => {
     for (const command of RUN_COMMANDS)
       assert.ok(clauses(entry('commandPalette', command)?.when).includes(PYTHON), `${command} needs a Python editor`);
     assert.equal(entry('commandPalette', 'pythonSandbox.interrupt')?.when, 'pythonSandbox.running');
-    for (const hidden of ['pythonSandbox.statusBarClick', 'pythonSandbox.runtimeInfo'])
+    for (const hidden of ['pythonSandbox.statusBarClick', 'pythonSandbox.runtimeInfo', 'pythonSandbox.inlineValues'])
       assert.equal(entry('commandPalette', hidden)?.when, 'false', `${hidden} is not in the palette`);
   });
 

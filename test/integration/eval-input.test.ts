@@ -14,9 +14,9 @@ import {
 } from './helpers';
 
 /*
- * The inline `⇒ value` annotation is a decoration, which the API cannot read back; the UI check
- * eval-inline-value reads it from the page. Here, what eval does is seen through side effects
- * and diagnostics.
+ * What eval does is seen through side effects and diagnostics; the inline `⇒ value` annotation is
+ * covered with the inlineResults setting (settings.test.ts) and, as drawn, by the UI check
+ * eval-inline-value.
  */
 describe('Eval Expression and input()', () => {
   afterEach(closeAllEditors);

@@ -43,6 +43,11 @@ export function runtimeInfo(): Thenable<RuntimeInfo> {
   return command<RuntimeInfo>(CommandIds.runtimeInfo);
 }
 
+/** The inline values (`⇒ value`) shown in a document, through the hidden inlineValues command. */
+export function inlineValues(uri: vscode.Uri): Thenable<string[]> {
+  return command<string[]>(CommandIds.inlineValues, uri);
+}
+
 let untitledCount = 0;
 
 /**

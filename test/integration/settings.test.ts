@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { closeAllEditors, command, CommandIds, onlyDiagnostic, openDocument, peek, withSettings } from './helpers';
+import { closeAllEditors, command, CommandIds, inlineValues, onlyDiagnostic, openDocument, peek, select, withSettings } from './helpers';
 
 describe('settings', () => {
   afterEach(closeAllEditors);
@@ -24,6 +24,22 @@ describe('settings', () => {
       const diagnostic = onlyDiagnostic(editor.document.uri);
       assert.match(diagnostic.message, /^TimeoutError: the code ran longer than 1 s/);
       assert.ok(diagnostic.range.start.line <= 1, 'the diagnostic marks the loop');
+    });
+  });
+
+  it('inlineResults: values go at the end of their line, and nowhere when off', async () => {
+    /** Exec File (ending in a bare expression) and Eval Expression of `6 * 7` in a new document. */
+    const runBoth = async (name: string): Promise<string[]> => {
+      const editor = await openDocument(`${name} = 6 * 7\n${name} + 1\n`);
+      await command(CommandIds.execFile);
+      select(editor, [0, name.length + 3, 0, name.length + 8]);
+      await command(CommandIds.evalExpression);
+      return inlineValues(editor.document.uri);
+    };
+    assert.deepEqual(await runBoth('inline_on'), ['⇒ 43', '⇒ 42']);
+    await withSettings({ inlineResults: false }, async () => {
+      assert.deepEqual(await runBoth('inline_off'), []);
+      assert.equal(await peek('inline_off'), '42', 'the runs themselves happened');
     });
   });
 });

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { formatError } from '../../src/sandbox/result';
-import { sandboxFor } from '../unit/sandbox';
+import { sandboxFor } from './sandbox';
 
 /**
  * The routes a red team took from Python towards JavaScript and raw memory (the hostile-sandbox

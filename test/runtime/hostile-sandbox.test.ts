@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { SandboxClient, SandboxError } from '../../src/sandbox/client';
 import { toContract, type RunResult } from '../../src/sandbox/result';
-import { distDir } from '../unit/sandbox';
+import { distDir } from './sandbox';
 
 /** The fixture that replaces the sandbox process (test/fixtures/hostile-sandbox.ts). */
 const HOSTILE_SANDBOX = path.resolve(__dirname, '..', 'fixtures', 'hostile-sandbox.js');

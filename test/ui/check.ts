@@ -7,5 +7,7 @@ import type { Workbench } from './workbench';
  */
 export interface UiCheck {
   name: string;
+  /** Workspace settings (`.vscode/settings.json`) in place before the workbench opens. */
+  settings?: Readonly<Record<string, unknown>>;
   run(wb: Workbench): Promise<void>;
 }

@@ -37,6 +37,10 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 /** Runs one check in its own server, browser and fresh workspace; resolves with an error message or undefined. */
 async function runCheck(toolchain: ServerToolchain, source: ExtensionSource, check: UiCheck): Promise<string | undefined> {
   const dirs = freshRunDirs(`ui-${check.name}`);
+  if (check.settings) {
+    fs.mkdirSync(path.join(dirs.workspace, '.vscode'), { recursive: true });
+    fs.writeFileSync(path.join(dirs.workspace, '.vscode', 'settings.json'), JSON.stringify(check.settings, null, 2));
+  }
   const dataDir = path.join(dirs.root, 'server');
   if (source.kind === 'vsix') await installVsix(toolchain, dataDir, source.file);
   // The development folder can only be loaded through the payload, which needs the smoke-test driver.

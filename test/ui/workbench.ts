@@ -119,6 +119,14 @@ export class Workbench {
     await this.page.keyboard.press('Shift+End');
   }
 
+  /** Selects `length` characters of line `line` (1-based) from column `from` (0-based). */
+  async selectInLine(line: number, from: number, length: number): Promise<void> {
+    await this.selectLines(line, line);
+    await this.page.keyboard.press('Home');
+    for (let i = 0; i < from; i++) await this.page.keyboard.press('ArrowRight');
+    for (let i = 0; i < length; i++) await this.page.keyboard.press('Shift+ArrowRight');
+  }
+
   private async cursorColumnIsNotFirst(): Promise<boolean> {
     const label = await this.page
       .locator('.statusbar-item[id="status.editor.selection"]')
@@ -171,6 +179,23 @@ export class Workbench {
         return content && content !== 'none' && content !== 'normal' ? [JSON.parse(content) as string] : [];
       }),
     );
+  }
+
+  /** Waits until the editor shows the inline value `text` (e.g. `⇒ 45`), which a run adds once it is over. */
+  async waitForInlineValue(text: string, timeout = SHORT): Promise<void> {
+    const deadline = Date.now() + timeout;
+    let shown: string[] = [];
+    while (Date.now() < deadline) {
+      shown = await this.inlineDecorations();
+      if (shown.includes(text)) return;
+      await this.page.waitForTimeout(200);
+    }
+    throw new Error(`no inline value ${text}; the editor shows ${JSON.stringify(shown)}`);
+  }
+
+  /** Waits until the editor underlines an error, which a failed run reports once it is over. */
+  async waitForErrorMarker(timeout = 60_000): Promise<void> {
+    await this.page.locator('.editor-instance .monaco-editor .squiggly-error').first().waitFor({ state: 'attached', timeout });
   }
 
   /** Saves a full-page screenshot as <screenshotDir>/<name>.png and returns its path. */

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { cellAt, findCells } from '../../src/editor/cells';
-import { expressionAt, lineLabel, nextCodeLine, regionFromText, toDocument } from '../../src/editor/code-region';
+import { expressionAt, lastLine, lineLabel, nextCodeLine, regionFromText, toDocument } from '../../src/editor/code-region';
 import { locateError } from '../../src/editor/traceback';
 import type { PythonError } from '../../src/sandbox/protocol';
 import { failure, type RunResult } from '../../src/sandbox/result';
@@ -17,6 +17,15 @@ describe('editor: code regions', () => {
   it('labels lines without the empty one after a final newline', () => {
     assert.equal(lineLabel(regionFromText('a = 1\nb = 2\nc = 3\n', 0)), '1-3');
     assert.equal(lineLabel(regionFromText('', 4)), '5');
+  });
+
+  it('ends a run at its last line, blank ones included, but not at the empty rest after a final newline', () => {
+    // Whole lines 3-4 selected down to column 0 of line 5.
+    assert.equal(lastLine(regionFromText('a = 1\nb = 2\n', 2)), 3);
+    // A file whose trailing blank lines can carry an error (IndentationError after `def f():`).
+    assert.equal(lastLine(regionFromText('def f():\n\n\n', 0)), 2);
+    assert.equal(lastLine(regionFromText('x', 6)), 6);
+    assert.equal(lastLine(regionFromText('', 6)), 6);
   });
 
   it('keeps blank lines and lines indented less than the rest', () => {

@@ -3,6 +3,7 @@ import { execSelectionFromContextMenu, execSelectionFromPalette, execSelectionWi
 import { evalInlineValue } from './inline-value';
 import { inputThroughInputBox } from './input-box';
 import { noProcessLeftAfterDeactivation } from './no-process-left';
+import { clearOutputBeforeRun, revealOutputNever, revealOutputOnError } from './output-settings';
 import { problemsFromError } from './problems';
 import { showOutputFromPalette } from './show-output';
 
@@ -15,5 +16,8 @@ export const CHECKS: UiCheck[] = [
   problemsFromError,
   evalInlineValue,
   inputThroughInputBox,
+  revealOutputNever,
+  revealOutputOnError,
+  clearOutputBeforeRun,
   noProcessLeftAfterDeactivation,
 ];

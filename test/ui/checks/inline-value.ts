@@ -7,19 +7,10 @@ export const evalInlineValue: UiCheck = {
   async run(wb) {
     await wb.openFile('hello.py');
     // Line 7 is `print(sum(range(10)))`: select the argument, `sum(range(10))`.
-    await wb.selectLines(7, 7);
-    await wb.page.keyboard.press('Home');
-    for (let i = 0; i < 'print('.length; i++) await wb.page.keyboard.press('ArrowRight');
-    for (let i = 0; i < 'sum(range(10))'.length; i++) await wb.page.keyboard.press('Shift+ArrowRight');
+    await wb.selectInLine(7, 'print('.length, 'sum(range(10))'.length);
     await wb.page.keyboard.press('Control+Alt+E');
     await wb.waitForOutput(/▶ eval hello\.py:7[\s\S]*✓ /);
-    const deadline = Date.now() + 10_000;
-    let decorations: string[] = [];
-    while (Date.now() < deadline && !decorations.includes('⇒ 45')) {
-      decorations = await wb.inlineDecorations();
-      await wb.page.waitForTimeout(200);
-    }
-    assert.ok(decorations.includes('⇒ 45'), `the inline value, got ${JSON.stringify(decorations)}`);
+    await wb.waitForInlineValue('⇒ 45');
     // The value describes the text as it ran: any edit takes it away.
     await wb.page.keyboard.press('End');
     await wb.page.keyboard.type(' ');

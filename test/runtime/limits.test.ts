@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { SandboxError } from '../../src/sandbox/client';
-import { MAX_CODE_BYTES, toContract } from '../../src/sandbox/result';
+import { MAX_CODE_BYTES, toContract, type RunResult } from '../../src/sandbox/result';
 import { sandboxFor } from './sandbox';
 
 describe('limits', function () {
@@ -67,13 +67,20 @@ describe('limits: output cap', function () {
   });
 
   it('counts each run on its own', async () => {
+    assert.equal((await sandbox().exec("print('x' * 2000)")).truncated, true, 'the run before went past the cap');
     const result = await sandbox().exec("print('short')");
     assert.deepEqual([result.output, result.truncated], ['short\n', false]);
   });
 });
 
+interface UntypedClient {
+  exec(code: unknown): Promise<RunResult>;
+}
+
 describe('limits: bad input', function () {
   const sandbox = sandboxFor(this);
+  /** The client as a caller without types sees it (JavaScript, or another extension). */
+  const untyped = (): UntypedClient => sandbox() as unknown as UntypedClient;
 
   it('empty code runs and prints nothing', async () => {
     assert.deepEqual(toContract(await sandbox().exec('')), { ok: '' });
@@ -104,8 +111,7 @@ describe('limits: bad input', function () {
   });
 
   it('a non-string is a TypeError', async () => {
-    const untyped = sandbox() as unknown as { exec(code: unknown): ReturnType<ReturnType<typeof sandbox>['exec']> };
-    assert.deepEqual(toContract(await untyped.exec(42)), { err: 'TypeError: code must be a string, not number' });
+    assert.deepEqual(toContract(await untyped().exec(42)), { err: 'TypeError: code must be a string, not number' });
   });
 
   it('printing a lone surrogate from Python is an ordinary error', async () => {
@@ -113,6 +119,12 @@ describe('limits: bad input', function () {
   });
 
   it('the runtime still works after all of that', async () => {
+    // The bad inputs above, again, so that this test stands alone.
+    const refused = ['print(1)\0', "print('\ud800')", '#'.repeat(MAX_CODE_BYTES + 1), 'x = 1\n'.repeat(10 ** 7 / 6), "print('\\ud800')"];
+    for (const code of refused) assert.ok((await sandbox().exec(code)).error, `${JSON.stringify(code.slice(0, 20))} is an error`);
+    assert.ok((await sandbox().eval('')).error);
+    assert.ok((await untyped().exec(42)).error);
+    await sandbox().exec('');
     assert.deepEqual(toContract(await sandbox().eval('6 * 7')), { ok: '42' });
   });
 });

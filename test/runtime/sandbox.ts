@@ -1,9 +1,15 @@
 /** Shared set-up for tests that run the real sandbox from the built `dist/` folder. */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SandboxClient, type SandboxOptions } from '../../src/sandbox/client';
 
-/** The build output: tests compile to out/test/unit, the runtime to dist. */
+/** The build output: tests compile to out/test/runtime, the runtime to dist. */
 export const distDir = path.resolve(__dirname, '../../../dist');
+
+// Fail the whole suite at load with the remedy, instead of every test with a spawn error.
+if (!fs.existsSync(path.join(distDir, 'sandbox-process.js'))) {
+  throw new Error(`${distDir} holds no built sandbox: run \`npm run build\` before \`npm run test:runtime\``);
+}
 
 /** A client on the built runtime, disposed after the suite that called this. */
 export function sandboxFor(suite: Mocha.Suite, options: SandboxOptions = {}): () => SandboxClient {
