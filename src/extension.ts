@@ -1,18 +1,18 @@
 import * as vscode from 'vscode';
 import { createApi, type PythonSandboxApi } from './api';
-import { registerRuntimeCommands } from './commands/runtime-commands';
+import { CellLenses } from './commands/cell-lenses';
+import { CommandIds } from './commands/ids';
 import { RunCommands } from './commands/run-commands';
-import { SandboxClient } from './sandbox/client';
+import { registerRuntimeCommands, setRunningContext } from './commands/runtime-commands';
 import { SettingsStore } from './config';
-import { RunCoordinator } from './session/run-coordinator';
-import { SandboxRuntime } from './session/runtime';
-import { CellLenses } from './ui/cell-lenses';
-import { SandboxDiagnostics } from './ui/diagnostics';
-import { askWithInputBox } from './ui/input-box';
-import { InlineValues } from './ui/inline-values';
-import { OutputView } from './ui/output';
+import { DiagnosticsPresenter } from './presenters/diagnostics';
+import { InlineValuesPresenter } from './presenters/inline-values';
+import { InputBoxPresenter } from './presenters/input-box';
+import { OutputChannelPresenter } from './presenters/output-channel';
+import { StatusBarPresenter } from './presenters/status-bar';
+import { SandboxClient } from './sandbox/client';
+import { RuntimeSession } from './session/runtime-session';
 import { PythonSandboxTool, PYTHON_TOOL_NAME } from './tools/python-tool';
-import { StatusBar } from './ui/status-bar';
 
 const PYTHON = { language: 'python' };
 
@@ -20,64 +20,61 @@ const PYTHON = { language: 'python' };
 export function activate(context: vscode.ExtensionContext): PythonSandboxApi {
   const distDir = context.asAbsolutePath('dist');
   const settings = new SettingsStore();
-  const output = new OutputView();
-  const diagnostics = new SandboxDiagnostics();
-  const inline = new InlineValues();
-  // input() boxes name the run in progress, which the coordinator (created next) knows.
-  const ask = askWithInputBox((): string => coordinator.describeCurrent());
-  const answerInput = async (prompt: string, signal: AbortSignal): Promise<string | null> => {
-    const answer = await ask(prompt, signal);
-    // A terminal would echo what was typed; the output channel shows it the same way. The run's
-    // own output (the exec contract) does not contain it, as with piped stdin.
-    if (answer !== null) output.append(`${answer}\n`);
-    return answer;
-  };
-  const runtime: SandboxRuntime = new SandboxRuntime(settings, distDir, 'Python Sandbox', answerInput);
-  const coordinator: RunCoordinator = new RunCoordinator(runtime, settings, output, diagnostics);
-  // Other extensions never share a process with the user, the agents or each other.
+  const current = (): typeof settings.current => settings.current;
+
+  // Every party has a runtime, and a sandbox process, of its own.
+  const user = new RuntimeSession(settings, distDir, 'Python Sandbox', true);
+  const agents = new RuntimeSession(settings, distDir, 'Python Sandbox (agents)');
   const api = createApi(() => {
-    const current = settings.current;
-    return new SandboxClient({
-      distDir,
-      isolation: current.isolation,
-      memoryLimitMb: current.memoryLimitMb,
-      maxOutputBytes: current.maxOutputBytes,
-      timeoutMs: current.timeoutSeconds * 1000,
-    });
+    const { isolation, memoryLimitMb, maxOutputBytes, timeoutSeconds } = settings.current;
+    return new SandboxClient({ distDir, isolation, memoryLimitMb, maxOutputBytes, timeoutMs: timeoutSeconds * 1000 });
   });
-  // Chat agents too: their experiments stay out of the user's namespace and the API's.
-  const agentRuntime = new SandboxRuntime(settings, distDir, 'Python Sandbox (agents)');
+
+  // Presenters follow the user's runs from the moment they are queued.
+  const output = new OutputChannelPresenter(current);
+  const diagnostics = new DiagnosticsPresenter();
+  const inlineValues = new InlineValuesPresenter(current);
+  const inputBox = new InputBoxPresenter();
+  const following = user.onDidCreateRun(({ run, origin }) => {
+    output.follow(run, origin);
+    diagnostics.follow(run, origin);
+    inlineValues.follow(run, origin);
+    inputBox.follow(run);
+  });
 
   context.subscriptions.push(
     settings,
+    user,
+    agents,
+    api,
     output,
     diagnostics,
-    inline,
-    runtime,
-    api,
-    agentRuntime,
-    registerAgentTool(agentRuntime),
-    new StatusBar(runtime),
-    new RunCommands(coordinator, inline, settings).register(),
-    registerRuntimeCommands(runtime, output),
+    inlineValues,
+    following,
+    new StatusBarPresenter(user, CommandIds.statusBarClick, setRunningContext),
+    new RunCommands(user, (uri) => inlineValues.valuesIn(uri)).register(),
+    registerRuntimeCommands(user, () => output.show()),
+    registerAgentTool(agents),
     vscode.languages.registerCodeLensProvider(PYTHON, new CellLenses()),
-    prewarmOnPythonEditor(runtime, settings),
+    prewarmOnPythonEditor(user, settings),
   );
   return api.api;
 }
 
 /** The language-model tool, where the host has the language-model API. */
-function registerAgentTool(runtime: SandboxRuntime): vscode.Disposable {
+function registerAgentTool(session: RuntimeSession): vscode.Disposable {
   // Hosts without chat (older builds, some web hosts) have no `vscode.lm.registerTool`.
   if (typeof vscode.lm?.registerTool !== 'function') return new vscode.Disposable(() => undefined);
-  return vscode.lm.registerTool(PYTHON_TOOL_NAME, new PythonSandboxTool(runtime));
+  return vscode.lm.registerTool(PYTHON_TOOL_NAME, new PythonSandboxTool(session));
 }
 
 /** Starts the runtime in the background when a Python editor is first shown, if allowed. */
-function prewarmOnPythonEditor(runtime: SandboxRuntime, settings: SettingsStore): vscode.Disposable {
+function prewarmOnPythonEditor(session: RuntimeSession, settings: SettingsStore): vscode.Disposable {
   const check = (editors: readonly vscode.TextEditor[]): void => {
-    if (settings.current.prewarm && runtime.state === 'stopped' && !runtime.info && editors.some((e) => e.document.languageId === 'python'))
-      runtime.warmUp();
+    const { state, info } = session.status;
+    if (settings.current.prewarm && state === 'stopped' && !info && editors.some((e) => e.document.languageId === 'python')) {
+      session.warmUp();
+    }
   };
   check(vscode.window.visibleTextEditors);
   return vscode.window.onDidChangeVisibleTextEditors(check);

@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
-import type { SettingsStore } from '../config';
 import { cellAt, findCells, type Cell } from '../editor/cells';
-import { expressionAt, lastCodeLine, nextCodeLine, regionFromText, type CodeRegion } from '../editor/code-region';
-import type { RunCoordinator, RunTarget } from '../session/run-coordinator';
-import type { InlineValues } from '../ui/inline-values';
+import { expressionAt, lineLabel, nextCodeLine, regionFromText, type CodeRegion } from '../editor/code-region';
+import type { RunOrigin } from '../editor/run-origin';
+import type { RunMode } from '../sandbox/protocol';
+import type { RunResult } from '../sandbox/result';
+import { settledResult } from '../sandbox/run';
+import type { RuntimeSession } from '../session/runtime-session';
 import { CommandIds } from './ids';
 
 const documentLines = (document: vscode.TextDocument): string[] => document.getText().split(/\r?\n/);
@@ -30,12 +32,29 @@ function isPython(editor: vscode.TextEditor): boolean {
   return false;
 }
 
+/** Where editor code came from, for the presenters that map results back to the document. */
+function originOf(document: vscode.TextDocument, region: CodeRegion): RunOrigin {
+  return {
+    documentUri: document.uri.toString(),
+    region,
+    lineText: (line) => (line < document.lineCount ? document.lineAt(line).text : ''),
+  };
+}
+
+/** E.g. `hello.py:3-5`: the document's name and the lines that ran. */
+function labelOf(document: vscode.TextDocument, region: CodeRegion): string {
+  return `${document.uri.path.slice(document.uri.path.lastIndexOf('/') + 1)}:${lineLabel(region)}`;
+}
+
 /** The commands that run editor text: selections, files, expressions and cells. */
 export class RunCommands {
+  /**
+   * @param session the user's runtime.
+   * @param inlineValues what is shown at line ends in a document, for the hidden test command.
+   */
   constructor(
-    private readonly coordinator: RunCoordinator,
-    private readonly inline: InlineValues,
-    private readonly settings: SettingsStore,
+    private readonly session: RuntimeSession,
+    private readonly inlineValues: (uri: vscode.Uri) => string[],
   ) {}
 
   /** Registers the commands; dispose the result to remove them. */
@@ -62,7 +81,7 @@ export class RunCommands {
       vscode.commands.registerCommand(CommandIds.execCell, (uri?: vscode.Uri, line?: number) => this.execCells(false, uri, line)),
       vscode.commands.registerCommand(CommandIds.execCellAndBelow, (uri?: vscode.Uri, line?: number) => this.execCells(true, uri, line)),
       // Decorations cannot be read back through the API; this says what the runs put there.
-      vscode.commands.registerCommand(CommandIds.inlineValues, (uri: vscode.Uri) => this.inline.valuesIn(uri)),
+      vscode.commands.registerCommand(CommandIds.inlineValues, (uri: vscode.Uri) => this.inlineValues(uri)),
     );
   }
 
@@ -111,8 +130,7 @@ export class RunCommands {
       if (expression === undefined || expression.trim() === '') return;
       region = regionFromText(expression.trim(), line);
     }
-    const result = await this.coordinator.run({ document, region, mode: 'eval' });
-    if (result?.value !== undefined && this.settings.current.inlineResults) this.inline.show(editor, lastCodeLine(region), result.value);
+    await this.runRegion(document, region, 'eval');
   }
 
   /** The `# %%` cell at the cursor (or at `line` of `uri`, from a CodeLens), and optionally all below it. */
@@ -134,12 +152,21 @@ export class RunCommands {
     );
   }
 
+  /** Runs regions of the editor's document in order, stopping at the first that fails. */
   private async execRegions(editor: vscode.TextEditor, regions: readonly CodeRegion[]): Promise<void> {
-    const targets: RunTarget[] = regions.map((region) => ({ document: editor.document, region, mode: 'exec' }));
-    const results = await this.coordinator.runAll(targets);
-    if (!this.settings.current.inlineResults) return;
-    results.forEach((result, i) => {
-      if (result.lastValue !== undefined) this.inline.show(editor, lastCodeLine(regions[i]), result.lastValue);
+    for (const region of regions) {
+      const result = await this.runRegion(editor.document, region, 'exec');
+      if (result.error) return;
+    }
+  }
+
+  /** Queues one region; the presenters show what becomes of it. */
+  private runRegion(document: vscode.TextDocument, region: CodeRegion, mode: RunMode): Promise<RunResult> {
+    const run = this.session.run(mode, region.code, {
+      captureLastValue: mode === 'exec',
+      label: labelOf(document, region),
+      origin: originOf(document, region),
     });
+    return settledResult(run);
   }
 }

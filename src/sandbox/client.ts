@@ -9,6 +9,9 @@ import { startInProcess } from './transport/in-process';
 import type { IsolationLevel, IsolationMode, SandboxExit, Transport } from './transport/transport';
 import { sanitizeUntrusted } from './untrusted-text';
 import { parseSandboxMessage, ProtocolError } from './validate';
+import { SandboxError } from './sandbox-error';
+
+export { SandboxError, type SandboxFault } from './sandbox-error';
 
 /** How a client starts and limits its sandbox. Every field has a default. */
 export interface SandboxOptions {
@@ -59,30 +62,13 @@ export interface SandboxInfo {
 /** The client's life cycle, for status displays. */
 export type SandboxState = 'stopped' | 'starting' | 'ready' | 'running';
 
-/** What went wrong with the sandbox itself: it did not start, it died, or it broke the protocol. */
-export type SandboxFault = 'start' | 'crash' | 'protocol';
-
-/** The sandbox could not start, died, or sent what it must not: a fault of the machinery, not of the Python code. */
-export class SandboxError extends Error {
-  override readonly name = 'SandboxError';
-
-  /**
-   * @param fault what happened; after a crash or a protocol fault the next run starts a fresh sandbox.
-   * @param reported what the sandbox itself wrote on the way out (stderr or its failure message):
-   *   its own words, untrusted, sanitized; show them labelled as the sandbox's, if at all.
-   */
-  constructor(
-    message: string,
-    readonly fault: SandboxFault,
-    readonly reported?: string,
-  ) {
-    super(message);
-  }
-
-  /** The sandbox died or was stopped under a run (rather than failing to start). */
-  get crashed(): boolean {
-    return this.fault !== 'start';
-  }
+/** What status displays show of a client. */
+export interface SandboxStatus {
+  readonly state: SandboxState;
+  /** Runs waiting for their turn. */
+  readonly queued: number;
+  /** Facts about the sandbox, once it has started. */
+  readonly info: SandboxInfo | undefined;
 }
 
 /** A run waiting in the queue, with what it asked for. */
@@ -156,6 +142,10 @@ export class SandboxClient {
   /** Isolation and runtime facts of the sandbox that is (or was last) ready. */
   get sandbox(): SandboxInfo | undefined {
     return this.info;
+  }
+
+  get status(): SandboxStatus {
+    return { state: this.currentState, queued: this.waiting.length, info: this.info };
   }
 
   /** Starts the sandbox if it is not running; resolves once it can run code. */

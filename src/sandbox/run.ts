@@ -5,7 +5,8 @@
  */
 import { Emitter, type Event } from './events';
 import type { RunMode, StreamName } from './protocol';
-import type { RunResult } from './result';
+import { failure, type RunResult } from './result';
+import { SandboxError } from './sandbox-error';
 
 /** Where a run is in its life. */
 export type RunState = 'queued' | 'running' | 'done';
@@ -40,6 +41,8 @@ export interface Run {
   readonly onDidWrite: Event<OutputChunk>;
   /** The code waits for a line of input. Without a listener, input() gets end of input. */
   readonly onDidRequestInput: Event<InputRequest>;
+  /** The answer an input request got (null: end of input), as a terminal would echo it. */
+  readonly onDidAnswerInput: Event<string | null>;
   /**
    * How the run ended. A Python exception is a result; the promise rejects (with SandboxError)
    * only when the sandbox itself crashed or broke the protocol.
@@ -56,9 +59,11 @@ export class RunRecord implements Run {
   private readonly started = new Emitter<void>();
   private readonly written = new Emitter<OutputChunk>();
   private readonly inputRequested = new Emitter<InputRequest>();
+  private readonly inputAnswered = new Emitter<string | null>();
   readonly onDidStart = this.started.event;
   readonly onDidWrite = this.written.event;
   readonly onDidRequestInput = this.inputRequested.event;
+  readonly onDidAnswerInput = this.inputAnswered.event;
   private resolve!: (result: RunResult) => void;
   private reject!: (error: Error) => void;
   private readonly output: string[] = [];
@@ -124,6 +129,7 @@ export class RunRecord implements Run {
       const reply = (text: string | null): void => {
         if (answered) return;
         answered = true;
+        if (!abort.signal.aborted) this.inputAnswered.fire(text);
         resolve(text);
       };
       abort.signal.addEventListener('abort', () => reply(null));
@@ -161,6 +167,20 @@ export class RunRecord implements Run {
     this.started.dispose();
     this.written.dispose();
     this.inputRequested.dispose();
+    this.inputAnswered.dispose();
     return true;
+  }
+}
+
+/**
+ * A run's result, with a fault of the sandbox itself turned into a result as well (error type
+ * `SandboxError`, runtime restarted), for presenters that show both the same way.
+ */
+export async function settledResult(run: Run): Promise<RunResult> {
+  try {
+    return await run.result;
+  } catch (error) {
+    const message = error instanceof SandboxError ? error.message : String(error);
+    return failure(run.mode, 'SandboxError', message, { restarted: true });
   }
 }

@@ -1,6 +1,6 @@
 /** How a run is told to a language model: plain text it can act on. No `vscode` import. */
 import type { RunResult } from '../sandbox/result';
-import { formatDuration } from '../ui/format';
+import { formatDuration } from '../presenters/format';
 
 /** What an agent asks the sandbox tool to do. */
 export interface PythonToolInput {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import type { SandboxRuntime } from '../session/runtime';
+import { settledResult } from '../sandbox/run';
+import type { RuntimeSession } from '../session/runtime-session';
 import { checkToolInput, describeForAgent, type PythonToolInput } from './agent-text';
 
 /** The tool's name, as contributed in package.json `languageModelTools`. */
@@ -10,7 +11,7 @@ export const PYTHON_TOOL_NAME = 'python_sandbox_run';
  * in the agents' own runtime (never the user's namespace) and answers with plain text.
  */
 export class PythonSandboxTool implements vscode.LanguageModelTool<PythonToolInput> {
-  constructor(private readonly runtime: SandboxRuntime) {}
+  constructor(private readonly session: RuntimeSession) {}
 
   prepareInvocation(options: vscode.LanguageModelToolInvocationPrepareOptions<PythonToolInput>): vscode.PreparedToolInvocation {
     const { code, mode = 'exec' } = options.input;
@@ -33,13 +34,14 @@ export class PythonSandboxTool implements vscode.LanguageModelTool<PythonToolInp
     const problem = checkToolInput(options.input);
     if (problem) return textResult(`error: bad input: ${problem}`);
     const { code, mode = 'exec', timeoutSeconds } = options.input;
-    const cancel = token.onCancellationRequested(() => this.runtime.interrupt());
+    const run = this.session.run(mode, code, {
+      timeoutMs: timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000,
+      captureLastValue: mode === 'exec',
+      label: 'agent tool',
+    });
+    const cancel = token.onCancellationRequested(() => run.interrupt());
     try {
-      const result = await this.runtime.run(mode, code, {
-        timeoutMs: timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000,
-        captureLastValue: mode === 'exec',
-      });
-      return textResult(describeForAgent(result));
+      return textResult(describeForAgent(await settledResult(run)));
     } finally {
       cancel.dispose();
     }

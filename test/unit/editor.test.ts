@@ -4,7 +4,7 @@ import { expressionAt, lastLine, lineLabel, nextCodeLine, regionFromText, toDocu
 import { locateError } from '../../src/editor/traceback';
 import type { PythonError } from '../../src/sandbox/protocol';
 import { failure, type RunResult } from '../../src/sandbox/result';
-import { formatDuration, prettyValue, runFooter, shortValue } from '../../src/ui/format';
+import { formatDuration, prettyValue, runFooter, shortValue } from '../../src/presenters/format';
 
 describe('editor: code regions', () => {
   it('dedents an indented selection and maps positions back', () => {

@@ -5,6 +5,7 @@ import { inputThroughInputBox } from './input-box';
 import { noProcessLeftAfterDeactivation } from './no-process-left';
 import { clearOutputBeforeRun, revealOutputNever, revealOutputOnError } from './output-settings';
 import { problemsFromError } from './problems';
+import { queuedRunsInOrder } from './queued-runs';
 import { showOutputFromPalette } from './show-output';
 
 /** All UI checks, run in this order, each in a fresh server, browser and workspace. */
@@ -16,6 +17,7 @@ export const CHECKS: UiCheck[] = [
   problemsFromError,
   evalInlineValue,
   inputThroughInputBox,
+  queuedRunsInOrder,
   revealOutputNever,
   revealOutputOnError,
   clearOutputBeforeRun,

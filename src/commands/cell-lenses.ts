@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { CommandIds } from '../commands/ids';
+import { CommandIds } from './ids';
 import { findCells } from '../editor/cells';
 
 /** "Exec Cell" and "Exec Cell and Below" above every `# %%` cell of a Python file. */

@@ -1,7 +1,10 @@
 import * as vscode from 'vscode';
-import type { ErrorLocation } from '../editor/traceback';
-import { formatError } from '../sandbox/result';
+import { lastLine } from '../editor/code-region';
+import type { RunOrigin } from '../editor/run-origin';
+import { locateError, type ErrorLocation } from '../editor/traceback';
 import type { PythonError } from '../sandbox/protocol';
+import { formatError } from '../sandbox/result';
+import type { Run } from '../sandbox/run';
 
 const SOURCE = 'Python Sandbox';
 
@@ -13,7 +16,7 @@ const toRange = (r: ErrorLocation['range']): vscode.Range => new vscode.Range(r.
  * clears them, and one is dropped when its lines are edited (those below an edit move with their
  * text, related locations too).
  */
-export class SandboxDiagnostics implements vscode.Disposable {
+export class DiagnosticsPresenter implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('pythonSandbox');
   private readonly subscriptions: vscode.Disposable[];
 
@@ -24,12 +27,32 @@ export class SandboxDiagnostics implements vscode.Disposable {
     ];
   }
 
+  /** Updates the diagnostics of the lines `run` ran when it ends. */
+  follow(run: Run, origin: RunOrigin | undefined): void {
+    if (!origin) return;
+    const uri = vscode.Uri.parse(origin.documentUri);
+    const { region } = origin;
+    void run.result.then(
+      (result) => {
+        if (!result.error) {
+          this.clearLines(uri, region.firstLine, lastLine(region));
+          return;
+        }
+        // An interrupt is the user's own doing, not a fault in the code.
+        if (result.error.type === 'KeyboardInterrupt') return;
+        const location = locateError(region, result.error, origin.lineText);
+        if (location) this.report(uri, result.error, location, region.firstLine);
+      },
+      () => undefined,
+    );
+  }
+
   /**
    * Shows `error` at `location` in `uri`, for a run whose code starts at `firstLine`. It replaces
    * the diagnostics from there down to the last line of its traceback, which the run reached;
    * those further down stay, since that code did not run.
    */
-  report(uri: vscode.Uri, error: PythonError, location: ErrorLocation, firstLine: number): void {
+  private report(uri: vscode.Uri, error: PythonError, location: ErrorLocation, firstLine: number): void {
     const diagnostic = new vscode.Diagnostic(toRange(location.range), formatError(error), vscode.DiagnosticSeverity.Error);
     diagnostic.source = SOURCE;
     diagnostic.code = error.type;
@@ -41,7 +64,7 @@ export class SandboxDiagnostics implements vscode.Disposable {
   }
 
   /** Lines `firstLine`..`lastLine` (0-based, inclusive) ran without error: their diagnostics go. */
-  clearLines(uri: vscode.Uri, firstLine: number, lastLine: number): void {
+  private clearLines(uri: vscode.Uri, firstLine: number, lastLine: number): void {
     const kept = this.outside(uri, firstLine, lastLine);
     if (kept.length) this.collection.set(uri, kept);
     else this.collection.delete(uri);

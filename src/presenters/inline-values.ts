@@ -1,4 +1,8 @@
 import * as vscode from 'vscode';
+import type { Settings } from '../config';
+import { lastCodeLine } from '../editor/code-region';
+import type { RunOrigin } from '../editor/run-origin';
+import type { Run } from '../sandbox/run';
 import { shortValue } from './format';
 
 /**
@@ -6,7 +10,7 @@ import { shortValue } from './format';
  * statement is an expression). The short form sits in the text, the full value on hover; all of
  * a document's values go at its next edit, since they describe the text as it ran.
  */
-export class InlineValues implements vscode.Disposable {
+export class InlineValuesPresenter implements vscode.Disposable {
   private readonly decoration = vscode.window.createTextEditorDecorationType({
     after: { margin: '0 0 0 2em', color: new vscode.ThemeColor('editorCodeLens.foreground'), fontStyle: 'italic' },
     rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
@@ -14,7 +18,7 @@ export class InlineValues implements vscode.Disposable {
   private readonly shown = new Map<string, vscode.DecorationOptions[]>();
   private readonly subscriptions: vscode.Disposable[];
 
-  constructor() {
+  constructor(private readonly settings: () => Settings) {
     this.subscriptions = [
       vscode.workspace.onDidChangeTextDocument((event) => {
         if (event.contentChanges.length) this.clear(event.document.uri);
@@ -24,16 +28,29 @@ export class InlineValues implements vscode.Disposable {
     ];
   }
 
-  /** Shows `value` after the end of `line` in the editor's document. */
-  show(editor: vscode.TextEditor, line: number, value: string): void {
-    const end = editor.document.lineAt(line).range.end;
+  /** Shows the value of `run` (an eval's, or an exec's final expression) after the last line it ran. */
+  follow(run: Run, origin: RunOrigin | undefined): void {
+    if (!origin) return;
+    void run.result.then(
+      (result) => {
+        const value = result.value ?? result.lastValue;
+        const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === origin.documentUri);
+        if (value !== undefined && document && this.settings().inlineResults) this.show(document, lastCodeLine(origin.region), value);
+      },
+      () => undefined,
+    );
+  }
+
+  private show(document: vscode.TextDocument, line: number, value: string): void {
+    if (line >= document.lineCount) return;
+    const end = document.lineAt(line).range.end;
     const hover = new vscode.MarkdownString().appendCodeblock(value, 'python');
     const options: vscode.DecorationOptions = {
       range: new vscode.Range(end, end),
       hoverMessage: hover,
       renderOptions: { after: { contentText: `⇒ ${shortValue(value)}` } },
     };
-    const key = editor.document.uri.toString();
+    const key = document.uri.toString();
     this.shown.set(key, [...(this.shown.get(key) ?? []).filter((o) => o.range.start.line !== line), options]);
     this.repaint();
   }

@@ -1,0 +1,152 @@
+import * as vscode from 'vscode';
+import type { Settings, SettingsStore } from '../config';
+import { RESTART_SETTINGS } from '../config';
+import type { RunOrigin } from '../editor/run-origin';
+import { SandboxClient, SandboxError, type RunOptions, type SandboxInfo, type SandboxStatus } from '../sandbox/client';
+import type { RunMode } from '../sandbox/protocol';
+import type { Run } from '../sandbox/run';
+
+/** A run as it was created, with where its code came from (absent for agents and the API). */
+export interface CreatedRun {
+  readonly run: Run;
+  readonly origin: RunOrigin | undefined;
+}
+
+/** Per-run choices a caller of the session makes; the rest comes from the settings. */
+export interface SessionRunOptions extends Pick<RunOptions, 'fresh' | 'timeoutMs' | 'captureLastValue' | 'label'> {
+  readonly origin?: RunOrigin;
+}
+
+/**
+ * One party's runtime (the user's, the agents', ...) under the editor's settings: a sandbox
+ * client started lazily (or prewarmed) with a progress notification, replaced after a crash and
+ * when a setting that shapes it changes. It hands out runs and announces each one, so that
+ * presenters can follow it.
+ */
+export class RuntimeSession implements vscode.Disposable {
+  private client: SandboxClient;
+  private clientSubscription: vscode.Disposable;
+  private readonly statusChanged = new vscode.EventEmitter<SandboxStatus>();
+  private readonly runCreated = new vscode.EventEmitter<CreatedRun>();
+  private readonly settingsSubscription: vscode.Disposable;
+  private starting: Promise<unknown> | undefined;
+  /** Fires when the runtime starts, becomes ready, runs or stops, and when its queue changes. */
+  readonly onDidChangeStatus = this.statusChanged.event;
+  /** Fires for every run as it is queued, before it starts. */
+  readonly onDidCreateRun = this.runCreated.event;
+
+  /**
+   * @param label names the runtime in messages ("Python Sandbox", "Python Sandbox (agents)").
+   * @param input whether input() may ask (someone follows the runs' input requests).
+   */
+  constructor(
+    private readonly settings: SettingsStore,
+    private readonly distDir: string,
+    readonly label: string,
+    private readonly input = false,
+  ) {
+    [this.client, this.clientSubscription] = this.createClient(settings.current);
+    this.settingsSubscription = settings.onDidChange(({ keys }) => this.settingsChanged(keys));
+  }
+
+  get status(): SandboxStatus {
+    return this.client.status;
+  }
+
+  /** Starts the sandbox now (prewarm); failures are reported, not thrown. */
+  warmUp(): void {
+    this.client.start().catch((error: unknown) => this.reportFault(error));
+  }
+
+  /** Queues code with the current settings; a first start shows a cancellable progress notification. */
+  run(mode: RunMode, code: string, options: SessionRunOptions = {}): Run {
+    const settings = this.settings.current;
+    const needsStart = this.client.state === 'stopped' || this.client.state === 'starting';
+    const run = this.client.run(mode, code, {
+      fresh: options.fresh ?? !settings.persistentNamespace,
+      timeoutMs: options.timeoutMs ?? settings.timeoutSeconds * 1000,
+      captureLastValue: options.captureLastValue,
+      label: options.label,
+    });
+    this.runCreated.fire({ run, origin: options.origin });
+    run.result.catch((error: unknown) => this.reportFault(error));
+    if (needsStart) this.showStart(run);
+    return run;
+  }
+
+  interrupt(): void {
+    this.client.interrupt();
+  }
+
+  async restart(): Promise<SandboxInfo> {
+    return this.client.restart();
+  }
+
+  dispose(): void {
+    this.clientSubscription.dispose();
+    this.client.dispose();
+    this.settingsSubscription.dispose();
+    this.statusChanged.dispose();
+    this.runCreated.dispose();
+  }
+
+  /** Progress while the sandbox starts for `run`; cancelling it cancels the run. */
+  private showStart(run: Run): void {
+    this.starting ??= Promise.resolve(
+      vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Starting ${this.label}…`, cancellable: true },
+        (_progress, token) => {
+          token.onCancellationRequested(() => run.interrupt());
+          return this.client.start().catch(() => undefined);
+        },
+      ),
+    ).then(() => (this.starting = undefined));
+  }
+
+  private createClient(settings: Settings): [SandboxClient, vscode.Disposable] {
+    const client = new SandboxClient({
+      distDir: this.distDir,
+      isolation: settings.isolation,
+      memoryLimitMb: settings.memoryLimitMb,
+      maxOutputBytes: settings.maxOutputBytes,
+      input: this.input,
+    });
+    const subscription = client.onDidChangeState(() => this.statusChanged.fire(this.status));
+    return [client, subscription];
+  }
+
+  private settingsChanged(keys: ReadonlyArray<keyof Settings>): void {
+    if (!keys.some((key) => RESTART_SETTINGS.includes(key))) return;
+    if (this.client.state === 'stopped') {
+      this.replaceClient();
+      return;
+    }
+    void vscode.window
+      .showInformationMessage(
+        `${this.label}: restart the runtime to apply the new settings? Its namespace will be lost.`,
+        'Restart Now',
+        'Later',
+      )
+      .then((choice) => {
+        if (choice === 'Restart Now') this.replaceClient();
+      });
+  }
+
+  private replaceClient(): void {
+    const wasRunning = this.client.state !== 'stopped';
+    this.clientSubscription.dispose();
+    this.client.dispose();
+    [this.client, this.clientSubscription] = this.createClient(this.settings.current);
+    this.statusChanged.fire(this.status);
+    // Only a runtime that was in use comes back by itself.
+    if (wasRunning) this.warmUp();
+  }
+
+  /** A fault of the sandbox itself: say so, and after a crash start a fresh one in the background. */
+  private reportFault(error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    const crashed = error instanceof SandboxError && error.crashed;
+    void vscode.window.showWarningMessage(crashed ? `${this.label} stopped and was restarted: ${message}` : `${this.label}: ${message}`);
+    if (crashed) this.warmUp();
+  }
+}
