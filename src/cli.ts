@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { SandboxClient, SandboxError, type SandboxOptions } from './sandbox/client';
 import type { RunMode } from './sandbox/protocol';
 import { formatError, toContract } from './sandbox/result';
+import { quoteUntrusted } from './sandbox/untrusted-text';
 
 const USAGE = `usage: npm run -s sandbox -- [options] exec|eval CODE
   CODE               Python source; - reads it from stdin
@@ -116,7 +117,9 @@ async function main(argv: string[]): Promise<number> {
     const message = error instanceof SandboxError ? `SandboxError: ${error.message}` : String(error);
     process.stderr.write(`${message}\n`);
     // The sandbox's own words, kept apart from ours: it may be compromised.
-    if (error instanceof SandboxError && error.reported) process.stderr.write(`[reported by the sandbox, untrusted]\n${error.reported}\n`);
+    if (error instanceof SandboxError && error.reported) {
+      process.stderr.write(`the sandbox's own report (untrusted):\n${quoteUntrusted(error.reported)}\n`);
+    }
     if (command.json) process.stdout.write(`${JSON.stringify({ err: message })}\n`);
     return 2;
   } finally {

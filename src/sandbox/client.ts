@@ -88,6 +88,10 @@ interface Session {
   readonly frames: FrameReader;
   /** Ends a frame that was started and never finished. */
   frameDeadline?: ReturnType<typeof setTimeout>;
+  /** Restarts the sandbox when the current run ignores an interrupt. */
+  escalation?: ReturnType<typeof setTimeout>;
+  /** Output characters received for the current run, capped or not. */
+  received: number;
   started: boolean;
   /** The run the sandbox is executing. */
   current?: RunRecord;
@@ -102,6 +106,9 @@ const DEFAULTS = { memoryLimitMb: 1024, timeoutMs: 0, maxOutputBytes: 10 * 2 ** 
 
 /** A frame's body follows its header at once from a working sandbox; waiting longer means it never will. */
 const FRAME_DEADLINE_MS = 10_000;
+
+/** Output a run may send past the cap: the worker cuts bytes, and the relay decodes them in pieces. */
+const OUTPUT_SLACK_CHARS = 2 ** 20;
 
 /**
  * Runs Python in a sandbox: starts it lazily, queues runs, streams their output, enforces
@@ -259,9 +266,15 @@ export class SandboxClient {
       return;
     }
     session.current = record;
-    const timers: Array<ReturnType<typeof setTimeout>> = [];
+    session.received = 0;
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
-    if (timeoutMs > 0) this.armTimeout(session, record, timeoutMs, timers);
+    const timeout =
+      timeoutMs > 0
+        ? setTimeout(() => {
+            record.timedOutAfterMs = timeoutMs;
+            record.interrupt();
+          }, timeoutMs)
+        : undefined;
     this.setState('running', true);
     record.markStarted();
     session.transport.send({
@@ -281,7 +294,9 @@ export class SandboxClient {
     } catch {
       // The run's observers get the error; the queue moves on.
     } finally {
-      timers.forEach(clearTimeout);
+      clearTimeout(timeout);
+      clearTimeout(session.escalation);
+      session.escalation = undefined;
       if (session.current === record) {
         session.current = undefined;
         session.asking = false;
@@ -296,6 +311,7 @@ export class SandboxClient {
       session.asking = false;
       run.cancelInput();
       session.transport.send({ type: 'interrupt', id: run.id });
+      session.escalation ??= setTimeout(() => this.stopIgnoredInterrupt(session, run), this.options.interruptGraceMs);
       return;
     }
     const index = this.waiting.findIndex((entry) => entry.record === run);
@@ -305,26 +321,24 @@ export class SandboxClient {
     this.emitState();
   }
 
-  /** Interrupt at the deadline; if the code ignores it (a C loop), kill the process. */
-  private armTimeout(session: Session, run: RunRecord, timeoutMs: number, timers: Array<ReturnType<typeof setTimeout>>): void {
-    const seconds = timeoutMs / 1000;
-    timers.push(
-      setTimeout(() => {
-        run.timedOutAfterMs = timeoutMs;
-        run.interrupt();
-        timers.push(
-          setTimeout(() => {
-            this.end(session, (cut) =>
-              failure(
-                cut.mode,
-                'TimeoutError',
-                `the code ran longer than ${seconds} s and did not stop when interrupted; the sandbox was restarted and its namespace lost`,
-                cut.partial(),
-              ),
-            );
-          }, this.options.interruptGraceMs),
-        );
-      }, timeoutMs),
+  /** Code that ignores an interrupt (a loop inside C) is stopped with its sandbox. */
+  private stopIgnoredInterrupt(session: Session, run: RunRecord): void {
+    if (session.current !== run) return;
+    const seconds = run.timedOutAfterMs === undefined ? undefined : run.timedOutAfterMs / 1000;
+    this.end(session, (cut) =>
+      seconds === undefined
+        ? failure(
+            cut.mode,
+            'KeyboardInterrupt',
+            'the code did not stop when interrupted; the sandbox was restarted and its namespace lost',
+            cut.partial(),
+          )
+        : failure(
+            cut.mode,
+            'TimeoutError',
+            `the code ran longer than ${seconds} s and did not stop when interrupted; the sandbox was restarted and its namespace lost`,
+            cut.partial(),
+          ),
     );
   }
 
@@ -362,6 +376,7 @@ export class SandboxClient {
       frames: new FrameReader(),
       started: false,
       asking: false,
+      received: 0,
       ended: false,
     };
     this.setState('starting');
@@ -371,8 +386,10 @@ export class SandboxClient {
   /** Bytes from the sandbox: decoded, checked, then acted on; any fault stops the sandbox. */
   private receive(session: Session, bytes: Uint8Array): void {
     if (session.ended) return;
+    let completed = 0;
     try {
       for (const raw of session.frames.push(bytes)) {
+        completed++;
         this.dispatch(session, parseSandboxMessage(raw));
         if (session.ended) return;
       }
@@ -380,8 +397,12 @@ export class SandboxClient {
       this.fault(session, error instanceof Error ? error.message : 'an unreadable message');
       return;
     }
-    clearTimeout(session.frameDeadline);
-    if (session.frames.partial) {
+    // The clock runs from a frame's first byte: a trickle does not keep a frame alive.
+    if (!session.frames.partial || completed > 0) {
+      clearTimeout(session.frameDeadline);
+      session.frameDeadline = undefined;
+    }
+    if (session.frames.partial && session.frameDeadline === undefined) {
       session.frameDeadline = setTimeout(
         () => this.fault(session, `a frame was left unfinished for ${FRAME_DEADLINE_MS / 1000} s`),
         FRAME_DEADLINE_MS,
@@ -408,6 +429,9 @@ export class SandboxClient {
       throw new ProtocolError(`a '${message.type}' message named a run that is not running`);
     switch (message.type) {
       case 'output':
+        // The worker cuts output at the cap; a sandbox that keeps sending is flooding the client.
+        session.received += message.text.length;
+        if (session.received > this.options.maxOutputBytes + OUTPUT_SLACK_CHARS) throw new ProtocolError('output went on past the cap');
         run.write(message.stream, message.text);
         return;
       case 'input-request':
@@ -490,6 +514,7 @@ export class SandboxClient {
     session.ended = true;
     const report = session.endedBecause;
     clearTimeout(session.frameDeadline);
+    clearTimeout(session.escalation);
     if (exit.rejectedFlags) session.rejectStart(new RejectedFlagsError());
     session.rejectStart(new SandboxError(`the sandbox could not start: ${exit.description}`, 'start', exit.stderr));
     const run = session.current;

@@ -44,5 +44,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`snapshot: could not make one (${error instanceof Error ? error.message : String(error)}); runtimes will boot without it`);
+  console.error(
+    `snapshot: could not make one (${error instanceof Error ? (error.stack ?? error.message) : String(error)}); runtimes will boot without it`,
+  );
 });

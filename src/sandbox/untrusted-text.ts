@@ -4,12 +4,21 @@
 const MAX_CHARS = 2048;
 
 /**
- * Removes control characters (but newlines and tabs), replaces the given host paths with short
- * names, and cuts the text to its last 2 KiB. `paths` maps a host path to what to show instead.
+ * Removes control and format characters (but newlines and tabs: no terminal escapes, no bidi
+ * overrides), replaces the given host paths with short names, and cuts the text to its last
+ * 2 KiB. `paths` maps a host path to what to show instead.
  */
 export function sanitizeUntrusted(text: string, paths: ReadonlyArray<readonly [string, string]>): string {
-  let clean = text.replace(/[^\P{Cc}\n\t]/gu, '');
+  let clean = text.replace(/[\p{Cf}]|[^\P{Cc}\n\t]/gu, '');
   for (const [hostPath, shown] of paths) if (hostPath) clean = clean.split(hostPath).join(shown);
   clean = clean.trim();
   return clean.length > MAX_CHARS ? `…${clean.slice(-MAX_CHARS)}` : clean;
+}
+
+/** Sanitized sandbox text set apart for display: every line marked, so none passes for ours. */
+export function quoteUntrusted(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `  | ${line}`)
+    .join('\n');
 }

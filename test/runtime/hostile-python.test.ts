@@ -125,6 +125,11 @@ describe('hostile Python: JavaScript run by Python finds a worker with nothing t
         attempt(() => fetch(file).then((r) => r.text())),
         attempt(() => new WebSocket(url)),
         attempt(() => new Worker(url)),
+        // Node's fetch keeps a network client under a global symbol.
+        attempt(() => new Promise((resolve, reject) => globalThis[Symbol.for('undici.globalDispatcher.1')].dispatch(
+          { origin: url, path: '/', method: 'GET' },
+          { onConnect() {}, onHeaders() { return true; }, onData() { return true; }, onComplete: resolve, onError: reject },
+        ))),
         attempt(() => {
           Error.prepareStackTrace = () => 1;
           return Error.prepareStackTrace === undefined ? Promise.reject() : 'hooked';
@@ -138,7 +143,27 @@ describe('hostile Python: JavaScript run by Python finds a worker with nothing t
       'list(__import__("pyodide.ffi").ffi.to_js([]).constructor.constructor("return globalThis.__found")())',
     );
     assert.equal(found.error, undefined);
-    assert.deepEqual(JSON.parse(found.value!), Array(10).fill('failed'));
+    assert.deepEqual(JSON.parse(found.value!), Array(11).fill('failed'));
     assert.equal(requests, 0, 'the loopback server was reached');
+  });
+
+  it('the worker keeps only the language and the web APIs Pyodide needs', async () => {
+    const keys = await sandbox().eval(
+      'list(__import__("pyodide.ffi").ffi.to_js([]).constructor.constructor("return Reflect.ownKeys(globalThis).filter((k) => globalThis[k] !== undefined).map(String)")())',
+    );
+    const present = new Set(JSON.parse(keys.value!) as string[]);
+    for (const name of [
+      'process',
+      'require',
+      'global',
+      'navigator',
+      'WebSocket',
+      'BroadcastChannel',
+      'MessageChannel',
+      'Symbol(undici.globalDispatcher.1)',
+    ]) {
+      assert.ok(!present.has(name), `${name} is still there`);
+    }
+    assert.ok(present.has('WebAssembly') && present.has('fetch'), 'what Pyodide needs is there');
   });
 });

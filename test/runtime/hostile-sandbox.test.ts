@@ -19,6 +19,8 @@ const SCENARIOS: Record<string, Expected> = {
   'a 100 MB frame': 'protocol fault',
   'a truncated frame': 'protocol fault',
   'a frame header with no body': 'protocol fault',
+  'a frame trickled a byte at a time': 'protocol fault',
+  'valid output without end': 'protocol fault',
   'garbage bytes': 'protocol fault',
   'a body that is not JSON': 'protocol fault',
   '15 MB of empty arrays': 'protocol fault',

@@ -25,6 +25,17 @@ describe('limits', function () {
     assert.deepEqual(toContract(await sandbox().exec("print('alive')")), { ok: 'alive\n' });
   });
 
+  it('an interrupt that code ignores (a C loop) restarts the sandbox after a grace period', async () => {
+    await sandbox().exec('lost = 1');
+    const run = sandbox().run('exec', 'sum(range(10**12))');
+    run.onDidStart(() => setTimeout(() => run.interrupt(), 200));
+    const result = await run.result;
+    assert.equal(result.error?.type, 'KeyboardInterrupt');
+    assert.match(result.error.message, /did not stop when interrupted; the sandbox was restarted/);
+    assert.equal(result.restarted, true);
+    assert.equal((await sandbox().eval('lost')).error?.type, 'NameError');
+  });
+
   it('a memory bomb ends in MemoryError at the cap, and the runtime is replaced', async () => {
     const result = await sandbox().exec('hog = []\nwhile True:\n    hog.append(bytearray(10**6))');
     assert.equal(result.error?.type, 'MemoryError');

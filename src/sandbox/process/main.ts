@@ -8,6 +8,7 @@ import { Socket } from 'node:net';
 import { encodeFrame, FrameReader } from '../framing';
 import type { SandboxMessage } from '../protocol';
 import type { ProcessConfig } from './config';
+import { removeRelayCapabilities } from './capabilities';
 import { probeRestrictions } from './restrictions';
 import { WorkerRelay } from './worker-relay';
 
@@ -22,6 +23,7 @@ function main(): void {
     process.stderr.write(`${reason}\n`);
     process.exit(1);
   });
+  removeRelayCapabilities();
   const frames = new FrameReader();
   channel.on('data', (chunk: Buffer) => {
     for (const message of frames.push(chunk)) relay.handle(message);

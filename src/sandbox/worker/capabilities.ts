@@ -7,8 +7,49 @@
  */
 import type { WorkerAssets } from '../protocol';
 
-/** Globals that reach the network or start threads, removed outright. */
-const REMOVED_GLOBALS = ['WebSocket', 'EventSource', 'XMLHttpRequest', 'Worker', 'SharedWorker', 'BroadcastChannel', 'navigator'];
+/** The language's own globals (ECMAScript, and the proposals V8 ships). */
+const LANGUAGE_GLOBALS = [
+  'globalThis', 'Infinity', 'NaN', 'undefined', 'eval', 'isFinite', 'isNaN', 'parseFloat', 'parseInt',
+  'decodeURI', 'decodeURIComponent', 'encodeURI', 'encodeURIComponent', 'escape', 'unescape',
+  'Object', 'Function', 'Boolean', 'Symbol', 'Error', 'AggregateError', 'EvalError', 'RangeError', 'ReferenceError',
+  'SyntaxError', 'TypeError', 'URIError', 'SuppressedError', 'Number', 'BigInt', 'Math', 'Date', 'String', 'RegExp',
+  'Array', 'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array',
+  'Float16Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array', 'Map', 'Set', 'WeakMap', 'WeakSet',
+  'WeakRef', 'FinalizationRegistry', 'ArrayBuffer', 'SharedArrayBuffer', 'DataView', 'Atomics', 'JSON', 'Promise',
+  'Proxy', 'Reflect', 'Intl', 'Iterator', 'DisposableStack', 'AsyncDisposableStack', 'WebAssembly',
+]; // prettier-ignore
+
+/**
+ * The host globals Pyodide's browser build and this worker use. Everything else goes: an
+ * allow-list, so that whatever a newer Node adds (sockets, storage, channels) is gone too.
+ */
+const HOST_GLOBALS = [
+  'console', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate',
+  'queueMicrotask', 'structuredClone', 'atob', 'btoa', 'performance', 'crypto', 'URL', 'URLSearchParams',
+  'TextEncoder', 'TextDecoder', 'DOMException', 'Event', 'EventTarget', 'AbortController', 'AbortSignal',
+  'Response', 'Headers', 'Request', 'ReadableStream', 'ReadableStreamDefaultReader', 'ReadableStreamBYOBReader',
+  'ReadableStreamDefaultController', 'ReadableByteStreamController', 'ReadableStreamBYOBRequest', 'WritableStream',
+  'WritableStreamDefaultWriter', 'WritableStreamDefaultController', 'TransformStream', 'TransformStreamDefaultController',
+  'ByteLengthQueuingStrategy', 'CountQueuingStrategy',
+  // Node's Response (undici) builds its body with these.
+  'Buffer', 'Blob', 'FormData', 'File',
+]; // prettier-ignore
+
+const KEPT_GLOBALS = new Set<PropertyKey>([...LANGUAGE_GLOBALS, ...HOST_GLOBALS, Symbol.toStringTag]);
+
+/**
+ * Removes every global not on the lists. Node defines a few for good (undici's global
+ * dispatcher, a network client, under a symbol): those are overwritten and frozen instead.
+ */
+function removeOtherGlobals(): void {
+  for (const key of Reflect.ownKeys(globalThis)) {
+    if (KEPT_GLOBALS.has(key)) continue;
+    if (Reflect.deleteProperty(globalThis, key)) continue;
+    const descriptor = Object.getOwnPropertyDescriptor(globalThis, key);
+    if (descriptor && 'value' in descriptor && descriptor.writable)
+      Object.defineProperty(globalThis, key, { value: undefined, writable: false });
+  }
+}
 
 /** File name -> bytes of what `fetch` may serve; anything else is a network request and fails. */
 export type ServedFiles = Map<string, Uint8Array>;
@@ -44,12 +85,12 @@ function freezeStackTraceHooks(): void {
  */
 export function removeNodeCapabilities(assets: WorkerAssets, indexUrl: string): ServedFiles {
   const files: ServedFiles = new Map(Object.entries(assets).filter(([name]) => name !== 'snapshot'));
-  const scope = globalThis as Record<string, unknown>;
-  // Pyodide (and Emscripten) take "process.versions.node" to mean Node, and would import
-  // node:fs, node:child_process and the like.
-  delete scope.process;
-  for (const name of REMOVED_GLOBALS) delete scope[name];
-  define('fetch', servingFetch(files));
+  // Taking `Response` loads Node's fetch implementation, which defines its globals now, so the
+  // sweep below finds them. Pyodide (and Emscripten) take `process` to mean Node, and would
+  // import node:fs, node:child_process and the like: it goes with the rest.
+  const fetchFromFiles = servingFetch(files);
+  removeOtherGlobals();
+  define('fetch', fetchFromFiles);
   define('importScripts', () => {
     throw new TypeError('importScripts is not available in the sandbox');
   });

@@ -147,6 +147,8 @@ async function serve(): Promise<void> {
   const sink = wireStreams(pyodide);
   const run = lockDown(pyodide);
   pyodide.setInterruptBuffer(interruptFlag);
+  // A JavaScript error's stack names the extension's files: host paths, which Python must not see.
+  Error.stackTraceLimit = 0;
 
   port.on('message', (message: unknown) => {
     if (!isTagged(message) || message.type !== 'run') return;
@@ -170,5 +172,5 @@ async function serve(): Promise<void> {
 // Step 2: from here on the thread has no Node capability; every byte it loads was handed over.
 removeNodeCapabilities(config.assets, config.indexUrl);
 (config.boot === 'make-snapshot' ? makeSnapshot() : serve()).catch((error: unknown) => {
-  post({ type: 'load-failed', message: error instanceof Error ? error.message : String(error) });
+  post({ type: 'load-failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
 });
