@@ -46,6 +46,7 @@ const builds = [
       'sandbox-worker': 'src/sandbox/worker/main.ts',
       cli: 'src/cli.ts',
       'make-snapshot': 'src/sandbox/make-snapshot.ts',
+      'package-installer': 'src/packages/installer/main.ts',
       bench: 'bench/main.ts',
     },
     outdir: 'dist',

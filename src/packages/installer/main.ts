@@ -1,0 +1,41 @@
+/**
+ * The package installer process (`dist/package-installer.js`): resolves PyPI requirements
+ * with micropip in a Pyodide of its own and reports what micropip chose. It has the network
+ * (Node's fetch) and runs micropip only, never user code. `InstallerProcess` starts it for one
+ * request and it exits after answering.
+ */
+import * as path from 'node:path';
+import { loadPyodide, type PyodideAPI } from 'pyodide';
+import { reasonOf } from '../errors';
+import type { InstallerReply, InstallerRequest } from '../node-installer';
+import resolveScript from './resolve.py';
+
+async function resolve(request: InstallerRequest): Promise<InstallerReply> {
+  const pyodide: PyodideAPI = await loadPyodide({
+    indexURL: path.join(request.distDir, 'pyodide') + path.sep,
+    lockFileContents: request.lockJson,
+    // Pyodide in Node writes what it downloads below packageCacheDir (the working directory
+    // by default). Nothing is downloaded through it here; the folder already exists.
+    packageCacheDir: path.dirname(request.micropipLocation),
+    stdout: () => undefined,
+    stderr: () => undefined,
+  });
+  await pyodide.loadPackage(request.micropipLocation, { messageCallback: () => undefined });
+  // micropip hands a wheel's dependencies that the lock has to loadPackage. Only their names
+  // matter here (freeze() reports them from the wheels' metadata); the host fetches and
+  // verifies them itself, so nothing is downloaded or loaded into this process for them.
+  pyodide.loadPackage = async () => [];
+  pyodide.runPython(resolveScript);
+  const resolveInPython = pyodide.globals.get('resolve') as (requirements: unknown, indexUrl: string) => Promise<string>;
+  const answer = JSON.parse(await resolveInPython(pyodide.toPy(request.requirements), request.indexUrl)) as {
+    wheels?: unknown;
+    error?: string;
+  };
+  return answer.error === undefined ? { type: 'resolved', wheels: answer.wheels } : { type: 'failed', message: answer.error };
+}
+
+process.once('message', (request: InstallerRequest) => {
+  void resolve(request)
+    .catch((error: unknown): InstallerReply => ({ type: 'failed', message: reasonOf(error) }))
+    .then((reply) => process.send?.(reply, () => process.exit(0)));
+});

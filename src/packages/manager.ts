@@ -1,0 +1,371 @@
+/**
+ * Which packages a run needs, and their verified files in the cache. No `vscode` and no Node
+ * import: the platform comes in through the options (a store, a fetch, a PyPI resolver), so
+ * the extension host, the CLI and a browser worker can all use it.
+ */
+import { version as bundledPyodideVersion } from 'pyodide/package.json';
+import { DownloadBudget, type ProgressCallback } from './budget';
+import { loadOrder } from './closure';
+import { fetchBytes, probeSize, type Fetch } from './download';
+import { PackageError, throwIfCancelled } from './errors';
+import { findImports } from './imports';
+import { checkLockMatches, formatLock, importsToPackages, parseLock, type LockInfo, type LockPackage, type PackageLock } from './lock';
+import { pyodideEnvironment } from './markers';
+import { checkResolvedWheels, type PyPIResolver, type ResolvedWheel } from './pypi';
+import { parseRequirement, type Requirement } from './requirement';
+import { readScriptMetadata } from './script-metadata';
+import { sha256Hex } from './sha256';
+import { parseSpecifiers, satisfies } from './specifier';
+import { cacheKeys, type PackageStore } from './store';
+
+/** PyPI's simple index, micropip's default. */
+export const DEFAULT_PYPI_INDEX_URL = 'https://pypi.org/simple';
+
+/** What one load may download unless told otherwise. */
+export const DEFAULT_MAX_DOWNLOAD_BYTES = 256 * 2 ** 20;
+
+/** Parallel downloads per load. */
+const DOWNLOADS_AT_ONCE = 4;
+
+/** The CDN folder Pyodide itself loads packages from, for a Pyodide version. */
+export function defaultIndexUrl(pyodideVersion: string = bundledPyodideVersion): string {
+  return `https://cdn.jsdelivr.net/pyodide/v${pyodideVersion}/full/`;
+}
+
+export interface PackageManagerOptions {
+  /** Where verified files and records are kept, for this Pyodide version only. */
+  readonly store: PackageStore;
+  /** The lock that ships with Pyodide: used as it is for the default index, and the `info` any other index's lock must match. */
+  readonly bundledLock: PackageLock;
+  /** Folder URL (http, https or file) with pyodide-lock.json and the files; default `defaultIndexUrl()`. */
+  readonly indexUrl?: string;
+  /** PEP 691/503 simple index for packages not in the lock; default PyPI. */
+  readonly pypiIndexUrl?: string;
+  /** Cap on the bytes one `fetch` downloads; default 256 MiB. */
+  readonly maxDownloadBytes?: number;
+  /** Never use the network: only the bundled lock and what is cached. */
+  readonly offline?: boolean;
+  /** Resolves PyPI requirements (the installer process in Node); without one they are refused. */
+  readonly resolver?: PyPIResolver;
+  /** Default: global fetch. */
+  readonly fetch?: Fetch;
+  /** The bundled Pyodide's version, for the default index URL; default the `pyodide` package's. */
+  readonly pyodideVersion?: string;
+}
+
+/** What a run asks for. Every part is optional; an empty request plans nothing. */
+export interface PackageRequest {
+  /** The code to run: its `# /// script` dependencies always count, its imports when `autoImports`. */
+  readonly code?: string;
+  /** Requirement strings named explicitly (setting, command, `--packages`): `numpy`, `attrs>=23`. */
+  readonly names?: readonly string[];
+  /** Load the lock packages that the code imports (default true). */
+  readonly autoImports?: boolean;
+}
+
+export type PackageSource = 'lock' | 'pypi';
+
+/** A package the plan loads: a lock entry, or a wheel micropip chose (shaped like one). */
+export interface PlannedPackage extends LockPackage {
+  /** Canonical (PEP 503) name: the lock's key, not its spelling. */
+  readonly name: string;
+  /** Where it is downloaded from. */
+  readonly url: string;
+  readonly source: PackageSource;
+  /** The verified file is in the cache; loading it needs no network. */
+  readonly cached: boolean;
+  /** Bytes to download, when not cached and the server says. */
+  readonly size?: number;
+}
+
+export interface PackagePlan {
+  /** Dependencies before the packages that need them. */
+  readonly packages: readonly PlannedPackage[];
+  /** Bytes to download: the sizes of the packages not cached, as far as their servers said. */
+  readonly downloadBytes: number;
+  /** Whether every package to download has a known size (else downloadBytes is a lower bound). */
+  readonly downloadSizesKnown: boolean;
+}
+
+/** A package's verified file in the cache. */
+export interface LocalPackage extends Omit<PlannedPackage, 'cached' | 'size'> {
+  /** Where the file is (an absolute path in Node): its bytes hash to `sha256`. */
+  readonly path: string;
+  /** It was in the cache already (nothing was downloaded for it). */
+  readonly fromCache: boolean;
+}
+
+export interface FetchOptions {
+  readonly onProgress?: ProgressCallback;
+  readonly signal?: AbortSignal;
+}
+
+/** Plans, downloads, verifies and caches packages. Every failure is a `PackageError`. */
+export class PackageManager {
+  readonly indexUrl: string;
+  readonly pypiIndexUrl: string;
+  readonly offline: boolean;
+  private readonly store: PackageStore;
+  private readonly bundledLock: PackageLock;
+  private readonly maxDownloadBytes: number;
+  private readonly resolver?: PyPIResolver;
+  private readonly fetchFn: Fetch;
+  private readonly usesBundledLock: boolean;
+  private lockLoad?: Promise<PackageLock>;
+
+  constructor(options: PackageManagerOptions) {
+    const defaultIndex = defaultIndexUrl(options.pyodideVersion);
+    this.indexUrl = folderUrl(options.indexUrl ?? defaultIndex);
+    this.usesBundledLock = this.indexUrl === defaultIndex;
+    // micropip appends `/<name>/` itself.
+    this.pypiIndexUrl = (options.pypiIndexUrl ?? DEFAULT_PYPI_INDEX_URL).replace(/\/+$/, '');
+    this.offline = options.offline ?? false;
+    this.store = options.store;
+    this.bundledLock = options.bundledLock;
+    this.maxDownloadBytes = options.maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES;
+    this.resolver = options.resolver;
+    this.fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
+  }
+
+  /** The lock info every loaded package is built for (the bundled Pyodide's). */
+  get lockInfo(): LockInfo {
+    return this.bundledLock.info;
+  }
+
+  /**
+   * Works out what `request` needs: the lock packages it names or imports, PyPI packages
+   * resolved by micropip (once; the answer is cached), all with their dependencies. It asks
+   * the servers for the sizes of what is not cached. Offline, anything not cached fails here.
+   */
+  async plan(request: PackageRequest, signal?: AbortSignal): Promise<PackagePlan> {
+    throwIfCancelled(signal);
+    const lock = await this.lock(signal);
+    const fromLock: string[] = [];
+    const fromPyPI: Requirement[] = [];
+    for (const requirement of this.requirements(request, lock)) {
+      const entry = lock.packages.get(requirement.name);
+      if (!entry) fromPyPI.push(requirement);
+      else if (!satisfies(entry.version, requirement.specifiers)) {
+        throw new PackageError(
+          'version',
+          `${requirement.name}: the lock has ${entry.version}, which does not satisfy '${requirement.text}'`,
+        );
+      } else fromLock.push(requirement.name);
+    }
+    const wheels = fromPyPI.length > 0 ? await this.resolvePyPI(fromPyPI, lock, signal) : [];
+    const candidates = new Map<string, Omit<PlannedPackage, 'cached'>>();
+    for (const [name, entry] of lock.packages) candidates.set(name, { ...entry, name, url: this.fileUrl(entry.fileName), source: 'lock' });
+    // micropip's choice wins over the lock for what it resolved: its wheels were picked to fit each other.
+    for (const wheel of wheels) candidates.set(wheel.name, { ...wheel, source: 'pypi', packageType: 'package', installDir: 'site' });
+    // Requested names first, in the order asked, so that the plan's order depends on the request only.
+    const requested = [...fromLock, ...fromPyPI.map((requirement) => requirement.name), ...wheels.map((wheel) => wheel.name).sort()];
+    const order = loadOrder(requested, (name) => candidates.get(name));
+    const packages = await Promise.all(order.map(async (entry) => ({ ...entry, cached: await this.store.has(fileKey(entry)) })));
+    return this.withSizes(packages, signal);
+  }
+
+  /**
+   * Makes every planned package's verified file present in the cache: downloads what is
+   * missing (at most `maxDownloadBytes` in all), checks each file's sha256 before writing it,
+   * and writes it atomically. Resolves in the plan's order.
+   */
+  async fetch(plan: PackagePlan, options: FetchOptions = {}): Promise<LocalPackage[]> {
+    throwIfCancelled(options.signal);
+    return this.fetchPackages(plan.packages, options);
+  }
+
+  /** Removes every cached file, lock and resolution of this Pyodide version. */
+  async clearCache(): Promise<void> {
+    this.lockLoad = undefined;
+    await this.store.clear();
+  }
+
+  /** pyodide-lock.json text listing `packages` by their paths in the cache, for `loadPyodide({ lockFileContents })`. */
+  lockForLoading(packages: readonly LocalPackage[]): string {
+    return formatLock(
+      this.lockInfo,
+      packages.map((local) => [local.name, { ...local, fileName: local.path }]),
+    );
+  }
+
+  private requirements(request: PackageRequest, lock: PackageLock): Requirement[] {
+    const texts = (request.names ?? []).filter((name) => name.trim() !== '');
+    const metadata = request.code === undefined ? undefined : readScriptMetadata(request.code);
+    if (metadata?.requiresPython !== undefined) this.checkPython(metadata.requiresPython, lock.info.python);
+    texts.push(...(metadata?.dependencies ?? []));
+    const requirements = texts.map(parseRequirement);
+    if (request.code !== undefined && request.autoImports !== false) {
+      const packageOf = importsToPackages(lock);
+      for (const module of findImports(request.code)) {
+        const name = packageOf.get(module);
+        if (name !== undefined) requirements.push(parseRequirement(name));
+      }
+    }
+    const environment = pyodideEnvironment(lock.info);
+    return requirements.filter((requirement) => !requirement.marker || requirement.marker(environment));
+  }
+
+  private checkPython(requiresPython: string, python: string): void {
+    const specifiers = parseSpecifiers(requiresPython);
+    if (typeof specifiers === 'string') throw new PackageError('invalid', `inline script metadata: requires-python: ${specifiers}`);
+    if (!satisfies(python, specifiers)) {
+      throw new PackageError('version', `the script requires Python ${requiresPython}; the sandbox runs Python ${python}`);
+    }
+  }
+
+  private lock(signal?: AbortSignal): Promise<PackageLock> {
+    this.lockLoad ??= this.loadLock(signal).catch((error: unknown) => {
+      this.lockLoad = undefined;
+      throw error;
+    });
+    return this.lockLoad;
+  }
+
+  /** The bundled lock for the default index; otherwise the index's, from the cache or downloaded, checked before it is cached. */
+  private async loadLock(signal?: AbortSignal): Promise<PackageLock> {
+    if (this.usesBundledLock) return this.bundledLock;
+    const url = this.fileUrl('pyodide-lock.json');
+    const key = cacheKeys.lock(await sha256Hex(this.indexUrl));
+    const cached = await this.store.read(key);
+    if (cached) return this.checkedLock(cached, url);
+    if (this.offline) throw new PackageError('unreachable', `the lock ${url} is not in the package cache, and downloads are off (offline)`);
+    // Capped like a load: a lock is about 100 KB, and an index must not fill memory with one.
+    const bytes = await fetchBytes(this.fetchFn, url, 'the package index', new DownloadBudget(this.maxDownloadBytes).watch(url, signal));
+    const lock = this.checkedLock(bytes, url);
+    await this.store.write(key, bytes);
+    return lock;
+  }
+
+  private checkedLock(bytes: Uint8Array, url: string): PackageLock {
+    const lock = parseLock(new TextDecoder().decode(bytes), url);
+    checkLockMatches(lock, this.bundledLock, url);
+    return lock;
+  }
+
+  /** micropip's choice for requirements not in the lock: cached from an earlier run, or asked of the resolver. */
+  private async resolvePyPI(requirements: readonly Requirement[], lock: PackageLock, signal?: AbortSignal): Promise<ResolvedWheel[]> {
+    const texts = [...new Set(requirements.map((requirement) => requirement.text))].sort();
+    const names = texts.join(', ');
+    const key = cacheKeys.resolution(
+      await sha256Hex(JSON.stringify({ pypi: this.pypiIndexUrl, index: this.indexUrl, requirements: texts })),
+    );
+    const record = await this.store.read(key);
+    if (record) return checkResolvedWheels(JSON.parse(new TextDecoder().decode(record)), `the cached resolution of ${names}`);
+    if (this.offline) {
+      throw new PackageError(
+        'unreachable',
+        `${names}: not in the lock and not resolved before; downloads are off (offline), so ${this.pypiIndexUrl} cannot be asked`,
+      );
+    }
+    if (!this.resolver) throw new PackageError('unknown', `${names}: not in the lock of ${this.indexUrl}`);
+    const micropip = lock.packages.get('micropip');
+    if (!micropip)
+      throw new PackageError('unknown', `${names}: not in the lock of ${this.indexUrl}, which has no micropip to resolve them from PyPI`);
+    const [local] = await this.fetchPackages(
+      [{ ...micropip, name: 'micropip', url: this.fileUrl(micropip.fileName), source: 'lock', cached: false }],
+      { signal },
+    );
+    const answer = await this.resolver.resolve(
+      { requirements: texts, indexUrl: this.pypiIndexUrl, lockJson: formatLock(lock.info, lock.packages), micropipLocation: local.path },
+      signal,
+    );
+    const wheels = checkResolvedWheels(answer, `the package installer's answer for ${names}`);
+    await this.store.write(key, new TextEncoder().encode(JSON.stringify(answer)));
+    return wheels;
+  }
+
+  /** Adds the servers' sizes of what is not cached; offline, something not cached is an error. */
+  private async withSizes(packages: readonly PlannedPackage[], signal?: AbortSignal): Promise<PackagePlan> {
+    const missing = packages.filter((entry) => !entry.cached);
+    if (missing.length > 0 && this.offline) throw this.offlineError(missing[0]);
+    const sizes = await Promise.all(missing.map((entry) => probeSize(this.fetchFn, entry.url, entry.name, signal)));
+    const sized = new Map(missing.map((entry, i) => [entry, sizes[i]]));
+    return {
+      packages: packages.map((entry) => (sized.get(entry) === undefined ? entry : { ...entry, size: sized.get(entry) })),
+      downloadBytes: sizes.reduce((sum: number, size) => sum + (size ?? 0), 0),
+      downloadSizesKnown: sizes.every((size) => size !== undefined),
+    };
+  }
+
+  private async fetchPackages(packages: readonly PlannedPackage[], { onProgress, signal }: FetchOptions): Promise<LocalPackage[]> {
+    const cached = await Promise.all(packages.map((entry) => this.store.has(fileKey(entry))));
+    const missing = packages.filter((_, i) => !cached[i]);
+    if (missing.length > 0 && this.offline) throw this.offlineError(missing[0]);
+    const budget = new DownloadBudget(this.maxDownloadBytes, onProgress);
+    for (const entry of missing) if (entry.size !== undefined) budget.expect(entry.name, entry.size);
+    await inParallel(missing, signal, (entry, stop) => this.download(entry, budget, stop));
+    return packages.map(({ cached: _cached, size: _size, ...entry }, i) => ({
+      ...entry,
+      path: this.store.location(fileKey(entry)),
+      fromCache: cached[i],
+    }));
+  }
+
+  /** Downloads one file, checks every byte against its sha256, and only then caches it. */
+  private async download(entry: PlannedPackage, budget: DownloadBudget, signal: AbortSignal): Promise<void> {
+    const bytes = await fetchBytes(this.fetchFn, entry.url, entry.name, budget.watch(entry.name, signal));
+    const actual = await sha256Hex(bytes);
+    if (actual !== entry.sha256) {
+      const authority = entry.source === 'lock' ? 'the lock' : 'the index';
+      throw new PackageError(
+        'hash-mismatch',
+        `${entry.name}: ${entry.fileName} from ${entry.url} has sha256 ${actual}, but ${authority} says ${entry.sha256}; it was refused and not cached`,
+      );
+    }
+    await this.store.write(fileKey(entry), bytes);
+  }
+
+  private offlineError(entry: PlannedPackage): PackageError {
+    const from = entry.source === 'lock' ? `the index ${this.indexUrl}` : entry.url;
+    return new PackageError(
+      'unreachable',
+      `${entry.name}: not in the package cache, and downloads are off (offline); it comes from ${from}`,
+    );
+  }
+
+  private fileUrl(fileName: string): string {
+    return new URL(fileName, this.indexUrl).href;
+  }
+}
+
+function fileKey(entry: Pick<PlannedPackage, 'sha256' | 'fileName'>): string {
+  return cacheKeys.file(entry.sha256, entry.fileName);
+}
+
+/** A folder URL ends in `/`, so that file names resolve inside it. */
+function folderUrl(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}
+
+/**
+ * Runs `work` on the items, a few at a time. The first failure stops the rest (through the
+ * signal each gets) and is what rejects; the caller's signal stops them all.
+ */
+async function inParallel<T>(
+  items: readonly T[],
+  signal: AbortSignal | undefined,
+  work: (item: T, stop: AbortSignal) => Promise<void>,
+): Promise<void> {
+  const stop = new AbortController();
+  const cancel = (): void => stop.abort();
+  signal?.addEventListener('abort', cancel, { once: true });
+  let next = 0;
+  let failure: unknown;
+  const worker = async (): Promise<void> => {
+    while (next < items.length && !stop.signal.aborted) {
+      try {
+        await work(items[next++], stop.signal);
+      } catch (error) {
+        failure ??= error;
+        stop.abort();
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(DOWNLOADS_AT_ONCE, items.length) }, worker));
+  } finally {
+    signal?.removeEventListener('abort', cancel);
+  }
+  if (failure !== undefined) throw failure;
+  throwIfCancelled(signal);
+}

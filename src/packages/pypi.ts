@@ -1,0 +1,95 @@
+/**
+ * Packages that are not in the lock come from a PyPI-compatible simple index, resolved by
+ * micropip outside the sandbox. This file holds what both sides of that agree on: the question,
+ * the answer's shape, and the check of an answer (which crosses a process boundary, and is
+ * read back from the cache).
+ */
+import { PackageError } from './errors';
+import { canonicalName, fileNameProblem, PACKAGE_NAME } from './names';
+
+/** What micropip is asked to resolve. */
+export interface PyPIRequest {
+  /** PEP 508 requirement strings, none of them in the lock. */
+  readonly requirements: readonly string[];
+  /** The simple index (PEP 691 JSON or PEP 503 HTML), e.g. `https://pypi.org/simple`. */
+  readonly indexUrl: string;
+  /** The lock micropip resolves against, as pyodide-lock.json text: its packages are not fetched from the index. */
+  readonly lockJson: string;
+  /** The verified micropip wheel, where the resolver can read it. */
+  readonly micropipLocation: string;
+}
+
+/** Resolves PyPI requirements; the answer is checked with `checkResolvedWheels`. */
+export interface PyPIResolver {
+  /** Resolves to micropip.freeze()'s entries for the wheels it chose (not the lock's). */
+  resolve(request: PyPIRequest, signal?: AbortSignal): Promise<unknown>;
+}
+
+/** A wheel micropip chose from the index, checked. */
+export interface ResolvedWheel {
+  /** Canonical name. */
+  readonly name: string;
+  readonly version: string;
+  /** Absolute http(s) or file URL of the wheel. */
+  readonly url: string;
+  /** The URL's last segment: a plain `.whl` file name. */
+  readonly fileName: string;
+  /** From the index, lower-case hex. */
+  readonly sha256: string;
+  /** Canonical names: other resolved wheels, or lock packages. */
+  readonly depends: readonly string[];
+  readonly imports: readonly string[];
+}
+
+const SHA256 = /^[0-9a-f]{64}$/i;
+
+/**
+ * Checks resolver output (micropip.freeze() entries: `name`, `version`, `file_name` holding
+ * the URL, `sha256`, `depends`, `imports`). Anything else is an `invalid` PackageError naming
+ * `source`: the installer's answer, or a cached record.
+ */
+export function checkResolvedWheels(raw: unknown, source: string): ResolvedWheel[] {
+  const invalid = (why: string, code: 'invalid' | 'bad-file-name' = 'invalid'): never => {
+    throw new PackageError(code, `${source} is not usable: ${why}`);
+  };
+  if (!Array.isArray(raw)) return invalid('it is not a list of wheels');
+  return raw.map((entry: unknown) => {
+    if (typeof entry !== 'object' || entry === null) return invalid('an entry is not an object');
+    const { name, version, file_name: url, sha256, depends, imports } = entry as Record<string, unknown>;
+    if (typeof name !== 'string' || !PACKAGE_NAME.test(name)) return invalid(`${JSON.stringify(name)} is not a package name`);
+    const problem = (why: string, code?: 'bad-file-name'): never => invalid(`${name}: ${why}`, code);
+    if (typeof version !== 'string' || version === '') problem('no version');
+    if (typeof sha256 !== 'string' || !SHA256.test(sha256)) problem('the sha256 is not 64 hex digits');
+    if (!isNames(depends) || !isNames(imports)) problem('depends and imports must be lists of names');
+    const parsed = typeof url === 'string' && URL.canParse(url) ? new URL(url) : problem(`${JSON.stringify(url)} is not a URL`);
+    if (!['http:', 'https:', 'file:'].includes(parsed.protocol)) problem(`${parsed.href} is not an http(s) or file URL`);
+    const fileName = lastSegment(parsed);
+    const badName =
+      fileName === undefined
+        ? 'it has a malformed escape'
+        : (fileNameProblem(fileName) ?? (fileName.endsWith('.whl') ? undefined : 'it is not a wheel'));
+    if (badName) problem(`${JSON.stringify(fileName ?? parsed.pathname)} is not a plain wheel file name (${badName})`, 'bad-file-name');
+    return {
+      name: canonicalName(name),
+      version: version as string,
+      url: parsed.href,
+      fileName: fileName!,
+      sha256: (sha256 as string).toLowerCase(),
+      depends: (depends as string[]).map(canonicalName),
+      imports: imports as string[],
+    };
+  });
+}
+
+/** The URL's file name, unescaped (indexes escape the `+` of local versions), or undefined when an escape is malformed. */
+function lastSegment(url: URL): string | undefined {
+  try {
+    return decodeURIComponent(url.pathname.slice(url.pathname.lastIndexOf('/') + 1));
+  } catch {
+    return undefined;
+  }
+}
+
+function isNames(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}

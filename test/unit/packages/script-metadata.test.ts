@@ -1,0 +1,140 @@
+import * as assert from 'node:assert/strict';
+import { PackageError } from '../../../src/packages/errors';
+import { readScriptMetadata } from '../../../src/packages/script-metadata';
+import { parseToml, TomlDateTime, TomlError } from '../../../src/packages/toml';
+
+function invalid(code: string, pattern: RegExp): void {
+  assert.throws(
+    () => readScriptMetadata(code),
+    (error: unknown) =>
+      error instanceof PackageError && error.code === 'invalid' && pattern.test(error.message) && !error.message.includes('\n'),
+  );
+}
+
+describe('packages: PEP 723 inline script metadata', () => {
+  it("reads the specification's example", () => {
+    const code = [
+      '# /// script',
+      '# requires-python = ">=3.11"',
+      '# dependencies = [',
+      '#   "requests<3",',
+      '#   "rich",',
+      '# ]',
+      '# ///',
+      '',
+      'import requests',
+    ].join('\n');
+    assert.deepEqual(readScriptMetadata(code), { dependencies: ['requests<3', 'rich'], requiresPython: '>=3.11' });
+  });
+
+  it('takes comments, blank comment lines, trailing commas, both quote kinds and a [tool] table', () => {
+    const code = [
+      '#!/usr/bin/env python3',
+      '"""A docstring."""',
+      '# /// script',
+      '# dependencies = [  # what it needs',
+      "#   'numpy',",
+      '#',
+      '#   "attrs>=23",  # trailing comma next',
+      '# ]',
+      '# [tool.uv]',
+      '# exclude-newer = 2024-06-01T00:00:00Z',
+      '# [tool.other]',
+      '# settings = { a = 1, b = [true, false], c = """x""" }',
+      '# ///',
+      'print(1)',
+    ].join('\n');
+    assert.deepEqual(readScriptMetadata(code), { dependencies: ['numpy', 'attrs>=23'] });
+  });
+
+  it('reads CRLF files as editors on Windows hand them over', () => {
+    assert.deepEqual(readScriptMetadata('# /// script\r\n# dependencies = ["six"]\r\n# ///\r\n'), { dependencies: ['six'] });
+  });
+
+  it('finds nothing in code without a block, with an unclosed block, or with only another type', () => {
+    assert.equal(readScriptMetadata('import numpy\n'), undefined);
+    assert.equal(readScriptMetadata('# /// script\n# dependencies = ["numpy"]\nprint(1)\n'), undefined);
+    assert.equal(readScriptMetadata('# /// pyproject\n# dependencies = ["numpy"]\n# ///\n'), undefined);
+    assert.equal(readScriptMetadata('#/// script\n#dependencies = ["numpy"]\n#///\n'), undefined, 'the markers need their space');
+  });
+
+  it('a block without dependencies has none', () => {
+    assert.deepEqual(readScriptMetadata('# /// script\n# requires-python = ">=3.12"\n# ///\n'), {
+      dependencies: [],
+      requiresPython: '>=3.12',
+    });
+  });
+
+  it('refuses two script blocks', () => {
+    invalid('# /// script\n# dependencies = ["a"]\n# ///\nx = 1\n# /// script\n# dependencies = ["b"]\n# ///\n', /more than one/);
+  });
+
+  it('refuses other shapes of dependencies, with a one-line message', () => {
+    invalid('# /// script\n# dependencies = "numpy"\n# ///\n', /must be an array of strings/);
+    invalid('# /// script\n# dependencies = ["numpy", 2]\n# ///\n', /must be an array of strings/);
+    invalid('# /// script\n# dependencies = [["numpy"]]\n# ///\n', /must be an array of strings/);
+    invalid('# /// script\n# requires-python = 3.11\n# ///\n', /requires-python/);
+  });
+
+  it('refuses TOML that does not parse, naming the line', () => {
+    invalid('# /// script\n# dependencies = [\n#   "numpy"\n#   "attrs",\n# ]\n# ///\n', /does not parse \(line 3/);
+    invalid('# /// script\n# dependencies = ["numpy"]\n# dependencies = ["attrs"]\n# ///\n', /already defined/);
+  });
+});
+
+describe('packages: TOML reader', () => {
+  it('reads strings with escapes, and multi-line strings', () => {
+    const table = parseToml(
+      [
+        'basic = "tab\\there \\"quoted\\" \\u00e9 \\U0001F600"',
+        "literal = 'C:\\no\\escapes'",
+        'multi = """',
+        'line one \\',
+        '    continues',
+        'two""""',
+        "raw = '''",
+        "keeps \\n ''as is'''",
+      ].join('\n'),
+    );
+    assert.deepEqual(table, {
+      basic: 'tab\there "quoted" é 😀',
+      literal: 'C:\\no\\escapes',
+      multi: 'line one continues\ntwo"',
+      raw: "keeps \\n ''as is",
+    });
+  });
+
+  it('reads numbers, booleans and dates', () => {
+    const table = parseToml('a = 1_000\nb = -0.5e3\nc = 0xff\nd = inf\ne = true\nf = 1979-05-27 07:32:00Z\ng = 07:32:00\nh = +0');
+    assert.equal(table.a, 1000);
+    assert.equal(table.b, -500);
+    assert.equal(table.c, 255);
+    assert.equal(table.d, Infinity);
+    assert.equal(table.e, true);
+    assert.ok(table.f instanceof TomlDateTime && table.f.text === '1979-05-27 07:32:00Z');
+    assert.ok(table.g instanceof TomlDateTime);
+    assert.equal(table.h, 0);
+  });
+
+  it('builds tables from headers, dotted keys and arrays of tables', () => {
+    const table = parseToml('x.y = 1\n"quoted key".z = 2\n[a.b]\nc = 3\n[[list]]\nn = 1\n[[list]]\nn = 2\n[list.sub]\nk = "v"');
+    assert.deepEqual(table, { x: { y: 1 }, 'quoted key': { z: 2 }, a: { b: { c: 3 } }, list: [{ n: 1 }, { n: 2, sub: { k: 'v' } }] });
+  });
+
+  it('refuses what TOML forbids', () => {
+    for (const bad of [
+      'a = ',
+      'a = "open',
+      'a = [1, 2',
+      '[a]\n[a]',
+      'a = 1\na = 2',
+      'a = {b = 1}\na.c = 2',
+      'a = "\\q"',
+      'a = 1 2',
+      '= 1',
+      'a = nope',
+    ]) {
+      assert.throws(() => parseToml(bad), TomlError, JSON.stringify(bad));
+    }
+  });
+});
