@@ -1,7 +1,8 @@
 import { Emitter } from './events';
 import { FrameReader } from './framing';
 import type { ProcessConfig } from './process/config';
-import type { Restrictions, RunMode, RuntimeInfo, SandboxMessage } from './protocol';
+import { STARTUP_STEPS, type Restrictions, type RunMode, type RuntimeInfo, type SandboxMessage, type StartupMarks } from './protocol';
+import { epochMs } from './shared/clock';
 import { checkCode, failure, type RunResult } from './result';
 import { RunRecord, type Run } from './run';
 import { defaultLaunchSpec, hostPaths, startProcess, type LaunchSpec } from './transport/child-process';
@@ -61,6 +62,23 @@ export interface SandboxInfo {
   readonly pid?: number;
   /** The process also runs in Linux namespaces: no network, no other processes in sight, none outliving us. */
   readonly osIsolated: boolean;
+  /** How long each start-up step took, in milliseconds, as the sandbox reported it (for the benchmark). */
+  readonly startup?: StartupBreakdown;
+}
+
+/** Milliseconds per start-up step: starting the process, then each step the sandbox marked, then the message back. */
+export type StartupBreakdown = Readonly<Record<'process' | Exclude<(typeof STARTUP_STEPS)[number], 'relayStarted'> | 'ready', number>>;
+
+/** Turns the sandbox's marks into durations, starting from when the client asked for it. */
+function startupBreakdown(requestedEpoch: number, marks: StartupMarks, readyEpoch: number): StartupBreakdown {
+  const durations: Record<string, number> = {};
+  let previous = requestedEpoch;
+  for (const step of STARTUP_STEPS) {
+    durations[step === 'relayStarted' ? 'process' : step] = Math.round(marks[step] - previous);
+    previous = marks[step];
+  }
+  durations.ready = Math.round(readyEpoch - previous);
+  return durations as StartupBreakdown;
 }
 
 /** The client's life cycle, for status displays. */
@@ -87,8 +105,9 @@ interface Session {
   /** Settle `ready`; later calls do nothing. */
   readonly resolveStart: (info: SandboxInfo) => void;
   readonly rejectStart: (error: Error) => void;
-  /** When the sandbox was asked for, to measure its start. */
+  /** When the sandbox was asked for, to measure its start (`performance.now()`, and epoch milliseconds). */
   readonly requested: number;
+  readonly requestedEpoch: number;
   /** Started under the OS-level isolation wrapper. */
   readonly osIsolated: boolean;
   readonly frames: FrameReader;
@@ -353,6 +372,7 @@ export class SandboxClient {
 
   private open(): Session {
     const requested = performance.now();
+    const requestedEpoch = epochMs();
     const config: ProcessConfig = {
       distDir: this.distDir,
       memoryLimitBytes: this.options.memoryLimitMb * 2 ** 20,
@@ -383,6 +403,7 @@ export class SandboxClient {
       resolveStart,
       rejectStart,
       requested,
+      requestedEpoch,
       osIsolated: (spec?.wrapper.length ?? 0) > 0,
       frames: new FrameReader(),
       started: false,
@@ -496,6 +517,7 @@ export class SandboxClient {
       startMs: Math.round(performance.now() - session.requested),
       pid: session.transport.pid,
       osIsolated: session.osIsolated,
+      ...(runtime.startup ? { startup: startupBreakdown(session.requestedEpoch, runtime.startup, epochMs()) } : {}),
     };
     session.resolveStart(this.info);
     this.setState(this.waiting.length > 0 ? 'running' : 'ready');

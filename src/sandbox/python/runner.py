@@ -1,8 +1,8 @@
 """Runs submitted code inside the sandbox's Pyodide and describes how it ended.
 
-The worker executes this file once, after environment.py, in a private namespace, with the
-import names of Pyodide's optional packages as the global ``optional_packages``. It exposes
-``run``; code is passed to it as an argument, never spliced into Python source.
+Loaded as the module ``_sandbox_runner`` before the memory snapshot is taken, with the import
+names of Pyodide's optional packages as the global ``optional_packages``. It exposes ``run``;
+code is passed to it as an argument, never spliced into Python source.
 """
 
 import ast
