@@ -202,7 +202,8 @@ async function serve(): Promise<void> {
       workerStarted,
       pyodideImported,
       assetsReceived,
-      wasmReady: await Promise.race([wasmReady, pythonReady]),
+      // Pyodide instantiated its module by now, unless it took another way (then no mark of its own).
+      wasmReady: await Promise.race([wasmReady, Promise.resolve(pythonReady)]),
       pythonReady,
       lockedDown: epochMs(),
     },
