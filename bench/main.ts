@@ -65,7 +65,10 @@ const round = (x: number, digits = 2): number => Number(x.toFixed(digits));
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Spawn to first exec result, for a fresh client each time, with the start-up steps. */
-async function coldStart(options: SandboxOptions, runs: number): Promise<{ ms: number; output: string; breakdown: Record<string, number> }> {
+async function coldStart(
+  options: SandboxOptions,
+  runs: number,
+): Promise<{ ms: number; output: string; breakdown: Record<string, number> }> {
   const times: number[] = [];
   const steps = new Map<string, number[]>();
   let output = '';
