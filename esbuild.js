@@ -41,7 +41,7 @@ function testEntries(dir) {
 const builds = [
   {
     entryPoints: {
-      extension: 'src/extension.ts',
+      extension: 'src/extension-node.ts',
       'sandbox-process': 'src/sandbox/process/main.ts',
       'sandbox-worker': 'src/sandbox/worker/main.ts',
       cli: 'src/cli.ts',

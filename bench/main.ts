@@ -6,7 +6,8 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadPyodide } from 'pyodide';
-import { SandboxClient, type SandboxOptions } from '../src/sandbox/client';
+import type { SandboxClient } from '../src/sandbox/client';
+import { createNodeClient, type NodeSandboxOptions } from '../src/sandbox/node-client';
 
 interface Figures {
   cold_start_ms: number;
@@ -66,7 +67,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 /** Spawn to first exec result, for a fresh client each time, with the start-up steps. */
 async function coldStart(
-  options: SandboxOptions,
+  options: NodeSandboxOptions,
   runs: number,
 ): Promise<{ ms: number; output: string; breakdown: Record<string, number> }> {
   const times: number[] = [];
@@ -74,7 +75,7 @@ async function coldStart(
   let output = '';
   for (let i = 0; i < runs; i++) {
     const started = performance.now();
-    const client = new SandboxClient(options);
+    const client = createNodeClient(options);
     try {
       output = (await client.exec(IDENTITY_PROBE)).output;
       const total = performance.now() - started;
@@ -180,7 +181,7 @@ async function measure(): Promise<Figures> {
   const cold = await coldStart({}, 5);
   const plain = await coldStart({ snapshot: false }, 3);
 
-  const client = new SandboxClient();
+  const client = createNodeClient();
   try {
     const { pid } = await client.start();
     await roundtrips(client, 200); // warm-up

@@ -4,7 +4,8 @@
  */
 import * as readline from 'node:readline';
 import { parseArgs } from 'node:util';
-import { SandboxClient, SandboxError, type SandboxOptions } from './sandbox/client';
+import { SandboxError } from './sandbox/client';
+import { createNodeClient, type NodeSandboxOptions } from './sandbox/node-client';
 import type { RunMode } from './sandbox/protocol';
 import { formatError, toContract } from './sandbox/result';
 import { quoteUntrusted } from './sandbox/untrusted-text';
@@ -24,7 +25,7 @@ interface Command {
   readonly code: string;
   readonly json: boolean;
   readonly timeoutMs?: number;
-  readonly sandbox: SandboxOptions;
+  readonly sandbox: NodeSandboxOptions;
   /** Answers input() with lines of stdin, unless stdin held the code. */
   readonly readLine?: () => Promise<string | null>;
 }
@@ -97,7 +98,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(message ? `${message}\n${USAGE}\n` : `${USAGE}\n`);
     return error instanceof UsageError && !message ? 0 : 2;
   }
-  const client = new SandboxClient(command.sandbox);
+  const client = createNodeClient(command.sandbox);
   try {
     const run = client.run(command.mode, command.code, { timeoutMs: command.timeoutMs });
     if (!command.json) run.onDidWrite(({ stream, text }) => process[stream].write(text));

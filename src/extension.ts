@@ -10,25 +10,25 @@ import { InlineValuesPresenter } from './presenters/inline-values';
 import { InputBoxPresenter } from './presenters/input-box';
 import { OutputChannelPresenter } from './presenters/output-channel';
 import { StatusBarPresenter } from './presenters/status-bar';
-import { SandboxClient } from './sandbox/client';
+import type { ExtensionPlatform } from './platform';
 import { RuntimeSession } from './session/runtime-session';
 import { PythonSandboxTool, PYTHON_TOOL_NAME } from './tools/python-tool';
 
 const PYTHON = { language: 'python' };
 
-/** Wires the pieces together; each owns its resources and is disposed with the extension. */
-export function activate(context: vscode.ExtensionContext): PythonSandboxApi {
-  const distDir = context.asAbsolutePath('dist');
+/**
+ * Wires the pieces together, the same on every platform; each owns its resources and is
+ * disposed with the extension. The entries (`extension-node.ts`, `extension-web.ts`) bring
+ * what differs: how sandboxes are started.
+ */
+export function activateExtension(context: vscode.ExtensionContext, platform: ExtensionPlatform): PythonSandboxApi {
   const settings = new SettingsStore();
   const current = (): typeof settings.current => settings.current;
 
-  // Every party has a runtime, and a sandbox process, of its own.
-  const user = new RuntimeSession(settings, distDir, 'Python Sandbox', true);
-  const agents = new RuntimeSession(settings, distDir, 'Python Sandbox (agents)');
-  const api = createApi(() => {
-    const { isolation, memoryLimitMb, maxOutputBytes, timeoutSeconds } = settings.current;
-    return new SandboxClient({ distDir, isolation, memoryLimitMb, maxOutputBytes, timeoutMs: timeoutSeconds * 1000 });
-  });
+  // Every party has a runtime, and a sandbox, of its own.
+  const user = new RuntimeSession(settings, platform, 'Python Sandbox', true);
+  const agents = new RuntimeSession(settings, platform, 'Python Sandbox (agents)');
+  const api = createApi(() => platform.createClient(settings.current, { input: false }));
 
   // Presenters follow the user's runs from the moment they are queued.
   const output = new OutputChannelPresenter(current);

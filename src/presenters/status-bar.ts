@@ -6,6 +6,7 @@ import type { IsolationLevel } from '../sandbox/transport/transport';
 export const ISOLATION_LABELS: Record<IsolationLevel, string> = {
   process: 'locked-down process',
   'process-no-fs-permissions': 'process, no file-system permissions',
+  'browser-worker': 'browser worker (no host files or processes)',
   worker: 'worker thread only (weakest)',
 };
 

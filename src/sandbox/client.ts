@@ -1,25 +1,23 @@
 import { Emitter } from './events';
 import { FrameReader } from './framing';
-import type { ProcessConfig } from './process/config';
 import { STARTUP_STEPS, type Restrictions, type RunMode, type RuntimeInfo, type SandboxMessage, type StartupMarks } from './protocol';
 import { epochMs } from './shared/clock';
 import { checkCode, failure, type RunResult } from './result';
 import { RunRecord, type Run } from './run';
-import { defaultLaunchSpec, hostPaths, startProcess, type LaunchSpec } from './transport/child-process';
-import { startInProcess } from './transport/in-process';
-import type { IsolationLevel, IsolationMode, LaunchFeature, SandboxExit, Transport } from './transport/transport';
-import { sanitizeUntrusted } from './untrusted-text';
+import type { IsolationLevel, SandboxExit, SandboxStart, Transport, TransportFactory } from './transport/transport';
 import { parseSandboxMessage, ProtocolError } from './validate';
 import { SandboxError } from './sandbox-error';
 
 export { SandboxError, type SandboxFault } from './sandbox-error';
 
-/** How a client starts and limits its sandbox. Every field has a default. */
+/**
+ * How a client starts and limits its sandbox. Every field but the transport has a default.
+ * No `vscode` and no Node import here: each platform brings its transports (`node-client.ts` for
+ * the extension host in Node, the CLI and the tests; `browser/` for the web worker extension host).
+ */
 export interface SandboxOptions {
-  /** `process` (default): a locked-down child process; `worker`: a thread in this process. */
-  readonly isolation?: IsolationMode;
-  /** Folder of the built bundles and Pyodide assets; defaults to this bundle's folder. */
-  readonly distDir?: string;
+  /** How sandboxes are started on this platform. */
+  readonly transport: TransportFactory;
   /** Cap on Python's WebAssembly memory (default 1024); the whole process gets a fixed allowance more. */
   readonly memoryLimitMb?: number;
   /** Default per-run timeout; 0 means none (default 0). */
@@ -32,10 +30,6 @@ export interface SandboxOptions {
   readonly input?: boolean;
   /** Restore the bundled memory snapshot at start (default true); false boots Python plainly. */
   readonly snapshot?: boolean;
-  /** Run the process in Linux namespaces: no network, no other processes, no orphan (default true, where available). */
-  readonly osIsolation?: boolean;
-  /** Adjusts how the sandbox process is started (tests use it to drop a restriction or swap the script). */
-  readonly launch?: (spec: LaunchSpec) => LaunchSpec;
 }
 
 /** Per-run choices. */
@@ -108,8 +102,6 @@ interface Session {
   /** When the sandbox was asked for, to measure its start (`performance.now()`, and epoch milliseconds). */
   readonly requested: number;
   readonly requestedEpoch: number;
-  /** Started under the OS-level isolation wrapper. */
-  readonly osIsolated: boolean;
   readonly frames: FrameReader;
   /** Ends a frame that was started and never finished. */
   frameDeadline?: ReturnType<typeof setTimeout>;
@@ -143,7 +135,6 @@ const OUTPUT_SLACK_CHARS = 2 ** 20;
  */
 export class SandboxClient {
   private readonly options: Required<Pick<SandboxOptions, keyof typeof DEFAULTS>> & SandboxOptions;
-  private readonly distDir: string;
   private session: Session | undefined;
   private info: SandboxInfo | undefined;
   private readonly waiting: QueuedRun[] = [];
@@ -152,14 +143,11 @@ export class SandboxClient {
   private currentState: SandboxState = 'stopped';
   private readonly stateChanged = new Emitter<SandboxState>();
   private disposed = false;
-  /** Parts of the launch this machine refused: the next starts go without them. */
-  private readonly refused = new Set<LaunchFeature>();
   /** Fires on every state change, and when the queue grows or shrinks. */
   readonly onDidChangeState = this.stateChanged.event;
 
-  constructor(options: SandboxOptions = {}) {
+  constructor(options: SandboxOptions) {
     this.options = { ...DEFAULTS, ...options };
-    this.distDir = options.distDir ?? __dirname;
   }
 
   /** The current life-cycle state. */
@@ -186,14 +174,9 @@ export class SandboxClient {
     if (this.disposed) return Promise.reject(new SandboxError('the sandbox client was disposed', 'start'));
     if (!this.session || this.session.ended) this.session = this.open();
     return this.session.ready.catch((error: unknown) => {
-      // A Node that advertises the permission flags may still refuse them at start (Electron
-      // builds have), and a Linux without unprivileged user namespaces refuses the OS-level
-      // isolation: then run without, at the level that says so. Nothing of ours ran yet in
-      // the process that was refused, so what it wrote cannot have been made up by Python.
-      if (error instanceof RefusedLaunchError && !this.refused.has(error.feature)) {
-        this.refused.add(error.feature);
-        return this.start();
-      }
+      // The machine refused part of the launch before any of our code ran (see SandboxExit.retry):
+      // the factory starts the next one without it, at the level that says so.
+      if (error instanceof RetryStartError) return this.start();
       throw error;
     });
   }
@@ -335,6 +318,10 @@ export class SandboxClient {
   private interruptRun(run: RunRecord): void {
     const session = this.session;
     if (run.state === 'running' && session && !session.ended && session.current === run) {
+      if (session.transport.cannotInterrupt !== undefined) {
+        this.stopUninterruptible(session, run, session.transport.cannotInterrupt);
+        return;
+      }
       // The interrupt itself wakes a pending input(); no reply follows the withdrawn question.
       session.asking = false;
       run.cancelInput();
@@ -370,12 +357,26 @@ export class SandboxClient {
     );
   }
 
+  /**
+   * A sandbox that cannot be interrupted in place is replaced at once, and a fresh one started:
+   * the run ends as interrupted (or timed out), with its namespace lost.
+   */
+  private stopUninterruptible(session: Session, run: RunRecord, reason: string): void {
+    const seconds = run.timedOutAfterMs === undefined ? undefined : run.timedOutAfterMs / 1000;
+    const lost = `the sandbox cannot be interrupted in place (${reason}), so it was stopped and a fresh one started; the namespace was lost`;
+    this.end(session, (cut) =>
+      seconds === undefined
+        ? failure(cut.mode, 'KeyboardInterrupt', lost, cut.partial())
+        : failure(cut.mode, 'TimeoutError', `the code ran longer than ${seconds} s; ${lost}`, cut.partial()),
+    );
+    this.start().catch(() => undefined); // a start that fails is reported to the next run
+  }
+
   private open(): Session {
     const requested = performance.now();
     const requestedEpoch = epochMs();
-    const config: ProcessConfig = {
-      distDir: this.distDir,
-      memoryLimitBytes: this.options.memoryLimitMb * 2 ** 20,
+    const start: SandboxStart = {
+      memoryLimitMb: this.options.memoryLimitMb,
       inputEnabled: this.options.input === true,
       boot: this.options.snapshot === false ? 'plain' : 'snapshot',
     };
@@ -387,16 +388,7 @@ export class SandboxClient {
       data: (bytes: Uint8Array) => this.receive(session, bytes),
       exit: (exit: SandboxExit) => this.exited(session, exit),
     };
-    const spec =
-      this.options.isolation === 'worker'
-        ? undefined
-        : (this.options.launch ?? ((given: LaunchSpec) => given))(
-            defaultLaunchSpec(this.distDir, {
-              permissionFlags: !this.refused.has('permission-flags'),
-              osIsolation: this.options.osIsolation !== false && !this.refused.has('os-isolation'),
-            }),
-          );
-    const transport = spec ? startProcess(spec, config, this.options.memoryLimitMb, events) : startInProcess(config, events);
+    const transport = this.options.transport.start(start, events);
     const session: Session = {
       transport,
       ready,
@@ -404,7 +396,6 @@ export class SandboxClient {
       rejectStart,
       requested,
       requestedEpoch,
-      osIsolated: (spec?.wrapper.length ?? 0) > 0,
       frames: new FrameReader(),
       started: false,
       asking: false,
@@ -448,7 +439,7 @@ export class SandboxClient {
       if (session.started) throw new ProtocolError(`a '${message.type}' message came after start-up`);
       session.started = true;
       if (message.type === 'failed') {
-        const reported = sanitizeUntrusted(message.message, hostPaths(this.distDir));
+        const reported = this.options.transport.sanitize(message.message);
         session.rejectStart(new SandboxError('the sandbox could not start; it reported a failure', 'start', reported));
         this.end(session);
       } else {
@@ -504,19 +495,19 @@ export class SandboxClient {
   }
 
   private ready(session: Session, restrictions: Restrictions, runtime: RuntimeInfo): void {
-    const refusal = this.options.isolation === 'worker' ? undefined : refuse(restrictions);
-    if (refusal) {
-      session.rejectStart(new SandboxError(`refusing to run code: ${refusal}`, 'start'));
+    const assessment = this.options.transport.assess(restrictions);
+    if ('refusal' in assessment) {
+      session.rejectStart(new SandboxError(`refusing to run code: ${assessment.refusal}`, 'start'));
       this.end(session);
       return;
     }
     this.info = {
-      isolation: isolationLevel(this.options.isolation, restrictions),
+      isolation: assessment.level,
       restrictions,
       runtime,
       startMs: Math.round(performance.now() - session.requested),
       pid: session.transport.pid,
-      osIsolated: session.osIsolated,
+      osIsolated: session.transport.osIsolated === true,
       ...(runtime.startup ? { startup: startupBreakdown(session.requestedEpoch, runtime.startup, epochMs()) } : {}),
     };
     session.resolveStart(this.info);
@@ -549,7 +540,7 @@ export class SandboxClient {
     const report = session.endedBecause;
     clearTimeout(session.frameDeadline);
     clearTimeout(session.escalation);
-    if (exit.refused && !session.started) session.rejectStart(new RefusedLaunchError(exit.refused));
+    if (exit.retry && !session.started) session.rejectStart(new RetryStartError());
     session.rejectStart(new SandboxError(`the sandbox could not start: ${exit.description}`, 'start', exit.stderr));
     const run = session.current;
     if (run && report) {
@@ -590,25 +581,9 @@ export class SandboxClient {
   }
 }
 
-/** Node refused the permission flags, or the OS the namespaces; the client retries without. */
-class RefusedLaunchError extends SandboxError {
-  constructor(readonly feature: LaunchFeature) {
-    super(`the machine refused the sandbox's ${feature}`, 'start');
+/** The machine refused part of the launch, and the factory goes without it next time: the client starts again. */
+class RetryStartError extends SandboxError {
+  constructor() {
+    super('the machine refused part of the sandbox launch', 'start');
   }
-}
-
-/** Why a sandbox process with these restrictions must not run code, if it must not. */
-function refuse(restrictions: Restrictions): string | undefined {
-  if (!restrictions.codeGenerationBlocked) {
-    return 'the sandbox process allows code generation from strings (--disallow-code-generation-from-strings did not take effect)';
-  }
-  if (!restrictions.environmentEmpty) return 'the sandbox process can see environment variables (its environment was not emptied)';
-  return undefined;
-}
-
-function isolationLevel(mode: IsolationMode | undefined, restrictions: Restrictions): IsolationLevel {
-  if (mode === 'worker') return 'worker';
-  return restrictions.permissionModel && restrictions.hostFilesDenied && restrictions.childProcessDenied
-    ? 'process'
-    : 'process-no-fs-permissions';
 }

@@ -68,6 +68,18 @@ export interface Restrictions {
   readonly codeGenerationBlocked: boolean;
   /** The process saw no environment variables. */
   readonly environmentEmpty: boolean;
+  /** What a browser worker found after its lock-down (absent on Node). */
+  readonly browser?: BrowserRestrictions;
+}
+
+/** A browser worker's own probes, made after it removed its capabilities and before Pyodide started. */
+export interface BrowserRestrictions {
+  /** No network API is left on the global scope or its prototypes: fetch, XMLHttpRequest, WebSocket, EventSource, importScripts, Worker, ... */
+  readonly networkRemoved: boolean;
+  /** No storage API is left: indexedDB, caches, navigator.storage, file systems, BroadcastChannel. */
+  readonly storageRemoved: boolean;
+  /** SharedArrayBuffer is there (cross-origin isolated): interrupts, input() and time.sleep work as on the desktop. */
+  readonly sharedMemory: boolean;
 }
 
 /** `snapshot` restores the bundled memory snapshot (falling back to `plain`), `plain` boots Python. */

@@ -48,7 +48,7 @@ export function checkCode(code: unknown): Pick<PythonError, 'type' | 'message'> 
   if (!code.isWellFormed()) {
     return { type: 'UnicodeError', message: 'code contains a lone surrogate and is not valid Unicode' };
   }
-  const bytes = Buffer.byteLength(code, 'utf8');
+  const bytes = utf8Length(code);
   if (bytes > MAX_CODE_BYTES) {
     return {
       type: 'ValueError',
@@ -56,4 +56,20 @@ export function checkCode(code: unknown): Pick<PythonError, 'type' | 'message'> 
     };
   }
   return undefined;
+}
+
+/** The UTF-8 size of well-formed text, counted without encoding it (no Node `Buffer` here). */
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit <= 0xdbff) {
+      // A surrogate pair is one character of four bytes; the text was checked to be well formed.
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
 }

@@ -5,6 +5,7 @@
  */
 import {
   STARTUP_STEPS,
+  type BrowserRestrictions,
   type PythonError,
   type Restrictions,
   type RunOutcome,
@@ -113,15 +114,25 @@ function outcome(value: unknown): RunOutcome {
   });
 }
 
+function browserRestrictions(value: unknown): BrowserRestrictions {
+  const b = object(value, 'browser restrictions');
+  return {
+    networkRemoved: boolean(b.networkRemoved, 'networkRemoved'),
+    storageRemoved: boolean(b.storageRemoved, 'storageRemoved'),
+    sharedMemory: boolean(b.sharedMemory, 'sharedMemory'),
+  };
+}
+
 function restrictions(value: unknown): Restrictions {
   const r = object(value, 'restrictions');
-  return {
+  return defined({
     permissionModel: boolean(r.permissionModel, 'permissionModel'),
     hostFilesDenied: boolean(r.hostFilesDenied, 'hostFilesDenied'),
     childProcessDenied: boolean(r.childProcessDenied, 'childProcessDenied'),
     codeGenerationBlocked: boolean(r.codeGenerationBlocked, 'codeGenerationBlocked'),
     environmentEmpty: boolean(r.environmentEmpty, 'environmentEmpty'),
-  };
+    browser: r.browser === undefined ? undefined : browserRestrictions(r.browser),
+  });
 }
 
 function startupMarks(value: unknown): StartupMarks {

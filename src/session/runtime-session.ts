@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import type { Settings, SettingsStore } from '../config';
 import { RESTART_SETTINGS } from '../config';
 import type { RunOrigin } from '../editor/run-origin';
-import { SandboxClient, SandboxError, type RunOptions, type SandboxInfo, type SandboxStatus } from '../sandbox/client';
+import type { ExtensionPlatform } from '../platform';
+import { SandboxError, type SandboxClient, type RunOptions, type SandboxInfo, type SandboxStatus } from '../sandbox/client';
 import type { RunMode } from '../sandbox/protocol';
 import type { Run } from '../sandbox/run';
 
@@ -41,7 +42,7 @@ export class RuntimeSession implements vscode.Disposable {
    */
   constructor(
     private readonly settings: SettingsStore,
-    private readonly distDir: string,
+    private readonly platform: ExtensionPlatform,
     readonly label: string,
     private readonly input = false,
   ) {
@@ -104,13 +105,7 @@ export class RuntimeSession implements vscode.Disposable {
   }
 
   private createClient(settings: Settings): [SandboxClient, vscode.Disposable] {
-    const client = new SandboxClient({
-      distDir: this.distDir,
-      isolation: settings.isolation,
-      memoryLimitMb: settings.memoryLimitMb,
-      maxOutputBytes: settings.maxOutputBytes,
-      input: this.input,
-    });
+    const client = this.platform.createClient(settings, { input: this.input });
     const subscription = client.onDidChangeState(() => this.statusChanged.fire(this.status));
     return [client, subscription];
   }

@@ -1,12 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { SandboxClient } from '../../src/sandbox/client';
+import { createNodeClient } from '../../src/sandbox/node-client';
 import { distDir } from './sandbox';
 
 /** What two runtimes restored from the same memory snapshot print for `code`. */
 async function twoRuntimes(code: string): Promise<[string, string]> {
   const outputs: string[] = [];
   for (let i = 0; i < 2; i++) {
-    const client = new SandboxClient({ distDir });
+    const client = createNodeClient({ distDir });
     try {
       const result = await client.exec(code);
       assert.equal(result.error, undefined);
@@ -37,7 +37,7 @@ describe('fresh state in every runtime, though all restore one snapshot', functi
   }
 
   it('random.seed(1) still gives CPython’s sequence', async () => {
-    const client = new SandboxClient({ distDir });
+    const client = createNodeClient({ distDir });
     try {
       const result = await client.exec('import random\nrandom.seed(1)\nprint(random.random())');
       assert.equal(result.output, '0.13436424411240122\n');
@@ -47,7 +47,7 @@ describe('fresh state in every runtime, though all restore one snapshot', functi
   });
 
   it('the clocks run from the real time, not from when the snapshot was taken', async () => {
-    const client = new SandboxClient({ distDir });
+    const client = createNodeClient({ distDir });
     try {
       const result = await client.eval('__import__("time").time()');
       assert.ok(Math.abs(Number(result.value) - Date.now() / 1000) < 60, `time.time() is ${result.value}`);

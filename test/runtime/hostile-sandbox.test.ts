@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { SandboxClient, SandboxError } from '../../src/sandbox/client';
+import { SandboxError, type SandboxClient } from '../../src/sandbox/client';
+import { createNodeClient } from '../../src/sandbox/node-client';
 import { toContract, type RunResult } from '../../src/sandbox/result';
 import { distDir } from './sandbox';
 
@@ -55,7 +56,7 @@ function watchMemory(): () => number {
  */
 function clientFacing(scenario: string): SandboxClient {
   let starts = 0;
-  return new SandboxClient({
+  return createNodeClient({
     distDir,
     memoryLimitMb: 256,
     launch: (spec) =>

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { SandboxClient, type SandboxOptions } from '../../src/sandbox/client';
+import { createNodeClient, type NodeSandboxOptions } from '../../src/sandbox/node-client';
 import { formatError } from '../../src/sandbox/result';
 import type { LaunchSpec } from '../../src/sandbox/transport/child-process';
 import { distDir, sandboxFor } from './sandbox';
@@ -118,8 +118,8 @@ describe('isolation: the attacks are live (worker isolation has no process bound
 });
 
 describe('isolation: refusing to run without the required restrictions', () => {
-  async function startWith(launch: SandboxOptions['launch']): Promise<Error> {
-    const client = new SandboxClient({ distDir, launch });
+  async function startWith(launch: NodeSandboxOptions['launch']): Promise<Error> {
+    const client = createNodeClient({ distDir, launch });
     try {
       await client.start();
       return assert.fail('the sandbox started');
@@ -145,7 +145,7 @@ describe('isolation: refusing to run without the required restrictions', () => {
 
   it('runs code after a refusal once the restrictions are back', async () => {
     let leak = true;
-    const client = new SandboxClient({ distDir, launch: (spec) => (leak ? { ...spec, env: { LEAKED: 'value' } } : spec) });
+    const client = createNodeClient({ distDir, launch: (spec) => (leak ? { ...spec, env: { LEAKED: 'value' } } : spec) });
     try {
       await assert.rejects(client.start(), /refusing to run code/);
       leak = false;
@@ -160,7 +160,7 @@ describe('isolation: refusing to run without the required restrictions', () => {
       spec.execArgv.some((flag) => /permission/.test(flag))
         ? { ...spec, execArgv: [...spec.execArgv, '--no-such-flag-in-this-node'] }
         : spec;
-    const client = new SandboxClient({ distDir, launch: rejectsPermissionFlags });
+    const client = createNodeClient({ distDir, launch: rejectsPermissionFlags });
     try {
       assert.equal((await client.start()).isolation, 'process-no-fs-permissions');
       assert.equal((await client.eval('6 * 7')).value, '42');
@@ -170,7 +170,7 @@ describe('isolation: refusing to run without the required restrictions', () => {
   });
 
   it('without the permission model it runs, and reports the weaker level', async () => {
-    const client = new SandboxClient({
+    const client = createNodeClient({
       distDir,
       launch: (spec) => ({ ...spec, execArgv: spec.execArgv.filter((flag) => !/^--(experimental-)?permission$|^--allow-/.test(flag)) }),
     });

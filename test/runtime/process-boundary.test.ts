@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { SandboxClient } from '../../src/sandbox/client';
+import { createNodeClient } from '../../src/sandbox/node-client';
 import { defaultLaunchSpec, osIsolationWrapper } from '../../src/sandbox/transport/child-process';
 import { distDir } from './sandbox';
 
@@ -98,7 +98,7 @@ describe('isolation: arbitrary JavaScript inside the sandbox process', () => {
 
   it('where Linux namespaces are available, the sandbox runs in them', async function () {
     if (!namespaces) return this.skip();
-    const client = new SandboxClient({ distDir });
+    const client = createNodeClient({ distDir });
     try {
       assert.equal((await client.start()).osIsolated, true);
     } finally {

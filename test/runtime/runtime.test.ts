@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { SandboxClient } from '../../src/sandbox/client';
+import { createNodeClient } from '../../src/sandbox/node-client';
 import type { StreamName } from '../../src/sandbox/protocol';
 import type { RunResult } from '../../src/sandbox/result';
 import { distDir, sandboxFor } from './sandbox';
@@ -210,7 +210,7 @@ describe('runtime: input, streaming and sleep (worker isolation, so CPU time is 
 
 describe('runtime: start-up', () => {
   it('reports the runtime and restrictions it started with', async () => {
-    const client = new SandboxClient({ distDir });
+    const client = createNodeClient({ distDir });
     try {
       const info = await client.start();
       assert.equal(info.runtime.pythonVersion.split('.')[0], '3');

@@ -1,7 +1,8 @@
 /** Shared set-up for tests that run the real sandbox from the built `dist/` folder. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { SandboxClient, type SandboxOptions } from '../../src/sandbox/client';
+import type { SandboxClient } from '../../src/sandbox/client';
+import { createNodeClient, type NodeSandboxOptions } from '../../src/sandbox/node-client';
 
 /** The build output: tests compile to out/test/runtime, the runtime to dist. */
 export const distDir = path.resolve(__dirname, '../../../dist');
@@ -12,10 +13,10 @@ if (!fs.existsSync(path.join(distDir, 'sandbox-process.js'))) {
 }
 
 /** A client on the built runtime, disposed after the suite that called this. */
-export function sandboxFor(suite: Mocha.Suite, options: SandboxOptions = {}): () => SandboxClient {
+export function sandboxFor(suite: Mocha.Suite, options: NodeSandboxOptions = {}): () => SandboxClient {
   let client: SandboxClient | undefined;
   suite.beforeAll(async () => {
-    client = new SandboxClient({ distDir, ...options });
+    client = createNodeClient({ distDir, ...options });
     await client.start();
   });
   suite.afterAll(() => client?.dispose());

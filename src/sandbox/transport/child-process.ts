@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { encodeFrame } from '../framing';
 import { sanitizeUntrusted } from '../untrusted-text';
 import type { ProcessConfig } from '../process/config';
-import type { LaunchFeature, Transport, TransportEvents } from './transport';
+import type { Transport, TransportEvents } from './transport';
 import { watchMemory } from './memory-watch';
 
 /** How the sandbox process is started; `SandboxOptions.launch` may adjust it (tests do). */
@@ -54,6 +54,9 @@ export function osIsolationWrapper(): string[] {
   if (!setpriv || !unshare) return [];
   return [setpriv, '--pdeathsig', 'KILL', '--', unshare, '--user', '--map-root-user', '--net', '--pid', '--fork', '--kill-child', '--'];
 }
+
+/** Parts of the launch that some machines refuse: Node's permission flags, Linux namespaces. */
+export type LaunchFeature = 'permission-flags' | 'os-isolation';
 
 /** Which parts of the launch to use; a machine that refused one is not asked again. */
 export interface LaunchFeatures {
@@ -115,8 +118,18 @@ function onlyChild(pid: number): number | undefined {
   }
 }
 
-/** Starts the sandbox process, watches its memory, and reports its frames and its end. */
-export function startProcess(spec: LaunchSpec, config: ProcessConfig, memoryLimitMb: number, events: TransportEvents): Transport {
+/**
+ * Starts the sandbox process, watches its memory, and reports its frames and its end.
+ * @param refused parts of the launch this machine refused so far: a new refusal is added, and
+ *   the exit asks the client to start again (without it, since the next spec leaves it out).
+ */
+export function startProcess(
+  spec: LaunchSpec,
+  config: ProcessConfig,
+  memoryLimitMb: number,
+  events: TransportEvents,
+  refused: Set<LaunchFeature>,
+): Transport {
   const [command, ...args] = [...spec.wrapper, spec.execPath, ...spec.execArgv, spec.script, JSON.stringify(config)];
   const child = spawn(command, args, {
     env: spec.env,
@@ -148,15 +161,17 @@ export function startProcess(spec: LaunchSpec, config: ProcessConfig, memoryLimi
       })
     : () => undefined;
 
-  const finish = (description: string, refused?: LaunchFeature): void => {
+  const finish = (description: string, feature?: LaunchFeature): void => {
     if (ended) return;
     ended = true;
     stopWatching();
     channel.destroy();
     const text = sanitizeUntrusted(stderr, hostPaths(config.distDir));
+    const retry = feature !== undefined && !refused.has(feature);
+    if (feature) refused.add(feature);
     events.exit({
       description,
-      ...(refused ? { refused } : {}),
+      ...(retry ? { retry } : {}),
       ...(killedFor ? { memoryLimitMb: killedFor } : {}),
       ...(text ? { stderr: text } : {}),
     });
@@ -171,6 +186,7 @@ export function startProcess(spec: LaunchSpec, config: ProcessConfig, memoryLimi
   });
   return {
     pid: child.pid,
+    osIsolated: spec.wrapper.length > 0,
     send: (message) => {
       if (!ended) channel.write(encodeFrame(message));
     },

@@ -1,0 +1,82 @@
+/**
+ * The sandbox on Node: a locked-down child process (default) or a thread of this process,
+ * started from the built `dist/` folder. The CLI, the benchmark, the tests and the extension
+ * host on Node use it; the browser build never includes it.
+ */
+import { SandboxClient, type SandboxOptions } from './client';
+import type { ProcessConfig } from './process/config';
+import type { Restrictions } from './protocol';
+import { defaultLaunchSpec, hostPaths, startProcess, type LaunchFeature, type LaunchSpec } from './transport/child-process';
+import { startInProcess } from './transport/in-process';
+import type { Assessment, IsolationMode, TransportFactory } from './transport/transport';
+import { sanitizeUntrusted } from './untrusted-text';
+
+/** How sandboxes are started on Node. Every field has a default. */
+export interface NodeTransportOptions {
+  /** `process` (default): a locked-down child process; `worker`: a thread in this process. */
+  readonly isolation?: IsolationMode;
+  /** Folder of the built bundles and Pyodide assets; defaults to this bundle's folder. */
+  readonly distDir?: string;
+  /** Run the process in Linux namespaces: no network, no other processes, no orphan (default true, where available). */
+  readonly osIsolation?: boolean;
+  /** Adjusts how the sandbox process is started (tests use it to drop a restriction or swap the script). */
+  readonly launch?: (spec: LaunchSpec) => LaunchSpec;
+}
+
+/** A client's options on Node: its limits, and how its sandboxes are started. */
+export type NodeSandboxOptions = Omit<SandboxOptions, 'transport'> & NodeTransportOptions;
+
+/** Why a sandbox process with these restrictions must not run code, if it must not. */
+function refuse(restrictions: Restrictions): string | undefined {
+  if (!restrictions.codeGenerationBlocked) {
+    return 'the sandbox process allows code generation from strings (--disallow-code-generation-from-strings did not take effect)';
+  }
+  if (!restrictions.environmentEmpty) return 'the sandbox process can see environment variables (its environment was not emptied)';
+  return undefined;
+}
+
+function assessProcess(restrictions: Restrictions): Assessment {
+  const refusal = refuse(restrictions);
+  if (refusal) return { refusal };
+  return {
+    level:
+      restrictions.permissionModel && restrictions.hostFilesDenied && restrictions.childProcessDenied
+        ? 'process'
+        : 'process-no-fs-permissions',
+  };
+}
+
+/**
+ * Starts sandboxes as Node does. A machine that refuses part of the process launch (Node's
+ * permission flags, Linux namespaces) is not asked again: later starts go without it, at the
+ * isolation level that says so.
+ */
+export function nodeTransports(options: NodeTransportOptions = {}): TransportFactory {
+  const distDir = options.distDir ?? __dirname;
+  const refused = new Set<LaunchFeature>();
+  const worker = options.isolation === 'worker';
+  return {
+    start(start, events) {
+      const config: ProcessConfig = {
+        distDir,
+        memoryLimitBytes: start.memoryLimitMb * 2 ** 20,
+        inputEnabled: start.inputEnabled,
+        boot: start.boot,
+      };
+      if (worker) return startInProcess(config, events);
+      const spec = defaultLaunchSpec(distDir, {
+        permissionFlags: !refused.has('permission-flags'),
+        osIsolation: options.osIsolation !== false && !refused.has('os-isolation'),
+      });
+      return startProcess((options.launch ?? ((given) => given))(spec), config, start.memoryLimitMb, events, refused);
+    },
+    // A thread of this process has no restrictions to speak of: its level says so.
+    assess: (restrictions) => (worker ? { level: 'worker' } : assessProcess(restrictions)),
+    sanitize: (text) => sanitizeUntrusted(text, hostPaths(distDir)),
+  };
+}
+
+/** A sandbox client on Node (a process of its own, unless `isolation: "worker"`). */
+export function createNodeClient(options: NodeSandboxOptions = {}): SandboxClient {
+  return new SandboxClient({ ...options, transport: nodeTransports(options) });
+}
