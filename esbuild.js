@@ -43,7 +43,7 @@ const builds = [
     entryPoints: {
       extension: 'src/extension-node.ts',
       'sandbox-process': 'src/sandbox/process/main.ts',
-      'sandbox-worker': 'src/sandbox/worker/main.ts',
+      'sandbox-worker': 'src/sandbox/worker/node-main.ts',
       cli: 'src/cli.ts',
       'make-snapshot': 'src/sandbox/make-snapshot.ts',
       'package-installer': 'src/packages/installer/main.ts',

@@ -14,9 +14,10 @@ import sys
 import time
 import warnings
 
-# Set by install(): the worker's functions, and whether anyone answers input().
+# Set by install(): the worker's functions, whether anyone answers input(), and what to say if not.
 _bridge = None
 _input_enabled = False
+_no_input_reason = None
 
 
 def _sleep(seconds):
@@ -41,7 +42,7 @@ def _input(prompt=""):
 def _read_line(prompt):
     """A line from the relay without its newline, or None at end of input."""
     if not _input_enabled:
-        raise EOFError("input is not available: nothing is connected to the sandbox's stdin")
+        raise EOFError(_no_input_reason or "input is not available: nothing is connected to the sandbox's stdin")
     return _bridge.read_line(prompt)
 
 
@@ -125,13 +126,14 @@ def _forget_javascript():
     sys.meta_path[:] = [finder for finder in sys.meta_path if not isinstance(finder, JsFinder)]
 
 
-def install(bridge, input_enabled):
-    """Connects a restored runtime to its worker: the bridge, whether input() may ask, a fresh
-    seed; and forgets the JavaScript that Pyodide's Python side was holding."""
-    global _bridge, _input_enabled
+def install(bridge, input_enabled, no_input_reason=None):
+    """Connects a restored runtime to its worker: the bridge, whether input() may ask (and why
+    not), a fresh seed; and forgets the JavaScript that Pyodide's Python side was holding."""
+    global _bridge, _input_enabled, _no_input_reason
     _forget_javascript()
     _bridge = bridge
     _input_enabled = input_enabled
+    _no_input_reason = no_input_reason
     # Every runtime restores the same memory snapshot, Mersenne Twister state included: draw a
     # fresh seed from the OS, as a new interpreter does. (String hash randomization cannot
     # change after start-up: hashes are fixed per snapshot, hence per Pyodide version.)

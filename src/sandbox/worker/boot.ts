@@ -21,6 +21,9 @@ exec(compile(source, filename, "exec"), module.__dict__)
 sys.modules[name] = module
 `;
 
+/** Pyodide's Emscripten module factory (the default export of `pyodide.asm.mjs`). */
+export type CreatePyodideModule = NonNullable<NonNullable<Parameters<typeof LoadPyodide>[0]>['createPyodideModule']>;
+
 /** What Python's memory was built from, and why the snapshot was passed over if it was. */
 export interface Booted {
   readonly pyodide: PyodideAPI;
@@ -28,18 +31,11 @@ export interface Booted {
   readonly snapshotFallback?: string;
 }
 
-/**
- * Imports Pyodide's module. At run time, not bundled: the import guard lets exactly this module
- * through, and it must only evaluate once the worker looks like a browser worker.
- * @param indexUrl Pyodide's folder as a URL ending in `/`.
- */
-export async function importPyodide(indexUrl: string): Promise<typeof LoadPyodide> {
-  return ((await import(`${indexUrl}pyodide.mjs`)) as { loadPyodide: typeof LoadPyodide }).loadPyodide;
-}
-
 /** How to boot, and from where. */
 export interface BootOptions {
   readonly loadPyodide: typeof LoadPyodide;
+  /** Pyodide's Emscripten module factory, when it was bundled: then Pyodide imports nothing at run time. */
+  readonly createPyodideModule?: CreatePyodideModule;
   /** Pyodide's folder as a URL ending in `/`. */
   readonly indexUrl: string;
   readonly mode: BootMode | 'make-snapshot';
@@ -63,6 +59,7 @@ export async function bootPyodide(options: BootOptions): Promise<Booted> {
     jsglobals: Object.create(null) as object,
     env: { HOME: '/home/pyodide' },
     checkAPIVersion: true,
+    ...(options.createPyodideModule ? { createPyodideModule: options.createPyodideModule } : {}),
   };
   const plain = async (snapshotFallback?: string): Promise<Booted> => {
     const pyodide = await loadPyodide({ ...settings, ...(options.mode === 'make-snapshot' ? { _makeSnapshot: true } : {}) });

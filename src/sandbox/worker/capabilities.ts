@@ -5,17 +5,8 @@
  * code from strings, V8's stack-trace hooks. Pyodide then runs as it runs in a browser worker,
  * fetching its files from bytes the relay handed over, and its imports pass the import guard.
  */
-/** The language's own globals (ECMAScript, and the proposals V8 ships). */
-const LANGUAGE_GLOBALS = [
-  'globalThis', 'Infinity', 'NaN', 'undefined', 'eval', 'isFinite', 'isNaN', 'parseFloat', 'parseInt',
-  'decodeURI', 'decodeURIComponent', 'encodeURI', 'encodeURIComponent', 'escape', 'unescape',
-  'Object', 'Function', 'Boolean', 'Symbol', 'Error', 'AggregateError', 'EvalError', 'RangeError', 'ReferenceError',
-  'SyntaxError', 'TypeError', 'URIError', 'SuppressedError', 'Number', 'BigInt', 'Math', 'Date', 'String', 'RegExp',
-  'Array', 'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array',
-  'Float16Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array', 'Map', 'Set', 'WeakMap', 'WeakSet',
-  'WeakRef', 'FinalizationRegistry', 'ArrayBuffer', 'SharedArrayBuffer', 'DataView', 'Atomics', 'JSON', 'Promise',
-  'Proxy', 'Reflect', 'Intl', 'Iterator', 'DisposableStack', 'AsyncDisposableStack', 'WebAssembly',
-]; // prettier-ignore
+import { define, freezeStackTraceHooks, LANGUAGE_GLOBALS } from './globals';
+import { servingFetch, type ServedFiles } from './serving-fetch';
 
 /**
  * The host globals Pyodide's browser build and this worker use. Everything else goes: an
@@ -47,32 +38,6 @@ function removeOtherGlobals(): void {
     if (descriptor && 'value' in descriptor && descriptor.writable)
       Object.defineProperty(globalThis, key, { value: undefined, writable: false });
   }
-}
-
-/** File name -> bytes of what `fetch` may serve; anything else is a network request and fails. */
-export type ServedFiles = Map<string, Uint8Array>;
-
-function define(name: string, value: unknown): void {
-  Object.defineProperty(globalThis, name, { value, writable: false, configurable: false, enumerable: false });
-}
-
-/** A `fetch` that answers from `files` by the URL's last path segment, and refuses the rest. */
-function servingFetch(files: ServedFiles): typeof fetch {
-  const Response_ = Response;
-  return async (input) => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    const bytes = files.get(url.slice(url.lastIndexOf('/') + 1));
-    if (!bytes) throw new TypeError('the sandbox has no network');
-    // Streaming compilation needs the wasm MIME type.
-    const type = url.endsWith('.wasm') ? 'application/wasm' : 'application/octet-stream';
-    return new Response_(bytes, { status: 200, headers: { 'content-type': type } });
-  };
-}
-
-/** V8 hands `Error.prepareStackTrace` call sites whose `getThis()` on a wasm frame is the instance. */
-function freezeStackTraceHooks(): void {
-  Object.defineProperty(Error, 'prepareStackTrace', { value: undefined, writable: false, configurable: false });
-  Object.defineProperty(Error, 'captureStackTrace', { value: Object.freeze(() => undefined), writable: false, configurable: false });
 }
 
 /**

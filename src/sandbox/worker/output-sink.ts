@@ -1,13 +1,17 @@
 import type { RunRequest, StreamName } from '../protocol';
-import { OutputBufferWriter } from '../shared/output-buffer';
 
-/** Where Python's stdout and stderr bytes go: the output buffer, up to the run's byte cap. */
+/** Where output bytes leave the worker: the shared output buffer (Node), or batched messages (browser). */
+export interface OutputWriter {
+  write(stream: StreamName, bytes: Uint8Array): void;
+}
+
+/** Where Python's stdout and stderr bytes go: the platform's writer, up to the run's byte cap. */
 export class OutputSink {
   private remaining = 0;
   private discard = false;
   private cut = false;
 
-  constructor(private readonly ring: OutputBufferWriter) {}
+  constructor(private readonly ring: OutputWriter) {}
 
   /** Starts counting for a new run. */
   begin(request: RunRequest): void {

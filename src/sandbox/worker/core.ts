@@ -1,0 +1,287 @@
+/**
+ * The Pyodide worker's core, the same on every platform: loads Python once, locks it down, and
+ * runs one request at a time. Runs are synchronous on purpose: output leaves through the
+ * platform's writer, interrupts arrive through a flag Pyodide checks, so nothing has to wait for
+ * this thread's event loop. The entries (`node-main.ts` for a Node worker thread,
+ * `browser-main.ts` for a browser Worker) remove the platform's capabilities first and bring
+ * what differs as a `WorkerHost`.
+ *
+ * Start-up, in named steps: the entry takes what the thread needs and removes the rest, then
+ * the core loads Python (snapshot or plain boot), locks down the Python side, wires the streams.
+ */
+import type { loadPyodide as LoadPyodide, PyodideAPI } from 'pyodide';
+import type { PyCallable, PyProxy } from 'pyodide/ffi';
+import {
+  isTagged,
+  type AssetsMessage,
+  type BootMode,
+  type RunMessage,
+  type RunOutcome,
+  type WorkerAssets,
+  type WorkerMessage,
+} from '../protocol';
+import type { InputAnswer } from '../shared/input-slot';
+import { epochMs } from '../shared/clock';
+import { bootPyodide, SANDBOX_MODULES, type CreatePyodideModule } from './boot';
+import type { ServedFiles } from './serving-fetch';
+import { instantiateFrom } from './precompiled-wasm';
+import { capWasmMemory, type MemoryCap } from './memory-cap';
+import { OutputSink, type OutputWriter } from './output-sink';
+
+/** How the core should start: the parts of the worker's configuration every platform has. */
+export interface CoreConfig {
+  /** URL of Pyodide's folder, ending in `/`: what Pyodide resolves its files against. */
+  readonly indexUrl: string;
+  readonly memoryLimitBytes: number;
+  /** Whether a client answers input(); otherwise input() raises EOFError at once. */
+  readonly inputEnabled: boolean;
+  /** What the EOFError of input() says when input is not enabled; Python's default when absent. */
+  readonly noInputReason?: string;
+  /** `make-snapshot` boots plainly and posts a snapshot instead of serving runs (build step). */
+  readonly boot: BootMode | 'make-snapshot';
+}
+
+/** What the core needs from the platform it runs on. */
+export interface WorkerHost {
+  readonly config: CoreConfig;
+  /** When the thread started running its script (epoch milliseconds). */
+  readonly started: number;
+  /** Sends a message to whoever started this worker; `transfer` moves buffers instead of copying them. */
+  post(message: WorkerMessage, transfer?: ArrayBuffer[]): void;
+  /** Calls `handler` with every later message from whoever started this worker. */
+  onMessage(handler: (message: unknown) => void): void;
+  /** Pyodide's files (and its WebAssembly, compiled while the worker started), once handed over. */
+  readonly assets: Promise<AssetsMessage>;
+  /** Pyodide's module, and its Emscripten module when the entry has it already (no import at run time). */
+  loadPyodideModule(): Promise<PyodideModule>;
+  /** Bytes that the worker's `fetch` may serve, by file name: the core adds Pyodide's files. */
+  readonly served: ServedFiles;
+  /** Where stdout and stderr bytes go. */
+  readonly output: OutputWriter;
+  /** Pyodide's interrupt flag (Int32[0], 2 = SIGINT); time.sleep parks on it. */
+  readonly interruptFlag: Int32Array;
+  /** Asks whoever started the worker for a line of input and waits for it; absent when nobody can answer. */
+  readonly readLine?: (prompt: string, runId: number) => InputAnswer;
+  /** Called before the thread parks (time.sleep, input()): a last chance to send what is buffered. */
+  beforeWait(): void;
+  /** Whether JavaScript can no longer be made from strings here, by every route this platform has. */
+  codeGenerationBlocked(): boolean;
+}
+
+/** Pyodide's `loadPyodide`, and the function that makes its Emscripten module when bundled. */
+export interface PyodideModule {
+  readonly loadPyodide: typeof LoadPyodide;
+  readonly createPyodideModule?: CreatePyodideModule;
+}
+
+/** A function Python may call that leads nowhere else: no prototype, so no `.constructor`. */
+function inert<F extends (...args: never[]) => unknown>(fn: F): F {
+  Object.setPrototypeOf(fn, null);
+  return Object.freeze(fn);
+}
+
+/**
+ * Waits up to `ms` on the flag without spinning. Atomics.wait needs shared memory; a flag on
+ * memory that is not shared (a browser without it) is watched in a loop instead.
+ */
+function park(flag: Int32Array, ms: number): void {
+  try {
+    Atomics.wait(flag, 0, 0, ms);
+  } catch {
+    const deadline = performance.now() + ms;
+    while (performance.now() < deadline && Atomics.load(flag, 0) === 0) {
+      /* no shared memory to wait on */
+    }
+  }
+}
+
+/** The run in progress, which an input request belongs to. */
+let runningId = 0;
+
+/** The only JavaScript Python is given: what environment.py needs to sleep and read input. */
+function bridge(host: WorkerHost, pyodide: PyodideAPI): object {
+  const { interruptFlag, readLine } = host;
+  return Object.freeze(
+    Object.assign(Object.create(null) as object, {
+      /** Parks the thread on the interrupt flag: no busy wait, and an interrupt ends it early. */
+      sleep: inert((seconds: number): void => {
+        host.beforeWait();
+        const deadline = performance.now() + seconds * 1000;
+        for (let left = seconds * 1000; left > 0; left = deadline - performance.now()) {
+          park(interruptFlag, left);
+          if (Atomics.load(interruptFlag, 0) !== 0) {
+            pyodide.checkInterrupt();
+            return;
+          }
+        }
+      }),
+      /** Asks the relay for a line; undefined (None) is end of input. */
+      read_line: inert((prompt: string): string | undefined => {
+        if (!readLine) return undefined;
+        host.beforeWait();
+        const answer = readLine(prompt.slice(0, 4096), runningId);
+        if (answer.kind === 'interrupted') pyodide.checkInterrupt();
+        return answer.kind === 'line' ? answer.text : undefined;
+      }),
+    }),
+  );
+}
+
+/** What the packages in Pyodide's lock file import: all downloaded on demand, none bundled. */
+function optionalPackageImports(lock: Uint8Array): string[] {
+  const parsed = JSON.parse(new TextDecoder().decode(lock)) as { packages: Record<string, { imports?: string[] }> };
+  return Object.values(parsed.packages).flatMap((pkg) => pkg.imports ?? []);
+}
+
+/** Python bridges to JavaScript's globals and to Pyodide's API. */
+const JS_BRIDGE_MODULES = ['js', 'pyodide_js'];
+
+/**
+ * Removes the Python -> JavaScript routes (they must exist when a snapshot is taken, so this
+ * runs at every start), connects the Python side to this worker, and returns the runner's `run`.
+ */
+function lockDown(host: WorkerHost, pyodide: PyodideAPI): PyCallable {
+  const { config } = host;
+  for (const name of JS_BRIDGE_MODULES) pyodide.unregisterJsModule(name);
+  pyodide.setStdin({ error: true });
+  const environment = pyodide.pyimport(SANDBOX_MODULES.environment) as PyProxy & { install: PyCallable };
+  const runner = pyodide.pyimport(SANDBOX_MODULES.runner) as PyProxy & { run: PyCallable };
+  try {
+    environment.install(bridge(host, pyodide), config.inputEnabled && host.readLine !== undefined, config.noInputReason);
+    return runner.run.copy() as PyCallable;
+  } finally {
+    environment.destroy();
+    runner.destroy();
+  }
+}
+
+/** Routes stdout and stderr into the host's output through the per-run byte cap. */
+function wireStreams(host: WorkerHost, pyodide: PyodideAPI): OutputSink {
+  const sink = new OutputSink(host.output);
+  pyodide.setStdout(sink.writer('stdout'));
+  pyodide.setStderr(sink.writer('stderr'));
+  return sink;
+}
+
+/**
+ * What an exception that escaped the runner means. A Python exception there is raised between
+ * JavaScript and the runner's own handler (an interrupt that arrives as the call starts): an
+ * ordinary result. Anything else is a fault of Pyodide itself, which is unusable after it.
+ */
+function escapedOutcome(pyodide: PyodideAPI, error: unknown): Omit<RunOutcome, 'truncated'> {
+  if (error instanceof pyodide.ffi.PythonError) return { error: { type: error.type, message: '', frames: [] } };
+  const detail = error instanceof Error ? error.message : String(error);
+  return { error: { type: 'RuntimeError', message: `the Python runtime failed: ${detail}`, frames: [] }, recycle: 'runtime fault' };
+}
+
+function runOne(
+  host: WorkerHost,
+  pyodide: PyodideAPI,
+  run: PyCallable,
+  sink: OutputSink,
+  memory: MemoryCap,
+  message: RunMessage,
+): RunOutcome {
+  const { request } = message;
+  sink.begin(request);
+  memory.reset();
+  let outcome: Omit<RunOutcome, 'truncated'>;
+  try {
+    outcome = JSON.parse(run(request.mode, request.code, request.fresh, request.captureLastValue) as string) as RunOutcome;
+  } catch (error) {
+    outcome = escapedOutcome(pyodide, error);
+  }
+  if (memory.reached && outcome.error?.type === 'MemoryError') {
+    const limitMb = Math.round(host.config.memoryLimitBytes / 2 ** 20);
+    outcome = {
+      error: { ...outcome.error, message: `out of memory: the sandbox's ${limitMb} MiB limit was reached; the runtime was restarted` },
+      recycle: 'memory limit reached',
+    };
+  }
+  return { ...outcome, truncated: sink.truncated };
+}
+
+/** What a boot needs beyond the worker's configuration: Pyodide's module, its files, the wasm compiled. */
+async function bootInputs(host: WorkerHost): Promise<{
+  pyodideModule: PyodideModule;
+  assets: WorkerAssets;
+  pyodideImported: number;
+  assetsReceived: number;
+  wasmReady: Promise<number>;
+}> {
+  const pyodideModule = await host.loadPyodideModule();
+  const pyodideImported = epochMs();
+  const { assets, module } = await host.assets;
+  const assetsReceived = epochMs();
+  for (const [name, bytes] of Object.entries(assets)) if (name !== 'snapshot') host.served.set(name, bytes);
+  return { pyodideModule, assets, pyodideImported, assetsReceived, wasmReady: instantiateFrom(module) };
+}
+
+async function makeSnapshot(host: WorkerHost): Promise<void> {
+  const { pyodideModule, assets } = await bootInputs(host);
+  const { pyodide } = await bootPyodide({
+    ...pyodideModule,
+    indexUrl: host.config.indexUrl,
+    mode: 'make-snapshot',
+    optionalPackages: optionalPackageImports(assets['pyodide-lock.json']),
+  });
+  const bytes = pyodide.makeMemorySnapshot();
+  host.post({ type: 'snapshot', bytes }, [bytes.buffer as ArrayBuffer]);
+}
+
+async function serve(host: WorkerHost): Promise<void> {
+  const { config } = host;
+  const started = performance.now();
+  const memory = capWasmMemory(config.memoryLimitBytes);
+  // Load Python.
+  const { pyodideModule, assets, pyodideImported, assetsReceived, wasmReady } = await bootInputs(host);
+  const booted = await bootPyodide({
+    ...pyodideModule,
+    indexUrl: config.indexUrl,
+    mode: config.boot === 'make-snapshot' ? 'plain' : config.boot,
+    snapshot: assets.snapshot,
+    optionalPackages: optionalPackageImports(assets['pyodide-lock.json']),
+  });
+  const pythonReady = epochMs();
+  const { pyodide } = booted;
+  // Lock down the Python side and wire its streams.
+  const sink = wireStreams(host, pyodide);
+  const run = lockDown(host, pyodide);
+  pyodide.setInterruptBuffer(host.interruptFlag);
+  // A JavaScript error's stack names the extension's files: host paths, which Python must not see.
+  Error.stackTraceLimit = 0;
+
+  host.onMessage((message: unknown) => {
+    if (!isTagged(message) || message.type !== 'run') return;
+    const runMessage = message as RunMessage;
+    runningId = runMessage.id;
+    host.post({ type: 'result', id: runMessage.id, outcome: runOne(host, pyodide, run, sink, memory, runMessage) });
+  });
+  host.post({
+    type: 'loaded',
+    marks: {
+      workerStarted: host.started,
+      pyodideImported,
+      assetsReceived,
+      // Pyodide instantiated its module by now, unless it took another way (then no mark of its own).
+      wasmReady: await Promise.race([wasmReady, Promise.resolve(pythonReady)]),
+      pythonReady,
+      lockedDown: epochMs(),
+    },
+    codeGenerationBlocked: host.codeGenerationBlocked(),
+    runtime: {
+      pythonVersion: pyodide.runPython('import sys; sys.version.split()[0]') as string,
+      pyodideVersion: pyodide.version,
+      boot: booted.boot,
+      ...(booted.snapshotFallback ? { snapshotFallback: booted.snapshotFallback } : {}),
+      loadMs: Math.round(performance.now() - started),
+    },
+  });
+}
+
+/** Serves runs (or makes the build's snapshot) on the platform the entry describes; a failure to load is reported. */
+export function runWorker(host: WorkerHost): void {
+  (host.config.boot === 'make-snapshot' ? makeSnapshot(host) : serve(host)).catch((error: unknown) => {
+    host.post({ type: 'load-failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  });
+}

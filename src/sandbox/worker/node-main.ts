@@ -1,0 +1,55 @@
+/**
+ * The Pyodide worker as a Node worker thread (in the sandbox process, or in the extension host
+ * with `isolation: "worker"`). It keeps its port to the relay and its start-up data, removes
+ * Node's capabilities, and hands the core a host whose output, interrupts and input travel
+ * through the shared memory the relay owns.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { loadPyodide as LoadPyodide } from 'pyodide';
+import type { AssetsMessage, WorkerConfig, WorkerMessage } from '../protocol';
+import { epochMs } from '../shared/clock';
+import { InputSlot } from '../shared/input-slot';
+import { OutputBufferWriter } from '../shared/output-buffer';
+import { codeGenerationBlocked } from '../shared/probes';
+import { removeNodeCapabilities } from './capabilities';
+import { runWorker, type PyodideModule } from './core';
+
+// What this thread keeps from Node: its port to the relay and its start-up data.
+const config = workerData as WorkerConfig;
+const port = parentPort!;
+const started = epochMs();
+const post = (message: WorkerMessage, transfer?: ArrayBuffer[]): void => port.postMessage(message, transfer);
+const input = new InputSlot(config.channels.input);
+/** Pyodide's files, once the relay has read them (and compiled its WebAssembly). */
+const assets = new Promise<AssetsMessage>((resolve) => port.once('message', (message: AssetsMessage) => resolve(message)));
+
+/**
+ * Imports Pyodide's module. At run time, not bundled: the import guard lets exactly this module
+ * through, and it must only evaluate once the worker looks like a browser worker.
+ */
+async function importPyodide(): Promise<PyodideModule> {
+  const module = (await import(`${config.indexUrl}pyodide.mjs`)) as { loadPyodide: typeof LoadPyodide };
+  return { loadPyodide: module.loadPyodide };
+}
+
+// From here on the thread has no Node capability; every byte it loads is handed over.
+const served = removeNodeCapabilities(config.indexUrl);
+runWorker({
+  config,
+  started,
+  post,
+  onMessage: (handler) => port.on('message', handler),
+  assets,
+  loadPyodideModule: importPyodide,
+  served,
+  output: new OutputBufferWriter(config.channels.output, () => post({ type: 'drain' })),
+  interruptFlag: new Int32Array(config.channels.interrupt, 0, 1),
+  readLine: (prompt, id) => {
+    input.arm();
+    post({ type: 'input-request', id, prompt });
+    return input.await();
+  },
+  // The relay drains the shared output buffer on a timer of its own.
+  beforeWait: () => undefined,
+  codeGenerationBlocked,
+});
