@@ -34,9 +34,35 @@ function testEntries(dir) {
   if (!fs.existsSync(full)) return [];
   return fs
     .readdirSync(full, { recursive: true })
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.startsWith(`browser${path.sep}`))
     .map((f) => path.join(dir, f));
 }
+
+/**
+ * Pyodide's two modules as the browser worker bundles them: every `import()` in them becomes a
+ * refusal (in a browser they would import any URL they are given, and Python can reach the
+ * function that does), and `import.meta.url`, which a classic script lacks, a fixed name.
+ * The browser worker then imports nothing at run time.
+ */
+const pyodideWithoutImports = {
+  name: 'pyodide-without-imports',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]pyodide[\\/]pyodide(\.asm)?\.mjs$/ }, async (args) => {
+      const source = await fs.promises.readFile(args.path, 'utf8');
+      if (!/\bimport\(/.test(source)) throw new Error(`${args.path}: no import() found; check what this Pyodide version loads at run time`);
+      const contents = source
+        .replace(/\bimport\(/g, '__sandboxRefusedImport(')
+        .replace(/\bimport\.meta\.url\b/g, JSON.stringify(`https://sandbox.invalid/pyodide/${path.basename(args.path)}`));
+      return {
+        contents: `const __sandboxRefusedImport = async () => { throw new TypeError('the sandbox imports nothing'); };\n${contents}`,
+        loader: 'js',
+      };
+    });
+  },
+};
+
+/** What the browser builds share: no Node, nothing imported at run time but `vscode`. */
+const browser = { platform: 'browser', target: 'es2022', external: ['vscode'] };
 
 const builds = [
   {
@@ -60,6 +86,30 @@ const builds = [
     outdir: 'dist',
     format: 'esm',
     outExtension: { '.js': '.mjs' },
+  },
+  {
+    // The extension in a browser (package.json `browser`): CommonJS, as VS Code loads it.
+    ...browser,
+    entryPoints: { 'web/extension': 'src/extension-web.ts' },
+    outdir: 'dist',
+    format: 'cjs',
+  },
+  {
+    // The browser Worker: one classic script (VS Code starts nested workers with importScripts),
+    // Pyodide's JavaScript inside, strict throughout.
+    ...browser,
+    entryPoints: { 'web/sandbox-worker': 'src/sandbox/worker/browser-main.ts' },
+    outdir: 'dist',
+    format: 'iife',
+    banner: { js: '"use strict";' },
+    plugins: [pyodideWithoutImports],
+  },
+  {
+    // The test page that runs the browser transport and worker in Chromium, outside VS Code.
+    ...browser,
+    entryPoints: { 'browser/page': 'test/browser/page.ts' },
+    outdir: 'out/test',
+    format: 'iife',
   },
   {
     entryPoints: testEntries('test'),

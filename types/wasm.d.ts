@@ -1,6 +1,7 @@
 /** The slice of the WebAssembly JS API the runtime uses (not in the ES or Node type libraries). */
 declare namespace WebAssembly {
   class Memory {
+    constructor(descriptor: { initial: number; maximum?: number; shared?: boolean });
     readonly buffer: ArrayBuffer;
     grow(deltaPages: number): number;
   }

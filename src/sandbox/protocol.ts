@@ -258,6 +258,36 @@ export interface WorkerConfig {
   readonly boot: BootMode | 'make-snapshot';
 }
 
+// ---------------------------------------------------------------------------------------------
+// Extension host -> browser worker (the worker answers with frames of sandbox messages)
+
+/** Shared memory a cross-origin-isolated extension host hands a browser worker: interrupts and input. */
+export interface BrowserWorkerChannels {
+  readonly interrupt: SharedArrayBuffer;
+  readonly input: SharedArrayBuffer;
+}
+
+/** How a browser worker starts. */
+export interface BrowserWorkerConfig {
+  readonly memoryLimitBytes: number;
+  /** Whether a client answers input(); it also needs `channels`. */
+  readonly inputEnabled: boolean;
+  readonly boot: BootMode;
+  /** Absent when the extension host is not cross-origin isolated (no SharedArrayBuffer). */
+  readonly channels?: BrowserWorkerChannels;
+  /** When the extension host asked for the worker (epoch milliseconds): where its start-up marks begin. */
+  readonly requested: number;
+}
+
+/** Extension host -> browser worker, first: its configuration and every byte it loads. Later messages are `run`s. */
+export interface BrowserStartMessage {
+  readonly type: 'start';
+  readonly config: BrowserWorkerConfig;
+  readonly assets: WorkerAssets;
+  /** Pyodide's WebAssembly, compiled by the extension host while the worker started. */
+  readonly module?: WebAssembly.Module;
+}
+
 /** True when `value` is an object whose `type` is a string: the minimum any message must be. */
 export function isTagged(value: unknown): value is { type: string } {
   return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';

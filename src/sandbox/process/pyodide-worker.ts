@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { version as pyodideVersion } from 'pyodide/package.json';
+import { snapshotFileName } from '../snapshot-name';
 import type { AssetsMessage, BootMode, WorkerAssets, WorkerChannels, WorkerConfig } from '../protocol';
 
 const WORKER_SCRIPT = 'sandbox-worker.js';
@@ -24,8 +25,7 @@ const WORKER_HEAP_LIMITS = { maxOldGenerationSizeMb: 256, maxYoungGenerationSize
  */
 export function snapshotPath(distDir: string): string {
   const worker = fs.readFileSync(path.join(distDir, WORKER_SCRIPT));
-  const key = createHash('sha256').update(worker).digest('hex').slice(0, 8);
-  return path.join(distDir, 'pyodide', `snapshot-${pyodideVersion}-${key}.bin`);
+  return path.join(distDir, 'pyodide', snapshotFileName(pyodideVersion, createHash('sha256').update(worker).digest('hex')));
 }
 
 /** How to start a worker. */

@@ -3,16 +3,13 @@ import type { Worker } from 'node:worker_threads';
 import { isTagged, type ClientMessage, type Restrictions, type SandboxMessage, type StreamName, type WorkerMessage } from '../protocol';
 import { epochMs } from '../shared/clock';
 import { createInputBuffer, InputSlot } from '../shared/input-slot';
+import { raiseInterrupt } from '../shared/interrupt';
 import { createOutputBuffer, OutputBufferReader } from '../shared/output-buffer';
 import type { ProcessConfig } from './config';
 import { startPyodideWorker } from './pyodide-worker';
 
 /** How often output is forwarded while code runs: fast enough to look live, cheap when idle. */
 const DRAIN_INTERVAL_MS = 20;
-/** Pyodide occasionally takes an interrupt without acting on it until the flag is set again. */
-const INTERRUPT_REARM_MS = 250;
-const INTERRUPT_REARM_TIMES = 4;
-const SIGINT = 2;
 
 /** What the relay needs to start a worker. */
 export interface WorkerRelayOptions extends ProcessConfig {
@@ -34,7 +31,7 @@ export class WorkerRelay {
   private readonly relayStarted = epochMs();
   private running: number | undefined;
   private drainTimer: NodeJS.Timeout | undefined;
-  private rearmTimer: NodeJS.Timeout | undefined;
+  private stopRearming: () => void = () => undefined;
   private exited = false;
 
   /**
@@ -91,16 +88,8 @@ export class WorkerRelay {
   private interrupt(): void {
     const id = this.running;
     if (id === undefined) return;
-    let times = 0;
-    const raise = (): void => {
-      if (this.running !== id) return;
-      Atomics.store(this.interruptFlag, 0, SIGINT);
-      Atomics.notify(this.interruptFlag, 0);
-      this.input.interrupt();
-      if (++times <= INTERRUPT_REARM_TIMES) this.rearmTimer = setTimeout(raise, INTERRUPT_REARM_MS);
-    };
-    clearTimeout(this.rearmTimer);
-    raise();
+    this.stopRearming();
+    this.stopRearming = raiseInterrupt(this.interruptFlag, this.input, () => this.running === id);
   }
 
   private fromWorker(message: unknown): void {
@@ -180,7 +169,7 @@ export class WorkerRelay {
 
   private endRun(): void {
     clearInterval(this.drainTimer);
-    clearTimeout(this.rearmTimer);
+    this.stopRearming();
     this.running = undefined;
   }
 
