@@ -65,7 +65,10 @@ export class InputSlot {
       this.settle(InputState.EndOfInput);
       return;
     }
-    const written = new TextEncoder().encodeInto(text, this.data).written;
+    // Browsers refuse to encode into shared memory: encode into a copy (cut at a character), then copy it over.
+    const scratch = new Uint8Array(this.data.length);
+    const written = new TextEncoder().encodeInto(text, scratch).written;
+    this.data.set(scratch.subarray(0, written));
     Atomics.store(this.header, LENGTH, written);
     this.settle(InputState.Answered);
   }
