@@ -32,10 +32,14 @@ const common = {
 function testEntries(dir) {
   const full = path.join(root, dir);
   if (!fs.existsSync(full)) return [];
-  return fs
-    .readdirSync(full, { recursive: true })
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.startsWith(`browser${path.sep}`))
-    .map((f) => path.join(dir, f));
+  return (
+    fs
+      .readdirSync(full, { recursive: true })
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+      // Bundled for the browser below.
+      .filter((f) => !f.startsWith(`browser${path.sep}`) && !f.startsWith(`web${path.sep}`))
+      .map((f) => path.join(dir, f))
+  );
 }
 
 /**
@@ -110,6 +114,17 @@ const builds = [
     entryPoints: { 'browser/page': 'test/browser/page.ts' },
     outdir: 'out/test',
     format: 'iife',
+  },
+  {
+    // The integration tests that run in the web worker extension host, with node:assert mapped to a shim.
+    ...browser,
+    entryPoints: { 'web/index': 'test/web/index.ts' },
+    outdir: 'out/test',
+    format: 'cjs',
+    alias: { 'node:assert/strict': './test/web/assert.ts' },
+    // mocha's browser build is UMD in an ES-module package: without a `module` it sets the global
+    // `mocha` instead of replacing this bundle's exports.
+    define: { module: 'undefined' },
   },
   {
     entryPoints: testEntries('test'),

@@ -1,10 +1,11 @@
 import * as path from 'node:path';
 import { format } from 'node:util';
 import { launchBrowser } from './browser';
-import { INTEGRATION_INDEX, REPO_ROOT } from './paths';
+import { startLoopbackListener } from './loopback-listener';
+import { INTEGRATION_INDEX, REPO_ROOT, WEB_INTEGRATION_INDEX } from './paths';
 import { provisionServer } from './provision';
 import { freshRunDirs } from './scratch';
-import { remoteUri, startServer, workbenchUrl } from './server';
+import { remoteUri, startServer, WEB_WORKER_HOST_SETTINGS, workbenchUrl } from './server';
 
 /** Whole-run limit for the suite inside the server (override with SANDBOX_TEST_TIMEOUT_MS). */
 const TIMEOUT_MS = Number(process.env.SANDBOX_TEST_TIMEOUT_MS ?? 10 * 60_000);
@@ -31,18 +32,26 @@ const WORKBENCH_NOISE = [
 /**
  * Runs the integration suite in the extension host of the VS Code server from code-server,
  * driven by headless Chromium. Resolves with the suite's exit code (0 = all passed).
+ * @param web runs the web part (test/web) in the browser's web worker extension host instead
+ *   of the server's Node one: the extension's `browser` entry, as in vscode.dev.
  */
-export async function runOnServer(): Promise<number> {
+export async function runOnServer(web = false): Promise<number> {
   const toolchain = await provisionServer();
-  console.log(`[launch] host: VS Code server (code-server npm package), VS Code ${toolchain.vscodeVersion}`);
-  const dirs = freshRunDirs('integration');
+  console.log(
+    `[launch] host: VS Code server (code-server npm package), VS Code ${toolchain.vscodeVersion}, ${web ? 'web worker' : 'Node'} extension host`,
+  );
+  const dirs = freshRunDirs(web ? 'integration-web' : 'integration');
   const verbose = Boolean(process.env.SANDBOX_TEST_VERBOSE);
+  if (web) await startLoopbackListener(dirs.workspace);
   const server = await startServer(toolchain, {
     smokeTestDriver: true,
     dataDir: path.join(dirs.root, 'server'),
     verbose,
+    ...(web ? { settings: WEB_WORKER_HOST_SETTINGS } : {}),
   });
   const { page } = await launchBrowser();
+  // The web worker extension host's console (the suite's output there) reaches the page's.
+  if (web) page.on('console', (message) => console.log(message.text()));
 
   const exited = new Promise<number>((resolve) => {
     // The workbench calls these two page functions: the suite's output, then its result.
@@ -66,7 +75,7 @@ export async function runOnServer(): Promise<number> {
   await page.goto(
     workbenchUrl(server, dirs.workspace, [
       ['extensionDevelopmentPath', remoteUri(server, REPO_ROOT)],
-      ['extensionTestsPath', remoteUri(server, INTEGRATION_INDEX)],
+      ['extensionTestsPath', remoteUri(server, web ? WEB_INTEGRATION_INDEX : INTEGRATION_INDEX)],
       ['skipWelcome', 'true'],
     ]),
   );

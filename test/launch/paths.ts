@@ -15,5 +15,8 @@ export const RESULTS_DIR = path.join(REPO_ROOT, 'test-results');
 /** Compiled integration suite entry (exports `run()`), loaded by the extension host. */
 export const INTEGRATION_INDEX = path.join(REPO_ROOT, 'out', 'test', 'integration', 'index.js');
 
+/** Compiled entry of the tests for the web worker extension host (bundled for the browser). */
+export const WEB_INTEGRATION_INDEX = path.join(REPO_ROOT, 'out', 'test', 'web', 'index.js');
+
 /** Fixture workspace; every run works on a fresh copy of it. */
 export const FIXTURE_WORKSPACE = path.join(REPO_ROOT, 'test', 'fixtures', 'workspace');

@@ -4,30 +4,38 @@
  * Host choice: SANDBOX_TEST_HOST=desktop|server forces one. Otherwise the desktop build is used
  * when one is available without a download (VSCODE_EXECUTABLE, or cached by
  * @vscode/test-electron in .vscode-test/), else the VS Code server from the npm code-server
- * package, provisioned into .cache/ on first use. Exit code: 0 only when the suite passed.
+ * package, provisioned into .cache/ on first use. Then the web part (test/web) runs in the VS
+ * Code server's web worker extension host, as the extension runs in vscode.dev;
+ * SANDBOX_TEST_HOST=web runs only that. Exit code: 0 only when every part passed.
  */
 import * as fs from 'node:fs';
 import { findDesktopExecutable, runOnDesktop } from './host-desktop';
 import { runOnServer } from './host-server';
-import { INTEGRATION_INDEX } from './paths';
+import { INTEGRATION_INDEX, WEB_INTEGRATION_INDEX } from './paths';
 import { main } from './processes';
 
 main(async () => {
-  if (!fs.existsSync(INTEGRATION_INDEX)) throw new Error(`${INTEGRATION_INDEX} missing: run npm run build first`);
+  for (const index of [INTEGRATION_INDEX, WEB_INTEGRATION_INDEX])
+    if (!fs.existsSync(index)) throw new Error(`${index} missing: run npm run build first`);
   const forced = process.env.SANDBOX_TEST_HOST;
-  if (forced && forced !== 'desktop' && forced !== 'server') {
-    throw new Error(`SANDBOX_TEST_HOST must be desktop or server, not ${forced}`);
+  if (forced && forced !== 'desktop' && forced !== 'server' && forced !== 'web') {
+    throw new Error(`SANDBOX_TEST_HOST must be desktop, server or web, not ${forced}`);
   }
   const started = Date.now();
-  let code: number;
+  let code = 0;
   if (forced === 'desktop') {
     code = await runOnDesktop(findDesktopExecutable());
   } else if (forced === 'server') {
     code = await runOnServer();
-  } else {
+  } else if (!forced) {
     const desktop = findDesktopExecutable();
     if (!desktop) console.log('[launch] no desktop VS Code without a download; using the VS Code server');
     code = desktop ? await runOnDesktop(desktop) : await runOnServer();
+  }
+  if (!forced || forced === 'web') {
+    const web = await runOnServer(true);
+    console.log(`[launch] web worker extension host part ${web === 0 ? 'passed' : `FAILED (exit ${web})`}`);
+    code ||= web;
   }
   console.log(
     `[launch] integration suite ${code === 0 ? 'passed' : `FAILED (exit ${code})`} in ${((Date.now() - started) / 1000).toFixed(1)} s`,

@@ -22,6 +22,8 @@ export interface ServerOptions {
   dataDir: string;
   /** Show the server's own log lines (noisy offline: open-vsx, telemetry). */
   verbose?: boolean;
+  /** User settings beyond the test defaults (e.g. `remote.extensionKind` to force the web worker host). */
+  settings?: Record<string, unknown>;
 }
 
 function freePort(): Promise<number> {
@@ -81,11 +83,14 @@ const TEST_SETTINGS = {
   'update.mode': 'none',
 };
 
-function writeUserSettings(dataDir: string): void {
+function writeUserSettings(dataDir: string, settings: Record<string, unknown> = {}): void {
   const userDir = path.join(dataDir, 'user-data', 'User');
   fs.mkdirSync(userDir, { recursive: true });
-  fs.writeFileSync(path.join(userDir, 'settings.json'), JSON.stringify(TEST_SETTINGS, null, 2));
+  fs.writeFileSync(path.join(userDir, 'settings.json'), JSON.stringify({ ...TEST_SETTINGS, ...settings }, null, 2));
 }
+
+/** Runs the extension in the browser's web worker extension host instead of the server's Node one. */
+export const WEB_WORKER_HOST_SETTINGS = { 'remote.extensionKind': { 'python-sandbox.python-sandbox': ['web'] } };
 
 /** Installs a packaged extension into the server's extensions folder (before it starts). */
 export async function installVsix(toolchain: ServerToolchain, dataDir: string, vsix: string): Promise<void> {
@@ -112,7 +117,7 @@ async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number):
 /** Starts server-main.js with Node 24 on a free loopback port and waits until it answers. */
 export async function startServer(toolchain: ServerToolchain, options: ServerOptions): Promise<VsCodeServer> {
   const port = await freePort();
-  writeUserSettings(options.dataDir);
+  writeUserSettings(options.dataDir, options.settings);
   const args = [
     toolchain.serverMain,
     '--host',

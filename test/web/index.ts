@@ -1,0 +1,34 @@
+/**
+ * Entry point the web worker extension host loads (extensionTestsPath): mocha's browser build
+ * runs the tests that hold in both extension hosts and the web worker's own, then prints
+ * `N passed, N failed`. Bundled for the browser (esbuild.js), with `node:assert/strict` mapped
+ * to test/web/assert.ts.
+ */
+import 'mocha/mocha.js';
+
+declare const mocha: BrowserMocha;
+
+interface BrowserMocha {
+  setup(options: { ui: 'bdd'; reporter: string; timeout: number; color: boolean }): void;
+  run(done: (failures: number) => void): { stats?: { passes: number; failures: number } };
+}
+
+export function run(): Promise<void> {
+  mocha.setup({ ui: 'bdd', reporter: 'spec', timeout: 60_000, color: false });
+  // Required here, after setup: their `describe` calls need mocha's globals.
+  require('./web.test');
+  require('../integration/api.test');
+  require('../integration/contributions.test');
+  require('../integration/diagnostics.test');
+  require('../integration/exec-selection.test');
+  return new Promise((resolve, reject) => {
+    const runner = mocha.run(() => {
+      const passed = runner.stats?.passes ?? 0;
+      const failed = runner.stats?.failures ?? 0;
+      console.log(`${passed} passed, ${failed} failed`);
+      if (failed > 0) reject(new Error(`${failed} web test(s) failed`));
+      else if (passed === 0) reject(new Error('no web test ran'));
+      else resolve();
+    });
+  });
+}
