@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { format } from 'node:util';
 import { launchBrowser } from './browser';
+import { startIsolatingProxy } from './isolating-proxy';
 import { startLoopbackListener } from './loopback-listener';
 import { INTEGRATION_INDEX, REPO_ROOT, WEB_INTEGRATION_INDEX } from './paths';
 import { provisionServer } from './provision';
@@ -32,23 +33,28 @@ const WORKBENCH_NOISE = [
 /**
  * Runs the integration suite in the extension host of the VS Code server from code-server,
  * driven by headless Chromium. Resolves with the suite's exit code (0 = all passed).
- * @param web runs the web part (test/web) in the browser's web worker extension host instead
- *   of the server's Node one: the extension's `browser` entry, as in vscode.dev.
+ * @param host `node`: the suite in the server's Node extension host. `web`: the web part
+ *   (test/web) in the browser's web worker extension host, the extension's `browser` entry as in
+ *   vscode.dev; `web-isolated`: the same through a proxy that makes the page cross-origin isolated.
  */
-export async function runOnServer(web = false): Promise<number> {
+export async function runOnServer(host: 'node' | 'web' | 'web-isolated' = 'node'): Promise<number> {
+  const web = host !== 'node';
+  const isolated = host === 'web-isolated';
   const toolchain = await provisionServer();
-  console.log(
-    `[launch] host: VS Code server (code-server npm package), VS Code ${toolchain.vscodeVersion}, ${web ? 'web worker' : 'Node'} extension host`,
-  );
-  const dirs = freshRunDirs(web ? 'integration-web' : 'integration');
+  const described = { node: 'Node', web: 'web worker', 'web-isolated': 'web worker, cross-origin isolated,' }[host];
+  console.log(`[launch] host: VS Code server (code-server npm package), VS Code ${toolchain.vscodeVersion}, ${described} extension host`);
+  const dirs = freshRunDirs(`integration-${host}`);
   const verbose = Boolean(process.env.SANDBOX_TEST_VERBOSE);
-  if (web) await startLoopbackListener(dirs.workspace);
-  const server = await startServer(toolchain, {
+  if (web) await startLoopbackListener(dirs.workspace, isolated);
+  const direct = await startServer(toolchain, {
     smokeTestDriver: true,
     dataDir: path.join(dirs.root, 'server'),
     verbose,
     ...(web ? { settings: WEB_WORKER_HOST_SETTINGS } : {}),
   });
+  const server = isolated
+    ? { ...direct, ...(await startIsolatingProxy({ host: '127.0.0.1', port: Number(new URL(direct.url).port) })) }
+    : direct;
   const { page } = await launchBrowser();
   // The web worker extension host's console (the suite's output there) reaches the page's.
   if (web) page.on('console', (message) => console.log(message.text()));

@@ -26,16 +26,18 @@ main(async () => {
   if (forced === 'desktop') {
     code = await runOnDesktop(findDesktopExecutable());
   } else if (forced === 'server') {
-    code = await runOnServer();
+    code = await runOnServer('node');
   } else if (!forced) {
     const desktop = findDesktopExecutable();
     if (!desktop) console.log('[launch] no desktop VS Code without a download; using the VS Code server');
-    code = desktop ? await runOnDesktop(desktop) : await runOnServer();
+    code = desktop ? await runOnDesktop(desktop) : await runOnServer('node');
   }
   if (!forced || forced === 'web') {
-    const web = await runOnServer(true);
-    console.log(`[launch] web worker extension host part ${web === 0 ? 'passed' : `FAILED (exit ${web})`}`);
-    code ||= web;
+    for (const host of ['web', 'web-isolated'] as const) {
+      const web = await runOnServer(host);
+      console.log(`[launch] ${host} part ${web === 0 ? 'passed' : `FAILED (exit ${web})`}`);
+      code ||= web;
+    }
   }
   console.log(
     `[launch] integration suite ${code === 0 ? 'passed' : `FAILED (exit ${code})`} in ${((Date.now() - started) / 1000).toFixed(1)} s`,

@@ -13,14 +13,14 @@ interface BrowserMocha {
   run(done: (failures: number) => void): { stats?: { passes: number; failures: number } };
 }
 
-export function run(): Promise<void> {
+export async function run(): Promise<void> {
   mocha.setup({ ui: 'bdd', reporter: 'spec', timeout: 60_000, color: false });
-  // Required here, after setup: their `describe` calls need mocha's globals.
-  require('./web.test');
-  require('../integration/api.test');
-  require('../integration/contributions.test');
-  require('../integration/diagnostics.test');
-  require('../integration/exec-selection.test');
+  // Loaded here, after setup: their `describe` calls need mocha's globals (the bundle has them inside).
+  await import('./web.test.js');
+  await import('../integration/api.test.js');
+  await import('../integration/contributions.test.js');
+  await import('../integration/diagnostics.test.js');
+  await import('../integration/exec-selection.test.js');
   return new Promise((resolve, reject) => {
     const runner = mocha.run(() => {
       const passed = runner.stats?.passes ?? 0;
