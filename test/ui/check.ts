@@ -9,5 +9,7 @@ export interface UiCheck {
   name: string;
   /** Workspace settings (`.vscode/settings.json`) in place before the workbench opens. */
   settings?: Readonly<Record<string, unknown>>;
+  /** User settings in place before the server starts (`remote.extensionKind`, which no workspace can set). */
+  userSettings?: Readonly<Record<string, unknown>>;
   run(wb: Workbench): Promise<void>;
 }

@@ -24,6 +24,7 @@ const MEDIA_SHOTS = [
   { check: 'exec-selection-from-palette', file: path.join(REPO_ROOT, 'media', 'screenshot-output.png') },
   { check: 'problems-from-error', file: path.join(REPO_ROOT, 'media', 'screenshot-problems.png') },
   { check: 'eval-inline-value', file: path.join(REPO_ROOT, 'media', 'screenshot-inline.png') },
+  { check: 'exec-selection-in-web-worker-host', file: path.join(REPO_ROOT, 'media', 'screenshot-web.png') },
 ];
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -44,7 +45,11 @@ async function runCheck(toolchain: ServerToolchain, source: ExtensionSource, che
   const dataDir = path.join(dirs.root, 'server');
   if (source.kind === 'vsix') await installVsix(toolchain, dataDir, source.file);
   // The development folder can only be loaded through the payload, which needs the smoke-test driver.
-  const server = await startServer(toolchain, { smokeTestDriver: source.kind === 'development', dataDir });
+  const server = await startServer(toolchain, {
+    smokeTestDriver: source.kind === 'development',
+    dataDir,
+    ...(check.userSettings ? { settings: check.userSettings } : {}),
+  });
   const browser = await launchBrowser();
   const wb = new Workbench(browser.page, SCREENSHOTS);
   try {

@@ -1,5 +1,10 @@
 import type { UiCheck } from '../check';
-import { execSelectionFromContextMenu, execSelectionFromPalette, execSelectionWithKeybinding } from './exec-selection';
+import {
+  execSelectionFromContextMenu,
+  execSelectionFromPalette,
+  execSelectionInWebWorkerHost,
+  execSelectionWithKeybinding,
+} from './exec-selection';
 import { evalInlineValue } from './inline-value';
 import { inputThroughInputBox } from './input-box';
 import { noProcessLeftAfterDeactivation } from './no-process-left';
@@ -22,4 +27,5 @@ export const CHECKS: UiCheck[] = [
   revealOutputOnError,
   clearOutputBeforeRun,
   noProcessLeftAfterDeactivation,
+  execSelectionInWebWorkerHost,
 ];

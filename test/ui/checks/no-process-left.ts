@@ -6,7 +6,7 @@ import type { Workbench } from '../workbench';
  * Pids of sandbox processes (`sandbox-process.js`) started below this launcher, i.e. by the
  * extension host of the server this check runs; other test runs on the machine are not counted.
  */
-function sandboxPids(): number[] {
+export function sandboxPids(): number[] {
   const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' })
     .split('\n')
     .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
