@@ -8,6 +8,8 @@ import * as path from 'node:path';
 import { loadPyodide } from 'pyodide';
 import type { SandboxClient } from '../src/sandbox/client';
 import { createNodeClient, type NodeSandboxOptions } from '../src/sandbox/node-client';
+import { openBrowserSandbox } from '../test/browser/harness';
+import type { SandboxPage } from '../test/browser/page';
 
 interface Figures {
   cold_start_ms: number;
@@ -30,6 +32,13 @@ interface Figures {
   rss_mb: number | null;
   /** The same after every workload above, once Python's heap has grown. */
   rss_mb_after_workloads: number | null;
+  /** The browser worker (the web extension's runtime) in headless Chromium, page not cross-origin isolated: first exec result. */
+  browser_cold_start_ms: number;
+  browser_cold_start_breakdown: Record<string, number>;
+  browser_roundtrip_ms_p50: number;
+  browser_roundtrip_ms_p99: number;
+  /** In a cross-origin-isolated page (SharedArrayBuffer): interrupt() to the KeyboardInterrupt of a busy loop. */
+  browser_interrupt_ms_p50: number;
 }
 
 /** Targets from the runtime issue: [key, limit]; every one is an upper bound. */
@@ -177,6 +186,59 @@ function nativeSeconds(): number | undefined {
   }
 }
 
+/** Raw timings from inside a browser page: cold starts (with their start-up steps), round trips, interrupts. */
+interface BrowserTimings {
+  cold: number[];
+  steps: Array<Record<string, number>>;
+  trips: number[];
+  interrupts: number[];
+}
+
+/**
+ * The browser worker measured where it runs: a Chromium page with the extension's browser
+ * transport (the test page), `npm run build` having built it to out/test/browser/page.js.
+ */
+async function browserTimings(isolated: boolean, colds: number, trips: number, interrupts: number): Promise<BrowserTimings> {
+  const files = { distDir: __dirname, pageScript: path.join(__dirname, '..', 'out', 'test', 'browser', 'page.js') };
+  const browser = await openBrowserSandbox(isolated, files);
+  try {
+    return await browser.page.evaluate(
+      async ([coldRuns, tripRuns, interruptRuns]) => {
+        const page = (globalThis as unknown as { sandboxPage: SandboxPage }).sandboxPage;
+        const timings: BrowserTimings = { cold: [], steps: [], trips: [], interrupts: [] };
+        for (let i = 0; i < coldRuns; i++) {
+          const started = performance.now();
+          const client = page.client();
+          await client.exec('pass');
+          timings.cold.push(performance.now() - started);
+          timings.steps.push({ ...client.sandbox?.startup });
+          client.dispose();
+        }
+        const client = page.client();
+        await client.start();
+        for (let i = 0; i < 100 + tripRuns; i++) {
+          const started = performance.now();
+          await client.exec('pass');
+          if (i >= 100) timings.trips.push(performance.now() - started);
+        }
+        for (let i = 0; i < interruptRuns; i++) {
+          const run = client.run('exec', 'while True:\n    pass');
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          const started = performance.now();
+          run.interrupt();
+          await run.result;
+          timings.interrupts.push(performance.now() - started);
+        }
+        client.dispose();
+        return timings;
+      },
+      [colds, trips, interrupts] as const,
+    );
+  } finally {
+    await browser.close();
+  }
+}
+
 async function measure(): Promise<Figures> {
   const cold = await coldStart({}, 5);
   const plain = await coldStart({ snapshot: false }, 3);
@@ -201,6 +263,9 @@ async function measure(): Promise<Figures> {
     const native = [nativeSeconds(), nativeSeconds(), nativeSeconds()].filter((x): x is number => x !== undefined);
     const raw = await rawPyodideSeconds(3);
     const finalRss = rssMb(pid!);
+    const web = await browserTimings(false, 3, 1000, 0);
+    const webIsolated = await browserTimings(true, 0, 0, 20);
+    const webSteps = Object.keys(web.steps[0] ?? {}).map((step) => [step, median(web.steps.map((steps) => steps[step]))]);
     return {
       cold_start_ms: Math.round(cold.ms),
       cold_start_breakdown: cold.breakdown,
@@ -218,6 +283,11 @@ async function measure(): Promise<Figures> {
       cpu_ratio_vs_raw_pyodide: round(Math.min(...sandboxed) / Math.min(...raw)),
       rss_mb: idleRss === undefined ? null : Math.round(idleRss),
       rss_mb_after_workloads: finalRss === undefined ? null : Math.round(finalRss),
+      browser_cold_start_ms: Math.round(median(web.cold)),
+      browser_cold_start_breakdown: Object.fromEntries(webSteps),
+      browser_roundtrip_ms_p50: round(median(web.trips), 3),
+      browser_roundtrip_ms_p99: round(percentile(web.trips, 99), 3),
+      browser_interrupt_ms_p50: round(median(webIsolated.interrupts)),
     };
   } finally {
     client.dispose();

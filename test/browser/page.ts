@@ -10,15 +10,25 @@ import { SandboxClient, type SandboxOptions } from '../../src/sandbox/client';
 export interface SandboxPage {
   readonly sharedMemory: boolean;
   client(options?: Omit<SandboxOptions, 'transport'>): SandboxClient;
+  /** A client whose worker runs `script` instead of the sandbox worker: a stand-in for a compromised one. */
+  clientWithWorker(script: string): SandboxClient;
 }
 
-const transport = browserTransports(async (file) => {
+async function read(file: string): Promise<Uint8Array> {
   const response = await fetch(`/${file}`);
   if (!response.ok) throw new Error(`${file}: HTTP ${response.status}`);
   return new Uint8Array(await response.arrayBuffer());
-});
+}
+
+const transport = browserTransports(read);
 
 (globalThis as unknown as { sandboxPage: SandboxPage }).sandboxPage = {
   sharedMemory: hasSharedMemory(),
   client: (options = {}) => new SandboxClient({ transport, ...options }),
+  clientWithWorker: (script) =>
+    new SandboxClient({
+      transport: browserTransports((file) =>
+        file === 'dist/web/sandbox-worker.js' ? Promise.resolve(new TextEncoder().encode(script)) : read(file),
+      ),
+    }),
 };

@@ -9,8 +9,12 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RunResult } from '../../src/sandbox/result';
 import type { SandboxInfo } from '../../src/sandbox/client';
+import * as path from 'node:path';
+import { openBrowserSandbox, type BrowserSandbox } from '../browser/harness';
 import type { SandboxPage } from '../browser/page';
-import { openBrowserSandbox, type BrowserSandbox } from './browser-page';
+import { distDir } from './sandbox';
+
+const files = { distDir, pageScript: path.resolve(__dirname, '../browser/page.js') };
 
 type PageGlobals = { sandboxPage: SandboxPage; client: ReturnType<SandboxPage['client']> };
 
@@ -63,7 +67,7 @@ describe('browser worker without SharedArrayBuffer (Chromium page, not cross-ori
   });
 
   before(async () => {
-    browser = await openBrowserSandbox(false);
+    browser = await openBrowserSandbox(false, files);
     await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
   });
   after(async () => {
@@ -145,7 +149,7 @@ describe('browser worker with SharedArrayBuffer (Chromium page, cross-origin iso
   const sandbox = pageClient(() => browser);
 
   before(async () => {
-    browser = await openBrowserSandbox(true);
+    browser = await openBrowserSandbox(true, files);
   });
   after(() => browser?.close());
 
@@ -178,5 +182,64 @@ describe('browser worker with SharedArrayBuffer (Chromium page, cross-origin iso
   it('stdout and stderr arrive in the order written', async () => {
     const result = await sandbox.exec('import sys\nfor i in range(3):\n    print(i)\n    print("e", i, file=sys.stderr)');
     assert.equal(result.output, '0\ne 0\n1\ne 1\n2\ne 2\n');
+  });
+});
+
+/**
+ * A worker that plays a compromised sandbox: the extension host takes nothing from it but frames
+ * of well-formed messages, and refuses one whose lock-down report falls short.
+ */
+describe('browser worker: what a compromised worker sends is refused', function () {
+  let browser: BrowserSandbox;
+  before(async () => {
+    browser = await openBrowserSandbox(false, files);
+  });
+  after(() => browser?.close());
+
+  /** Worker source that posts `messages` (frames unless `raw`) once it is started. */
+  const worker = (body: string): string => `
+    const frame = (message) => {
+      const body = new TextEncoder().encode(JSON.stringify(message));
+      const bytes = new Uint8Array(4 + body.length);
+      new DataView(bytes.buffer).setUint32(0, body.length);
+      bytes.set(body, 4);
+      return bytes;
+    };
+    const ready = (browser) => ({ type: 'ready', runtime: { pythonVersion: '3', pyodideVersion: '0', boot: 'plain', loadMs: 1 },
+      restrictions: { permissionModel: false, hostFilesDenied: true, childProcessDenied: true, codeGenerationBlocked: true, environmentEmpty: true, browser } });
+    addEventListener('message', () => { ${body} }, { once: true });`;
+
+  const startWith = (script: string): Promise<string> =>
+    browser.page.evaluate(async (source) => {
+      const client = (globalThis as unknown as PageGlobals).sandboxPage.clientWithWorker(source);
+      try {
+        await client.start();
+        return 'started';
+      } catch (error) {
+        return String(error);
+      } finally {
+        client.dispose();
+      }
+    }, script);
+
+  it('a message that is not bytes stops the worker', async () => {
+    assert.match(await startWith(worker(`postMessage({ type: 'ready' });`)), /not a frame of the protocol/);
+  });
+
+  it('a frame of a malformed message is a protocol fault', async () => {
+    assert.match(
+      await startWith(worker(`postMessage(frame({ type: 'ready', runtime: 'lies' }));`)),
+      /broke the protocol \(restrictions is not an object\)/,
+    );
+  });
+
+  it('a worker that reports a network API left is refused', async () => {
+    const report = `postMessage(frame(ready({ networkRemoved: false, storageRemoved: true, sharedMemory: false })));`;
+    assert.match(await startWith(worker(report)), /refusing to run code: the browser worker still has a network API/);
+  });
+
+  it('a worker that reports its lock-down in full starts (the fixture itself works)', async () => {
+    const report = `postMessage(frame(ready({ networkRemoved: true, storageRemoved: true, sharedMemory: false })));`;
+    assert.equal(await startWith(worker(report)), 'started');
   });
 });

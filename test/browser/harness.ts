@@ -1,7 +1,8 @@
 /**
  * Runs the extension's browser transport and worker in headless Chromium, outside VS Code: a
- * loopback server serves the built `dist/` files and a test page (out/test/browser/page.js), with
- * or without the headers that make the page cross-origin isolated (SharedArrayBuffer).
+ * loopback server serves the built `dist/` files and a page (test/browser/page.ts, built to
+ * out/test/browser/page.js), with or without the headers that make the page cross-origin
+ * isolated (SharedArrayBuffer). The runtime tests and the benchmark use it.
  */
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -9,10 +10,14 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { CHROMIUM } from '../launch/provision';
-import { distDir } from './sandbox';
 
-const PAGE_SCRIPT = path.resolve(__dirname, '../browser/page.js');
-const ROOT = path.dirname(distDir);
+/** Where the page's files are. */
+export interface PageFiles {
+  /** The built `dist/` folder, served under `/dist/`. */
+  readonly distDir: string;
+  /** The built page script (out/test/browser/page.js). */
+  readonly pageScript: string;
+}
 
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.html': 'text/html', '.wasm': 'application/wasm' };
 
@@ -31,14 +36,14 @@ export interface BrowserSandbox {
   close(): Promise<void>;
 }
 
-function serve(isolated: boolean): Promise<http.Server> {
+function serve(isolated: boolean, { distDir, pageScript }: PageFiles): Promise<http.Server> {
   const server = http.createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const file =
       url.pathname === '/'
         ? undefined
         : url.pathname === '/page.js'
-          ? PAGE_SCRIPT
+          ? pageScript
           : url.pathname.startsWith('/dist/')
             ? path.join(distDir, path.normalize(url.pathname.slice('/dist/'.length)))
             : '';
@@ -48,7 +53,7 @@ function serve(isolated: boolean): Promise<http.Server> {
       response.end('<!doctype html><script src="/page.js"></script>');
       return;
     }
-    if (!file.startsWith(ROOT) || !fs.existsSync(file)) {
+    if (!(file === pageScript || file.startsWith(distDir + path.sep)) || !fs.existsSync(file)) {
       response.writeHead(404, headers);
       response.end();
       return;
@@ -85,9 +90,9 @@ function rendererCpuSeconds(browserPid: number): number {
   return total;
 }
 
-/** Opens the test page in a fresh headless Chromium. */
-export async function openBrowserSandbox(isolated: boolean): Promise<BrowserSandbox> {
-  const server = await serve(isolated);
+/** Opens the page in a fresh headless Chromium. */
+export async function openBrowserSandbox(isolated: boolean, files: PageFiles): Promise<BrowserSandbox> {
+  const server = await serve(isolated, files);
   const browserServer = await chromium.launchServer({
     executablePath: CHROMIUM,
     headless: true,
