@@ -116,6 +116,18 @@ export function waitUntilRunning(): Promise<void> {
 }
 
 /**
+ * Starts Exec File on a new document and resolves once the runtime is running it, without
+ * waiting for the end (`done`). Wrapped in an object: an async function returning the thenable
+ * itself would wait for it.
+ */
+export async function startRun(code: string): Promise<{ uri: vscode.Uri; done: Thenable<void> }> {
+  const editor = await openDocument(code);
+  const done = command(CommandIds.execFile);
+  await waitUntilRunning();
+  return { uri: editor.document.uri, done };
+}
+
+/**
  * The repr of a Python expression in the user's namespace. The value travels through a
  * diagnostic (`RuntimeError: <repr>`), the one channel the API exposes; a name that is not
  * defined comes back as the NameError message.

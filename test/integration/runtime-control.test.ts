@@ -1,16 +1,5 @@
 import * as assert from 'node:assert/strict';
-import * as vscode from 'vscode';
-import {
-  closeAllEditors,
-  command,
-  CommandIds,
-  openDocument,
-  peek,
-  runtimeInfo,
-  sandboxDiagnostics,
-  waitFor,
-  waitUntilRunning,
-} from './helpers';
+import { closeAllEditors, command, CommandIds, openDocument, peek, runtimeInfo, sandboxDiagnostics, startRun, waitFor } from './helpers';
 
 /** Whether a process with this id exists (signal 0 checks without signalling). */
 function processExists(pid: number): boolean {
@@ -20,18 +9,6 @@ function processExists(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-/**
- * Starts Exec File on a new document and resolves once the runtime is running it, without
- * waiting for the end (`done`). Wrapped in an object: an async function returning the thenable
- * itself would wait for it.
- */
-async function startRun(code: string): Promise<{ uri: vscode.Uri; done: Thenable<void> }> {
-  const editor = await openDocument(code);
-  const done = command(CommandIds.execFile);
-  await waitUntilRunning();
-  return { uri: editor.document.uri, done };
 }
 
 describe('runtime control', () => {

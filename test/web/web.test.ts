@@ -18,7 +18,7 @@ import {
   peek,
   runtimeInfo,
   sandboxDiagnostics,
-  waitUntilRunning,
+  startRun,
   type RuntimeInfo,
 } from '../integration/helpers';
 
@@ -59,24 +59,20 @@ describe('web worker extension host', () => {
   (isolated ? it.skip : it)(
     'Interrupt stops a busy loop by starting a fresh worker: the namespace is lost, the next run works',
     async () => {
-      const editor = await openDocument('interrupt_reached = True\nwhile True:\n    pass\n');
-      const done = command(CommandIds.execFile);
-      await waitUntilRunning();
+      const run = await startRun('interrupt_reached = True\nwhile True:\n    pass\n');
       await command(CommandIds.interrupt);
-      await done;
-      assert.deepEqual(sandboxDiagnostics(editor.document.uri), [], 'no diagnostic for the interrupt');
+      await run.done;
+      assert.deepEqual(sandboxDiagnostics(run.uri), [], 'no diagnostic for the interrupt');
       assert.match(await peek('interrupt_reached'), /NameError/);
       assert.equal(await peek('"fresh"'), "'fresh'");
     },
   );
 
   (isolated ? it : it.skip)('Interrupt stops a busy loop in place: the namespace stays', async () => {
-    const editor = await openDocument('interrupt_reached = True\nwhile True:\n    pass\n');
-    const done = command(CommandIds.execFile);
-    await waitUntilRunning();
+    const run = await startRun('interrupt_reached = True\nwhile True:\n    pass\n');
     await command(CommandIds.interrupt);
-    await done;
-    assert.deepEqual(sandboxDiagnostics(editor.document.uri), [], 'no diagnostic for the interrupt');
+    await run.done;
+    assert.deepEqual(sandboxDiagnostics(run.uri), [], 'no diagnostic for the interrupt');
     assert.equal(await peek('interrupt_reached'), 'True');
   });
 

@@ -9,7 +9,7 @@
  * has none (the build rewrites Pyodide's), and without code from strings Python cannot write one.
  */
 import type { BrowserRestrictions } from '../protocol';
-import { define, freezeStackTraceHooks, LANGUAGE_GLOBALS } from './globals';
+import { define, freezeStackTraceHooks, LANGUAGE_GLOBALS, removeUnlisted } from './globals';
 import { servingFetch, type ServedFiles } from './serving-fetch';
 
 /**
@@ -58,18 +58,6 @@ function scopeChain(): object[] {
   )
     chain.push(scope);
   return chain;
-}
-
-function removeOtherGlobals(): void {
-  for (const scope of scopeChain()) {
-    for (const key of Reflect.ownKeys(scope)) {
-      if (KEPT_GLOBALS.has(key)) continue;
-      if (Reflect.deleteProperty(scope, key)) continue;
-      const descriptor = Object.getOwnPropertyDescriptor(scope, key);
-      if (descriptor && 'value' in descriptor && descriptor.writable)
-        Object.defineProperty(scope, key, { value: undefined, writable: false });
-    }
-  }
 }
 
 /** Stands in for every constructor that makes functions from strings. */
@@ -140,7 +128,7 @@ export function probeBrowserLockDown(): Omit<BrowserRestrictions, 'sharedMemory'
 export function removeBrowserCapabilities(indexUrl: string): ServedFiles {
   const files: ServedFiles = new Map();
   const fetchFromFiles = servingFetch(files);
-  removeOtherGlobals();
+  for (const scope of scopeChain()) removeUnlisted(scope, KEPT_GLOBALS);
   removeCodeGeneration();
   define('fetch', fetchFromFiles);
   define('location', new URL(indexUrl));

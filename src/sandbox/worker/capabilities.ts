@@ -5,7 +5,7 @@
  * code from strings, V8's stack-trace hooks. Pyodide then runs as it runs in a browser worker,
  * fetching its files from bytes the relay handed over, and its imports pass the import guard.
  */
-import { define, freezeStackTraceHooks, LANGUAGE_GLOBALS } from './globals';
+import { define, freezeStackTraceHooks, LANGUAGE_GLOBALS, removeUnlisted } from './globals';
 import { servingFetch, type ServedFiles } from './serving-fetch';
 
 /**
@@ -27,20 +27,6 @@ const HOST_GLOBALS = [
 const KEPT_GLOBALS = new Set<PropertyKey>([...LANGUAGE_GLOBALS, ...HOST_GLOBALS, Symbol.toStringTag]);
 
 /**
- * Removes every global not on the lists. Node defines a few for good (undici's global
- * dispatcher, a network client, under a symbol): those are overwritten and frozen instead.
- */
-function removeOtherGlobals(): void {
-  for (const key of Reflect.ownKeys(globalThis)) {
-    if (KEPT_GLOBALS.has(key)) continue;
-    if (Reflect.deleteProperty(globalThis, key)) continue;
-    const descriptor = Object.getOwnPropertyDescriptor(globalThis, key);
-    if (descriptor && 'value' in descriptor && descriptor.writable)
-      Object.defineProperty(globalThis, key, { value: undefined, writable: false });
-  }
-}
-
-/**
  * Makes this thread look like a browser worker without Node's capabilities. Call before
  * importing Pyodide; afterwards `process` is gone from this thread's globals.
  * @param indexUrl Pyodide's folder; becomes `location`, against which Pyodide resolves its files.
@@ -52,7 +38,7 @@ export function removeNodeCapabilities(indexUrl: string): ServedFiles {
   // sweep below finds them. Pyodide (and Emscripten) take `process` to mean Node, and would
   // import node:fs, node:child_process and the like: it goes with the rest.
   const fetchFromFiles = servingFetch(files);
-  removeOtherGlobals();
+  removeUnlisted(globalThis, KEPT_GLOBALS);
   define('fetch', fetchFromFiles);
   define('importScripts', () => {
     throw new TypeError('importScripts is not available in the sandbox');

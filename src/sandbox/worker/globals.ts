@@ -22,3 +22,18 @@ export function freezeStackTraceHooks(): void {
   Object.defineProperty(Error, 'prepareStackTrace', { value: undefined, writable: false, configurable: false });
   Object.defineProperty(Error, 'captureStackTrace', { value: Object.freeze(() => undefined), writable: false, configurable: false });
 }
+
+/**
+ * Removes every property of `scope` whose key is not in `kept`. A property that cannot be
+ * deleted (Node defines a few for good, such as undici's global dispatcher, a network client,
+ * under a symbol) is overwritten with `undefined` and frozen instead.
+ */
+export function removeUnlisted(scope: object, kept: ReadonlySet<PropertyKey>): void {
+  for (const key of Reflect.ownKeys(scope)) {
+    if (kept.has(key)) continue;
+    if (Reflect.deleteProperty(scope, key)) continue;
+    const descriptor = Object.getOwnPropertyDescriptor(scope, key);
+    if (descriptor && 'value' in descriptor && descriptor.writable)
+      Object.defineProperty(scope, key, { value: undefined, writable: false });
+  }
+}
