@@ -56,8 +56,6 @@ export async function runOnServer(host: 'node' | 'web' | 'web-isolated' = 'node'
     ? { ...direct, ...(await startIsolatingProxy({ host: '127.0.0.1', port: Number(new URL(direct.url).port) })) }
     : direct;
   const { page } = await launchBrowser();
-  // The web worker extension host's console (the suite's output there) reaches the page's.
-  if (web) page.on('console', (message) => console.log(message.text()));
 
   const exited = new Promise<number>((resolve) => {
     // The workbench calls these two page functions: the suite's output, then its result.
