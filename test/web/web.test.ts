@@ -86,16 +86,30 @@ describe('web worker extension host', () => {
     const url = (await setup()).loopbackUrl;
     // The control: the extension host itself reaches the listener (its CSP allows loopback).
     const before = await requestsHeard(url);
-    const attempts = [
-      `__import__("pyodide.http").http.open_url(${JSON.stringify(url)})`,
-      `__import__("urllib.request").request.urlopen(${JSON.stringify(url)})`,
-      `__import__("pyodide.ffi").ffi.to_js([]).constructor.constructor('return fetch(${JSON.stringify(url)})')()`,
-    ];
-    for (const attempt of attempts) {
-      const editor = await openDocument(`${attempt}\n`);
-      await command(CommandIds.execFile);
-      assert.equal(sandboxDiagnostics(editor.document.uri).length, 1, `${attempt} failed with an error`);
-    }
+    await everyRouteFails(url);
     assert.equal(await requestsHeard(url), before, 'the worker reached the loopback listener');
   });
+
+  it("Python cannot read the server machine's files, which the page's origin serves to this extension host", async () => {
+    // The VS Code server serves files of its machine to its own origin: the workbench's, and a worker's.
+    const folder = vscode.workspace.workspaceFolders![0].uri;
+    const origin = (globalThis as unknown as { location: { origin: string } }).location.origin;
+    const url = `${origin}/vscode-remote-resource?path=${encodeURIComponent(`${folder.path}/web-test.json`)}`;
+    assert.match(await (await fetch(url)).text(), /loopbackUrl/, 'the extension host reads the file');
+    await everyRouteFails(url);
+  });
 });
+
+/** Each way Python has to fetch `url` (Pyodide's, the standard library's, JavaScript made from a string) ends in an error. */
+async function everyRouteFails(url: string): Promise<void> {
+  const attempts = [
+    `__import__("pyodide.http").http.open_url(${JSON.stringify(url)})`,
+    `__import__("urllib.request").request.urlopen(${JSON.stringify(url)})`,
+    `__import__("pyodide.ffi").ffi.to_js([]).constructor.constructor('return fetch(${JSON.stringify(url)})')()`,
+  ];
+  for (const attempt of attempts) {
+    const editor = await openDocument(`${attempt}\n`);
+    await command(CommandIds.execFile);
+    assert.equal(sandboxDiagnostics(editor.document.uri).length, 1, `${attempt} failed with an error`);
+  }
+}
