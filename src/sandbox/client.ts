@@ -1,14 +1,14 @@
 import { Emitter } from './events';
 import { FrameReader } from './framing';
 import type { ProcessConfig } from './process/config';
-import type { Restrictions, RunMode, RuntimeInfo, SandboxMessage } from './protocol';
+import type { DisplayItem, Restrictions, RunMode, RuntimeInfo, SandboxMessage } from './protocol';
 import { checkCode, failure, type RunResult } from './result';
 import { RunRecord, type Run } from './run';
 import { defaultLaunchSpec, hostPaths, startProcess, type LaunchSpec } from './transport/child-process';
 import { startInProcess } from './transport/in-process';
 import type { IsolationLevel, IsolationMode, SandboxExit, Transport } from './transport/transport';
 import { sanitizeUntrusted } from './untrusted-text';
-import { parseSandboxMessage, ProtocolError } from './validate';
+import { MESSAGE_LIMITS, parseSandboxMessage, ProtocolError } from './validate';
 import { SandboxError } from './sandbox-error';
 
 export { SandboxError, type SandboxFault } from './sandbox-error';
@@ -44,6 +44,8 @@ export interface RunOptions {
   readonly discardOutput?: boolean;
   /** For exec: also report the repr of a final bare expression, as `RunResult.lastValue`. */
   readonly captureLastValue?: boolean;
+  /** For exec: also send a final bare expression's value as display data (`Run.onDidDisplay`, kind `result`). */
+  readonly displayLastValue?: boolean;
   /** What the run is called in messages, e.g. `hello.py:3-5`. */
   readonly label?: string;
 }
@@ -92,6 +94,8 @@ interface Session {
   escalation?: ReturnType<typeof setTimeout>;
   /** Output characters received for the current run, capped or not. */
   received: number;
+  /** Display messages and characters of display data received for the current run. */
+  displays: { count: number; chars: number };
   started: boolean;
   /** The run the sandbox is executing. */
   current?: RunRecord;
@@ -267,6 +271,7 @@ export class SandboxClient {
     }
     session.current = record;
     session.received = 0;
+    session.displays = { count: 0, chars: 0 };
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
     const timeout =
       timeoutMs > 0
@@ -286,6 +291,7 @@ export class SandboxClient {
         fresh: options.fresh ?? false,
         discardOutput: options.discardOutput ?? false,
         captureLastValue: options.captureLastValue ?? false,
+        displayLastValue: options.displayLastValue ?? false,
         maxOutputBytes: this.options.maxOutputBytes,
       },
     });
@@ -377,6 +383,7 @@ export class SandboxClient {
       started: false,
       asking: false,
       received: 0,
+      displays: { count: 0, chars: 0 },
       ended: false,
     };
     this.setState('starting');
@@ -433,6 +440,10 @@ export class SandboxClient {
         session.received += message.text.length;
         if (session.received > this.options.maxOutputBytes + OUTPUT_SLACK_CHARS) throw new ProtocolError('output went on past the cap');
         run.write(message.stream, message.text);
+        return;
+      case 'display':
+        countDisplay(session.displays, message.items);
+        run.display({ kind: message.kind, items: message.items });
         return;
       case 'input-request':
         if (!this.options.input || session.asking) throw new ProtocolError('an input request came when none was possible');
@@ -577,4 +588,12 @@ function isolationLevel(mode: IsolationMode | undefined, restrictions: Restricti
   return restrictions.permissionModel && restrictions.hostFilesDenied && restrictions.childProcessDenied
     ? 'process'
     : 'process-no-fs-permissions';
+}
+
+/** Counts a run's display data; the worker stops at the limits, so a sandbox past them is flooding the client. */
+function countDisplay(displays: Session['displays'], items: readonly DisplayItem[]): void {
+  displays.count++;
+  displays.chars += items.reduce((n, item) => n + item.data.length, 0);
+  if (displays.count > MESSAGE_LIMITS.displaysPerRun || displays.chars > MESSAGE_LIMITS.displayCharsPerRun)
+    throw new ProtocolError('display data went on past the limits of a run');
 }

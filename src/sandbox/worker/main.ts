@@ -9,7 +9,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { PyodideAPI } from 'pyodide';
 import type { PyCallable, PyProxy } from 'pyodide/ffi';
-import { isTagged, type RunMessage, type RunOutcome, type WorkerConfig, type WorkerMessage } from '../protocol';
+import { isTagged, type DisplayItem, type RunMessage, type RunOutcome, type WorkerConfig, type WorkerMessage } from '../protocol';
+import displaySource from '../python/display.py';
 import environmentSource from '../python/environment.py';
 import runnerSource from '../python/runner.py';
 import { InputSlot } from '../shared/input-slot';
@@ -28,6 +29,7 @@ const post = (message: WorkerMessage): void => port.postMessage(message);
 
 const interruptFlag = new Int32Array(config.channels.interrupt, 0, 1);
 const input = new InputSlot(config.channels.input);
+const displayForwarded = new Int32Array(config.channels.display, 0, 1);
 /** The run in progress, which an input request belongs to. */
 let runningId = 0;
 
@@ -63,6 +65,13 @@ function bridge(pyodide: PyodideAPI): object {
         if (answer.kind === 'interrupted') pyodide.checkInterrupt();
         return answer.kind === 'line' ? answer.text : undefined;
       }),
+      /** Sends display data (display.py's JSON list of items) and waits until the relay forwarded it. */
+      display: inert((kind: string, items: string): void => {
+        Atomics.store(displayForwarded, 0, 0);
+        post({ type: 'display', id: runningId, kind: kind === 'result' ? 'result' : 'display', items: JSON.parse(items) as DisplayItem[] });
+        // Output written from now on must not overtake the display on its way out.
+        while (Atomics.load(displayForwarded, 0) === 0) Atomics.wait(displayForwarded, 0, 0);
+      }),
     }),
   );
 }
@@ -84,6 +93,7 @@ function lockDown(pyodide: PyodideAPI): PyCallable {
   namespace.set('disabled_modules', DISABLED_BUILTIN_MODULES.source);
   namespace.set('optional_packages', pyodide.toPy(optionalPackageImports(config.assets['pyodide-lock.json'])));
   pyodide.runPython(environmentSource, { globals: namespace, filename: '<sandbox-environment>' });
+  pyodide.runPython(displaySource, { globals: namespace, filename: '<sandbox-display>' });
   pyodide.runPython(runnerSource, { globals: namespace, filename: '<sandbox-runner>' });
   return namespace.get('run') as PyCallable;
 }
@@ -113,7 +123,9 @@ function runOne(pyodide: PyodideAPI, run: PyCallable, sink: OutputSink, memory: 
   memory.reset();
   let outcome: Omit<RunOutcome, 'truncated'>;
   try {
-    outcome = JSON.parse(run(request.mode, request.code, request.fresh, request.captureLastValue) as string) as RunOutcome;
+    outcome = JSON.parse(
+      run(request.mode, request.code, request.fresh, request.captureLastValue, request.displayLastValue) as string,
+    ) as RunOutcome;
   } catch (error) {
     outcome = escapedOutcome(pyodide, error);
   }
