@@ -5,6 +5,7 @@ import { CommandIds } from './commands/ids';
 import { RunCommands } from './commands/run-commands';
 import { registerRuntimeCommands, setRunningContext } from './commands/runtime-commands';
 import { SettingsStore } from './config';
+import { SandboxNotebookKernels } from './notebook/controller';
 import { DiagnosticsPresenter } from './presenters/diagnostics';
 import { InlineValuesPresenter } from './presenters/inline-values';
 import { InputBoxPresenter } from './presenters/input-box';
@@ -57,6 +58,8 @@ export function activate(context: vscode.ExtensionContext): PythonSandboxApi {
     registerAgentTool(agents),
     vscode.languages.registerCodeLensProvider(PYTHON, new CellLenses()),
     prewarmOnPythonEditor(user, settings),
+    // Every notebook has a runtime of its own, answering input() like the editor's.
+    new SandboxNotebookKernels((label) => new RuntimeSession(settings, distDir, label, true), current),
   );
   return api.api;
 }
