@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { createApi, type PythonSandboxApi } from './api';
 import { CellLenses } from './commands/cell-lenses';
 import { CommandIds } from './commands/ids';
+import { registerOutputViewCommands } from './commands/output-view-commands';
 import { RunCommands } from './commands/run-commands';
 import { registerRuntimeCommands, setRunningContext } from './commands/runtime-commands';
 import { SettingsStore } from './config';
@@ -10,6 +11,7 @@ import { DiagnosticsPresenter } from './presenters/diagnostics';
 import { InlineValuesPresenter } from './presenters/inline-values';
 import { InputBoxPresenter } from './presenters/input-box';
 import { OutputChannelPresenter } from './presenters/output-channel';
+import { OutputViewPresenter } from './presenters/output-view';
 import { StatusBarPresenter } from './presenters/status-bar';
 import { SandboxClient } from './sandbox/client';
 import { RuntimeSession } from './session/runtime-session';
@@ -36,8 +38,10 @@ export function activate(context: vscode.ExtensionContext): PythonSandboxApi {
   const diagnostics = new DiagnosticsPresenter();
   const inlineValues = new InlineValuesPresenter(current);
   const inputBox = new InputBoxPresenter();
+  const outputView = new OutputViewPresenter(context.extensionUri, current);
   const following = user.onDidCreateRun(({ run, origin }) => {
     output.follow(run, origin);
+    outputView.follow(run, origin);
     diagnostics.follow(run, origin);
     inlineValues.follow(run, origin);
     inputBox.follow(run);
@@ -49,12 +53,14 @@ export function activate(context: vscode.ExtensionContext): PythonSandboxApi {
     agents,
     api,
     output,
+    outputView,
     diagnostics,
     inlineValues,
     following,
     new StatusBarPresenter(user, CommandIds.statusBarClick, setRunningContext),
     new RunCommands(user, (uri) => inlineValues.valuesIn(uri)).register(),
     registerRuntimeCommands(user, () => output.show()),
+    registerOutputViewCommands(outputView),
     registerAgentTool(agents),
     vscode.languages.registerCodeLensProvider(PYTHON, new CellLenses()),
     prewarmOnPythonEditor(user, settings),

@@ -85,7 +85,7 @@ export class NotebookKernel implements vscode.Disposable {
       execution.start(Date.now());
       if (execution.cell.outputs.length > 0) outputs.clear();
     };
-    const run = this.session.run('exec', code, { fresh: false, displayLastValue: true, label: `cell ${execution.cell.index + 1}` });
+    const run = this.session.run('exec', code, { fresh: false, displayLastValue: 'all', label: `cell ${execution.cell.index + 1}` });
     run.onDidStart(start);
     run.onDidWrite(({ stream, text }) => outputs.write(stream, text));
     run.onDidDisplay((data) => outputs.display(data));

@@ -1,7 +1,7 @@
 import { Emitter } from './events';
 import { FrameReader } from './framing';
 import type { ProcessConfig } from './process/config';
-import type { DisplayItem, Restrictions, RunMode, RuntimeInfo, SandboxMessage } from './protocol';
+import type { DisplayItem, LastValueDisplay, Restrictions, RunMode, RuntimeInfo, SandboxMessage } from './protocol';
 import { checkCode, failure, type RunResult } from './result';
 import { RunRecord, type Run } from './run';
 import { defaultLaunchSpec, hostPaths, startProcess, type LaunchSpec } from './transport/child-process';
@@ -44,8 +44,8 @@ export interface RunOptions {
   readonly discardOutput?: boolean;
   /** For exec: also report the repr of a final bare expression, as `RunResult.lastValue`. */
   readonly captureLastValue?: boolean;
-  /** For exec: also send a final bare expression's value as display data (`Run.onDidDisplay`, kind `result`). */
-  readonly displayLastValue?: boolean;
+  /** For exec: when a final bare expression's value is also display data (`Run.onDidDisplay`, kind `result`); default `none`. */
+  readonly displayLastValue?: LastValueDisplay;
   /** What the run is called in messages, e.g. `hello.py:3-5`. */
   readonly label?: string;
 }
@@ -291,7 +291,7 @@ export class SandboxClient {
         fresh: options.fresh ?? false,
         discardOutput: options.discardOutput ?? false,
         captureLastValue: options.captureLastValue ?? false,
-        displayLastValue: options.displayLastValue ?? false,
+        displayLastValue: options.displayLastValue ?? 'none',
         maxOutputBytes: this.options.maxOutputBytes,
       },
     });

@@ -8,6 +8,13 @@
 /** `exec` runs statements and returns their output; `eval` returns `json.dumps(value)`. */
 export type RunMode = 'exec' | 'eval';
 
+/**
+ * When an exec's final bare expression becomes display data: `none`; `rich`, only when it has
+ * more than text/plain (the editor, whose inline value shows the repr); `all`, unless it is None
+ * (notebooks, as Jupyter).
+ */
+export type LastValueDisplay = 'none' | 'rich' | 'all';
+
 /** A stream the sandboxed code writes to. */
 export type StreamName = 'stdout' | 'stderr';
 
@@ -21,8 +28,8 @@ export interface RunRequest {
   readonly discardOutput: boolean;
   /** For exec: evaluate a final bare expression separately and report its repr. */
   readonly captureLastValue: boolean;
-  /** For exec: send a final bare expression's value as display data (`display` of kind `result`). */
-  readonly displayLastValue: boolean;
+  /** For exec: whether a final bare expression's value is sent as display data (`display` of kind `result`). */
+  readonly displayLastValue: LastValueDisplay;
   /** Output beyond this many bytes is dropped and the result says it was truncated. */
   readonly maxOutputBytes: number;
 }

@@ -10,6 +10,7 @@ import {
   dismissInputBoxesUntil,
   EXTENSION_ID,
   extension,
+  processExists,
   waitFor,
   withSettings,
 } from './helpers';
@@ -97,15 +98,6 @@ function errorOf(cell: vscode.NotebookCell): { name: string; message: string; st
 
 const kernelInfo = (notebook: vscode.NotebookDocument): Thenable<KernelInfo | undefined> =>
   command<KernelInfo | undefined>(CommandIds.kernelInfo, notebook.uri);
-
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** A 1x1 PNG written with the standard library, as the README's example does. */
 const PNG_CELL = `import struct, zlib

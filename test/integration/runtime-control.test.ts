@@ -6,21 +6,12 @@ import {
   CommandIds,
   openDocument,
   peek,
+  processExists,
   runtimeInfo,
   sandboxDiagnostics,
   waitFor,
   waitUntilRunning,
 } from './helpers';
-
-/** Whether a process with this id exists (signal 0 checks without signalling). */
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Starts Exec File on a new document and resolves once the runtime is running it, without

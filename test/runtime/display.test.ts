@@ -159,17 +159,24 @@ print('after')`;
   });
 
   it('a final expression is display data of kind result when asked for; None is not shown', async () => {
-    const asked = await record("print('x')\n'value'", { displayLastValue: true });
+    const asked = await record("print('x')\n'value'", { displayLastValue: 'all' });
     assert.deepEqual(
       asked.displays.map((d) => [d.kind, d.items]),
       [['result', [{ mime: 'text/plain', data: "'value'", encoding: 'text' }]]],
     );
     assert.deepEqual(toContract(asked.result), { ok: 'x\n' });
     assert.equal(asked.result.lastValue, undefined, 'no repr unless captureLastValue asks');
-    const both = await record('[1, 2]', { displayLastValue: true, captureLastValue: true });
+    const both = await record('[1, 2]', { displayLastValue: 'all', captureLastValue: true });
     assert.equal(both.result.lastValue, '[1, 2]');
     assert.equal(both.displays.length, 1, 'the expression ran once and was shown once');
-    assert.deepEqual((await record('None', { displayLastValue: true })).displays, []);
+    assert.deepEqual((await record('None', { displayLastValue: 'all' })).displays, []);
+    // 'rich' (the editor's choice, whose inline value shows the repr): only values with more than text.
+    assert.deepEqual((await record("'plain'", { displayLastValue: 'rich' })).displays, []);
+    const rich = await record("class T:\n    def _repr_html_(self): return '<table></table>'\nT()", { displayLastValue: 'rich' });
+    assert.deepEqual(
+      rich.displays.map((d) => d.items.map((i) => i.mime)),
+      [['text/html', 'text/plain']],
+    );
     assert.deepEqual((await record("'not asked'")).displays, []);
   });
 
@@ -256,7 +263,7 @@ plt.figure()
 plt.show()
 print(plt.get_fignums())
 plt.figure(7)`;
-    const { events, result } = await record(code, { displayLastValue: true });
+    const { events, result } = await record(code, { displayLastValue: 'all' });
     assert.equal(result.error, undefined, JSON.stringify(result.error));
     const flat = events.map((e) =>
       'write' in e ? e.write : `${e.display.kind}:${bytesOf(item(e.display, 'image/png')).toString('latin1')}`,

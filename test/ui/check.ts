@@ -9,5 +9,7 @@ export interface UiCheck {
   name: string;
   /** Workspace settings (`.vscode/settings.json`) in place before the workbench opens. */
   settings?: Readonly<Record<string, unknown>>;
+  /** The browser window's size, when the default (1400x900) is too small for what the check shows. */
+  viewport?: { readonly width: number; readonly height: number };
   run(wb: Workbench): Promise<void>;
 }

@@ -95,8 +95,11 @@ def _figure_png(obj):
     return buffer.getvalue()
 
 
-def _bundle(obj, include=None, exclude=None):
-    """{mime: value} for ``obj``; ``include``/``exclude`` filter the types, text/plain always stays."""
+def _bundle(obj, include=None, exclude=None, plain=True):
+    """{mime: value} for ``obj``; ``include``/``exclude`` filter the types, text/plain always stays.
+
+    Without ``plain``, text/plain from repr is left to the caller (repr can be costly).
+    """
 
     def wanted(mime):
         return (include is None or mime in include) and (exclude is None or mime not in exclude)
@@ -114,7 +117,7 @@ def _bundle(obj, include=None, exclude=None):
             value = _call(obj, name)
             if value is not None:
                 data[mime] = value
-    if "text/plain" not in data:
+    if plain and "text/plain" not in data:
         data["text/plain"] = repr(obj)
     return data
 
@@ -217,10 +220,15 @@ def display(*objs, include=None, exclude=None, raw=False):
         _send("display", obj if raw else _bundle(obj, include, exclude))
 
 
-def _display_result(value):
-    """A run's final expression, as Jupyter shows it: nothing for None."""
-    if value is not None:
-        _send("result", _bundle(value))
+def _display_result(value, only_rich):
+    """A run's final expression, as Jupyter shows it: nothing for None; with ``only_rich``, nothing for text alone."""
+    if value is None:
+        return
+    bundle = _bundle(value, plain=False)
+    if only_rich and all(mime == "text/plain" for mime in bundle):
+        return
+    bundle.setdefault("text/plain", repr(value))
+    _send("result", bundle)
 
 
 def _show_figures(*args, **kwargs):

@@ -91,20 +91,20 @@ def _flush():
 _MAX_LAST_VALUE = 2000
 
 
-def _exec(code, filename, namespace, capture_last_value, display_last_value=False):
+def _exec(code, filename, namespace, capture_last_value, display_last_value="none"):
     """exec(); with ``capture_last_value``, a final bare expression is evaluated on its own and its repr returned.
 
-    With ``display_last_value``, that expression's value is also sent as display data (display.py).
+    ``display_last_value`` ('none', 'rich' or 'all') says when that value is also display data (display.py).
     """
     tree = compile(code, filename, "exec", flags=ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
-    wants_last = capture_last_value or display_last_value
+    wants_last = capture_last_value or display_last_value != "none"
     last = tree.body.pop() if wants_last and tree.body and isinstance(tree.body[-1], ast.Expr) else None
     _evaluate(compile(tree, filename, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT), namespace)
     if last is None:
         return None
     value = _evaluate(compile(ast.Expression(last.value), filename, "eval", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT), namespace)
-    if display_last_value:
-        _display_result(value)  # noqa: F821 - defined by display.py
+    if display_last_value != "none":
+        _display_result(value, display_last_value == "rich")  # noqa: F821 - defined by display.py
     return None if value is None or not capture_last_value else repr(value)[:_MAX_LAST_VALUE]
 
 
@@ -120,7 +120,7 @@ def _evaluate(code_object, namespace):
     return result
 
 
-def run(mode, code, fresh, capture_last_value=False, display_last_value=False):
+def run(mode, code, fresh, capture_last_value=False, display_last_value="none"):
     """Runs ``code`` (``mode`` 'exec' or 'eval'); returns the outcome as a JSON string."""
     global _run_count
     _run_count += 1

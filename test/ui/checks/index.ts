@@ -3,6 +3,8 @@ import { execSelectionFromContextMenu, execSelectionFromPalette, execSelectionWi
 import { evalInlineValue } from './inline-value';
 import { inputThroughInputBox } from './input-box';
 import { noProcessLeftAfterDeactivation } from './no-process-left';
+import { notebookOutputs } from './notebook';
+import { outputViewHtmlWithoutScripts, outputViewImage } from './output-view';
 import { clearOutputBeforeRun, revealOutputNever, revealOutputOnError } from './output-settings';
 import { problemsFromError } from './problems';
 import { queuedRunsInOrder } from './queued-runs';
@@ -21,5 +23,8 @@ export const CHECKS: UiCheck[] = [
   revealOutputNever,
   revealOutputOnError,
   clearOutputBeforeRun,
+  notebookOutputs,
+  outputViewImage,
+  outputViewHtmlWithoutScripts,
   noProcessLeftAfterDeactivation,
 ];
