@@ -4,6 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { SandboxClient, type SandboxOptions } from '../src/sandbox/client';
 
 interface Figures {
@@ -23,6 +24,11 @@ interface Figures {
   rss_mb: number | null;
   /** The same after every workload above, once Python's heap has grown. */
   rss_mb_after_workloads: number | null;
+  /**
+   * A trivial notebook cell through the NotebookController, measured in the extension host by the
+   * integration suite (notebook.test.ts) and read from its last run; null when it has not run.
+   */
+  notebook_cell_ms_p50: number | null;
 }
 
 /** Targets from the runtime issue: [key, limit]; every one is an upper bound. */
@@ -182,6 +188,7 @@ async function measure(): Promise<Figures> {
       cpu_ratio_vs_python3: native.length ? round(Math.min(...sandboxed) / Math.min(...native)) : null,
       rss_mb: idleRss === undefined ? null : Math.round(idleRss),
       rss_mb_after_workloads: finalRss === undefined ? null : Math.round(finalRss),
+      notebook_cell_ms_p50: notebookCellMs(),
     };
   } finally {
     client.dispose();
@@ -208,3 +215,13 @@ main().catch((error: unknown) => {
   process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
   process.exitCode = 1;
 });
+
+/** The notebook figure the last integration run wrote (bench is dist/bench.js, results are in test-results/). */
+function notebookCellMs(): number | null {
+  try {
+    const file = path.join(__dirname, '..', 'test-results', 'bench-notebook.json');
+    return (JSON.parse(fs.readFileSync(file, 'utf8')) as { notebook_cell_ms_p50: number }).notebook_cell_ms_p50;
+  } catch {
+    return null;
+  }
+}
