@@ -1,7 +1,19 @@
-/** The slice of the WebAssembly JS API the memory cap uses (not in the ES or Node type libraries). */
+/** The slice of the WebAssembly JS API the runtime uses (not in the ES or Node type libraries). */
 declare namespace WebAssembly {
   class Memory {
     readonly buffer: ArrayBuffer;
     grow(deltaPages: number): number;
   }
+  class Module {}
+  class Instance {
+    readonly exports: Record<string, unknown>;
+  }
+  type Imports = Record<string, Record<string, unknown>>;
+  interface WebAssemblyInstantiatedSource {
+    readonly module: Module;
+    readonly instance: Instance;
+  }
+  function compile(bytes: Uint8Array): Promise<Module>;
+  function instantiate(module: Module, imports?: Imports): Promise<Instance>;
+  let instantiateStreaming: (source: Response | PromiseLike<Response>, imports?: Imports) => Promise<WebAssemblyInstantiatedSource>;
 }

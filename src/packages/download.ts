@@ -3,6 +3,7 @@
  * added by `fetchWithFiles`). A file is read whole into memory, so that every byte is hashed
  * before anything is written to the cache.
  */
+import { concatBytes } from '../sandbox/shared/bytes';
 import { PackageError, reasonOf } from './errors';
 
 export type Fetch = typeof fetch;
@@ -41,7 +42,7 @@ export async function fetchBytes(fetchFn: Fetch, url: string, label: string, wat
     await reader?.cancel().catch(() => undefined);
     throw downloadError(error, url, label, watch.signal);
   }
-  return concat(chunks);
+  return concatBytes(chunks);
 }
 
 /**
@@ -73,14 +74,4 @@ function contentLength(response: Response): number | undefined {
   const header = response.headers.get('content-length');
   const length = header === null ? NaN : Number(header);
   return Number.isSafeInteger(length) && length >= 0 ? length : undefined;
-}
-
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  const bytes = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return bytes;
 }

@@ -45,7 +45,9 @@ export class StatusBarPresenter implements vscode.Disposable {
     const queue = queued > 0 ? ` (+${queued} queued)` : '';
     const icons = { stopped: '$(circle-slash)', starting: '$(sync~spin)', ready: '$(check)', running: '$(loading~spin)' };
     this.item.text = `${icons[state]} Python Sandbox${queue}`;
-    const isolation = info ? ISOLATION_LABELS[info.isolation] : 'not started';
+    const isolation = info
+      ? `${ISOLATION_LABELS[info.isolation]}${info.osIsolated ? ' in Linux namespaces (no network, no other processes)' : ''}`
+      : 'not started';
     const action = state === 'running' ? 'Click to interrupt.' : 'Click to show output.';
     const versions = info ? `\nPython ${info.runtime.pythonVersion}, Pyodide ${info.runtime.pyodideVersion}` : '';
     this.item.tooltip = `Python Sandbox: ${state}${queue}\nIsolation: ${isolation}${versions}\n${action}`;

@@ -1,12 +1,22 @@
 import { Emitter } from './events';
 import { FrameReader } from './framing';
 import type { ProcessConfig } from './process/config';
-import type { DisplayItem, LastValueDisplay, Restrictions, RunMode, RuntimeInfo, SandboxMessage } from './protocol';
+import {
+  STARTUP_STEPS,
+  type DisplayItem,
+  type LastValueDisplay,
+  type Restrictions,
+  type RunMode,
+  type RuntimeInfo,
+  type SandboxMessage,
+  type StartupMarks,
+} from './protocol';
+import { epochMs } from './shared/clock';
 import { checkCode, failure, type RunResult } from './result';
 import { RunRecord, type Run } from './run';
 import { defaultLaunchSpec, hostPaths, startProcess, type LaunchSpec } from './transport/child-process';
 import { startInProcess } from './transport/in-process';
-import type { IsolationLevel, IsolationMode, SandboxExit, Transport } from './transport/transport';
+import type { IsolationLevel, IsolationMode, LaunchFeature, SandboxExit, Transport } from './transport/transport';
 import { sanitizeUntrusted } from './untrusted-text';
 import { MESSAGE_LIMITS, parseSandboxMessage, ProtocolError } from './validate';
 import { SandboxError } from './sandbox-error';
@@ -31,6 +41,8 @@ export interface SandboxOptions {
   readonly input?: boolean;
   /** Restore the bundled memory snapshot at start (default true); false boots Python plainly. */
   readonly snapshot?: boolean;
+  /** Run the process in Linux namespaces: no network, no other processes, no orphan (default true, where available). */
+  readonly osIsolation?: boolean;
   /** Adjusts how the sandbox process is started (tests use it to drop a restriction or swap the script). */
   readonly launch?: (spec: LaunchSpec) => LaunchSpec;
 }
@@ -59,6 +71,25 @@ export interface SandboxInfo {
   readonly startMs: number;
   /** The sandbox process's id (absent with `isolation: "worker"`). */
   readonly pid?: number;
+  /** The process also runs in Linux namespaces: no network, no other processes in sight, none outliving us. */
+  readonly osIsolated: boolean;
+  /** How long each start-up step took, in milliseconds, as the sandbox reported it (for the benchmark). */
+  readonly startup?: StartupBreakdown;
+}
+
+/** Milliseconds per start-up step: starting the process, then each step the sandbox marked, then the message back. */
+export type StartupBreakdown = Readonly<Record<'process' | Exclude<(typeof STARTUP_STEPS)[number], 'relayStarted'> | 'ready', number>>;
+
+/** Turns the sandbox's marks into durations, starting from when the client asked for it. */
+function startupBreakdown(requestedEpoch: number, marks: StartupMarks, readyEpoch: number): StartupBreakdown {
+  const durations: Record<string, number> = {};
+  let previous = requestedEpoch;
+  for (const step of STARTUP_STEPS) {
+    durations[step === 'relayStarted' ? 'process' : step] = Math.round(marks[step] - previous);
+    previous = marks[step];
+  }
+  durations.ready = Math.round(readyEpoch - previous);
+  return durations as StartupBreakdown;
 }
 
 /** The client's life cycle, for status displays. */
@@ -85,8 +116,11 @@ interface Session {
   /** Settle `ready`; later calls do nothing. */
   readonly resolveStart: (info: SandboxInfo) => void;
   readonly rejectStart: (error: Error) => void;
-  /** When the sandbox was asked for, to measure its start. */
+  /** When the sandbox was asked for, to measure its start (`performance.now()`, and epoch milliseconds). */
   readonly requested: number;
+  readonly requestedEpoch: number;
+  /** Started under the OS-level isolation wrapper. */
+  readonly osIsolated: boolean;
   readonly frames: FrameReader;
   /** Ends a frame that was started and never finished. */
   frameDeadline?: ReturnType<typeof setTimeout>;
@@ -131,7 +165,8 @@ export class SandboxClient {
   private currentState: SandboxState = 'stopped';
   private readonly stateChanged = new Emitter<SandboxState>();
   private disposed = false;
-  private permissionsRejected = false;
+  /** Parts of the launch this machine refused: the next starts go without them. */
+  private readonly refused = new Set<LaunchFeature>();
   /** Fires on every state change, and when the queue grows or shrinks. */
   readonly onDidChangeState = this.stateChanged.event;
 
@@ -165,9 +200,11 @@ export class SandboxClient {
     if (!this.session || this.session.ended) this.session = this.open();
     return this.session.ready.catch((error: unknown) => {
       // A Node that advertises the permission flags may still refuse them at start (Electron
-      // builds have); then run without them, at the level that says so.
-      if (!this.permissionsRejected && error instanceof RejectedFlagsError) {
-        this.permissionsRejected = true;
+      // builds have), and a Linux without unprivileged user namespaces refuses the OS-level
+      // isolation: then run without, at the level that says so. Nothing of ours ran yet in
+      // the process that was refused, so what it wrote cannot have been made up by Python.
+      if (error instanceof RefusedLaunchError && !this.refused.has(error.feature)) {
+        this.refused.add(error.feature);
         return this.start();
       }
       throw error;
@@ -350,6 +387,7 @@ export class SandboxClient {
 
   private open(): Session {
     const requested = performance.now();
+    const requestedEpoch = epochMs();
     const config: ProcessConfig = {
       distDir: this.distDir,
       memoryLimitBytes: this.options.memoryLimitMb * 2 ** 20,
@@ -364,21 +402,24 @@ export class SandboxClient {
       data: (bytes: Uint8Array) => this.receive(session, bytes),
       exit: (exit: SandboxExit) => this.exited(session, exit),
     };
-    const transport =
+    const spec =
       this.options.isolation === 'worker'
-        ? startInProcess(config, events)
-        : startProcess(
-            (this.options.launch ?? ((spec) => spec))(defaultLaunchSpec(this.distDir, !this.permissionsRejected)),
-            config,
-            this.options.memoryLimitMb,
-            events,
+        ? undefined
+        : (this.options.launch ?? ((given: LaunchSpec) => given))(
+            defaultLaunchSpec(this.distDir, {
+              permissionFlags: !this.refused.has('permission-flags'),
+              osIsolation: this.options.osIsolation !== false && !this.refused.has('os-isolation'),
+            }),
           );
+    const transport = spec ? startProcess(spec, config, this.options.memoryLimitMb, events) : startInProcess(config, events);
     const session: Session = {
       transport,
       ready,
       resolveStart,
       rejectStart,
       requested,
+      requestedEpoch,
+      osIsolated: (spec?.wrapper.length ?? 0) > 0,
       frames: new FrameReader(),
       started: false,
       asking: false,
@@ -495,6 +536,8 @@ export class SandboxClient {
       runtime,
       startMs: Math.round(performance.now() - session.requested),
       pid: session.transport.pid,
+      osIsolated: session.osIsolated,
+      ...(runtime.startup ? { startup: startupBreakdown(session.requestedEpoch, runtime.startup, epochMs()) } : {}),
     };
     session.resolveStart(this.info);
     this.setState(this.waiting.length > 0 ? 'running' : 'ready');
@@ -526,7 +569,7 @@ export class SandboxClient {
     const report = session.endedBecause;
     clearTimeout(session.frameDeadline);
     clearTimeout(session.escalation);
-    if (exit.rejectedFlags) session.rejectStart(new RejectedFlagsError());
+    if (exit.refused && !session.started) session.rejectStart(new RefusedLaunchError(exit.refused));
     session.rejectStart(new SandboxError(`the sandbox could not start: ${exit.description}`, 'start', exit.stderr));
     const run = session.current;
     if (run && report) {
@@ -567,10 +610,10 @@ export class SandboxClient {
   }
 }
 
-/** Node refused the permission flags at start; the client retries without them. */
-class RejectedFlagsError extends SandboxError {
-  constructor() {
-    super('Node rejected the permission flags', 'start');
+/** Node refused the permission flags, or the OS the namespaces; the client retries without. */
+class RefusedLaunchError extends SandboxError {
+  constructor(readonly feature: LaunchFeature) {
+    super(`the machine refused the sandbox's ${feature}`, 'start');
   }
 }
 

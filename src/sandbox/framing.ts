@@ -8,6 +8,8 @@
  * has bounded how many values it can create (15 MB of `[],` would otherwise cost ~150 MB).
  */
 
+import { concatBytes } from './shared/bytes';
+
 const HEADER_BYTES = 4;
 
 /** Largest frame either side sends: a display item (10 MiB, base64) or an eval value fits. */
@@ -119,7 +121,7 @@ export class FrameReader {
 
   /** The first `n` buffered bytes, joined into one array when they span chunks. */
   private peek(n: number): Uint8Array {
-    if (this.chunks[0].length < n) this.chunks = [concat(this.chunks, this.buffered)];
+    if (this.chunks[0].length < n) this.chunks = [concatBytes(this.chunks)];
     return this.chunks[0].subarray(0, n);
   }
 
@@ -131,14 +133,4 @@ export class FrameReader {
     this.buffered -= n;
     return head;
   }
-}
-
-function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
-  const joined = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    joined.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return joined;
 }

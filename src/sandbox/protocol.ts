@@ -91,7 +91,27 @@ export interface RuntimeInfo {
   /** Why the snapshot was not used, when it was not. */
   readonly snapshotFallback?: string;
   readonly loadMs: number;
+  /** When each start-up step ended, as epoch milliseconds (`performance.timeOrigin + now()`), for the benchmark. */
+  readonly startup?: StartupMarks;
 }
+
+/**
+ * The steps on a sandbox's path to ready, in order; each mark is when that step ended. The relay
+ * reads and compiles Pyodide's files while the worker starts: `assetsReceived` is when the
+ * worker had them, which is later than `pyodideImported` only if it had to wait.
+ */
+export const STARTUP_STEPS = [
+  'relayStarted',
+  'workerStarted',
+  'pyodideImported',
+  'assetsReceived',
+  'wasmReady',
+  'pythonReady',
+  'lockedDown',
+] as const;
+
+/** Epoch milliseconds at the end of each start-up step. */
+export type StartupMarks = Readonly<Record<(typeof STARTUP_STEPS)[number], number>>;
 
 // ---------------------------------------------------------------------------------------------
 // Client -> sandbox (the relay passes `run` on to the worker)
@@ -191,11 +211,20 @@ export type SandboxMessage = ReadyMessage | OutputMessage | ResultMessage | Inpu
 // ---------------------------------------------------------------------------------------------
 // Worker -> relay
 
-/** Worker -> relay: Pyodide is loaded and locked down. */
+/** Worker -> relay: Pyodide is loaded and locked down; the relay adds its own start-up marks. */
 export interface LoadedMessage {
   readonly type: 'loaded';
   readonly runtime: RuntimeInfo;
+  readonly marks: Omit<StartupMarks, 'relayStarted'>;
   readonly codeGenerationBlocked: boolean;
+}
+
+/** Relay -> worker: every byte the worker loads, and Pyodide's WebAssembly already compiled. */
+export interface AssetsMessage {
+  readonly type: 'assets';
+  readonly assets: WorkerAssets;
+  /** Compiled while the worker started; absent when compiling failed (the worker compiles the bytes). */
+  readonly module?: WebAssembly.Module;
 }
 
 /** Worker -> relay: the shared output buffer is full; drain it now. */
@@ -243,10 +272,9 @@ export interface WorkerAssets {
   readonly snapshot?: Uint8Array;
 }
 
-/** Start-up data for the worker (`workerData`). */
+/** Start-up data for the worker (`workerData`); its files follow in an `assets` message. */
 export interface WorkerConfig {
   readonly channels: WorkerChannels;
-  readonly assets: WorkerAssets;
   /** URL of Pyodide's folder, ending in `/`. */
   readonly indexUrl: string;
   /** The exact module URLs the worker may import: its own script and Pyodide's two modules. */

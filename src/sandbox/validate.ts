@@ -3,7 +3,17 @@
  * compromised, so nothing it sends is taken on trust: every field is checked for type and size,
  * and the message is rebuilt from the checked fields alone. No `vscode` and no Node import.
  */
-import type { DisplayItem, PythonError, Restrictions, RunOutcome, RuntimeInfo, SandboxMessage, TraceFrame } from './protocol';
+import {
+  STARTUP_STEPS,
+  type DisplayItem,
+  type PythonError,
+  type Restrictions,
+  type RunOutcome,
+  type RuntimeInfo,
+  type SandboxMessage,
+  type StartupMarks,
+  type TraceFrame,
+} from './protocol';
 
 /** Limits on what one message may carry; a legitimate sandbox stays well inside them. */
 export const MESSAGE_LIMITS = {
@@ -123,6 +133,17 @@ function restrictions(value: unknown): Restrictions {
   };
 }
 
+function startupMarks(value: unknown): StartupMarks {
+  const m = object(value, 'start-up marks');
+  const marks: Record<string, number> = {};
+  for (const step of STARTUP_STEPS) {
+    const mark = m[step];
+    if (typeof mark !== 'number' || !Number.isFinite(mark)) fail(`the start-up mark ${step} is not a number`);
+    marks[step] = mark;
+  }
+  return marks as StartupMarks;
+}
+
 function runtimeInfo(value: unknown): RuntimeInfo {
   const r = object(value, 'runtime info');
   if (r.boot !== 'snapshot' && r.boot !== 'plain') fail('the boot mode is unknown');
@@ -132,6 +153,7 @@ function runtimeInfo(value: unknown): RuntimeInfo {
     boot: r.boot,
     snapshotFallback: optionalString(r.snapshotFallback, 'the snapshot fallback reason', MESSAGE_LIMITS.shortChars),
     loadMs: integer(r.loadMs, 'the load time', 0, 3_600_000),
+    startup: r.startup === undefined ? undefined : startupMarks(r.startup),
   });
 }
 

@@ -1,13 +1,26 @@
 import * as assert from 'node:assert/strict';
-import { fork } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { defaultLaunchSpec } from '../../src/sandbox/transport/child-process';
+import { SandboxClient } from '../../src/sandbox/client';
+import { defaultLaunchSpec, osIsolationWrapper } from '../../src/sandbox/transport/child-process';
+import { distDir } from './sandbox';
+
+/** Whether a process with this id exists (signal 0 checks without signalling). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
- * Assume Python escaped into JavaScript inside the sandbox process. This runs arbitrary
+ * Assume Python escaped the worker into the sandbox process's own JavaScript. This runs arbitrary
  * JavaScript under the very command line the client uses, and checks what it can still do.
  */
 describe('isolation: arbitrary JavaScript inside the sandbox process', () => {
@@ -15,47 +28,104 @@ describe('isolation: arbitrary JavaScript inside the sandbox process', () => {
   const assets = path.join(root, 'dist');
   const secretFile = path.join(root, 'secret.txt');
   const marker = path.join(root, 'marker');
+  let connections = 0;
+  const listener = net.createServer((socket) => {
+    connections++;
+    socket.destroy();
+  });
+  const namespaces = osIsolationWrapper().length > 0;
 
-  before(() => {
+  before(async () => {
     fs.mkdirSync(assets);
     fs.writeFileSync(secretFile, randomUUID());
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    const { port } = listener.address() as net.AddressInfo;
     // The escaped code: try each host capability and report what happened.
     fs.writeFileSync(
       path.join(assets, 'escape.js'),
-      `const fs = require('node:fs'), cp = require('node:child_process');
+      `const fs = require('node:fs'), cp = require('node:child_process'), net = require('node:net');
        const attempt = (f) => { try { f(); return 'allowed'; } catch (e) { return e.code || e.name; } };
-       process.send({
+       const connect = () => new Promise((resolve) => {
+         const socket = net.connect(${port}, '127.0.0.1', () => { socket.destroy(); resolve('allowed'); });
+         socket.on('error', (e) => resolve(e.code));
+       });
+       connect().then((network) => process.send({
          readHostFile: attempt(() => fs.readFileSync(${JSON.stringify(secretFile)})),
          writeHostFile: attempt(() => fs.writeFileSync(${JSON.stringify(marker)}, 'x')),
          spawn: attempt(() => cp.spawnSync('true')),
          newFunction: attempt(() => new Function('return 1')),
          environment: Object.keys(process.env).length,
-       }, () => process.exit(0));`,
+         network,
+         signalTheParent: attempt(() => process.kill(${process.pid}, 0)),
+       }, () => process.exit(0)));`,
     );
   });
-  after(() => fs.rmSync(root, { recursive: true, force: true }));
+  after(() => {
+    listener.close();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
 
   it('cannot read or write host files, start processes, generate code or see the environment', async () => {
     process.env.SANDBOX_TEST_CANARY = 'visible';
     const spec = defaultLaunchSpec(assets);
     delete process.env.SANDBOX_TEST_CANARY;
-    const child = fork(path.join(assets, 'escape.js'), [], {
-      execPath: spec.execPath,
-      execArgv: [...spec.execArgv],
-      env: spec.env,
-      stdio: 'ignore',
-    });
-    const report = await new Promise((resolve, reject) => {
+    const [command, ...args] = [...spec.wrapper, spec.execPath, ...spec.execArgv, path.join(assets, 'escape.js')];
+    const child = spawn(command, args, { env: spec.env, stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    const report = (await new Promise((resolve, reject) => {
       child.on('message', resolve);
       child.on('exit', (code) => reject(new Error(`exited with ${code} before reporting`)));
-    });
-    assert.deepEqual(report, {
-      readHostFile: 'ERR_ACCESS_DENIED',
-      writeHostFile: 'ERR_ACCESS_DENIED',
-      spawn: 'ERR_ACCESS_DENIED',
-      newFunction: 'EvalError',
-      environment: 0,
-    });
+    })) as Record<string, unknown>;
+    assert.deepEqual(
+      { ...report, network: undefined, signalTheParent: undefined },
+      {
+        readHostFile: 'ERR_ACCESS_DENIED',
+        writeHostFile: 'ERR_ACCESS_DENIED',
+        spawn: 'ERR_ACCESS_DENIED',
+        newFunction: 'EvalError',
+        environment: 0,
+        network: undefined,
+        signalTheParent: undefined,
+      },
+    );
     assert.ok(!fs.existsSync(marker));
+    if (namespaces) {
+      // Node's permission model leaves these open; Linux namespaces close them.
+      assert.equal(report.network, 'ENETUNREACH');
+      assert.equal(report.signalTheParent, 'ESRCH');
+      assert.equal(connections, 0);
+    }
+  });
+
+  it('where Linux namespaces are available, the sandbox runs in them', async function () {
+    if (!namespaces) return this.skip();
+    const client = new SandboxClient({ distDir });
+    try {
+      assert.equal((await client.start()).osIsolated, true);
+    } finally {
+      client.dispose();
+    }
+  });
+});
+
+/** The first child of `pid`, once it has one. */
+async function childOf(pid: number): Promise<number> {
+  for (;;) {
+    const children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    if (children) return Number(children.split(' ')[0]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('isolation: the sandbox process never outlives its parent', () => {
+  it('killing the process that started it (SIGKILL, no clean-up) ends the sandbox too', async function () {
+    if (osIsolationWrapper().length === 0) return this.skip();
+    // The CLI stands in for the extension host: it starts a sandbox that runs forever.
+    const cli = spawn(process.execPath, [path.join(distDir, 'cli.js'), 'exec', 'while True: pass'], { stdio: 'ignore' });
+    const sandbox = await childOf(cli.pid!);
+    const node = await childOf(sandbox);
+    assert.ok(alive(sandbox) && alive(node), 'the sandbox runs');
+    cli.kill('SIGKILL');
+    for (let i = 0; i < 100 && (alive(sandbox) || alive(node)); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.ok(!alive(sandbox) && !alive(node), 'the sandbox process outlived its parent');
   });
 });

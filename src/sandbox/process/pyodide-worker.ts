@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { version as pyodideVersion } from 'pyodide/package.json';
-import type { BootMode, WorkerAssets, WorkerChannels, WorkerConfig } from '../protocol';
+import type { AssetsMessage, BootMode, WorkerAssets, WorkerChannels, WorkerConfig } from '../protocol';
 
 const WORKER_SCRIPT = 'sandbox-worker.js';
 const IMPORT_GUARD_REGISTER = 'sandbox-import-guard-register.mjs';
@@ -54,26 +54,38 @@ function readAssets(distDir: string, boot: PyodideWorkerOptions['boot']): Worker
   };
 }
 
-/** Starts a Pyodide worker on the files in `distDir`. */
+/**
+ * Starts a Pyodide worker on the files in `distDir`. Its files are read, and Pyodide's
+ * WebAssembly compiled, while the thread starts and imports Pyodide: they follow in a message.
+ */
 export function startPyodideWorker(options: PyodideWorkerOptions): Worker {
   const { distDir } = options;
   const script = path.join(distDir, WORKER_SCRIPT);
   const indexUrl = pathToFileURL(path.join(distDir, 'pyodide')).href + '/';
-  const assets = readAssets(distDir, options.boot);
   const workerData: WorkerConfig = {
     channels: options.channels,
-    assets,
     indexUrl,
     allowedImports: [pathToFileURL(script).href, `${indexUrl}pyodide.mjs`, `${indexUrl}pyodide.asm.mjs`],
     memoryLimitBytes: options.memoryLimitBytes,
     inputEnabled: options.inputEnabled,
     boot: options.boot,
   };
-  return new Worker(script, {
+  const worker = new Worker(script, {
     workerData,
-    transferList: Object.values(assets).map((bytes: Uint8Array) => bytes.buffer as ArrayBuffer),
     execArgv: ['--import', pathToFileURL(path.join(distDir, IMPORT_GUARD_REGISTER)).href],
     env: {},
     resourceLimits: WORKER_HEAP_LIMITS,
   });
+  void sendAssets(worker, readAssets(distDir, options.boot));
+  return worker;
+}
+
+/** Compiles Pyodide's WebAssembly (on V8's compile threads) and hands it over with the files. */
+async function sendAssets(worker: Worker, assets: WorkerAssets): Promise<void> {
+  const module = await WebAssembly.compile(assets['pyodide.asm.wasm']).catch(() => undefined);
+  const message: AssetsMessage = { type: 'assets', assets, ...(module ? { module } : {}) };
+  worker.postMessage(
+    message,
+    Object.values(assets).map((bytes: Uint8Array) => bytes.buffer as ArrayBuffer),
+  );
 }

@@ -1,6 +1,7 @@
 import { TextDecoder } from 'node:util';
 import type { Worker } from 'node:worker_threads';
 import { isTagged, type ClientMessage, type Restrictions, type SandboxMessage, type StreamName, type WorkerMessage } from '../protocol';
+import { epochMs } from '../shared/clock';
 import { createInputBuffer, InputSlot } from '../shared/input-slot';
 import { createOutputBuffer, OutputBufferReader } from '../shared/output-buffer';
 import type { ProcessConfig } from './config';
@@ -32,6 +33,7 @@ export class WorkerRelay {
   private readonly output: OutputBufferReader;
   private readonly input: InputSlot;
   private readonly decoders = new Map<StreamName, TextDecoder>();
+  private readonly relayStarted = epochMs();
   private running: number | undefined;
   private drainTimer: NodeJS.Timeout | undefined;
   private rearmTimer: NodeJS.Timeout | undefined;
@@ -115,7 +117,7 @@ export class WorkerRelay {
       case 'loaded':
         this.emit({
           type: 'ready',
-          runtime: msg.runtime,
+          runtime: { ...msg.runtime, startup: { relayStarted: this.relayStarted, ...msg.marks } },
           restrictions: { ...this.options.restrictions, codeGenerationBlocked: msg.codeGenerationBlocked },
         });
         return;

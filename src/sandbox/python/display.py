@@ -1,11 +1,12 @@
 """Display data: objects shown as MIME bundles, sent in order with the output stream.
 
-The worker executes this file after environment.py and before runner.py, in the runner's private
-namespace. It sends bundles through the bridge's ``display(kind, items_json)`` (``_bridge``, kept by
-environment.py), installs the ``display`` builtin, and gives the runner ``_begin_displays`` (called
-at the start of every run) and ``_display_result`` (a run's final expression). It also selects
-matplotlib's Agg backend before matplotlib can be imported, and makes ``plt.show()`` display the
-open figures as PNG images and close them.
+Loaded as the module ``_sandbox_display`` before the memory snapshot is taken, after the
+environment and before the runner. It sends bundles through the worker's bridge function
+``display(kind, items_json)``, which the environment holds once installed; it installs the
+``display`` builtin, and gives the runner ``begin_run`` (called at the start of every run) and
+``show_result`` (a run's final expression). It also selects matplotlib's Agg backend before
+matplotlib can be imported, and makes ``plt.show()`` display the open figures as PNG images and
+close them.
 
 A bundle follows IPython's rules: ``_repr_mimebundle_(include, exclude)`` first, then the
 ``_repr_*_`` methods for the types it left out, and ``text/plain`` from ``repr`` always.
@@ -18,6 +19,8 @@ import json
 import os
 import re
 import sys
+
+import _sandbox_environment  # environment.py, installed before this module
 
 # What one bundle and one run may carry; validate.ts refuses more, as a protocol fault.
 _MAX_ITEM_BYTES = 10 * 2**20
@@ -49,7 +52,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 _budget = {"chars": 0, "count": 0, "warned": False}
 
 
-def _begin_displays():
+def begin_run():
     """Starts a run's display budget afresh."""
     _budget.update(chars=0, count=0, warned=False)
 
@@ -205,7 +208,7 @@ def _send(kind, bundle):
     # What was printed before comes first: it must reach the output stream before the bundle.
     for stream in (sys.stdout, sys.stderr):
         stream.flush()
-    _bridge.display(kind, json.dumps(items))  # noqa: F821 - kept by environment.py
+    _sandbox_environment._bridge.display(kind, json.dumps(items))
 
 
 def display(*objs, include=None, exclude=None, raw=False):
@@ -220,7 +223,7 @@ def display(*objs, include=None, exclude=None, raw=False):
         _send("display", obj if raw else _bundle(obj, include, exclude))
 
 
-def _display_result(value, only_rich):
+def show_result(value, only_rich):
     """A run's final expression, as Jupyter shows it: nothing for None; with ``only_rich``, nothing for text alone."""
     if value is None:
         return

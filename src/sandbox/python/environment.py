@@ -1,86 +1,22 @@
 """The sandbox's replacements for what Pyodide would take from the host or from JavaScript.
 
-The worker executes this file first, in the runner's private namespace, with its bridge
-functions as the global ``bridge``, ``input_enabled``, and the pattern of the built-in modules it
-disabled as ``disabled_modules``. It makes time.sleep park the thread instead of spinning,
-answers input() and sys.stdin through the relay, gives asyncio a loop that needs no JavaScript,
-reseeds what a memory snapshot froze, refuses modules that reach raw memory, and forgets the
-Python -> JavaScript references that Pyodide's modules hold.
+Loaded as the module ``_sandbox_environment`` before the memory snapshot is taken. It makes
+time.sleep park the thread instead of spinning, answers input() and sys.stdin through the
+relay, and gives asyncio a loop that needs no JavaScript. Each runtime then calls ``install``
+with the worker's bridge, whose functions have no JavaScript prototype: they lead nowhere.
 """
 
 import asyncio
 import builtins
-import gc
 import io
-import os
 import random
-import re
 import sys
 import time
 import warnings
 
-# Provided by the worker. The bridge's functions have no JavaScript prototype: they lead nowhere.
-_bridge = bridge  # noqa: F821
-_input_enabled = input_enabled  # noqa: F821
-_disabled_modules = re.compile(disabled_modules)  # noqa: F821
-del bridge, input_enabled, disabled_modules  # noqa: F821
-
-# Pyodide records the worker script's host path here; the sandbox keeps host paths to itself.
-os.environ.pop("_", None)
-
-# A restored memory snapshot starts every runtime with the Mersenne Twister state it was taken
-# with: draw a fresh seed from the OS, as a new interpreter does. (String hash randomization
-# cannot change after start-up: hashes are fixed per snapshot, hence per Pyodide version.)
-random.seed()
-
-
-def _forget_javascript():
-    """Drops every reference Pyodide's Python side keeps to JavaScript objects with a prototype.
-
-    The worker unregistered the ``js`` and ``pyodide_js`` modules; imports already made are cached
-    in sys.modules (pyodide_js._api reaches Pyodide's internals), a few Pyodide modules keep
-    functions and objects at module level, and the import hook's loaders hold ``pyodide_js``.
-    """
-    from _pyodide._importhook import JsFinder, JsLoader
-    from pyodide.ffi import JsProxy
-
-    for name in [name for name in sys.modules if name == "js" or name.split(".")[0] == "pyodide_js"]:
-        del sys.modules[name]
-    for module in list(sys.modules.values()):
-        namespace = getattr(module, "__dict__", None)
-        if not isinstance(namespace, dict):
-            continue
-        for key, value in list(namespace.items()):
-            if isinstance(value, JsProxy) and hasattr(value, "constructor"):
-                del namespace[key]
-    for obj in gc.get_objects():
-        if isinstance(obj, JsLoader):
-            obj.jsproxy = None
-    sys.meta_path[:] = [finder for finder in sys.meta_path if not isinstance(finder, JsFinder)]
-    gc.collect()
-
-
-class _RefusedModules:
-    """Refuses ctypes and CPython's test modules, which read and write raw memory.
-
-    The worker also emptied their built-in modules, so removing this finder gains nothing.
-    """
-
-    @staticmethod
-    def find_spec(name, path=None, target=None):
-        top = name.partition(".")[0]
-        if top == "ctypes" or _disabled_modules.fullmatch(top):
-            raise ModuleNotFoundError(
-                f"{top} is not available in the sandbox: it gives Python raw access to the runtime's memory",
-                name=name,
-            )
-        return None
-
-
-_forget_javascript()
-for _name in [name for name in sys.modules if name.partition(".")[0] == "ctypes" or _disabled_modules.fullmatch(name)]:
-    del sys.modules[_name]
-sys.meta_path.insert(0, _RefusedModules)
+# Set by install(): the worker's functions, and whether anyone answers input().
+_bridge = None
+_input_enabled = False
 
 
 def _sleep(seconds):
@@ -161,6 +97,45 @@ class _SandboxEventLoop(asyncio.BaseEventLoop):
 class _SandboxLoopPolicy(asyncio.DefaultEventLoopPolicy):
     def new_event_loop(self):
         return _SandboxEventLoop()
+
+
+def _forget_javascript():
+    """Drops every reference Pyodide's Python side keeps to JavaScript objects with a prototype.
+
+    The worker has just unregistered the ``js`` and ``pyodide_js`` modules (they must exist when
+    the snapshot is taken, so this runs at every start). Imports of them made earlier are cached
+    in sys.modules (pyodide_js._api reaches Pyodide's internals) and hold their loaders, which
+    hold ``pyodide_js``; a few of Pyodide's own modules keep JavaScript functions and objects.
+    """
+    from _pyodide._importhook import JsFinder
+    from pyodide.ffi import JsProxy
+
+    for name in [name for name in sys.modules if name == "js" or name.split(".")[0] == "pyodide_js"]:
+        module = sys.modules.pop(name)
+        for loader in {getattr(getattr(module, "__spec__", None), "loader", None), getattr(module, "__loader__", None)}:
+            if hasattr(loader, "jsproxy"):
+                loader.jsproxy = None
+    for name, module in list(sys.modules.items()):
+        if name.partition(".")[0] not in ("pyodide", "_pyodide"):
+            continue
+        namespace = module.__dict__
+        for key, value in list(namespace.items()):
+            if isinstance(value, JsProxy) and hasattr(value, "constructor"):
+                del namespace[key]
+    sys.meta_path[:] = [finder for finder in sys.meta_path if not isinstance(finder, JsFinder)]
+
+
+def install(bridge, input_enabled):
+    """Connects a restored runtime to its worker: the bridge, whether input() may ask, a fresh
+    seed; and forgets the JavaScript that Pyodide's Python side was holding."""
+    global _bridge, _input_enabled
+    _forget_javascript()
+    _bridge = bridge
+    _input_enabled = input_enabled
+    # Every runtime restores the same memory snapshot, Mersenne Twister state included: draw a
+    # fresh seed from the OS, as a new interpreter does. (String hash randomization cannot
+    # change after start-up: hashes are fixed per snapshot, hence per Pyodide version.)
+    random.seed()
 
 
 time.sleep = _sleep

@@ -1,8 +1,8 @@
 """Runs submitted code inside the sandbox's Pyodide and describes how it ended.
 
-The worker executes this file once, after environment.py, in a private namespace, with the
-import names of Pyodide's optional packages as the global ``optional_packages``. It exposes
-``run``; code is passed to it as an argument, never spliced into Python source.
+Loaded as the module ``_sandbox_runner`` before the memory snapshot is taken, with the import
+names of Pyodide's optional packages as the global ``optional_packages``. It exposes ``run``;
+code is passed to it as an argument, never spliced into Python source.
 """
 
 import ast
@@ -12,6 +12,8 @@ import inspect
 import json
 import sys
 import traceback
+
+import _sandbox_display  # display.py, installed before this module
 
 # Import names of Pyodide's optional packages (from its lock file), which are not bundled.
 _optional_packages = frozenset(optional_packages)  # noqa: F821 - provided by the worker
@@ -104,7 +106,7 @@ def _exec(code, filename, namespace, capture_last_value, display_last_value="non
         return None
     value = _evaluate(compile(ast.Expression(last.value), filename, "eval", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT), namespace)
     if display_last_value != "none":
-        _display_result(value, display_last_value == "rich")  # noqa: F821 - defined by display.py
+        _sandbox_display.show_result(value, only_rich=display_last_value == "rich")
     return None if value is None or not capture_last_value else repr(value)[:_MAX_LAST_VALUE]
 
 
@@ -124,7 +126,7 @@ def run(mode, code, fresh, capture_last_value=False, display_last_value="none"):
     """Runs ``code`` (``mode`` 'exec' or 'eval'); returns the outcome as a JSON string."""
     global _run_count
     _run_count += 1
-    _begin_displays()  # noqa: F821 - defined by display.py
+    _sandbox_display.begin_run()
     # A name per run, so frames from code submitted earlier are not mistaken for this code's.
     filename = f"<sandbox-{_run_count}>"
     namespace = _new_namespace() if fresh else _namespace

@@ -1,4 +1,5 @@
 import type { StreamName } from '../protocol';
+import { concatBytes } from './bytes';
 
 /**
  * Output from the worker to the relay through shared memory. The worker appends records
@@ -102,23 +103,12 @@ export class OutputBufferReader extends BufferView {
       const part = copy.subarray(pos + RECORD_HEADER, pos + RECORD_HEADER + length);
       pos += RECORD_HEADER + length;
       if (current?.stream !== stream) {
-        if (current) chunks.push({ stream: current.stream, bytes: concat(current.parts) });
+        if (current) chunks.push({ stream: current.stream, bytes: concatBytes(current.parts) });
         current = { stream, parts: [] };
       }
       current.parts.push(part);
     }
-    if (current) chunks.push({ stream: current.stream, bytes: concat(current.parts) });
+    if (current) chunks.push({ stream: current.stream, bytes: concatBytes(current.parts) });
     return chunks;
   }
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const joined = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    joined.set(part, offset);
-    offset += part.length;
-  }
-  return joined;
 }

@@ -3,17 +3,20 @@
  * (fd 3); the process's stdout is ignored and its stderr kept only as a short, labelled tail.
  */
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import type { Duplex } from 'node:stream';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { encodeFrame } from '../framing';
 import { sanitizeUntrusted } from '../untrusted-text';
 import type { ProcessConfig } from '../process/config';
-import type { Transport, TransportEvents } from './transport';
+import type { LaunchFeature, Transport, TransportEvents } from './transport';
 import { watchMemory } from './memory-watch';
 
 /** How the sandbox process is started; `SandboxOptions.launch` may adjust it (tests do). */
 export interface LaunchSpec {
+  /** A command line that runs the process in OS-level isolation, ending in `--`; empty for none. */
+  readonly wrapper: readonly string[];
   readonly execPath: string;
   readonly execArgv: readonly string[];
   /** The script the process runs; it gets the config as its one argument. */
@@ -32,13 +35,37 @@ function permissionFlag(): string | undefined {
   return undefined;
 }
 
+/** Where util-linux keeps the two tools, on every distribution that ships them. */
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'];
+const UNSHARE = ['/usr/bin/unshare', '/bin/unshare'];
+
 /**
- * The locked-down command line: read only `distDir`, start workers, nothing else.
- * @param permissions false leaves out the permission model, for a Node that rejects its flags.
+ * On Linux, the command line that gives the sandbox process what Node's permission model does
+ * not: a network namespace with no interface (no connections), a PID namespace (it cannot name,
+ * let alone signal, any process outside), and a parent-death signal (it never outlives the
+ * extension host). Unprivileged user namespaces make this work without root where the
+ * distribution allows them; where it does not, the start fails and the client goes without.
+ * Absolute paths: the process runs with an empty environment, and PATH is not to be trusted.
  */
-export function defaultLaunchSpec(distDir: string, permissions = true): LaunchSpec {
-  const permission = permissions ? permissionFlag() : undefined;
+export function osIsolationWrapper(): string[] {
+  if (process.platform !== 'linux') return [];
+  const setpriv = SETPRIV.find((file) => fs.existsSync(file));
+  const unshare = UNSHARE.find((file) => fs.existsSync(file));
+  if (!setpriv || !unshare) return [];
+  return [setpriv, '--pdeathsig', 'KILL', '--', unshare, '--user', '--map-root-user', '--net', '--pid', '--fork', '--kill-child', '--'];
+}
+
+/** Which parts of the launch to use; a machine that refused one is not asked again. */
+export interface LaunchFeatures {
+  readonly permissionFlags: boolean;
+  readonly osIsolation: boolean;
+}
+
+/** The locked-down command line: read only `distDir`, start workers, nothing else. */
+export function defaultLaunchSpec(distDir: string, features: LaunchFeatures = { permissionFlags: true, osIsolation: true }): LaunchSpec {
+  const permission = features.permissionFlags ? permissionFlag() : undefined;
   return {
+    wrapper: features.osIsolation ? osIsolationWrapper() : [],
     execPath: process.execPath,
     execArgv: [
       ...(permission ? [permission, `--allow-fs-read=${path.resolve(distDir)}${path.sep}`, '--allow-worker'] : []),
@@ -70,9 +97,28 @@ export function hostPaths(distDir: string): ReadonlyArray<readonly [string, stri
   ];
 }
 
+/** What refused the launch, judging by how a process that never became ready ended. */
+function refusal(spec: LaunchSpec, code: number | null, stderr: string): LaunchFeature | undefined {
+  // Node exits with 9 when it rejects a command-line option.
+  if (code === 9 && /bad option/.test(stderr)) return 'permission-flags';
+  if (spec.wrapper.length && /^(unshare|setpriv): /m.test(stderr)) return 'os-isolation';
+  return undefined;
+}
+
+/** The one child of `pid` (Node, under the wrapper's fork), once it exists. */
+function onlyChild(pid: number): number | undefined {
+  try {
+    const children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    return children ? Number(children.split(' ')[0]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Starts the sandbox process, watches its memory, and reports its frames and its end. */
 export function startProcess(spec: LaunchSpec, config: ProcessConfig, memoryLimitMb: number, events: TransportEvents): Transport {
-  const child = spawn(spec.execPath, [...spec.execArgv, spec.script, JSON.stringify(config)], {
+  const [command, ...args] = [...spec.wrapper, spec.execPath, ...spec.execArgv, spec.script, JSON.stringify(config)];
+  const child = spawn(command, args, {
     env: spec.env,
     stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
     windowsHide: true,
@@ -93,28 +139,34 @@ export function startProcess(spec: LaunchSpec, config: ProcessConfig, memoryLimi
     if (!ended) events.data(chunk);
   });
   channel.on('error', () => undefined);
+  const limitMb = memoryLimitMb + PROCESS_OVERHEAD_MB;
   const stopWatching = child.pid
-    ? watchMemory(child.pid, (memoryLimitMb + PROCESS_OVERHEAD_MB) * 2 ** 20, () => {
-        killedFor = memoryLimitMb + PROCESS_OVERHEAD_MB;
+    ? watchMemory(spec.wrapper.length ? () => onlyChild(child.pid!) : () => child.pid, limitMb * 2 ** 20, () => {
+        killedFor = limitMb;
+        // Under the wrapper, killing it kills Node too (--kill-child).
         child.kill('SIGKILL');
       })
     : () => undefined;
 
-  const finish = (description: string, rejectedFlags = false): void => {
+  const finish = (description: string, refused?: LaunchFeature): void => {
     if (ended) return;
     ended = true;
     stopWatching();
     channel.destroy();
     const text = sanitizeUntrusted(stderr, hostPaths(config.distDir));
-    events.exit({ description, rejectedFlags, ...(killedFor ? { memoryLimitMb: killedFor } : {}), ...(text ? { stderr: text } : {}) });
+    events.exit({
+      description,
+      ...(refused ? { refused } : {}),
+      ...(killedFor ? { memoryLimitMb: killedFor } : {}),
+      ...(text ? { stderr: text } : {}),
+    });
   };
   child.on('error', (error: NodeJS.ErrnoException) => finish(`the sandbox process could not start (${error.code ?? 'error'})`));
   // 'close' rather than 'exit': stderr has been read to its end by then.
   child.on('close', (code, signal) => {
-    // Node exits with 9 when it rejects a command-line option.
     finish(
       signal ? `the sandbox process was killed by ${signal}` : `the sandbox process exited with code ${code}`,
-      code === 9 && /bad option/.test(stderr),
+      refusal(spec, code, stderr),
     );
   });
   return {

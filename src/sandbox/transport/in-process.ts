@@ -1,5 +1,7 @@
 import { encodeFrame } from '../framing';
 import { WorkerRelay } from '../process/worker-relay';
+import { sanitizeUntrusted } from '../untrusted-text';
+import { hostPaths } from './child-process';
 import type { ProcessConfig } from '../process/config';
 import type { Transport, TransportEvents } from './transport';
 
@@ -25,7 +27,8 @@ export function startInProcess(config: ProcessConfig, events: TransportEvents): 
     (reason) => {
       if (ended) return;
       ended = true;
-      events.exit({ description: reason });
+      // The reason quotes the worker's error: its words, kept apart from ours.
+      events.exit({ description: 'the Python worker stopped', stderr: sanitizeUntrusted(reason, hostPaths(config.distDir)) });
     },
   );
   return {

@@ -5,16 +5,23 @@ const INTERVAL_MS = process.platform === 'linux' ? 250 : 1000;
 
 /**
  * Watches a process's resident memory from outside and calls `exceeded` once it passes `limitBytes`.
+ * `pid` names the process, or undefined until it exists.
  * The sandbox process caps Python's heap itself, but whatever runs in it may be hostile, so the
  * cap on the whole process is kept by its parent.
  * @returns stops watching.
  */
-export function watchMemory(pid: number, limitBytes: number, exceeded: (rssBytes: number) => void): () => void {
+export function watchMemory(pid: () => number | undefined, limitBytes: number, exceeded: (rssBytes: number) => void): () => void {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   const check = (): void => {
+    const watched = pid();
+    // Not there yet (a wrapper still starting it): look again soon.
+    if (watched === undefined) {
+      timer = setTimeout(check, INTERVAL_MS);
+      return;
+    }
     // A short history: pidusage keeps an open /proc file per process until its entry expires.
-    pidusage(pid, { maxage: 5 * INTERVAL_MS }, (error, stats) => {
+    pidusage(watched, { maxage: 5 * INTERVAL_MS }, (error, stats) => {
       if (stopped) return;
       // A process that is gone (or not yet visible) is the exit handler's business.
       if (!error && stats.memory > limitBytes) {

@@ -16,14 +16,20 @@ export interface Transport {
   kill(): void;
 }
 
+/** Parts of the launch that some machines refuse: Node's permission flags, Linux namespaces. */
+export type LaunchFeature = 'permission-flags' | 'os-isolation';
+
 /** How a sandbox ended, in the client's own words plus what the sandbox wrote on the way out. */
 export interface SandboxExit {
   /** E.g. "the sandbox process exited with code 1". Never contains text from the sandbox. */
   readonly description: string;
   /** Set when the process was killed for going past its memory cap: the cap in MiB. */
   readonly memoryLimitMb?: number;
-  /** Node refused one of the start-up flags, so the process never ran our code. */
-  readonly rejectedFlags?: boolean;
+  /**
+   * What refused to start the process before it ran any of our code: Node refused the
+   * permission flags, or the OS refused the namespaces. The client retries without it.
+   */
+  readonly refused?: LaunchFeature;
   /** The end of what the sandbox wrote to stderr: its own words, capped and untrusted. */
   readonly stderr?: string;
 }

@@ -1,9 +1,26 @@
 import type { loadPyodide as LoadPyodide, PyodideAPI } from 'pyodide';
+import type { PyProxy } from 'pyodide/ffi';
 import type { BootMode } from '../protocol';
-import { disableBuiltinModules } from './builtin-modules';
+import displaySource from '../python/display.py';
+import environmentSource from '../python/environment.py';
+import hardeningSource from '../python/hardening.py';
+import runnerSource from '../python/runner.py';
+import { DISABLED_BUILTIN_MODULES, disableBuiltinModules } from './builtin-modules';
 
 /** Modules imported before a snapshot is taken, so a restored runtime starts with them. */
 export const PRELOADED_MODULES = 'import ast, builtins, io, json, os, random, time, traceback';
+
+/** Python modules the worker installs before the snapshot: the sandbox's environment, its display data and its runner. */
+export const SANDBOX_MODULES = { environment: '_sandbox_environment', display: '_sandbox_display', runner: '_sandbox_runner' } as const;
+
+/** Runs `source` as a new module `name` (with `globals` set first) and registers it in sys.modules. */
+const INSTALL_MODULE = `
+import sys, types
+module = types.ModuleType(name)
+module.__dict__.update(initial)
+exec(compile(source, filename, "exec"), module.__dict__)
+sys.modules[name] = module
+`;
 
 /** What Python's memory was built from, and why the snapshot was passed over if it was. */
 export interface Booted {
@@ -12,13 +29,25 @@ export interface Booted {
   readonly snapshotFallback?: string;
 }
 
+/**
+ * Imports Pyodide's module. At run time, not bundled: the import guard lets exactly this module
+ * through, and it must only evaluate once the worker looks like a browser worker.
+ * @param indexUrl Pyodide's folder as a URL ending in `/`.
+ */
+export async function importPyodide(indexUrl: string): Promise<typeof LoadPyodide> {
+  return ((await import(`${indexUrl}pyodide.mjs`)) as { loadPyodide: typeof LoadPyodide }).loadPyodide;
+}
+
 /** How to boot, and from where. */
 export interface BootOptions {
-  /** Pyodide's folder as a URL ending in `/`: where `pyodide.mjs` is imported from. */
+  readonly loadPyodide: typeof LoadPyodide;
+  /** Pyodide's folder as a URL ending in `/`. */
   readonly indexUrl: string;
   readonly mode: BootMode | 'make-snapshot';
   /** The memory snapshot, when there is one. */
   readonly snapshot?: Uint8Array;
+  /** Import names of the packages in Pyodide's lock: none is bundled, and the runner says so. */
+  readonly optionalPackages: readonly string[];
 }
 
 /**
@@ -27,9 +56,7 @@ export interface BootOptions {
  * A plain boot prepares memory as the snapshot build did, so both start alike.
  */
 export async function bootPyodide(options: BootOptions): Promise<Booted> {
-  // Imported at run time, not bundled: the import guard lets exactly this module through, and
-  // it must only evaluate once the worker looks like a browser worker.
-  const { loadPyodide } = (await import(`${options.indexUrl}pyodide.mjs`)) as { loadPyodide: typeof LoadPyodide };
+  const { loadPyodide } = options;
   const settings = {
     indexURL: options.indexUrl,
     // Python's `js` module is this object: it must lead nowhere, not even to Object's
@@ -40,7 +67,7 @@ export async function bootPyodide(options: BootOptions): Promise<Booted> {
   };
   const plain = async (snapshotFallback?: string): Promise<Booted> => {
     const pyodide = await loadPyodide({ ...settings, ...(options.mode === 'make-snapshot' ? { _makeSnapshot: true } : {}) });
-    prepare(pyodide);
+    prepare(pyodide, options.optionalPackages);
     return { pyodide, boot: 'plain', ...(snapshotFallback ? { snapshotFallback } : {}) };
   };
   if (options.mode !== 'snapshot') return plain(options.mode === 'plain' ? 'a plain boot was asked for' : undefined);
@@ -52,8 +79,30 @@ export async function bootPyodide(options: BootOptions): Promise<Booted> {
   }
 }
 
-/** What a snapshot holds beyond a booted Python: builtins disabled, common modules imported. */
-function prepare(pyodide: PyodideAPI): void {
+/**
+ * What a snapshot holds beyond a booted Python: built-in modules emptied, modules that reach
+ * raw memory refused, the sandbox's environment and runner installed, common modules imported.
+ * Doing this before the snapshot, once, keeps it out of every start.
+ */
+function prepare(pyodide: PyodideAPI, optionalPackages: readonly string[]): void {
   disableBuiltinModules(pyodide);
+  runWith(pyodide, hardeningSource, { disabled_modules: DISABLED_BUILTIN_MODULES.source }, '<sandbox-hardening>');
+  installModule(pyodide, SANDBOX_MODULES.environment, environmentSource, {});
+  installModule(pyodide, SANDBOX_MODULES.display, displaySource, {});
+  installModule(pyodide, SANDBOX_MODULES.runner, runnerSource, { optional_packages: optionalPackages });
   pyodide.runPython(PRELOADED_MODULES);
+}
+
+/** Runs Python source with plain data as its globals: nothing of JavaScript stays behind. */
+function runWith(pyodide: PyodideAPI, source: string, data: Record<string, unknown>, filename: string): void {
+  const globals = pyodide.toPy(data) as PyProxy;
+  try {
+    pyodide.runPython(source, { globals, filename });
+  } finally {
+    globals.destroy();
+  }
+}
+
+function installModule(pyodide: PyodideAPI, name: string, source: string, initial: Record<string, unknown>): void {
+  runWith(pyodide, INSTALL_MODULE, { name, source, initial, filename: `<${name}>` }, '<sandbox-install>');
 }

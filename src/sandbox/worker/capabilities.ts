@@ -5,8 +5,6 @@
  * code from strings, V8's stack-trace hooks. Pyodide then runs as it runs in a browser worker,
  * fetching its files from bytes the relay handed over, and its imports pass the import guard.
  */
-import type { WorkerAssets } from '../protocol';
-
 /** The language's own globals (ECMAScript, and the proposals V8 ships). */
 const LANGUAGE_GLOBALS = [
   'globalThis', 'Infinity', 'NaN', 'undefined', 'eval', 'isFinite', 'isNaN', 'parseFloat', 'parseInt',
@@ -80,11 +78,11 @@ function freezeStackTraceHooks(): void {
 /**
  * Makes this thread look like a browser worker without Node's capabilities. Call before
  * importing Pyodide; afterwards `process` is gone from this thread's globals.
- * @param assets what `fetch` serves, by file name.
  * @param indexUrl Pyodide's folder; becomes `location`, against which Pyodide resolves its files.
+ * @returns what `fetch` serves, by file name: empty until the caller fills it.
  */
-export function removeNodeCapabilities(assets: WorkerAssets, indexUrl: string): ServedFiles {
-  const files: ServedFiles = new Map(Object.entries(assets).filter(([name]) => name !== 'snapshot'));
+export function removeNodeCapabilities(indexUrl: string): ServedFiles {
+  const files: ServedFiles = new Map();
   // Taking `Response` loads Node's fetch implementation, which defines its globals now, so the
   // sweep below finds them. Pyodide (and Emscripten) take `process` to mean Node, and would
   // import node:fs, node:child_process and the like: it goes with the rest.

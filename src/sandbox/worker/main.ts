@@ -7,18 +7,25 @@
  * load Python (snapshot or plain boot), lock down the Python side, wire the streams.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { PyodideAPI } from 'pyodide';
+import type { loadPyodide as LoadPyodide, PyodideAPI } from 'pyodide';
 import type { PyCallable, PyProxy } from 'pyodide/ffi';
-import { isTagged, type DisplayItem, type RunMessage, type RunOutcome, type WorkerConfig, type WorkerMessage } from '../protocol';
-import displaySource from '../python/display.py';
-import environmentSource from '../python/environment.py';
-import runnerSource from '../python/runner.py';
+import {
+  isTagged,
+  type AssetsMessage,
+  type DisplayItem,
+  type RunMessage,
+  type RunOutcome,
+  type WorkerAssets,
+  type WorkerConfig,
+  type WorkerMessage,
+} from '../protocol';
 import { InputSlot } from '../shared/input-slot';
 import { OutputBufferWriter } from '../shared/output-buffer';
+import { epochMs } from '../shared/clock';
 import { codeGenerationBlocked } from '../shared/probes';
-import { bootPyodide } from './boot';
-import { DISABLED_BUILTIN_MODULES } from './builtin-modules';
+import { bootPyodide, importPyodide, SANDBOX_MODULES } from './boot';
 import { removeNodeCapabilities } from './capabilities';
+import { instantiateFrom } from './precompiled-wasm';
 import { capWasmMemory, type MemoryCap } from './memory-cap';
 import { OutputSink } from './output-sink';
 
@@ -27,14 +34,12 @@ const config = workerData as WorkerConfig;
 const port = parentPort!;
 const post = (message: WorkerMessage): void => port.postMessage(message);
 
+const workerStarted = epochMs();
 const interruptFlag = new Int32Array(config.channels.interrupt, 0, 1);
 const input = new InputSlot(config.channels.input);
 const displayForwarded = new Int32Array(config.channels.display, 0, 1);
 /** The run in progress, which an input request belongs to. */
 let runningId = 0;
-
-/** Python modules through which sandboxed code could reach JavaScript's globals or Pyodide's API. */
-const JS_BRIDGE_MODULES = ['js', 'pyodide_js'];
 
 /** A function Python may call that leads nowhere else: no prototype, so no `.constructor`. */
 function inert<F extends (...args: never[]) => unknown>(fn: F): F {
@@ -42,7 +47,7 @@ function inert<F extends (...args: never[]) => unknown>(fn: F): F {
   return Object.freeze(fn);
 }
 
-/** The only JavaScript Python is given: what environment.py needs to sleep and read input. */
+/** The only JavaScript Python is given: what environment.py needs to sleep and read input, and display.py to send display data. */
 function bridge(pyodide: PyodideAPI): object {
   return Object.freeze(
     Object.assign(Object.create(null) as object, {
@@ -82,20 +87,25 @@ function optionalPackageImports(lock: Uint8Array): string[] {
   return Object.values(parsed.packages).flatMap((pkg) => pkg.imports ?? []);
 }
 
-/** Removes the Python -> JavaScript routes, installs the sandbox's environment, then the runner. */
+/** Python bridges to JavaScript's globals and to Pyodide's API. */
+const JS_BRIDGE_MODULES = ['js', 'pyodide_js'];
+
+/**
+ * Removes the Python -> JavaScript routes (they must exist when a snapshot is taken, so this
+ * runs at every start), connects the Python side to this worker, and returns the runner's `run`.
+ */
 function lockDown(pyodide: PyodideAPI): PyCallable {
-  // environment.py also drops these (and pyodide_js._api) from sys.modules, where imports are cached.
   for (const name of JS_BRIDGE_MODULES) pyodide.unregisterJsModule(name);
   pyodide.setStdin({ error: true });
-  const namespace = pyodide.globals.get('dict')() as PyProxy;
-  namespace.set('bridge', bridge(pyodide));
-  namespace.set('input_enabled', config.inputEnabled);
-  namespace.set('disabled_modules', DISABLED_BUILTIN_MODULES.source);
-  namespace.set('optional_packages', pyodide.toPy(optionalPackageImports(config.assets['pyodide-lock.json'])));
-  pyodide.runPython(environmentSource, { globals: namespace, filename: '<sandbox-environment>' });
-  pyodide.runPython(displaySource, { globals: namespace, filename: '<sandbox-display>' });
-  pyodide.runPython(runnerSource, { globals: namespace, filename: '<sandbox-runner>' });
-  return namespace.get('run') as PyCallable;
+  const environment = pyodide.pyimport(SANDBOX_MODULES.environment) as PyProxy & { install: PyCallable };
+  const runner = pyodide.pyimport(SANDBOX_MODULES.runner) as PyProxy & { run: PyCallable };
+  try {
+    environment.install(bridge(pyodide), config.inputEnabled);
+    return runner.run.copy() as PyCallable;
+  } finally {
+    environment.destroy();
+    runner.destroy();
+  }
 }
 
 /** Routes stdout and stderr into the output buffer through the per-run byte cap. */
@@ -139,8 +149,33 @@ function runOne(pyodide: PyodideAPI, run: PyCallable, sink: OutputSink, memory: 
   return { ...outcome, truncated: sink.truncated };
 }
 
+/** Pyodide's files, once the relay has read them (and compiled its WebAssembly). */
+const assetsArrived = new Promise<AssetsMessage>((resolve) => port.once('message', (message: AssetsMessage) => resolve(message)));
+
+/** What a boot needs beyond the worker's configuration: Pyodide's module, its files, the wasm compiled. */
+async function bootInputs(): Promise<{
+  loadPyodide: typeof LoadPyodide;
+  assets: WorkerAssets;
+  pyodideImported: number;
+  assetsReceived: number;
+  wasmReady: Promise<number>;
+}> {
+  const loadPyodide = await importPyodide(config.indexUrl);
+  const pyodideImported = epochMs();
+  const { assets, module } = await assetsArrived;
+  const assetsReceived = epochMs();
+  for (const [name, bytes] of Object.entries(assets)) if (name !== 'snapshot') served.set(name, bytes);
+  return { loadPyodide, assets, pyodideImported, assetsReceived, wasmReady: instantiateFrom(module) };
+}
+
 async function makeSnapshot(): Promise<void> {
-  const { pyodide } = await bootPyodide({ indexUrl: config.indexUrl, mode: 'make-snapshot' });
+  const { loadPyodide, assets } = await bootInputs();
+  const { pyodide } = await bootPyodide({
+    loadPyodide,
+    indexUrl: config.indexUrl,
+    mode: 'make-snapshot',
+    optionalPackages: optionalPackageImports(assets['pyodide-lock.json']),
+  });
   const bytes = pyodide.makeMemorySnapshot();
   port.postMessage({ type: 'snapshot', bytes } satisfies WorkerMessage, [bytes.buffer as ArrayBuffer]);
 }
@@ -149,11 +184,15 @@ async function serve(): Promise<void> {
   const started = performance.now();
   const memory = capWasmMemory(config.memoryLimitBytes);
   // Step 3: load Python.
+  const { loadPyodide, assets, pyodideImported, assetsReceived, wasmReady } = await bootInputs();
   const booted = await bootPyodide({
+    loadPyodide,
     indexUrl: config.indexUrl,
     mode: config.boot === 'make-snapshot' ? 'plain' : config.boot,
-    snapshot: config.assets.snapshot,
+    snapshot: assets.snapshot,
+    optionalPackages: optionalPackageImports(assets['pyodide-lock.json']),
   });
+  const pythonReady = epochMs();
   const { pyodide } = booted;
   // Step 4: lock down the Python side and wire its streams.
   const sink = wireStreams(pyodide);
@@ -170,6 +209,15 @@ async function serve(): Promise<void> {
   });
   post({
     type: 'loaded',
+    marks: {
+      workerStarted,
+      pyodideImported,
+      assetsReceived,
+      // Pyodide instantiated its module by now, unless it took another way (then no mark of its own).
+      wasmReady: await Promise.race([wasmReady, Promise.resolve(pythonReady)]),
+      pythonReady,
+      lockedDown: epochMs(),
+    },
     codeGenerationBlocked: codeGenerationBlocked(),
     runtime: {
       pythonVersion: pyodide.runPython('import sys; sys.version.split()[0]') as string,
@@ -181,8 +229,8 @@ async function serve(): Promise<void> {
   });
 }
 
-// Step 2: from here on the thread has no Node capability; every byte it loads was handed over.
-removeNodeCapabilities(config.assets, config.indexUrl);
+// Step 2: from here on the thread has no Node capability; every byte it loads is handed over.
+const served = removeNodeCapabilities(config.indexUrl);
 (config.boot === 'make-snapshot' ? makeSnapshot() : serve()).catch((error: unknown) => {
   post({ type: 'load-failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
 });

@@ -1,0 +1,64 @@
+import * as assert from 'node:assert/strict';
+import { countJsonValues, encodeFrame, FrameError, FrameReader, MAX_FRAME_BYTES, MAX_FRAME_VALUES } from '../../src/sandbox/framing';
+
+/** A frame with `body` as its bytes, whatever they are. */
+function rawFrame(body: string): Uint8Array {
+  const bytes = new TextEncoder().encode(body);
+  const frame = new Uint8Array(4 + bytes.length);
+  new DataView(frame.buffer).setUint32(0, bytes.length);
+  frame.set(bytes, 4);
+  return frame;
+}
+
+describe('framing', () => {
+  it('round-trips messages, however the bytes are split', () => {
+    const messages = [{ type: 'a', text: 'héllo\n' }, { type: 'b', list: [1, 2, 3] }, { type: 'c' }];
+    const bytes = new Uint8Array(messages.flatMap((m) => [...encodeFrame(m)]));
+    for (const size of [1, 3, 7, bytes.length]) {
+      const reader = new FrameReader();
+      const seen: unknown[] = [];
+      for (let i = 0; i < bytes.length; i += size) seen.push(...reader.push(bytes.subarray(i, i + size)));
+      assert.deepEqual(seen, messages, `in pieces of ${size}`);
+      assert.equal(reader.partial, false);
+    }
+  });
+
+  it('knows when a frame is waiting for the rest of its body', () => {
+    const reader = new FrameReader();
+    const frame = encodeFrame({ type: 'x' });
+    assert.deepEqual(reader.push(frame.subarray(0, 6)), []);
+    assert.equal(reader.partial, true);
+    assert.deepEqual(reader.push(frame.subarray(6)), [{ type: 'x' }]);
+  });
+
+  it('refuses a frame longer than the limit from its header alone', () => {
+    const header = new Uint8Array(4);
+    new DataView(header.buffer).setUint32(0, MAX_FRAME_BYTES + 1);
+    assert.throws(() => new FrameReader().push(header), FrameError);
+  });
+
+  it('refuses bodies that are not UTF-8 or not JSON, and accepts nothing after', () => {
+    const reader = new FrameReader();
+    const bad = rawFrame('{"type":');
+    assert.throws(() => reader.push(bad), /not valid JSON/);
+    assert.throws(() => reader.push(encodeFrame({ type: 'fine' })), /already failed/);
+    const notUtf8 = new Uint8Array([0, 0, 0, 2, 0xff, 0xfe]);
+    assert.throws(() => new FrameReader().push(notUtf8), /not valid UTF-8/);
+  });
+
+  it('refuses JSON that would create too many values, before parsing it', () => {
+    const many = `[${'[],'.repeat(MAX_FRAME_VALUES)}[]]`;
+    assert.throws(() => new FrameReader().push(rawFrame(many)), /more than 16384 values/);
+    const deep = `${'['.repeat(MAX_FRAME_VALUES + 1)}${']'.repeat(MAX_FRAME_VALUES + 1)}`;
+    assert.throws(() => new FrameReader().push(rawFrame(deep)), /more than 16384 values/);
+  });
+
+  it('counts containers and elements outside strings only', () => {
+    assert.equal(countJsonValues('{"a":[1,2],"b":"[,{"}', 100), 4);
+    assert.equal(countJsonValues('"\\"[,"', 100), 0);
+  });
+
+  it('will not encode a message over the limit', () => {
+    assert.throws(() => encodeFrame({ text: 'x'.repeat(MAX_FRAME_BYTES) }), RangeError);
+  });
+});
