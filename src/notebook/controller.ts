@@ -83,7 +83,7 @@ export class SandboxNotebookKernels implements vscode.Disposable {
         if (status.info) for (const controller of this.controllers) controller.detail = detailFor(status.info.isolation);
         this.showStatus();
       });
-      this.kernels.set(key, (kernel = new NotebookKernel(session)));
+      this.kernels.set(key, (kernel = new NotebookKernel(session, name)));
     }
     return kernel;
   }

@@ -17,7 +17,11 @@ export class NotebookKernel implements vscode.Disposable {
   private readonly inputBox = new InputBoxPresenter();
   private disposed = false;
 
-  constructor(readonly session: RuntimeSession) {}
+  /** @param name the notebook's file name, which input() boxes show with the cell asking. */
+  constructor(
+    readonly session: RuntimeSession,
+    private readonly name: string,
+  ) {}
 
   /** Queues `cells` behind those already queued; resolves once they ran or were cancelled. */
   execute(cells: readonly vscode.NotebookCell[], controller: vscode.NotebookController): Promise<void> {
@@ -85,7 +89,11 @@ export class NotebookKernel implements vscode.Disposable {
       execution.start(Date.now());
       if (execution.cell.outputs.length > 0) outputs.clear();
     };
-    const run = this.session.run('exec', code, { fresh: false, displayLastValue: 'all', label: `cell ${execution.cell.index + 1}` });
+    const run = this.session.run('exec', code, {
+      fresh: false,
+      displayLastValue: 'all',
+      label: `${this.name}, cell ${execution.cell.index + 1}`,
+    });
     run.onDidStart(start);
     run.onDidWrite(({ stream, text }) => outputs.write(stream, text));
     run.onDidDisplay((data) => outputs.display(data));
