@@ -39,6 +39,11 @@ interface Figures {
   browser_roundtrip_ms_p99: number;
   /** In a cross-origin-isolated page (SharedArrayBuffer): interrupt() to the KeyboardInterrupt of a busy loop. */
   browser_interrupt_ms_p50: number;
+  /**
+   * A trivial notebook cell through the NotebookController, measured in the extension host by the
+   * integration suite (notebook.test.ts) and read from its last run; null when it has not run.
+   */
+  notebook_cell_ms_p50: number | null;
 }
 
 /** Targets from the runtime issue: [key, limit]; every one is an upper bound. */
@@ -288,6 +293,7 @@ async function measure(): Promise<Figures> {
       browser_roundtrip_ms_p50: round(median(web.trips), 3),
       browser_roundtrip_ms_p99: round(percentile(web.trips, 99), 3),
       browser_interrupt_ms_p50: round(median(webIsolated.interrupts)),
+      notebook_cell_ms_p50: notebookCellMs(),
     };
   } finally {
     client.dispose();
@@ -314,3 +320,13 @@ main().catch((error: unknown) => {
   process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
   process.exitCode = 1;
 });
+
+/** The notebook figure the last integration run wrote (bench is dist/bench.js, results are in test-results/). */
+function notebookCellMs(): number | null {
+  try {
+    const file = path.join(__dirname, '..', 'test-results', 'bench-notebook.json');
+    return (JSON.parse(fs.readFileSync(file, 'utf8')) as { notebook_cell_ms_p50: number }).notebook_cell_ms_p50;
+  } catch {
+    return null;
+  }
+}

@@ -2,13 +2,16 @@ import * as vscode from 'vscode';
 import { createApi, type PythonSandboxApi } from './api';
 import { CellLenses } from './commands/cell-lenses';
 import { CommandIds } from './commands/ids';
+import { registerOutputViewCommands } from './commands/output-view-commands';
 import { RunCommands } from './commands/run-commands';
 import { registerRuntimeCommands, setRunningContext } from './commands/runtime-commands';
 import { SettingsStore } from './config';
+import { SandboxNotebookKernels } from './notebook/controller';
 import { DiagnosticsPresenter } from './presenters/diagnostics';
 import { InlineValuesPresenter } from './presenters/inline-values';
 import { InputBoxPresenter } from './presenters/input-box';
 import { OutputChannelPresenter } from './presenters/output-channel';
+import { OutputViewPresenter } from './presenters/output-view';
 import { StatusBarPresenter } from './presenters/status-bar';
 import type { ExtensionPlatform } from './platform';
 import { RuntimeSession } from './session/runtime-session';
@@ -35,8 +38,10 @@ export function activateExtension(context: vscode.ExtensionContext, platform: Ex
   const diagnostics = new DiagnosticsPresenter();
   const inlineValues = new InlineValuesPresenter(current);
   const inputBox = new InputBoxPresenter();
+  const outputView = new OutputViewPresenter(context.extensionUri, current);
   const following = user.onDidCreateRun(({ run, origin }) => {
     output.follow(run, origin);
+    outputView.follow(run, origin);
     diagnostics.follow(run, origin);
     inlineValues.follow(run, origin);
     inputBox.follow(run);
@@ -48,15 +53,19 @@ export function activateExtension(context: vscode.ExtensionContext, platform: Ex
     agents,
     api,
     output,
+    outputView,
     diagnostics,
     inlineValues,
     following,
     new StatusBarPresenter(user, CommandIds.statusBarClick, setRunningContext),
     new RunCommands(user, (uri) => inlineValues.valuesIn(uri)).register(),
     registerRuntimeCommands(user, () => output.show()),
+    registerOutputViewCommands(outputView),
     registerAgentTool(agents),
     vscode.languages.registerCodeLensProvider(PYTHON, new CellLenses()),
     prewarmOnPythonEditor(user, settings),
+    // Every notebook has a runtime of its own, answering input() like the editor's.
+    new SandboxNotebookKernels((label) => new RuntimeSession(settings, platform, label, true), current),
   );
   return api.api;
 }

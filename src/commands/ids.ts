@@ -14,6 +14,14 @@ export const CommandIds = {
   runtimeInfo: 'pythonSandbox.runtimeInfo',
   /** Not in the palette: the inline values shown in a document (`⇒ value`), for tests and support. */
   inlineValues: 'pythonSandbox.inlineValues',
+  /** The notebook toolbar's restart: a fresh namespace for the notebook's Python Sandbox kernel. */
+  restartKernel: 'pythonSandbox.restartKernel',
+  /** Not in the palette: facts about a notebook's kernel (state, process), for tests and support. */
+  kernelInfo: 'pythonSandbox.kernelInfo',
+  /** Empties the "Python Sandbox" output view (its title bar). */
+  clearOutputView: 'pythonSandbox.clearOutputView',
+  /** Not in the palette: what the output view holds, without image data, for tests and support. */
+  outputViewRuns: 'pythonSandbox.outputViewRuns',
 } as const;
 
 /** Context keys set by the extension, used in `when` clauses. */

@@ -164,6 +164,8 @@ export class RunCommands {
   private runRegion(document: vscode.TextDocument, region: CodeRegion, mode: RunMode): Promise<RunResult> {
     const run = this.session.run(mode, region.code, {
       captureLastValue: mode === 'exec',
+      // The inline value shows the repr; the output view, what the value has beyond it.
+      displayLastValue: mode === 'exec' ? 'rich' : 'none',
       label: labelOf(document, region),
       origin: originOf(document, region),
     });

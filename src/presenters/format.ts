@@ -1,4 +1,6 @@
 /** Text for the output channel and inline annotations. No `vscode` import. */
+import type { RunOrigin } from '../editor/run-origin';
+import { locateError } from '../editor/traceback';
 import { formatError, type RunResult } from '../sandbox/result';
 
 /** The line that opens a run: what ran, and where from. */
@@ -16,6 +18,12 @@ export function runFooter(result: RunResult, errorLine?: number): string {
   ].filter((note): note is string => typeof note === 'string');
   const outcome = result.error ? `✗ ${formatError(result.error)}` : `✓ ${formatDuration(result.durationMs)}`;
   return notes.length ? `${outcome} (${notes.join(', ')})` : outcome;
+}
+
+/** The footer of a run, with its error's line in the document when the run came from an editor. */
+export function footerOf(result: RunResult, origin: RunOrigin | undefined): string {
+  const location = result.error && origin ? locateError(origin.region, result.error, origin.lineText) : undefined;
+  return runFooter(result, location && location.range.start.line + 1);
 }
 
 /** `12 ms`, `1.4 s`, `2 min 3 s`. */

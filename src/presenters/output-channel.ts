@@ -1,10 +1,9 @@
 import * as vscode from 'vscode';
 import type { Settings } from '../config';
 import type { RunOrigin } from '../editor/run-origin';
-import { locateError } from '../editor/traceback';
 import type { RunResult } from '../sandbox/result';
 import { settledResult, type Run } from '../sandbox/run';
-import { prettyValue, runFooter, runHeader } from './format';
+import { footerOf, prettyValue, runHeader } from './format';
 
 /**
  * The "Python Sandbox" output channel: for every run it follows, a header when the run starts
@@ -61,9 +60,8 @@ export class OutputChannelPresenter implements vscode.Disposable {
 
   private end(result: RunResult, origin: RunOrigin | undefined): void {
     if (result.value !== undefined) this.append(`${prettyValue(result.value)}\n`);
-    const location = result.error && origin ? locateError(origin.region, result.error, origin.lineText) : undefined;
     if (!this.atLineStart) this.channel.appendLine('');
-    this.channel.appendLine(runFooter(result, location && location.range.start.line + 1));
+    this.channel.appendLine(footerOf(result, origin));
     this.atLineStart = true;
     if (result.error && this.settings().revealOutput === 'onError') this.show();
   }

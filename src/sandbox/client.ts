@@ -1,11 +1,20 @@
 import { Emitter } from './events';
 import { FrameReader } from './framing';
-import { STARTUP_STEPS, type Restrictions, type RunMode, type RuntimeInfo, type SandboxMessage, type StartupMarks } from './protocol';
+import {
+  STARTUP_STEPS,
+  type DisplayItem,
+  type LastValueDisplay,
+  type Restrictions,
+  type RunMode,
+  type RuntimeInfo,
+  type SandboxMessage,
+  type StartupMarks,
+} from './protocol';
 import { epochMs } from './shared/clock';
 import { checkCode, failure, type RunResult } from './result';
 import { RunRecord, type Run } from './run';
 import type { IsolationLevel, SandboxExit, SandboxStart, Transport, TransportFactory } from './transport/transport';
-import { parseSandboxMessage, ProtocolError } from './validate';
+import { MESSAGE_LIMITS, parseSandboxMessage, ProtocolError } from './validate';
 import { SandboxError } from './sandbox-error';
 
 export { SandboxError, type SandboxFault } from './sandbox-error';
@@ -41,6 +50,8 @@ export interface RunOptions {
   readonly discardOutput?: boolean;
   /** For exec: also report the repr of a final bare expression, as `RunResult.lastValue`. */
   readonly captureLastValue?: boolean;
+  /** For exec: when a final bare expression's value is also display data (`Run.onDidDisplay`, kind `result`); default `none`. */
+  readonly displayLastValue?: LastValueDisplay;
   /** What the run is called in messages, e.g. `hello.py:3-5`. */
   readonly label?: string;
 }
@@ -109,6 +120,8 @@ interface Session {
   escalation?: ReturnType<typeof setTimeout>;
   /** Output characters received for the current run, capped or not. */
   received: number;
+  /** Display messages and characters of display data received for the current run. */
+  displays: { count: number; chars: number };
   started: boolean;
   /** The run the sandbox is executing. */
   current?: RunRecord;
@@ -278,6 +291,7 @@ export class SandboxClient {
     }
     session.current = record;
     session.received = 0;
+    session.displays = { count: 0, chars: 0 };
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
     const timeout =
       timeoutMs > 0
@@ -297,6 +311,7 @@ export class SandboxClient {
         fresh: options.fresh ?? false,
         discardOutput: options.discardOutput ?? false,
         captureLastValue: options.captureLastValue ?? false,
+        displayLastValue: options.displayLastValue ?? 'none',
         maxOutputBytes: this.options.maxOutputBytes,
       },
     });
@@ -400,6 +415,7 @@ export class SandboxClient {
       started: false,
       asking: false,
       received: 0,
+      displays: { count: 0, chars: 0 },
       ended: false,
     };
     this.setState('starting');
@@ -456,6 +472,10 @@ export class SandboxClient {
         session.received += message.text.length;
         if (session.received > this.options.maxOutputBytes + OUTPUT_SLACK_CHARS) throw new ProtocolError('output went on past the cap');
         run.write(message.stream, message.text);
+        return;
+      case 'display':
+        countDisplay(session.displays, message.items);
+        run.display({ kind: message.kind, items: message.items });
         return;
       case 'input-request':
         if (!this.options.input || session.asking) throw new ProtocolError('an input request came when none was possible');
@@ -586,4 +606,12 @@ class RetryStartError extends SandboxError {
   constructor() {
     super('the machine refused part of the sandbox launch', 'start');
   }
+}
+
+/** Counts a run's display data; the worker stops at the limits, so a sandbox past them is flooding the client. */
+function countDisplay(displays: Session['displays'], items: readonly DisplayItem[]): void {
+  displays.count++;
+  displays.chars += items.reduce((n, item) => n + item.data.length, 0);
+  if (displays.count > MESSAGE_LIMITS.displaysPerRun || displays.chars > MESSAGE_LIMITS.displayCharsPerRun)
+    throw new ProtocolError('display data went on past the limits of a run');
 }

@@ -14,7 +14,12 @@ import { createOutputBuffer } from './shared/output-buffer';
 function makeSnapshot(distDir: string): Promise<Uint8Array> {
   const worker = startPyodideWorker({
     distDir,
-    channels: { interrupt: new SharedArrayBuffer(4), output: createOutputBuffer(1024), input: createInputBuffer(16) },
+    channels: {
+      interrupt: new SharedArrayBuffer(4),
+      output: createOutputBuffer(1024),
+      input: createInputBuffer(16),
+      display: new SharedArrayBuffer(4),
+    },
     memoryLimitBytes: 2 ** 32,
     inputEnabled: false,
     boot: 'make-snapshot',

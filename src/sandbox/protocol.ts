@@ -8,6 +8,13 @@
 /** `exec` runs statements and returns their output; `eval` returns `json.dumps(value)`. */
 export type RunMode = 'exec' | 'eval';
 
+/**
+ * When an exec's final bare expression becomes display data: `none`; `rich`, only when it has
+ * more than text/plain (the editor, whose inline value shows the repr); `all`, unless it is None
+ * (notebooks, as Jupyter).
+ */
+export type LastValueDisplay = 'none' | 'rich' | 'all';
+
 /** A stream the sandboxed code writes to. */
 export type StreamName = 'stdout' | 'stderr';
 
@@ -21,6 +28,8 @@ export interface RunRequest {
   readonly discardOutput: boolean;
   /** For exec: evaluate a final bare expression separately and report its repr. */
   readonly captureLastValue: boolean;
+  /** For exec: whether a final bare expression's value is sent as display data (`display` of kind `result`). */
+  readonly displayLastValue: LastValueDisplay;
   /** Output beyond this many bytes is dropped and the result says it was truncated. */
   readonly maxOutputBytes: number;
 }
@@ -180,8 +189,36 @@ export interface FailedMessage {
   readonly message: string;
 }
 
+/** One representation of a displayed object. */
+export interface DisplayItem {
+  /** A MIME type without parameters, e.g. `image/png`. */
+  readonly mime: string;
+  /** The text itself, or the bytes in base64. */
+  readonly data: string;
+  readonly encoding: 'text' | 'base64';
+}
+
+/** `display` for display() and plt.show(); `result` for a run's final expression (Jupyter's execute_result). */
+export type DisplayKind = 'display' | 'result';
+
+/** An object shown as a MIME bundle: each item a representation of it, text/plain among them. */
+export interface DisplayData {
+  readonly kind: DisplayKind;
+  readonly items: readonly DisplayItem[];
+}
+
+/**
+ * Sandbox -> client, worker -> relay: the running code displayed an object. It comes in order
+ * with the output: the relay forwards the output written before it first, and the worker waits
+ * until the relay has sent it before it writes more.
+ */
+export interface DisplayMessage extends DisplayData {
+  readonly type: 'display';
+  readonly id: number;
+}
+
 /** Everything the sandbox sends the client. */
-export type SandboxMessage = ReadyMessage | OutputMessage | ResultMessage | InputRequestMessage | FailedMessage;
+export type SandboxMessage = ReadyMessage | OutputMessage | ResultMessage | InputRequestMessage | FailedMessage | DisplayMessage;
 
 // ---------------------------------------------------------------------------------------------
 // Worker -> relay
@@ -220,7 +257,8 @@ export interface LoadFailedMessage {
 }
 
 /** Everything the worker sends the relay (or, for a snapshot, the build script). */
-export type WorkerMessage = LoadedMessage | ResultMessage | InputRequestMessage | DrainMessage | SnapshotMessage | LoadFailedMessage;
+export type WorkerMessage =
+  LoadedMessage | ResultMessage | InputRequestMessage | DrainMessage | SnapshotMessage | LoadFailedMessage | DisplayMessage;
 
 /** Shared memory the relay hands the worker at start; the relay writes, the worker waits on it. */
 export interface WorkerChannels {
@@ -230,6 +268,8 @@ export interface WorkerChannels {
   readonly output: SharedArrayBuffer;
   /** Int32[0]: input state, Int32[1]: byte length, then UTF-8 bytes of the answer. */
   readonly input: SharedArrayBuffer;
+  /** Int32[0]: set to 1 by the relay once it has forwarded a `display` message the worker waits on. */
+  readonly display: SharedArrayBuffer;
 }
 
 /**

@@ -4,7 +4,7 @@
  * subscribe to. No `vscode` import.
  */
 import { Emitter, type Event } from './events';
-import type { RunMode, StreamName } from './protocol';
+import type { DisplayData, RunMode, StreamName } from './protocol';
 import { failure, type RunResult } from './result';
 import { SandboxError } from './sandbox-error';
 
@@ -43,6 +43,8 @@ export interface Run {
   readonly onDidRequestInput: Event<InputRequest>;
   /** The answer an input request got (null: end of input), as a terminal would echo it. */
   readonly onDidAnswerInput: Event<string | null>;
+  /** An object the code displayed (display(), plt.show(), a final expression on request), in order with the output. */
+  readonly onDidDisplay: Event<DisplayData>;
   /**
    * How the run ended. A Python exception is a result; the promise rejects (with SandboxError)
    * only when the sandbox itself crashed or broke the protocol.
@@ -60,10 +62,12 @@ export class RunRecord implements Run {
   private readonly written = new Emitter<OutputChunk>();
   private readonly inputRequested = new Emitter<InputRequest>();
   private readonly inputAnswered = new Emitter<string | null>();
+  private readonly displayed = new Emitter<DisplayData>();
   readonly onDidStart = this.started.event;
   readonly onDidWrite = this.written.event;
   readonly onDidRequestInput = this.inputRequested.event;
   readonly onDidAnswerInput = this.inputAnswered.event;
+  readonly onDidDisplay = this.displayed.event;
   private resolve!: (result: RunResult) => void;
   private reject!: (error: Error) => void;
   private readonly output: string[] = [];
@@ -119,6 +123,11 @@ export class RunRecord implements Run {
     this.written.fire({ stream, text });
   }
 
+  /** Passes display data on to the observers. */
+  display(data: DisplayData): void {
+    this.displayed.fire(data);
+  }
+
   /** Asks the observers for a line; end of input when nobody listens. */
   askForInput(prompt: string): Promise<string | null> {
     if (!this.inputRequested.hasListeners || this.currentState !== 'running') return Promise.resolve(null);
@@ -168,6 +177,7 @@ export class RunRecord implements Run {
     this.written.dispose();
     this.inputRequested.dispose();
     this.inputAnswered.dispose();
+    this.displayed.dispose();
     return true;
   }
 }

@@ -6,6 +6,7 @@
 import {
   STARTUP_STEPS,
   type BrowserRestrictions,
+  type DisplayItem,
   type PythonError,
   type Restrictions,
   type RunOutcome,
@@ -31,6 +32,14 @@ export const MESSAGE_LIMITS = {
   promptChars: 4096,
   /** Short free text: versions, reasons, frame names. */
   shortChars: 1024,
+  /** Types in one display bundle (display.py keeps at most as many). */
+  displayItems: 32,
+  /** One display item: 10 MiB of bytes, in base64 (display.py caps items at 10 MiB). */
+  displayItemChars: 4 * Math.ceil((10 * 2 ** 20) / 3),
+  /** Display messages one run may send (display.py stops there). */
+  displaysPerRun: 1000,
+  /** Characters of display data one run may send (display.py stops there). */
+  displayCharsPerRun: 64 * 2 ** 20,
 } as const;
 
 /** A message broke the protocol; `reason` is the client's own wording, never the sandbox's text. */
@@ -161,6 +170,28 @@ function runtimeInfo(value: unknown): RuntimeInfo {
 
 const runId = (value: unknown): number => integer(value, 'a run id', 1, Number.MAX_SAFE_INTEGER);
 
+/** A MIME type without parameters (RFC 6838 names); display.py drops any other key. */
+const MIME_TYPE = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$/;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+function displayItem(value: unknown): DisplayItem {
+  const item = object(value, 'a display item');
+  const mime = string(item.mime, 'a MIME type', 255);
+  if (!MIME_TYPE.test(mime)) fail('a display item has no valid MIME type');
+  const data = string(item.data, 'display data', MESSAGE_LIMITS.displayItemChars);
+  if (item.encoding !== 'text' && item.encoding !== 'base64') fail('a display encoding is unknown');
+  if (item.encoding === 'base64' && (data.length % 4 !== 0 || !BASE64.test(data))) fail('display data is not base64');
+  return { mime, data, encoding: item.encoding };
+}
+
+function displayItems(value: unknown): DisplayItem[] {
+  if (!Array.isArray(value) || value.length === 0 || value.length > MESSAGE_LIMITS.displayItems)
+    fail(`display items are not a list of 1 to ${MESSAGE_LIMITS.displayItems}`);
+  const items = value.map(displayItem);
+  if (new Set(items.map((item) => item.mime)).size !== items.length) fail('a display bundle repeats a MIME type');
+  return items;
+}
+
 /**
  * Checks that `value` is a well-formed message from the sandbox and returns a copy made of its
  * checked fields. Throws ProtocolError otherwise. Whether the message fits the moment (the run
@@ -180,6 +211,9 @@ export function parseSandboxMessage(value: unknown): SandboxMessage {
       return { type: 'input-request', id: runId(m.id), prompt: string(m.prompt, 'an input prompt', MESSAGE_LIMITS.promptChars) };
     case 'result':
       return { type: 'result', id: runId(m.id), outcome: outcome(m.outcome) };
+    case 'display':
+      if (m.kind !== 'display' && m.kind !== 'result') fail('a display kind is unknown');
+      return { type: 'display', id: runId(m.id), kind: m.kind, items: displayItems(m.items) };
     default:
       return fail('a message has an unknown type');
   }

@@ -14,7 +14,7 @@ export interface CreatedRun {
 }
 
 /** Per-run choices a caller of the session makes; the rest comes from the settings. */
-export interface SessionRunOptions extends Pick<RunOptions, 'fresh' | 'timeoutMs' | 'captureLastValue' | 'label'> {
+export interface SessionRunOptions extends Pick<RunOptions, 'fresh' | 'timeoutMs' | 'captureLastValue' | 'label' | 'displayLastValue'> {
   readonly origin?: RunOrigin;
 }
 
@@ -68,6 +68,7 @@ export class RuntimeSession implements vscode.Disposable {
       timeoutMs: options.timeoutMs ?? settings.timeoutSeconds * 1000,
       captureLastValue: options.captureLastValue,
       label: options.label,
+      displayLastValue: options.displayLastValue,
     });
     this.runCreated.fire({ run, origin: options.origin });
     run.result.catch((error: unknown) => this.reportFault(error));

@@ -110,6 +110,16 @@ export async function waitFor(condition: () => boolean | Promise<boolean>, what:
   }
 }
 
+/** Whether a process with this id exists (signal 0 checks without signalling). */
+export function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Waits until the user's runtime is executing code (so an interrupt or restart hits a run). */
 export function waitUntilRunning(): Promise<void> {
   return waitFor(async () => (await runtimeInfo()).state === 'running', 'the runtime to be running');

@@ -1,15 +1,16 @@
 import * as assert from 'node:assert/strict';
-import { closeAllEditors, command, CommandIds, openDocument, peek, runtimeInfo, sandboxDiagnostics, startRun, waitFor } from './helpers';
-
-/** Whether a process with this id exists (signal 0 checks without signalling). */
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import {
+  closeAllEditors,
+  command,
+  CommandIds,
+  openDocument,
+  peek,
+  processExists,
+  runtimeInfo,
+  sandboxDiagnostics,
+  startRun,
+  waitFor,
+} from './helpers';
 
 describe('runtime control', () => {
   afterEach(closeAllEditors);

@@ -45,6 +45,16 @@ function pageClient(browser: () => BrowserSandbox) {
         },
         [code, afterMs] as const,
       ) as Promise<RunResult>,
+    /** Runs exec and lists what it sent in order: `write:` text and `display:` text/plain. */
+    events: (code: string) =>
+      evaluate(async (g, source) => {
+        const events: string[] = [];
+        const run = g.client.run('exec', source);
+        run.onDidWrite(({ text }) => events.push(`write:${text}`));
+        run.onDidDisplay((data) => events.push(`display:${data.items.find((i) => i.mime === 'text/plain')?.data}`));
+        await run.result;
+        return events;
+      }, code),
     answering: (code: string, answer: string) =>
       evaluate(
         (g, [source, line]) => {
@@ -89,6 +99,11 @@ describe('browser worker without SharedArrayBuffer (Chromium page, not cross-ori
     const failed = await sandbox.exec('1/0');
     assert.equal(failed.error?.type, 'ZeroDivisionError');
     assert.deepEqual(failed.error.frames.at(-1)?.line, 1);
+  });
+
+  it('display data comes in order with the printed output, as on the desktop', async () => {
+    const code = "import sys\nprint('before', end='')\ndisplay(1)\nprint('between', file=sys.stderr)\ndisplay(2)\nprint('after')";
+    assert.deepEqual(await sandbox.events(code), ['write:before', 'display:1', 'write:between\n', 'display:2', 'write:after\n']);
   });
 
   it('input() raises EOFError that says it needs cross-origin isolation', async () => {

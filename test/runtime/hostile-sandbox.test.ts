@@ -32,6 +32,9 @@ const SCENARIOS: Record<string, Expected> = {
   'a stderr message that poses as the client': 'crash',
   'an allocation bomb': 'memory cap',
   'a lie about the result': 'accepted lie',
+  'a display with a MIME type that is not one': 'protocol fault',
+  'display data that is not base64': 'protocol fault',
+  'displays past the limits of a run': 'protocol fault',
 };
 
 /** A frame's body must follow its header within 10 s (client.ts); a little more for a busy machine. */

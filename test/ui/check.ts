@@ -11,5 +11,7 @@ export interface UiCheck {
   settings?: Readonly<Record<string, unknown>>;
   /** User settings in place before the server starts (`remote.extensionKind`, which no workspace can set). */
   userSettings?: Readonly<Record<string, unknown>>;
+  /** The browser window's size, when the default (1400x900) is too small for what the check shows. */
+  viewport?: { readonly width: number; readonly height: number };
   run(wb: Workbench): Promise<void>;
 }

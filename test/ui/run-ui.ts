@@ -2,7 +2,7 @@
  * UI checks: the normal VS Code web workbench (no test payload) in headless Chromium, driven
  * by keyboard and mouse like a person would. Screenshots go to test-results/ui/.
  * Usage: node out/test/ui/run-ui.js [--update-media] [check-name...]
- *   --update-media  copies the Output, Problems and inline-value screenshots to media/ for the README.
+ *   --update-media  copies the screenshots listed in MEDIA_SHOTS to media/ for the README.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -25,6 +25,8 @@ const MEDIA_SHOTS = [
   { check: 'problems-from-error', file: path.join(REPO_ROOT, 'media', 'screenshot-problems.png') },
   { check: 'eval-inline-value', file: path.join(REPO_ROOT, 'media', 'screenshot-inline.png') },
   { check: 'exec-selection-in-web-worker-host', file: path.join(REPO_ROOT, 'media', 'screenshot-web.png') },
+  { check: 'notebook-outputs', file: path.join(REPO_ROOT, 'media', 'screenshot-notebook.png') },
+  { check: 'output-view-image', file: path.join(REPO_ROOT, 'media', 'screenshot-output-view.png') },
 ];
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -50,7 +52,7 @@ async function runCheck(toolchain: ServerToolchain, source: ExtensionSource, che
     dataDir,
     ...(check.userSettings ? { settings: check.userSettings } : {}),
   });
-  const browser = await launchBrowser();
+  const browser = await launchBrowser(check.viewport);
   const wb = new Workbench(browser.page, SCREENSHOTS);
   try {
     const payload: Payload | undefined =

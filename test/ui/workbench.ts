@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
 
 const SHORT = 10_000;
 
@@ -54,6 +54,40 @@ export class Workbench {
     await this.page.locator(`.tab.active[data-resource-name="${name}"]`).waitFor({ timeout: SHORT });
     // Quick Open leaves the focus in the editor, with the cursor at the top of the file.
     await this.page.locator('.editor-instance .monaco-editor.focused').first().waitFor({ timeout: SHORT });
+  }
+
+  /** Opens a notebook with Quick Open and waits for the notebook editor to show its cells. */
+  async openNotebook(name: string): Promise<void> {
+    await this.page.keyboard.press('Control+P');
+    await this.pickInQuickInput(name, name);
+    await this.page.locator(`.tab.active[data-resource-name="${name}"]`).waitFor({ timeout: SHORT });
+    await this.page.locator('.notebook-editor .cell-list-container .code-cell-row').first().waitFor({ timeout: SHORT });
+  }
+
+  /** Picks the notebook's kernel by its label in "Notebook: Select Notebook Kernel". */
+  async selectNotebookKernel(label: string): Promise<void> {
+    await this.runCommand('Notebook: Select Notebook Kernel', true);
+    await this.pickInQuickInput(label, label);
+  }
+
+  /**
+   * Waits until one of the page's frames (webviews: notebook outputs, webview views) shows
+   * everything `ready` looks for, and returns that frame. The workbench's own frame is skipped.
+   */
+  async waitForFrame(what: string, ready: (frame: Frame) => Promise<boolean>, timeout = 60_000): Promise<Frame> {
+    const deadline = Date.now() + timeout;
+    while (Date.now() < deadline) {
+      for (const frame of this.page.frames()) {
+        if (frame !== this.page.mainFrame() && (await ready(frame).catch(() => false))) return frame;
+      }
+      await this.page.waitForTimeout(250);
+    }
+    throw new Error(`no webview frame showed ${what} within ${timeout / 1000} s`);
+  }
+
+  /** Text of a status bar item, found by the text it contains. */
+  async statusBarText(containing: string): Promise<string> {
+    return this.page.locator('.part.statusbar .statusbar-item', { hasText: containing }).first().innerText({ timeout: SHORT });
   }
 
   /** File name of the active editor tab (the label itself splits name and suffix). */

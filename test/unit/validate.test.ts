@@ -25,7 +25,34 @@ describe('validate: messages from the sandbox', () => {
     assert.deepEqual(parseSandboxMessage({ type: 'result', id: 1, outcome }), { type: 'result', id: 1, outcome });
   });
 
+  it('accepts display data: text and base64 items, one per MIME type', () => {
+    const items = [
+      { mime: 'image/png', data: 'iVBORw0KGgo=', encoding: 'base64' },
+      { mime: 'application/vnd.custom+json', data: '{}', encoding: 'text' },
+      { mime: 'text/plain', data: 'Chart()', encoding: 'text' },
+    ];
+    assert.deepEqual(parseSandboxMessage({ type: 'display', id: 2, kind: 'result', items, metadata: { x: 1 } }), {
+      type: 'display',
+      id: 2,
+      kind: 'result',
+      items,
+    });
+  });
+
+  const display = (...items: unknown[]): unknown => ({ type: 'display', id: 1, kind: 'display', items });
+  const plain = { mime: 'text/plain', data: 'x', encoding: 'text' };
+
   const refused: Record<string, unknown> = {
+    'display data of an unknown kind': { type: 'display', id: 1, kind: 'popup', items: [plain] },
+    'a display without items': display(),
+    'a display with too many items': display(...Array.from({ length: 33 }, (_, i) => ({ ...plain, mime: `text/x-${i}` }))),
+    'a display repeating a MIME type': display(plain, plain),
+    'a MIME type with parameters': display({ ...plain, mime: 'text/html; charset=utf-8' }),
+    'a MIME type without a subtype': display({ ...plain, mime: 'text' }),
+    'base64 that is not': display({ mime: 'image/png', data: 'a-b_', encoding: 'base64' }),
+    'base64 of a wrong length': display({ mime: 'image/png', data: 'abc', encoding: 'base64' }),
+    'an unknown encoding': display({ ...plain, encoding: 'hex' }),
+    'an oversized display item': display({ ...plain, data: 'x'.repeat(MESSAGE_LIMITS.displayItemChars + 1) }),
     'not an object': 'ready',
     'an array': [],
     'an unknown type': { type: 'escape' },

@@ -25,6 +25,8 @@ export interface WorkerRelayOptions extends ProcessConfig {
 export class WorkerRelay {
   private readonly worker: Worker;
   private readonly interruptFlag = new Int32Array(new SharedArrayBuffer(4));
+  /** Set once a display message is forwarded; the worker waits on it (see DisplayMessage). */
+  private readonly displayForwarded = new Int32Array(new SharedArrayBuffer(4));
   private readonly output: OutputBufferReader;
   private readonly input: InputSlot;
   private readonly decoders = new Map<StreamName, TextDecoder>();
@@ -49,7 +51,12 @@ export class WorkerRelay {
     this.input = new InputSlot(inputBuffer);
     this.worker = startPyodideWorker({
       distDir: options.distDir,
-      channels: { interrupt: this.interruptFlag.buffer as SharedArrayBuffer, output: outputBuffer, input: inputBuffer },
+      channels: {
+        interrupt: this.interruptFlag.buffer as SharedArrayBuffer,
+        output: outputBuffer,
+        input: inputBuffer,
+        display: this.displayForwarded.buffer as SharedArrayBuffer,
+      },
       memoryLimitBytes: options.memoryLimitBytes,
       inputEnabled: options.inputEnabled,
       boot: options.boot,
@@ -120,6 +127,14 @@ export class WorkerRelay {
         return;
       case 'load-failed':
         this.emit({ type: 'failed', message: String(msg.message) });
+        return;
+      case 'display':
+        if (this.running !== undefined) {
+          this.forwardOutput();
+          this.emit({ type: 'display', id: this.running, kind: msg.kind, items: msg.items });
+        }
+        Atomics.store(this.displayForwarded, 0, 1);
+        Atomics.notify(this.displayForwarded, 0);
         return;
     }
   }

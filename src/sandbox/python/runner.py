@@ -13,6 +13,8 @@ import json
 import sys
 import traceback
 
+import _sandbox_display  # display.py, installed before this module
+
 # Import names of Pyodide's optional packages (from its lock file), which are not bundled.
 _optional_packages = frozenset(optional_packages)  # noqa: F821 - provided by the worker
 del optional_packages  # noqa: F821
@@ -91,15 +93,21 @@ def _flush():
 _MAX_LAST_VALUE = 2000
 
 
-def _exec(code, filename, namespace, capture_last_value):
-    """exec(); with ``capture_last_value``, a final bare expression is evaluated on its own and its repr returned."""
+def _exec(code, filename, namespace, capture_last_value, display_last_value="none"):
+    """exec(); with ``capture_last_value``, a final bare expression is evaluated on its own and its repr returned.
+
+    ``display_last_value`` ('none', 'rich' or 'all') says when that value is also display data (display.py).
+    """
     tree = compile(code, filename, "exec", flags=ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
-    last = tree.body.pop() if capture_last_value and tree.body and isinstance(tree.body[-1], ast.Expr) else None
+    wants_last = capture_last_value or display_last_value != "none"
+    last = tree.body.pop() if wants_last and tree.body and isinstance(tree.body[-1], ast.Expr) else None
     _evaluate(compile(tree, filename, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT), namespace)
     if last is None:
         return None
     value = _evaluate(compile(ast.Expression(last.value), filename, "eval", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT), namespace)
-    return None if value is None else repr(value)[:_MAX_LAST_VALUE]
+    if display_last_value != "none":
+        _sandbox_display.show_result(value, only_rich=display_last_value == "rich")
+    return None if value is None or not capture_last_value else repr(value)[:_MAX_LAST_VALUE]
 
 
 def _evaluate(code_object, namespace):
@@ -114,10 +122,11 @@ def _evaluate(code_object, namespace):
     return result
 
 
-def run(mode, code, fresh, capture_last_value=False):
+def run(mode, code, fresh, capture_last_value=False, display_last_value="none"):
     """Runs ``code`` (``mode`` 'exec' or 'eval'); returns the outcome as a JSON string."""
     global _run_count
     _run_count += 1
+    _sandbox_display.begin_run()
     # A name per run, so frames from code submitted earlier are not mistaken for this code's.
     filename = f"<sandbox-{_run_count}>"
     namespace = _new_namespace() if fresh else _namespace
@@ -129,7 +138,7 @@ def run(mode, code, fresh, capture_last_value=False):
             if len(outcome["value"]) > _MAX_VALUE:
                 raise ValueError(f"the value's JSON has {len(outcome['value'])} characters; eval returns at most {_MAX_VALUE}")
         else:
-            last_value = _exec(code, filename, namespace, capture_last_value)
+            last_value = _exec(code, filename, namespace, capture_last_value, display_last_value)
             if last_value is not None:
                 outcome["lastValue"] = last_value
     except BaseException as error:  # noqa: BLE001 - every exception is a result, even SystemExit

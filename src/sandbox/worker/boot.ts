@@ -1,6 +1,7 @@
 import type { loadPyodide as LoadPyodide, PyodideAPI } from 'pyodide';
 import type { PyProxy } from 'pyodide/ffi';
 import type { BootMode } from '../protocol';
+import displaySource from '../python/display.py';
 import environmentSource from '../python/environment.py';
 import hardeningSource from '../python/hardening.py';
 import runnerSource from '../python/runner.py';
@@ -9,8 +10,8 @@ import { DISABLED_BUILTIN_MODULES, disableBuiltinModules } from './builtin-modul
 /** Modules imported before a snapshot is taken, so a restored runtime starts with them. */
 export const PRELOADED_MODULES = 'import ast, builtins, io, json, os, random, time, traceback';
 
-/** Python modules the worker installs before the snapshot: the sandbox's environment and its runner. */
-export const SANDBOX_MODULES = { environment: '_sandbox_environment', runner: '_sandbox_runner' } as const;
+/** Python modules the worker installs before the snapshot: the sandbox's environment, its display data and its runner. */
+export const SANDBOX_MODULES = { environment: '_sandbox_environment', display: '_sandbox_display', runner: '_sandbox_runner' } as const;
 
 /** Runs `source` as a new module `name` (with `globals` set first) and registers it in sys.modules. */
 const INSTALL_MODULE = `
@@ -84,6 +85,7 @@ function prepare(pyodide: PyodideAPI, optionalPackages: readonly string[]): void
   disableBuiltinModules(pyodide);
   runWith(pyodide, hardeningSource, { disabled_modules: DISABLED_BUILTIN_MODULES.source }, '<sandbox-hardening>');
   installModule(pyodide, SANDBOX_MODULES.environment, environmentSource, {});
+  installModule(pyodide, SANDBOX_MODULES.display, displaySource, {});
   installModule(pyodide, SANDBOX_MODULES.runner, runnerSource, { optional_packages: optionalPackages });
   pyodide.runPython(PRELOADED_MODULES);
 }

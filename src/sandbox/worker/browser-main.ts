@@ -102,6 +102,8 @@ void startMessage.then(({ config, assets, module }) => {
           },
         }
       : {}),
+    // Frames leave in the order written: the display follows the output before it.
+    display: (message) => link.post(message),
     beforeWait: () => link.flush(),
     codeGenerationBlocked: browserCodeGenerationBlocked,
   });

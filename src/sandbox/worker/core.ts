@@ -15,6 +15,8 @@ import {
   isTagged,
   type AssetsMessage,
   type BootMode,
+  type DisplayItem,
+  type DisplayMessage,
   type RunMessage,
   type RunOutcome,
   type WorkerAssets,
@@ -62,6 +64,11 @@ export interface WorkerHost {
   readonly interruptFlag: Int32Array;
   /** Asks whoever started the worker for a line of input and waits for it; absent when nobody can answer. */
   readonly readLine?: (prompt: string, runId: number) => InputAnswer;
+  /**
+   * Sends display data so that output written afterwards cannot overtake it (the Node relay
+   * forwards it and the worker waits until it has; a browser worker sends it in its own order).
+   */
+  display(message: DisplayMessage): void;
   /** Called before the thread parks (time.sleep, input()): a last chance to send what is buffered. */
   beforeWait(): void;
   /** Whether JavaScript can no longer be made from strings here, by every route this platform has. */
@@ -98,7 +105,7 @@ function park(flag: Int32Array, ms: number): void {
 /** The run in progress, which an input request belongs to. */
 let runningId = 0;
 
-/** The only JavaScript Python is given: what environment.py needs to sleep and read input. */
+/** The only JavaScript Python is given: what environment.py needs to sleep and read input, and display.py to send display data. */
 function bridge(host: WorkerHost, pyodide: PyodideAPI): object {
   const { interruptFlag, readLine } = host;
   return Object.freeze(
@@ -122,6 +129,15 @@ function bridge(host: WorkerHost, pyodide: PyodideAPI): object {
         const answer = readLine(prompt.slice(0, 4096), runningId);
         if (answer.kind === 'interrupted') pyodide.checkInterrupt();
         return answer.kind === 'line' ? answer.text : undefined;
+      }),
+      /** Sends display data (display.py's JSON list of items), in order with the output. */
+      display: inert((kind: string, items: string): void => {
+        host.display({
+          type: 'display',
+          id: runningId,
+          kind: kind === 'result' ? 'result' : 'display',
+          items: JSON.parse(items) as DisplayItem[],
+        });
       }),
     }),
   );
@@ -187,7 +203,9 @@ function runOne(
   memory.reset();
   let outcome: Omit<RunOutcome, 'truncated'>;
   try {
-    outcome = JSON.parse(run(request.mode, request.code, request.fresh, request.captureLastValue) as string) as RunOutcome;
+    outcome = JSON.parse(
+      run(request.mode, request.code, request.fresh, request.captureLastValue, request.displayLastValue) as string,
+    ) as RunOutcome;
   } catch (error) {
     outcome = escapedOutcome(pyodide, error);
   }

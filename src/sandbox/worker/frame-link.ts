@@ -50,6 +50,7 @@ export class FrameLink implements OutputWriter {
         this.emit(message);
         return;
       case 'input-request':
+      case 'display':
         this.flush();
         this.emit(message);
         return;

@@ -20,6 +20,8 @@ const port = parentPort!;
 const started = epochMs();
 const post = (message: WorkerMessage, transfer?: ArrayBuffer[]): void => port.postMessage(message, transfer);
 const input = new InputSlot(config.channels.input);
+/** Set to 1 by the relay once it has forwarded a display message. */
+const displayForwarded = new Int32Array(config.channels.display, 0, 1);
 /** Pyodide's files, once the relay has read them (and compiled its WebAssembly). */
 const assets = new Promise<AssetsMessage>((resolve) => port.once('message', (message: AssetsMessage) => resolve(message)));
 
@@ -48,6 +50,12 @@ runWorker({
     input.arm();
     post({ type: 'input-request', id, prompt });
     return input.await();
+  },
+  display: (message) => {
+    Atomics.store(displayForwarded, 0, 0);
+    post(message);
+    // Output written from now on must not overtake the display on its way out.
+    while (Atomics.load(displayForwarded, 0) === 0) Atomics.wait(displayForwarded, 0, 0);
   },
   // The relay drains the shared output buffer on a timer of its own.
   beforeWait: () => undefined,

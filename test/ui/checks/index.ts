@@ -8,6 +8,8 @@ import {
 import { evalInlineValue } from './inline-value';
 import { inputThroughInputBox } from './input-box';
 import { noProcessLeftAfterDeactivation } from './no-process-left';
+import { notebookOutputs } from './notebook';
+import { outputViewHtmlWithoutScripts, outputViewImage } from './output-view';
 import { clearOutputBeforeRun, revealOutputNever, revealOutputOnError } from './output-settings';
 import { problemsFromError } from './problems';
 import { queuedRunsInOrder } from './queued-runs';
@@ -26,6 +28,9 @@ export const CHECKS: UiCheck[] = [
   revealOutputNever,
   revealOutputOnError,
   clearOutputBeforeRun,
+  notebookOutputs,
+  outputViewImage,
+  outputViewHtmlWithoutScripts,
   noProcessLeftAfterDeactivation,
   execSelectionInWebWorkerHost,
 ];

@@ -1,0 +1,185 @@
+import * as vscode from 'vscode';
+import type { Settings } from '../config';
+import type { RunOrigin } from '../editor/run-origin';
+import type { DisplayData, StreamName } from '../sandbox/protocol';
+import { settledResult, type Run } from '../sandbox/run';
+import { footerOf, runHeader } from './format';
+import { chooseItem, IMAGE_EXTENSIONS, partFor, type FromPage, type ToPage, type ViewPart, type ViewRun } from './output-view-model';
+import { outputViewHtml } from './output-view-html';
+
+/** The webview view's id (package.json `views`). */
+export const OUTPUT_VIEW_ID = 'pythonSandbox.outputView';
+
+/** Runs kept; older ones leave the view. */
+const MAX_RUNS = 50;
+/** Text kept per run; the output channel has the rest. */
+const MAX_TEXT_CHARS = 200_000;
+/** Image and HTML data kept in all, in characters; the oldest runs leave first. */
+const MAX_DATA_CHARS = 64 * 2 ** 20;
+
+/**
+ * The "Python Sandbox" view in the panel: each run of the editor with its header, its text and
+ * what it displayed (images, HTML tables, Markdown), newest at the bottom, and its footer. It
+ * comes forward when a run displays something (`revealOutput: always`). The output channel stays
+ * the text log. The page renders outputs without running any script from them.
+ */
+export class OutputViewPresenter implements vscode.WebviewViewProvider, vscode.Disposable {
+  private readonly runs: ViewRun[] = [];
+  private view: vscode.WebviewView | undefined;
+  private nextId = 1;
+  private readonly registration: vscode.Disposable;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly settings: () => Settings,
+  ) {
+    this.registration = vscode.window.registerWebviewViewProvider(OUTPUT_VIEW_ID, this);
+  }
+
+  /** Shows `run` in the view as it goes. */
+  follow(run: Run, origin: RunOrigin | undefined): void {
+    let shown: ViewRun | undefined;
+    run.onDidStart(() => {
+      shown = { id: this.nextId++, header: runHeader(run.mode, run.label ?? 'code'), parts: [] };
+      this.runs.push(shown);
+      this.trim();
+      this.post({ type: 'run', run: shown });
+    });
+    run.onDidWrite(({ stream, text }) => shown && this.write(shown, stream, text));
+    run.onDidAnswerInput((text) => shown && text !== null && this.write(shown, 'stdout', `${text}\n`));
+    run.onDidDisplay((data) => shown && this.display(shown, data));
+    void settledResult(run).then((result) => {
+      if (!shown) return;
+      shown.footer = footerOf(result, origin);
+      shown.failed = result.error !== undefined;
+      this.post({ type: 'end', runId: shown.id, footer: shown.footer, failed: shown.failed });
+    });
+  }
+
+  /** Empties the view. */
+  clear(): void {
+    this.runs.length = 0;
+    this.post({ type: 'reset', runs: [] });
+  }
+
+  /** What the view holds, without image data: for tests and support. */
+  summary(): object[] {
+    return this.runs.map((run) => ({
+      header: run.header,
+      footer: run.footer,
+      parts: run.parts.map((part) =>
+        part.kind === 'image' ? { kind: part.kind, mime: part.mime, bytes: (part.base64.length * 3) / 4 } : part,
+      ),
+    }));
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
+    view.webview.options = { enableScripts: true, localResourceRoots: [media] };
+    view.webview.html = outputViewHtml(view.webview, media);
+    view.webview.onDidReceiveMessage((message: FromPage) => this.fromPage(message));
+    view.onDidDispose(() => {
+      if (this.view === view) this.view = undefined;
+    });
+  }
+
+  dispose(): void {
+    this.registration.dispose();
+  }
+
+  private write(run: ViewRun, stream: StreamName, text: string): void {
+    const used = run.parts.reduce((n, part) => n + (part.kind === 'text' ? part.text.length : 0), 0);
+    if (used >= MAX_TEXT_CHARS) return;
+    if (used + text.length > MAX_TEXT_CHARS) text = `${text.slice(0, MAX_TEXT_CHARS - used)}\n[more text in the output channel]\n`;
+    const last = run.parts[run.parts.length - 1];
+    if (last?.kind === 'text' && last.stream === stream) {
+      run.parts[run.parts.length - 1] = { ...last, text: last.text + text };
+      this.post({ type: 'append', runId: run.id, partId: last.id, text });
+      return;
+    }
+    this.add(run, { kind: 'text', id: this.nextId++, stream, text });
+  }
+
+  private display(run: ViewRun, data: DisplayData): void {
+    const item = chooseItem(data.items);
+    const part = partFor(item, this.nextId++);
+    this.add(run, part);
+    if (item.mime === 'text/markdown') void this.renderMarkdown(run, part.id, item.data);
+    this.trim();
+    if (this.settings().revealOutput === 'always') this.reveal();
+  }
+
+  private add(run: ViewRun, part: ViewPart): void {
+    run.parts.push(part);
+    this.post({ type: 'part', runId: run.id, part });
+  }
+
+  /** Markdown shows as text at once (so order holds) and as HTML once VS Code's Markdown extension rendered it. */
+  private async renderMarkdown(run: ViewRun, partId: number, markdown: string): Promise<void> {
+    let html: string;
+    try {
+      html = await vscode.commands.executeCommand<string>('markdown.api.render', markdown);
+    } catch {
+      return; // no Markdown extension: the text stays
+    }
+    const index = run.parts.findIndex((p) => p.id === partId);
+    if (index === -1 || typeof html !== 'string') return;
+    const part: ViewPart = { kind: 'html', id: partId, html };
+    run.parts[index] = part;
+    this.post({ type: 'replace', runId: run.id, part });
+  }
+
+  /** Keeps the newest runs within the limits. */
+  private trim(): void {
+    const dataChars = (): number =>
+      this.runs.reduce(
+        (n, run) => n + run.parts.reduce((m, p) => m + (p.kind === 'image' ? p.base64.length : p.kind === 'html' ? p.html.length : 0), 0),
+        0,
+      );
+    while (this.runs.length > MAX_RUNS || (this.runs.length > 1 && dataChars() > MAX_DATA_CHARS)) {
+      const dropped = this.runs.shift()!;
+      this.post({ type: 'drop', runId: dropped.id });
+    }
+  }
+
+  private reveal(): void {
+    if (this.view?.visible) return;
+    void vscode.commands.executeCommand(`${OUTPUT_VIEW_ID}.focus`, { preserveFocus: true });
+  }
+
+  private post(message: ToPage): void {
+    void this.view?.webview.postMessage(message);
+  }
+
+  private fromPage(message: FromPage): void {
+    switch (message.type) {
+      case 'ready':
+        this.post({ type: 'reset', runs: this.runs });
+        return;
+      case 'save':
+        void this.saveImage(message.partId);
+        return;
+      case 'copy-failed':
+        void vscode.window.showWarningMessage(`Python Sandbox: the image could not be copied (${String(message.reason).slice(0, 200)})`);
+        return;
+    }
+  }
+
+  /** Asks where to save an image the view shows and writes its bytes there. */
+  private async saveImage(partId: number): Promise<void> {
+    const part = this.runs.flatMap((run) => run.parts).find((p) => p.id === partId);
+    if (part?.kind !== 'image') return;
+    const extension = IMAGE_EXTENSIONS[part.mime] ?? 'img';
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const name = `python-sandbox-${partId}.${extension}`;
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
+      filters: { [part.mime]: [extension] },
+      title: 'Save Image',
+    });
+    if (!target) return;
+    await vscode.workspace.fs.writeFile(target, Buffer.from(part.base64, 'base64'));
+    vscode.window.setStatusBarMessage(`Python Sandbox: image saved to ${vscode.workspace.asRelativePath(target)}`, 4000);
+  }
+}
