@@ -17,6 +17,7 @@ export async function run(): Promise<void> {
   mocha.setup({ ui: 'bdd', reporter: 'spec', timeout: 60_000, color: false });
   // Loaded here, after setup: their `describe` calls need mocha's globals (the bundle has them inside).
   await import('./web.test.js');
+  await import('./notebook.test.js');
   await import('../integration/api.test.js');
   await import('../integration/contributions.test.js');
   await import('../integration/diagnostics.test.js');
