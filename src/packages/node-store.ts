@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { PackageStore } from './store';
+import { keySegments, type PackageStore } from './store';
 
 /** A `PackageStore` in a folder; keys become paths below it. */
 export class NodeFileStore implements PackageStore {
@@ -43,10 +43,7 @@ export class NodeFileStore implements PackageStore {
   }
 
   location(key: string): string {
-    const parts = key.split('/');
-    // Keys are made from checked names; this keeps a bad one from leaving the folder all the same.
-    if (parts.some((part) => part === '' || part === '.' || part === '..')) throw new Error(`not a store key: ${key}`);
-    return path.join(this.root, ...parts);
+    return path.join(this.root, ...keySegments(key));
   }
 
   async clear(): Promise<void> {

@@ -1,6 +1,6 @@
 /**
  * Where verified files and small records are kept, behind an interface so that each platform
- * brings its own: `NodeFileStore` (a folder) now, `vscode.workspace.fs` in a browser build.
+ * brings its own: `NodeFileStore` (a folder), `WorkspaceStore` (`vscode.workspace.fs`, for the browser build).
  * Keys are relative paths with `/` separators, made by `cacheKeys`.
  */
 export interface PackageStore {
@@ -27,3 +27,10 @@ export const cacheKeys = {
   /** What micropip resolved for a set of PyPI requirements, by the sha256 of the request. */
   resolution: (requestHash: string): string => `resolved/${requestHash}.json`,
 };
+
+/** A key's path segments; throws for a key that could leave the store's folder (keys are made from checked names, but still). */
+export function keySegments(key: string): string[] {
+  const parts = key.split('/');
+  if (parts.some((part) => part === '' || part === '.' || part === '..')) throw new Error(`not a store key: ${key}`);
+  return parts;
+}

@@ -53,3 +53,13 @@ export function match(actual: string, pattern: RegExp, message?: string): void {
 export function doesNotMatch(actual: string, pattern: RegExp, message?: string): void {
   if (pattern.test(actual)) fail(message, `${show(actual)} matches ${pattern}`);
 }
+
+export function throws(run: () => unknown, pattern: RegExp, message?: string): void {
+  try {
+    run();
+  } catch (error) {
+    if (!pattern.test(error instanceof Error ? error.message : String(error))) fail(message, `${String(error)} does not match ${pattern}`);
+    return;
+  }
+  fail(message, `expected an error matching ${pattern}`);
+}

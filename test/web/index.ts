@@ -18,6 +18,7 @@ export async function run(): Promise<void> {
   // Loaded here, after setup: their `describe` calls need mocha's globals (the bundle has them inside).
   await import('./web.test.js');
   await import('./notebook.test.js');
+  await import('./package-store.test.js');
   await import('../integration/api.test.js');
   await import('../integration/contributions.test.js');
   await import('../integration/diagnostics.test.js');

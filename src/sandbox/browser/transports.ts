@@ -130,7 +130,11 @@ export function browserTransports(read: ReadExtensionFile): TransportFactory {
         requested,
         ...(interruptFlag && inputBuffer ? { channels: { interrupt: interruptFlag.buffer as SharedArrayBuffer, input: inputBuffer } } : {}),
       };
-      loaded ??= loadFiles(read);
+      // Kept for every later start; a failed read is tried again by the next start.
+      loaded ??= loadFiles(read).catch((error: unknown) => {
+        loaded = undefined;
+        throw error;
+      });
       loaded.then(
         async ({ scriptUrl, assets, module }) => {
           if (ended) return;
