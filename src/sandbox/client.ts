@@ -1,7 +1,8 @@
 import { Emitter } from './events';
 import { FrameReader } from './framing';
+import { PackageMemory, prepareReadableFolder, type LoadedPackages, type PreparedPackage, type PreparePackages } from './package-memory';
 import type { ProcessConfig } from './process/config';
-import type { Restrictions, RunMode, RuntimeInfo, SandboxMessage } from './protocol';
+import type { PackageFile, Restrictions, RunMode, RuntimeInfo, SandboxMessage } from './protocol';
 import { checkCode, failure, type RunResult } from './result';
 import { RunRecord, type Run } from './run';
 import { defaultLaunchSpec, hostPaths, startProcess, type LaunchSpec } from './transport/child-process';
@@ -33,6 +34,8 @@ export interface SandboxOptions {
   readonly snapshot?: boolean;
   /** Adjusts how the sandbox process is started (tests use it to drop a restriction or swap the script). */
   readonly launch?: (spec: LaunchSpec) => LaunchSpec;
+  /** The package cache folder (one Pyodide version's): the sandbox process may read it, to load packages from it. */
+  readonly packageCacheDir?: string;
 }
 
 /** Per-run choices. */
@@ -46,6 +49,8 @@ export interface RunOptions {
   readonly captureLastValue?: boolean;
   /** What the run is called in messages, e.g. `hello.py:3-5`. */
   readonly label?: string;
+  /** The packages to load before the code runs, worked out when the run is next in the queue. */
+  readonly packages?: PreparePackages;
 }
 
 /** What the client knows about the running sandbox. */
@@ -75,6 +80,8 @@ export interface SandboxStatus {
 interface QueuedRun {
   readonly record: RunRecord;
   readonly options: RunOptions;
+  /** Fires when the run is cancelled while queued: it stops the preparation of its packages. */
+  readonly cancel: AbortController;
 }
 
 interface Session {
@@ -95,6 +102,10 @@ interface Session {
   started: boolean;
   /** The run the sandbox is executing. */
   current?: RunRecord;
+  /** The packages sent with the current run, loaded once its result says so. */
+  sentPackages: readonly PackageFile[];
+  /** The packages this sandbox has loaded. */
+  readonly packages: LoadedPackages;
   /** An input() question is out and unanswered. */
   asking: boolean;
   /** Set when the client ends the session on purpose: how to report the run it cuts short. */
@@ -128,12 +139,14 @@ export class SandboxClient {
   private readonly stateChanged = new Emitter<SandboxState>();
   private disposed = false;
   private permissionsRejected = false;
+  private readonly packageMemory: PackageMemory;
   /** Fires on every state change, and when the queue grows or shrinks. */
   readonly onDidChangeState = this.stateChanged.event;
 
   constructor(options: SandboxOptions = {}) {
     this.options = { ...DEFAULTS, ...options };
     this.distDir = options.distDir ?? __dirname;
+    this.packageMemory = new PackageMemory(options.packageCacheDir, options.isolation !== 'worker');
   }
 
   /** The current life-cycle state. */
@@ -182,7 +195,7 @@ export class SandboxClient {
       queueMicrotask(() => record.finish(failure(mode, problem.type, problem.message)));
       return record;
     }
-    this.waiting.push({ record, options });
+    this.waiting.push({ record, options, cancel: new AbortController() });
     this.emitState();
     void this.pump();
     return record;
@@ -213,11 +226,18 @@ export class SandboxClient {
     return this.start();
   }
 
+  /** Forgets the packages earlier sandboxes loaded (say, the cache was cleared): a new sandbox loads only what its runs need. */
+  forgetPackages(): void {
+    this.packageMemory.forget();
+  }
+
   /** Kills the sandbox; runs in progress or queued end with an error and later runs are refused. */
   dispose(): void {
     this.disposed = true;
-    for (const { record } of this.waiting.splice(0))
+    for (const { record, cancel } of this.waiting.splice(0)) {
+      cancel.abort();
       record.finish(failure(record.mode, 'RuntimeError', 'the sandbox was shut down before the code ran'));
+    }
     if (this.session) {
       this.end(this.session, (run) =>
         failure(run.mode, 'RuntimeError', 'the sandbox was shut down before the code finished', run.partial()),
@@ -233,8 +253,14 @@ export class SandboxClient {
     try {
       while (this.waiting.length > 0) {
         const next = this.waiting[0];
+        // The sandbox starts while the packages are found and downloaded.
+        const starting = this.start();
+        starting.catch(() => undefined); // awaited below, once the packages are ready
+        const packages = await preparePackages(next);
         let session: Session;
         try {
+          await starting;
+          // Started again if it stopped while the packages were prepared.
           await this.start();
           session = this.session!;
         } catch (error) {
@@ -242,9 +268,13 @@ export class SandboxClient {
           next.record.fail(error instanceof Error ? error : new SandboxError(String(error), 'start'));
           continue;
         }
-        // Cancelled while the sandbox started.
+        // Cancelled while the sandbox started or the packages were prepared.
         if (!this.dequeue(next)) continue;
-        await this.execute(session, next);
+        if (packages instanceof Error) {
+          next.record.finish(failure(next.record.mode, 'PackageError', packages.message, { packagesFailed: true }));
+          continue;
+        }
+        await this.execute(session, next, packages);
       }
     } finally {
       this.pumping = false;
@@ -260,11 +290,18 @@ export class SandboxClient {
     return entry.record.state === 'queued';
   }
 
-  private async execute(session: Session, { record, options }: QueuedRun): Promise<void> {
+  private async execute(session: Session, { record, options }: QueuedRun, packages: readonly PreparedPackage[]): Promise<void> {
     if (session.ended) {
       record.fail(new SandboxError('the sandbox stopped before the run could start; the next run starts a new one', 'crash'));
       return;
     }
+    const selection = this.packageMemory.select(session.packages, packages);
+    if (typeof selection === 'string') {
+      record.finish(failure(record.mode, 'PackageError', selection, { packagesFailed: true }));
+      return;
+    }
+    record.packages = selection.loads;
+    session.sentPackages = selection.files;
     session.current = record;
     session.received = 0;
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
@@ -287,6 +324,7 @@ export class SandboxClient {
         discardOutput: options.discardOutput ?? false,
         captureLastValue: options.captureLastValue ?? false,
         maxOutputBytes: this.options.maxOutputBytes,
+        ...(selection.files.length > 0 ? { packages: selection.files } : {}),
       },
     });
     try {
@@ -316,7 +354,7 @@ export class SandboxClient {
     }
     const index = this.waiting.findIndex((entry) => entry.record === run);
     if (index === -1) return;
-    this.waiting.splice(index, 1);
+    this.waiting.splice(index, 1)[0].cancel.abort();
     run.finish(failure(run.mode, 'KeyboardInterrupt', 'the run was cancelled before it started'));
     this.emitState();
   }
@@ -358,11 +396,18 @@ export class SandboxClient {
       data: (bytes: Uint8Array) => this.receive(session, bytes),
       exit: (exit: SandboxExit) => this.exited(session, exit),
     };
+    if (this.options.packageCacheDir && this.options.isolation !== 'worker') prepareReadableFolder(this.options.packageCacheDir);
     const transport =
       this.options.isolation === 'worker'
         ? startInProcess(config, events)
         : startProcess(
-            (this.options.launch ?? ((spec) => spec))(defaultLaunchSpec(this.distDir, !this.permissionsRejected)),
+            (this.options.launch ?? ((spec) => spec))(
+              defaultLaunchSpec(
+                this.distDir,
+                !this.permissionsRejected,
+                this.options.packageCacheDir ? [this.options.packageCacheDir] : [],
+              ),
+            ),
             config,
             this.options.memoryLimitMb,
             events,
@@ -378,6 +423,8 @@ export class SandboxClient {
       asking: false,
       received: 0,
       ended: false,
+      sentPackages: [],
+      packages: new Map(),
     };
     this.setState('starting');
     return session;
@@ -448,6 +495,13 @@ export class SandboxClient {
         session.current = undefined;
         session.asking = false;
         const { outcome } = message;
+        if (outcome.packageError !== undefined) {
+          if (session.sentPackages.length === 0) throw new ProtocolError('a package error came for a run without packages');
+          this.packagesNotLoaded(session, run, outcome.packageError);
+          return;
+        }
+        this.packageMemory.remember(session.packages, session.sentPackages);
+        session.sentPackages = [];
         let error = outcome.error;
         if (error?.type === 'KeyboardInterrupt' && run.timedOutAfterMs !== undefined) {
           error = {
@@ -469,6 +523,20 @@ export class SandboxClient {
         return;
       }
     }
+  }
+
+  /** The sandbox could not load the run's packages, so its code did not run: the run's result says which and why. */
+  private packagesNotLoaded(session: Session, run: RunRecord, reason: string): void {
+    // A remembered file that is gone from the cache must not fail every later run.
+    this.packageMemory.forget();
+    const names = session.sentPackages.map((file) => file.name).join(', ');
+    session.sentPackages = [];
+    const reported = sanitizeUntrusted(reason, hostPaths(this.distDir));
+    run.finish(
+      failure(run.mode, 'PackageError', `the sandbox could not load ${names}; the code did not run. It reported: ${reported}`, {
+        packagesFailed: true,
+      }),
+    );
   }
 
   private ready(session: Session, restrictions: Restrictions, runtime: RuntimeInfo): void {
@@ -553,6 +621,16 @@ export class SandboxClient {
 
   private emitState(): void {
     this.stateChanged.fire(this.currentState);
+  }
+}
+
+/** The packages a queued run needs, or why it cannot have them; never rejects. */
+async function preparePackages({ options, cancel }: QueuedRun): Promise<readonly PreparedPackage[] | Error> {
+  if (!options.packages) return [];
+  try {
+    return await options.packages(cancel.signal);
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
   }
 }
 

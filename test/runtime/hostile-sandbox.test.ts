@@ -31,6 +31,7 @@ const SCENARIOS: Record<string, Expected> = {
   'a stderr message that poses as the client': 'crash',
   'an allocation bomb': 'memory cap',
   'a lie about the result': 'accepted lie',
+  'a package error for a run without packages': 'protocol fault',
 };
 
 /** A frame's body must follow its header within 10 s (client.ts); a little more for a busy machine. */

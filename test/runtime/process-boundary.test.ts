@@ -15,10 +15,16 @@ describe('isolation: arbitrary JavaScript inside the sandbox process', () => {
   const assets = path.join(root, 'dist');
   const secretFile = path.join(root, 'secret.txt');
   const marker = path.join(root, 'marker');
+  const cache = path.join(root, 'cache');
+  const cachedFile = path.join(cache, '314.0.7', 'files', 'x.whl');
+  const besideCache = path.join(cache, 'other.txt');
 
   before(() => {
     fs.mkdirSync(assets);
     fs.writeFileSync(secretFile, randomUUID());
+    fs.mkdirSync(path.dirname(cachedFile), { recursive: true });
+    fs.writeFileSync(cachedFile, 'wheel');
+    fs.writeFileSync(besideCache, 'not for the sandbox');
     // The escaped code: try each host capability and report what happened.
     fs.writeFileSync(
       path.join(assets, 'escape.js'),
@@ -26,6 +32,9 @@ describe('isolation: arbitrary JavaScript inside the sandbox process', () => {
        const attempt = (f) => { try { f(); return 'allowed'; } catch (e) { return e.code || e.name; } };
        process.send({
          readHostFile: attempt(() => fs.readFileSync(${JSON.stringify(secretFile)})),
+         readCachedPackage: attempt(() => fs.readFileSync(${JSON.stringify(cachedFile)})),
+         readBesideCache: attempt(() => fs.readFileSync(${JSON.stringify(besideCache)})),
+         writeCache: attempt(() => fs.writeFileSync(${JSON.stringify(cachedFile)}, 'x')),
          writeHostFile: attempt(() => fs.writeFileSync(${JSON.stringify(marker)}, 'x')),
          spawn: attempt(() => cp.spawnSync('true')),
          newFunction: attempt(() => new Function('return 1')),
@@ -35,9 +44,9 @@ describe('isolation: arbitrary JavaScript inside the sandbox process', () => {
   });
   after(() => fs.rmSync(root, { recursive: true, force: true }));
 
-  it('cannot read or write host files, start processes, generate code or see the environment', async () => {
+  it('cannot read or write host files, start processes, generate code or see the environment; reads only its package cache folder', async () => {
     process.env.SANDBOX_TEST_CANARY = 'visible';
-    const spec = defaultLaunchSpec(assets);
+    const spec = defaultLaunchSpec(assets, true, [path.dirname(path.dirname(cachedFile))]);
     delete process.env.SANDBOX_TEST_CANARY;
     const child = fork(path.join(assets, 'escape.js'), [], {
       execPath: spec.execPath,
@@ -51,6 +60,9 @@ describe('isolation: arbitrary JavaScript inside the sandbox process', () => {
     });
     assert.deepEqual(report, {
       readHostFile: 'ERR_ACCESS_DENIED',
+      readCachedPackage: 'allowed',
+      readBesideCache: 'ERR_ACCESS_DENIED',
+      writeCache: 'ERR_ACCESS_DENIED',
       writeHostFile: 'ERR_ACCESS_DENIED',
       spawn: 'ERR_ACCESS_DENIED',
       newFunction: 'EvalError',

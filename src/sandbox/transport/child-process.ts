@@ -33,15 +33,17 @@ function permissionFlag(): string | undefined {
 }
 
 /**
- * The locked-down command line: read only `distDir`, start workers, nothing else.
+ * The locked-down command line: read only `distDir` (and `readDirs`), start workers, nothing else.
  * @param permissions false leaves out the permission model, for a Node that rejects its flags.
+ * @param readDirs more folders the process may read: the package cache it loads packages from.
  */
-export function defaultLaunchSpec(distDir: string, permissions = true): LaunchSpec {
+export function defaultLaunchSpec(distDir: string, permissions = true, readDirs: readonly string[] = []): LaunchSpec {
   const permission = permissions ? permissionFlag() : undefined;
+  const readable = [distDir, ...readDirs].map((dir) => `--allow-fs-read=${path.resolve(dir)}${path.sep}`);
   return {
     execPath: process.execPath,
     execArgv: [
-      ...(permission ? [permission, `--allow-fs-read=${path.resolve(distDir)}${path.sep}`, '--allow-worker'] : []),
+      ...(permission ? [permission, ...readable, '--allow-worker'] : []),
       '--disallow-code-generation-from-strings',
       '--no-warnings',
       // The relay's own heap: it holds messages in flight, never Python's data.

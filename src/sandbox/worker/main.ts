@@ -9,7 +9,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { PyodideAPI } from 'pyodide';
 import type { PyCallable, PyProxy } from 'pyodide/ffi';
-import { isTagged, type RunMessage, type RunOutcome, type WorkerConfig, type WorkerMessage } from '../protocol';
+import { isTagged, type LoadPackagesMessage, type RunMessage, type RunOutcome, type WorkerConfig, type WorkerMessage } from '../protocol';
 import environmentSource from '../python/environment.py';
 import runnerSource from '../python/runner.py';
 import { InputSlot } from '../shared/input-slot';
@@ -17,9 +17,10 @@ import { OutputBufferWriter } from '../shared/output-buffer';
 import { codeGenerationBlocked } from '../shared/probes';
 import { bootPyodide } from './boot';
 import { DISABLED_BUILTIN_MODULES } from './builtin-modules';
-import { removeNodeCapabilities } from './capabilities';
+import { removeNodeCapabilities, type ServedFiles } from './capabilities';
 import { capWasmMemory, type MemoryCap } from './memory-cap';
 import { OutputSink } from './output-sink';
+import { loadPackages } from './packages';
 
 // Step 1: what this thread keeps from Node: its port to the relay and its start-up data.
 const config = workerData as WorkerConfig;
@@ -133,7 +134,7 @@ async function makeSnapshot(): Promise<void> {
   port.postMessage({ type: 'snapshot', bytes } satisfies WorkerMessage, [bytes.buffer as ArrayBuffer]);
 }
 
-async function serve(): Promise<void> {
+async function serve(served: ServedFiles): Promise<void> {
   const started = performance.now();
   const memory = capWasmMemory(config.memoryLimitBytes);
   // Step 3: load Python.
@@ -151,6 +152,11 @@ async function serve(): Promise<void> {
   Error.stackTraceLimit = 0;
 
   port.on('message', (message: unknown) => {
+    if (isTagged(message) && message.type === 'load-packages') {
+      const load = message as LoadPackagesMessage;
+      void loadPackages(pyodide, served, load).then((error) => post({ type: 'packages-loaded', id: load.id, ...(error ? { error } : {}) }));
+      return;
+    }
     if (!isTagged(message) || message.type !== 'run') return;
     const runMessage = message as RunMessage;
     runningId = runMessage.id;
@@ -170,7 +176,7 @@ async function serve(): Promise<void> {
 }
 
 // Step 2: from here on the thread has no Node capability; every byte it loads was handed over.
-removeNodeCapabilities(config.assets, config.indexUrl);
-(config.boot === 'make-snapshot' ? makeSnapshot() : serve()).catch((error: unknown) => {
+const served = removeNodeCapabilities(config.assets, config.indexUrl);
+(config.boot === 'make-snapshot' ? makeSnapshot() : serve(served)).catch((error: unknown) => {
   post({ type: 'load-failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
 });
