@@ -25,7 +25,7 @@ export interface LaunchSpec {
 export const PROCESS_OVERHEAD_MB = 384;
 
 /** The flag that turns on Node's permission model here: renamed in Node 23.5, absent in some builds. */
-function permissionFlag(): string | undefined {
+export function permissionFlag(): string | undefined {
   const flags = process.allowedNodeEnvironmentFlags;
   if (flags.has('--permission')) return '--permission';
   if (flags.has('--experimental-permission')) return '--experimental-permission';
