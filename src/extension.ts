@@ -1,7 +1,9 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { createApi, type PythonSandboxApi } from './api';
 import { CellLenses } from './commands/cell-lenses';
 import { CommandIds } from './commands/ids';
+import { registerPackageCommands } from './commands/package-commands';
 import { RunCommands } from './commands/run-commands';
 import { registerRuntimeCommands, setRunningContext } from './commands/runtime-commands';
 import { SettingsStore } from './config';
@@ -11,6 +13,7 @@ import { InputBoxPresenter } from './presenters/input-box';
 import { OutputChannelPresenter } from './presenters/output-channel';
 import { StatusBarPresenter } from './presenters/status-bar';
 import { SandboxClient } from './sandbox/client';
+import { PackageService } from './session/packages';
 import { RuntimeSession } from './session/runtime-session';
 import { PythonSandboxTool, PYTHON_TOOL_NAME } from './tools/python-tool';
 
@@ -22,13 +25,19 @@ export function activate(context: vscode.ExtensionContext): PythonSandboxApi {
   const settings = new SettingsStore();
   const current = (): typeof settings.current => settings.current;
 
+  // One package cache for every party, in the extension's global storage.
+  const packages = new PackageService(settings, distDir, path.join(context.globalStorageUri.fsPath, 'packages'));
   // Every party has a runtime, and a sandbox process, of its own.
-  const user = new RuntimeSession(settings, distDir, 'Python Sandbox', true);
-  const agents = new RuntimeSession(settings, distDir, 'Python Sandbox (agents)');
-  const api = createApi(() => {
-    const { isolation, memoryLimitMb, maxOutputBytes, timeoutSeconds } = settings.current;
-    return new SandboxClient({ distDir, isolation, memoryLimitMb, maxOutputBytes, timeoutMs: timeoutSeconds * 1000 });
-  });
+  const user = new RuntimeSession(settings, distDir, 'Python Sandbox', true, packages);
+  const agents = new RuntimeSession(settings, distDir, 'Python Sandbox (agents)', false, packages);
+  const api = createApi(
+    () => {
+      const { isolation, memoryLimitMb, maxOutputBytes, timeoutSeconds } = settings.current;
+      const packageCacheDir = packages.cacheRoot;
+      return new SandboxClient({ distDir, isolation, memoryLimitMb, maxOutputBytes, timeoutMs: timeoutSeconds * 1000, packageCacheDir });
+    },
+    (code) => packages.forRun(code, 'Python Sandbox (API)'),
+  );
 
   // Presenters follow the user's runs from the moment they are queued.
   const output = new OutputChannelPresenter(current);
@@ -44,6 +53,7 @@ export function activate(context: vscode.ExtensionContext): PythonSandboxApi {
 
   context.subscriptions.push(
     settings,
+    packages,
     user,
     agents,
     api,
@@ -54,6 +64,7 @@ export function activate(context: vscode.ExtensionContext): PythonSandboxApi {
     new StatusBarPresenter(user, CommandIds.statusBarClick, setRunningContext),
     new RunCommands(user, (uri) => inlineValues.valuesIn(uri)).register(),
     registerRuntimeCommands(user, () => output.show()),
+    registerPackageCommands(user, packages),
     registerAgentTool(agents),
     vscode.languages.registerCodeLensProvider(PYTHON, new CellLenses()),
     prewarmOnPythonEditor(user, settings),

@@ -174,6 +174,22 @@ export class PackageManager {
     return this.fetchPackages(plan.packages, options);
   }
 
+  /** Every package of the configured index's lock, with its URL and whether its file is cached: what a picker offers. */
+  async available(signal?: AbortSignal): Promise<PlannedPackage[]> {
+    const lock = await this.lock(signal);
+    return Promise.all(
+      [...lock.packages].map(async ([name, entry]) => {
+        const planned = { ...entry, name, url: this.fileUrl(entry.fileName), source: 'lock' as const };
+        return { ...planned, cached: await this.store.has(fileKey(planned)) };
+      }),
+    );
+  }
+
+  /** The size of a package's file as its server gives it; undefined when it does not say, or offline. */
+  async sizeOf(entry: PlannedPackage, signal?: AbortSignal): Promise<number | undefined> {
+    return this.offline ? undefined : probeSize(this.fetchFn, entry.url, entry.name, signal);
+  }
+
   /** Removes every cached file, lock and resolution of this Pyodide version. */
   async clearCache(): Promise<void> {
     this.lockLoad = undefined;

@@ -1,4 +1,5 @@
 /** Text for the output channel and inline annotations. No `vscode` import. */
+import type { PackageLoad } from '../sandbox/package-memory';
 import { formatError, type RunResult } from '../sandbox/result';
 
 /** The line that opens a run: what ran, and where from. */
@@ -16,6 +17,11 @@ export function runFooter(result: RunResult, errorLine?: number): string {
   ].filter((note): note is string => typeof note === 'string');
   const outcome = result.error ? `✗ ${formatError(result.error)}` : `✓ ${formatDuration(result.durationMs)}`;
   return notes.length ? `${outcome} (${notes.join(', ')})` : outcome;
+}
+
+/** `numpy 2.4.6 (cached), pandas 2.3.1 (downloaded)`: what a run loaded before its code. */
+export function packageLoads(loads: readonly PackageLoad[]): string {
+  return loads.map((entry) => `${entry.name} ${entry.version} (${entry.fromCache ? 'cached' : 'downloaded'})`).join(', ');
 }
 
 /** `12 ms`, `1.4 s`, `2 min 3 s`. */

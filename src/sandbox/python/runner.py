@@ -76,7 +76,7 @@ def _describe(error, filename):
         message += (
             f"; {error.name.split('.')[0]} is a Pyodide package that was not loaded: the sandbox loads"
             " packages before a run, for the code's import statements and for packages named in"
-            " pythonSandbox.packages, with Sandbox: Install Packages… or with --packages"
+            " pythonSandbox.packages.preload, with Sandbox: Install Packages… or with --packages"
         )
     return {"type": type(error).__name__[:_MAX_NAME], "message": message, "frames": _frames(error, filename)}
 
