@@ -53,6 +53,16 @@ export function megabytes(bytes: number): string {
   return `${(bytes / 1e6).toFixed(1)} MB`;
 }
 
+/** Where a plan downloads from: the hosts of its files' URLs. */
+function hostsOf(plan: PackagePlan): string {
+  return [...new Set(downloadsOf(plan).map((entry) => new URL(entry.url).host || entry.url))].join(', ');
+}
+
+/** The consent question, e.g. `Python Sandbox: hello.py:1-3 needs numpy 2.4.6: 3.1 MB to download from cdn.jsdelivr.net.` */
+export function consentMessage(plan: PackagePlan, who: string): string {
+  return `${who} needs ${namesAndVersions(downloadsOf(plan))}: ${downloadSize(plan)} to download from ${hostsOf(plan)}.`;
+}
+
 /** `numpy 2.4.6, pandas 2.3.1`. */
 export function namesAndVersions(packages: ReadonlyArray<Pick<PlannedPackage, 'name' | 'version'>>): string {
   return packages.map((entry) => `${entry.name} ${entry.version}`).join(', ');

@@ -6,20 +6,10 @@ import * as vscode from 'vscode';
 import type { ProgressCallback } from '../packages/budget';
 import { PackageError } from '../packages/errors';
 import type { PackagePlan } from '../packages/manager';
-import { downloadsOf, downloadSize, megabytes, namesAndVersions } from '../packages/prepare';
+import { consentMessage, downloadsOf, megabytes, namesAndVersions } from '../packages/prepare';
 
 /** The answers of the consent notification. */
 export const CONSENT_CHOICES = { load: 'Load', always: 'Always', cancel: 'Cancel' } as const;
-
-/** Where a plan downloads from: the hosts of its files' URLs. */
-function hostsOf(plan: PackagePlan): string {
-  return [...new Set(downloadsOf(plan).map((entry) => new URL(entry.url).host || entry.url))].join(', ');
-}
-
-/** The question, e.g. `Python Sandbox: hello.py:1-3 needs numpy 2.4.6: 3.1 MB to download from cdn.jsdelivr.net.` */
-export function consentMessage(plan: PackagePlan, who: string): string {
-  return `${who} needs ${namesAndVersions(downloadsOf(plan))}: ${downloadSize(plan)} to download from ${hostsOf(plan)}.`;
-}
 
 /**
  * Asks whether to download what `plan` lacks: Load goes ahead, Always goes ahead and sets

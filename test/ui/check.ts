@@ -9,5 +9,13 @@ export interface UiCheck {
   name: string;
   /** Workspace settings (`.vscode/settings.json`) in place before the workbench opens. */
   settings?: Readonly<Record<string, unknown>>;
+  /** Starts what the check needs beside the workbench (a package index); its settings join `settings`. */
+  setUp?(): Promise<CheckFixture>;
   run(wb: Workbench): Promise<void>;
+}
+
+/** What a check's `setUp` started. */
+export interface CheckFixture {
+  readonly settings: Readonly<Record<string, unknown>>;
+  tearDown(): Promise<void>;
 }
