@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { SandboxClient, type SandboxOptions } from '../src/sandbox/client';
+import { packageLoadTimes, PYODIDE_LOAD_ARGUMENT, timePyodideLoad } from './packages';
 
 interface Figures {
   cold_start_ms: number;
@@ -23,6 +24,13 @@ interface Figures {
   rss_mb: number | null;
   /** The same after every workload above, once Python's heap has grown. */
   rss_mb_after_workloads: number | null;
+  /** A fresh runtime's first result with 20 cached test wheels (2 MB) to load first, from asking for the run. */
+  package_load_ms: number;
+  /** Pyodide's own loadPackage of the same files from a local folder, and the import, in a fresh Node process restored from the same snapshot. */
+  package_load_pyodide_ms: number;
+  package_load_ratio: number;
+  /** The same in a plainly booted Pyodide, whose boot has compiled the code a load needs. */
+  package_load_pyodide_booted_ms: number;
 }
 
 /** Targets from the runtime issue: [key, limit]; every one is an upper bound. */
@@ -34,6 +42,7 @@ const TARGETS: ReadonlyArray<[keyof Figures, number]> = [
   ['sleep_cpu_fraction', 0.05],
   ['flood_ratio', 1.3],
   ['rss_mb', 250],
+  ['package_load_ratio', 1.2],
 ];
 
 /** Prints what it gets, so a snapshot and a plain boot can be compared. */
@@ -147,6 +156,7 @@ function nativeSeconds(): number | undefined {
 async function measure(): Promise<Figures> {
   const cold = await coldStart({}, 5);
   const plain = await coldStart({ snapshot: false }, 3);
+  const packages = await packageLoadTimes(__dirname, 5);
 
   const client = new SandboxClient();
   try {
@@ -182,6 +192,10 @@ async function measure(): Promise<Figures> {
       cpu_ratio_vs_python3: native.length ? round(Math.min(...sandboxed) / Math.min(...native)) : null,
       rss_mb: idleRss === undefined ? null : Math.round(idleRss),
       rss_mb_after_workloads: finalRss === undefined ? null : Math.round(finalRss),
+      package_load_ms: Math.round(median(packages.sandboxMs)),
+      package_load_pyodide_ms: Math.round(median(packages.pyodideMs)),
+      package_load_ratio: round(median(packages.sandboxMs) / median(packages.pyodideMs)),
+      package_load_pyodide_booted_ms: Math.round(median(packages.pyodideBootedMs)),
     };
   } finally {
     client.dispose();
@@ -204,7 +218,11 @@ async function main(): Promise<void> {
   process.stdout.write(process.argv.includes('--json') ? `${JSON.stringify(figures)}\n` : `${table(figures)}\n`);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exitCode = 1;
-});
+if (process.argv[2] === PYODIDE_LOAD_ARGUMENT) {
+  timePyodideLoad();
+} else {
+  main().catch((error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}
