@@ -1,7 +1,7 @@
 /** The CLI's package options, read into a package manager and a preparer for the run. */
 import * as path from 'node:path';
 import type { PreparePackages } from '../sandbox/package-memory';
-import { DEFAULT_PYPI_INDEX_URL } from './manager';
+import { DEFAULT_PYPI_INDEX_URL, indexUrlProblem } from './manager';
 import { cacheRoot, createNodePackageManager } from './node';
 import { defaultCacheDir } from './node-store';
 import { packagePreparer } from './prepare';
@@ -35,11 +35,8 @@ export interface PackageCommand {
 
 /** A folder URL the package manager can fetch from; throws a message for the usage text otherwise. */
 function indexUrl(option: string, value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  const protocol = URL.canParse(value) ? new URL(value).protocol : undefined;
-  if (protocol !== 'http:' && protocol !== 'https:' && protocol !== 'file:') {
-    throw new Error(`--${option} takes an http, https or file URL, not '${value}'`);
-  }
+  const problem = value === undefined ? undefined : indexUrlProblem(value);
+  if (problem) throw new Error(`--${option} takes an http, https or file URL: ${problem}`);
   return value;
 }
 

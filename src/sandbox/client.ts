@@ -491,12 +491,13 @@ export class SandboxClient {
         });
         return;
       case 'result': {
+        const { outcome } = message;
+        if (outcome.packageError !== undefined && session.sentPackages.length === 0)
+          throw new ProtocolError('a package error came for a run without packages');
         // From here on, anything more about this run is out of place.
         session.current = undefined;
         session.asking = false;
-        const { outcome } = message;
         if (outcome.packageError !== undefined) {
-          if (session.sentPackages.length === 0) throw new ProtocolError('a package error came for a run without packages');
           this.packagesNotLoaded(session, run, outcome.packageError);
           return;
         }

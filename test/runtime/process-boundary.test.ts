@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { defaultLaunchSpec } from '../../src/sandbox/transport/child-process';
+import { probeProcess } from '../fixtures/probe-process';
 
 /**
  * Assume Python escaped into JavaScript inside the sandbox process. This runs arbitrary
@@ -25,12 +25,18 @@ describe('isolation: arbitrary JavaScript inside the sandbox process', () => {
     fs.mkdirSync(path.dirname(cachedFile), { recursive: true });
     fs.writeFileSync(cachedFile, 'wheel');
     fs.writeFileSync(besideCache, 'not for the sandbox');
+  });
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('cannot read or write host files, start processes, generate code or see the environment; reads only its package cache folder', async () => {
+    process.env.SANDBOX_TEST_CANARY = 'visible';
+    const spec = defaultLaunchSpec(assets, true, [path.dirname(path.dirname(cachedFile))]);
+    delete process.env.SANDBOX_TEST_CANARY;
     // The escaped code: try each host capability and report what happened.
-    fs.writeFileSync(
-      path.join(assets, 'escape.js'),
-      `const fs = require('node:fs'), cp = require('node:child_process');
-       const attempt = (f) => { try { f(); return 'allowed'; } catch (e) { return e.code || e.name; } };
-       process.send({
+    const report = await probeProcess(
+      assets,
+      spec,
+      `{
          readHostFile: attempt(() => fs.readFileSync(${JSON.stringify(secretFile)})),
          readCachedPackage: attempt(() => fs.readFileSync(${JSON.stringify(cachedFile)})),
          readBesideCache: attempt(() => fs.readFileSync(${JSON.stringify(besideCache)})),
@@ -39,25 +45,8 @@ describe('isolation: arbitrary JavaScript inside the sandbox process', () => {
          spawn: attempt(() => cp.spawnSync('true')),
          newFunction: attempt(() => new Function('return 1')),
          environment: Object.keys(process.env).length,
-       }, () => process.exit(0));`,
+       }`,
     );
-  });
-  after(() => fs.rmSync(root, { recursive: true, force: true }));
-
-  it('cannot read or write host files, start processes, generate code or see the environment; reads only its package cache folder', async () => {
-    process.env.SANDBOX_TEST_CANARY = 'visible';
-    const spec = defaultLaunchSpec(assets, true, [path.dirname(path.dirname(cachedFile))]);
-    delete process.env.SANDBOX_TEST_CANARY;
-    const child = fork(path.join(assets, 'escape.js'), [], {
-      execPath: spec.execPath,
-      execArgv: [...spec.execArgv],
-      env: spec.env,
-      stdio: 'ignore',
-    });
-    const report = await new Promise((resolve, reject) => {
-      child.on('message', resolve);
-      child.on('exit', (code) => reject(new Error(`exited with ${code} before reporting`)));
-    });
     assert.deepEqual(report, {
       readHostFile: 'ERR_ACCESS_DENIED',
       readCachedPackage: 'allowed',

@@ -4,13 +4,13 @@
  * network. It is held to reading Pyodide and the micropip wheel, like the sandbox process is.
  */
 import * as assert from 'node:assert/strict';
-import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { installerExecArgv } from '../../../src/packages/node-installer';
 import { cacheDirsFor, managerOn } from '../../fixtures/package-tests';
+import { probeProcess } from '../../fixtures/probe-process';
 import { bundledLockInfo, generatePackageIndex, servePackageIndex } from '../../fixtures/package-index';
 
 describe('packages: the installer process is locked down but for the network', function () {
@@ -27,24 +27,18 @@ describe('packages: the installer process is locked down but for the network', f
     fs.mkdirSync(path.dirname(micropip), { recursive: true });
     fs.writeFileSync(micropip, 'wheel');
     fs.writeFileSync(secretFile, randomUUID());
-    fs.writeFileSync(
-      path.join(assets, 'probe.js'),
-      `const fs = require('node:fs'), cp = require('node:child_process');
-       const attempt = (f) => { try { f(); return 'allowed'; } catch (e) { return e.code || e.name; } };
-       process.send({
+    const report = await probeProcess(
+      assets,
+      { execArgv: installerExecArgv(assets, micropip) },
+      `{
          readMicropip: attempt(() => fs.readFileSync(${JSON.stringify(micropip)})),
          readHostFile: attempt(() => fs.readFileSync(${JSON.stringify(secretFile)})),
          writeNextToMicropip: attempt(() => fs.writeFileSync(${JSON.stringify(`${micropip}.x`)}, 'x')),
          spawn: attempt(() => cp.spawnSync('true')),
          newFunction: attempt(() => new Function('return 1')),
          environment: Object.keys(process.env).length,
-       }, () => process.exit(0));`,
+       }`,
     );
-    const child = fork(path.join(assets, 'probe.js'), [], { execArgv: installerExecArgv(assets, micropip), env: {}, stdio: 'ignore' });
-    const report = await new Promise((resolve, reject) => {
-      child.on('message', resolve);
-      child.on('exit', (code) => reject(new Error(`exited with ${code} before reporting`)));
-    });
     assert.deepEqual(report, {
       readMicropip: 'allowed',
       readHostFile: 'ERR_ACCESS_DENIED',
