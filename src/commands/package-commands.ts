@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { PlannedPackage } from '../packages/manager';
-import { megabytes } from '../packages/prepare';
+import { byteSize } from '../packages/prepare';
 import { splitRequirementList } from '../packages/requirement-list';
 import { packageLoads } from '../presenters/format';
 import { settledResult } from '../sandbox/run';
@@ -31,7 +31,7 @@ export function packagePickItems(entries: readonly PlannedPackage[], sizes: Read
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((entry) => {
       const size = sizes.get(entry.url);
-      const note = entry.cached ? 'cached' : size === undefined ? undefined : megabytes(size);
+      const note = entry.cached ? 'cached' : size === undefined ? undefined : byteSize(size);
       return { label: entry.name, description: note ? `${entry.version} · ${note}` : entry.version, requirement: entry.name };
     });
 }

@@ -45,12 +45,12 @@ export function downloadsOf(plan: PackagePlan): PlannedPackage[] {
 
 /** `12.4 MB` (at least, when a server did not say), for what a plan downloads. */
 export function downloadSize(plan: PackagePlan): string {
-  return `${plan.downloadSizesKnown ? '' : 'at least '}${megabytes(plan.downloadBytes)}`;
+  return `${plan.downloadSizesKnown ? '' : 'at least '}${byteSize(plan.downloadBytes)}`;
 }
 
-/** `1.2 MB`, `0.3 MB`. */
-export function megabytes(bytes: number): string {
-  return `${(bytes / 1e6).toFixed(1)} MB`;
+/** `3.1 MB`, `12 kB`: sizes as people read them (decimal units, as the download cap's). */
+export function byteSize(bytes: number): string {
+  return bytes < 1e5 ? `${Math.max(1, Math.round(bytes / 1e3))} kB` : `${(bytes / 1e6).toFixed(1)} MB`;
 }
 
 /** Where a plan downloads from: the hosts of its files' URLs. */

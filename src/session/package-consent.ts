@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { ProgressCallback } from '../packages/budget';
 import { PackageError } from '../packages/errors';
 import type { PackagePlan } from '../packages/manager';
-import { consentMessage, downloadsOf, megabytes, namesAndVersions } from '../packages/prepare';
+import { consentMessage, downloadsOf, byteSize, namesAndVersions } from '../packages/prepare';
 
 /** The answers of the consent notification. */
 export const CONSENT_CHOICES = { load: 'Load', always: 'Always', cancel: 'Cancel' } as const;
@@ -53,7 +53,7 @@ export function showDownload<T>(
         let reported = 0;
         const onProgress: ProgressCallback = (done, total) => {
           const fraction = total > 0 ? Math.min(1, done / total) : 0;
-          progress.report({ message: `${megabytes(done)} of ${megabytes(total)}`, increment: (fraction - reported) * 100 });
+          progress.report({ message: `${byteSize(done)} of ${byteSize(total)}`, increment: (fraction - reported) * 100 });
           reported = fraction;
         };
         try {

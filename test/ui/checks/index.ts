@@ -4,7 +4,7 @@ import { evalInlineValue } from './inline-value';
 import { inputThroughInputBox } from './input-box';
 import { noProcessLeftAfterDeactivation } from './no-process-left';
 import { clearOutputBeforeRun, revealOutputNever, revealOutputOnError } from './output-settings';
-import { packageConsent } from './package-consent';
+import { installPackagesPick, packageConsent } from './package-consent';
 import { problemsFromError } from './problems';
 import { queuedRunsInOrder } from './queued-runs';
 import { showOutputFromPalette } from './show-output';
@@ -23,5 +23,6 @@ export const CHECKS: UiCheck[] = [
   revealOutputOnError,
   clearOutputBeforeRun,
   packageConsent,
+  installPackagesPick,
   noProcessLeftAfterDeactivation,
 ];

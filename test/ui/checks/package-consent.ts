@@ -1,9 +1,23 @@
 import * as assert from 'node:assert/strict';
 import { bundledLockInfo, generatePackageIndex, servePackageIndex } from '../../fixtures/package-index';
-import type { UiCheck } from '../check';
+import type { CheckFixture, UiCheck } from '../check';
 
 /** The consent question for packages.py's imports (two packages of the test index). */
-const QUESTION = /needs sandbox-demo-a 1\.0\.0, sandbox-demo-b 2\.0\.0: [\d.]+ MB to download from 127\.0\.0\.1:\d+/;
+const QUESTION = /needs sandbox-demo-a 1\.0\.0, sandbox-demo-b 2\.0\.0: \d+ kB to download from 127\.0\.0\.1:\d+/;
+
+/** A loopback index with packages.py's two packages, and the setting that points the extension at it. */
+async function serveDemoIndex(): Promise<CheckFixture> {
+  const index = generatePackageIndex({
+    info: bundledLockInfo(),
+    lock: [
+      { name: 'sandbox-demo-a', version: '1.0.0' },
+      { name: 'sandbox-demo-b', version: '2.0.0', requires: ['sandbox-demo-a'], init: 'from sandbox_demo_a import NAME as A_NAME\n' },
+    ],
+    micropip: false,
+  });
+  const server = await servePackageIndex(index);
+  return { settings: { 'pythonSandbox.packages.indexUrl': server.indexUrl }, tearDown: () => server.close() };
+}
 
 /**
  * `packages.install: ask` (the default): Exec File on code that imports packages the cache lacks
@@ -13,18 +27,7 @@ const QUESTION = /needs sandbox-demo-a 1\.0\.0, sandbox-demo-b 2\.0\.0: [\d.]+ M
  */
 export const packageConsent: UiCheck = {
   name: 'package-consent',
-  async setUp() {
-    const index = generatePackageIndex({
-      info: bundledLockInfo(),
-      lock: [
-        { name: 'sandbox-demo-a', version: '1.0.0' },
-        { name: 'sandbox-demo-b', version: '2.0.0', requires: ['sandbox-demo-a'], init: 'from sandbox_demo_a import NAME as A_NAME\n' },
-      ],
-      micropip: false,
-    });
-    const server = await servePackageIndex(index);
-    return { settings: { 'pythonSandbox.packages.indexUrl': server.indexUrl }, tearDown: () => server.close() };
-  },
+  setUp: serveDemoIndex,
   async run(wb) {
     await wb.openFile('packages.py');
     await wb.runCommand('Sandbox: Exec File');
@@ -54,5 +57,27 @@ export const packageConsent: UiCheck = {
     );
     assert.equal(await wb.showsNotification(QUESTION), false, 'cached packages load without asking');
     assert.equal(text.match(/\(downloaded\)/g)?.length, 2, 'nothing was downloaded the second time');
+  },
+};
+
+/**
+ * Sandbox: Install Packages… lists the index's packages with versions and sizes; a name typed
+ * and accepted loads it (with its dependencies) into the runtime, as a run in the output channel.
+ */
+export const installPackagesPick: UiCheck = {
+  name: 'install-packages-pick',
+  setUp: serveDemoIndex,
+  async run(wb) {
+    await wb.openFile('hello.py');
+    await wb.runCommand('Sandbox: Install Packages…', true);
+    const box = wb.page.locator('.quick-input-widget');
+    const row = box.locator('.monaco-list-row', { hasText: 'sandbox-demo-a' }).first();
+    await row.waitFor({ timeout: 30_000 });
+    assert.match(await row.innerText(), /sandbox-demo-a\s*1\.0\.0 · \d+ kB/);
+    await wb.page.keyboard.type('sandbox-demo-b');
+    await wb.page.keyboard.press('Enter');
+    await wb.waitForOutput(
+      /▶ exec Install Packages\nloaded sandbox-demo-a 1\.0\.0 \(downloaded\), sandbox-demo-b 2\.0\.0 \(downloaded\)\n✓ /,
+    );
   },
 };

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { PackagePlan, PlannedPackage } from '../../../src/packages/manager';
-import { consentMessage, downloadSize } from '../../../src/packages/prepare';
+import { byteSize, consentMessage, downloadSize } from '../../../src/packages/prepare';
 
 function planned(name: string, version: string, url: string, cached: boolean): PlannedPackage {
   return {
@@ -38,5 +38,11 @@ describe('packages: the consent question', () => {
 
   it('says when a size is a lower bound', () => {
     assert.equal(downloadSize({ ...plan, downloadSizesKnown: false }), 'at least 3.1 MB');
+  });
+});
+
+describe('packages: sizes', () => {
+  it('reads as kB below 0.1 MB, as MB above', () => {
+    assert.deepEqual([0, 1_377, 99_999, 100_000, 3_150_000].map(byteSize), ['1 kB', '1 kB', '100 kB', '0.1 MB', '3.1 MB']);
   });
 });
