@@ -8,11 +8,13 @@ import { SandboxClient, type SandboxOptions } from '../../../src/sandbox/client'
 import type { PreparedPackage } from '../../../src/sandbox/package-memory';
 import type { Run } from '../../../src/sandbox/run';
 import { cachedFiles, cacheDirsFor, managerOn } from '../../fixtures/package-tests';
+import { storedZip } from '../../fixtures/zip';
 import {
   bundledLockInfo,
   DIST_DIR,
   generatePackageIndex,
   servePackageIndex,
+  sha256,
   type GeneratedIndex,
   type PackageIndexServer,
 } from '../../fixtures/package-index';
@@ -103,6 +105,56 @@ describe('packages: loaded into the sandbox', function () {
     assert.equal(result.output, 'True\n', result.error?.message);
     const ctypes = await client.exec('import ctypes');
     assert.match(ctypes.error?.message ?? '', /ctypes is not available in the sandbox/);
+  });
+
+  it('a shared-library package of the lock (as libopenblas is) loads before the package that needs it; a broken one is a clear result', async () => {
+    const spec = {
+      info: bundledLockInfo(),
+      lock: [
+        {
+          name: 'sandbox-needs-lib',
+          version: '1.0.0',
+          requires: ['sandbox-answer'],
+          init: 'import os\nFOUND = os.path.exists("/usr/lib/libsandbox_answer.so")\n',
+        },
+      ],
+      sharedLibraries: ['sandbox-answer'],
+      micropip: false,
+    };
+    const code = 'import sandbox_needs_lib\nprint(sandbox_needs_lib.FOUND)';
+    const good = await servePackageIndex(generatePackageIndex(spec));
+    const brokenIndex = generatePackageIndex(spec);
+    const library = brokenIndex.lock.packages['sandbox-answer'];
+    const notWasm = storedZip(new Map([['libsandbox_answer.so', new TextEncoder().encode('not WebAssembly')]]));
+    brokenIndex.files.set(library.file_name, notWasm);
+    library.sha256 = sha256(notWasm);
+    const broken = await servePackageIndex(brokenIndex);
+    try {
+      for (const [index, expected] of [
+        [good, 'True\n'],
+        [broken, undefined],
+      ] as const) {
+        const cacheDir = newCacheDir();
+        const client = new SandboxClient({ distDir: DIST_DIR, packageCacheDir: cacheRoot(cacheDir) });
+        clients.push(client);
+        const run = client.run('exec', code, { packages: packagePreparer(managerOn(index, cacheDir), { code }) });
+        const result = await run.result;
+        assert.deepEqual(loads(run), ['sandbox-answer 1.0.0 (downloaded)', 'sandbox-needs-lib 1.0.0 (downloaded)']);
+        if (expected) {
+          assert.equal(result.output, expected, result.error?.message);
+        } else {
+          assert.equal(result.packagesFailed, true);
+          assert.match(
+            result.error?.message ?? '',
+            /^the sandbox could not load sandbox-answer, sandbox-needs-lib; the code did not run\. It reported: .*sandbox-answer/,
+          );
+          assert.equal((await client.eval('6 * 7')).value, '42', 'the sandbox carries on');
+        }
+      }
+    } finally {
+      await good.close();
+      await broken.close();
+    }
   });
 
   it('a warm cache needs no server: a new sandbox loads from it with the index stopped', async () => {
