@@ -104,8 +104,8 @@ export function registerPackageCommands(session: RuntimeSession, service: Packag
       const run = session.install(requirements);
       const result = await settledResult(run);
       if (result.error) return { loaded: [], error: `${result.error.type}: ${result.error.message}` };
-      const loaded = run.packages.length > 0 ? packageLoads(run.packages) : 'nothing new: every package was loaded already';
-      vscode.window.setStatusBarMessage(`Python Sandbox: loaded ${loaded}`, 5000);
+      const told = run.packages.length > 0 ? `loaded ${packageLoads(run.packages)}` : 'every package was loaded already';
+      vscode.window.setStatusBarMessage(`Python Sandbox: ${told}`, 5000);
       return { loaded: run.packages.map((entry) => entry.name) };
     }),
     vscode.commands.registerCommand(CommandIds.clearPackageCache, async () => {
