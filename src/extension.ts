@@ -1,8 +1,10 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { createApi, type PythonSandboxApi } from './api';
 import { CellLenses } from './commands/cell-lenses';
 import { CommandIds } from './commands/ids';
 import { registerOutputViewCommands } from './commands/output-view-commands';
+import { registerPackageCommands } from './commands/package-commands';
 import { RunCommands } from './commands/run-commands';
 import { registerRuntimeCommands, setRunningContext } from './commands/runtime-commands';
 import { SettingsStore } from './config';
@@ -14,6 +16,7 @@ import { OutputChannelPresenter } from './presenters/output-channel';
 import { OutputViewPresenter } from './presenters/output-view';
 import { StatusBarPresenter } from './presenters/status-bar';
 import { SandboxClient } from './sandbox/client';
+import { PackageService } from './session/packages';
 import { RuntimeSession } from './session/runtime-session';
 import { PythonSandboxTool, PYTHON_TOOL_NAME } from './tools/python-tool';
 
@@ -25,13 +28,19 @@ export function activate(context: vscode.ExtensionContext): PythonSandboxApi {
   const settings = new SettingsStore();
   const current = (): typeof settings.current => settings.current;
 
+  // One package cache for every party, in the extension's global storage.
+  const packages = new PackageService(settings, distDir, path.join(context.globalStorageUri.fsPath, 'packages'));
   // Every party has a runtime, and a sandbox process, of its own.
-  const user = new RuntimeSession(settings, distDir, 'Python Sandbox', true);
-  const agents = new RuntimeSession(settings, distDir, 'Python Sandbox (agents)');
-  const api = createApi(() => {
-    const { isolation, memoryLimitMb, maxOutputBytes, timeoutSeconds } = settings.current;
-    return new SandboxClient({ distDir, isolation, memoryLimitMb, maxOutputBytes, timeoutMs: timeoutSeconds * 1000 });
-  });
+  const user = new RuntimeSession(settings, distDir, 'Python Sandbox', true, packages);
+  const agents = new RuntimeSession(settings, distDir, 'Python Sandbox (agents)', false, packages);
+  const api = createApi(
+    () => {
+      const { isolation, memoryLimitMb, maxOutputBytes, timeoutSeconds } = settings.current;
+      const packageCacheDir = packages.cacheRoot;
+      return new SandboxClient({ distDir, isolation, memoryLimitMb, maxOutputBytes, timeoutMs: timeoutSeconds * 1000, packageCacheDir });
+    },
+    (code) => packages.forRun(code, 'Python Sandbox (API)'),
+  );
 
   // Presenters follow the user's runs from the moment they are queued.
   const output = new OutputChannelPresenter(current);
@@ -49,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): PythonSandboxApi {
 
   context.subscriptions.push(
     settings,
+    packages,
     user,
     agents,
     api,
@@ -61,6 +71,7 @@ export function activate(context: vscode.ExtensionContext): PythonSandboxApi {
     new RunCommands(user, (uri) => inlineValues.valuesIn(uri)).register(),
     registerRuntimeCommands(user, () => output.show()),
     registerOutputViewCommands(outputView),
+    registerPackageCommands(user, packages),
     registerAgentTool(agents),
     vscode.languages.registerCodeLensProvider(PYTHON, new CellLenses()),
     prewarmOnPythonEditor(user, settings),

@@ -1,10 +1,12 @@
 import { Emitter } from './events';
 import { FrameReader } from './framing';
+import { PackageMemory, prepareReadableFolder, type LoadedPackages, type PreparedPackage, type PreparePackages } from './package-memory';
 import type { ProcessConfig } from './process/config';
 import {
   STARTUP_STEPS,
   type DisplayItem,
   type LastValueDisplay,
+  type PackageFile,
   type Restrictions,
   type RunMode,
   type RuntimeInfo,
@@ -45,6 +47,8 @@ export interface SandboxOptions {
   readonly osIsolation?: boolean;
   /** Adjusts how the sandbox process is started (tests use it to drop a restriction or swap the script). */
   readonly launch?: (spec: LaunchSpec) => LaunchSpec;
+  /** The package cache folder (one Pyodide version's): the sandbox process may read it, to load packages from it. */
+  readonly packageCacheDir?: string;
 }
 
 /** Per-run choices. */
@@ -60,6 +64,8 @@ export interface RunOptions {
   readonly displayLastValue?: LastValueDisplay;
   /** What the run is called in messages, e.g. `hello.py:3-5`. */
   readonly label?: string;
+  /** The packages to load before the code runs, worked out when the run is next in the queue. */
+  readonly packages?: PreparePackages;
 }
 
 /** What the client knows about the running sandbox. */
@@ -108,6 +114,8 @@ export interface SandboxStatus {
 interface QueuedRun {
   readonly record: RunRecord;
   readonly options: RunOptions;
+  /** Fires when the run is cancelled while queued: it stops the preparation of its packages. */
+  readonly cancel: AbortController;
 }
 
 interface Session {
@@ -133,6 +141,10 @@ interface Session {
   started: boolean;
   /** The run the sandbox is executing. */
   current?: RunRecord;
+  /** The packages sent with the current run, loaded once its result says so. */
+  sentPackages: readonly PackageFile[];
+  /** The packages this sandbox has loaded. */
+  readonly packages: LoadedPackages;
   /** An input() question is out and unanswered. */
   asking: boolean;
   /** Set when the client ends the session on purpose: how to report the run it cuts short. */
@@ -167,12 +179,14 @@ export class SandboxClient {
   private disposed = false;
   /** Parts of the launch this machine refused: the next starts go without them. */
   private readonly refused = new Set<LaunchFeature>();
+  private readonly packageMemory: PackageMemory;
   /** Fires on every state change, and when the queue grows or shrinks. */
   readonly onDidChangeState = this.stateChanged.event;
 
   constructor(options: SandboxOptions = {}) {
     this.options = { ...DEFAULTS, ...options };
     this.distDir = options.distDir ?? __dirname;
+    this.packageMemory = new PackageMemory(options.packageCacheDir, options.isolation !== 'worker');
   }
 
   /** The current life-cycle state. */
@@ -223,7 +237,7 @@ export class SandboxClient {
       queueMicrotask(() => record.finish(failure(mode, problem.type, problem.message)));
       return record;
     }
-    this.waiting.push({ record, options });
+    this.waiting.push({ record, options, cancel: new AbortController() });
     this.emitState();
     void this.pump();
     return record;
@@ -254,11 +268,18 @@ export class SandboxClient {
     return this.start();
   }
 
+  /** Forgets the packages earlier sandboxes loaded (say, the cache was cleared): a new sandbox loads only what its runs need. */
+  forgetPackages(): void {
+    this.packageMemory.forget();
+  }
+
   /** Kills the sandbox; runs in progress or queued end with an error and later runs are refused. */
   dispose(): void {
     this.disposed = true;
-    for (const { record } of this.waiting.splice(0))
+    for (const { record, cancel } of this.waiting.splice(0)) {
+      cancel.abort();
       record.finish(failure(record.mode, 'RuntimeError', 'the sandbox was shut down before the code ran'));
+    }
     if (this.session) {
       this.end(this.session, (run) =>
         failure(run.mode, 'RuntimeError', 'the sandbox was shut down before the code finished', run.partial()),
@@ -274,8 +295,14 @@ export class SandboxClient {
     try {
       while (this.waiting.length > 0) {
         const next = this.waiting[0];
+        // The sandbox starts while the packages are found and downloaded.
+        const starting = this.start();
+        starting.catch(() => undefined); // awaited below, once the packages are ready
+        const packages = await preparePackages(next);
         let session: Session;
         try {
+          await starting;
+          // Started again if it stopped while the packages were prepared.
           await this.start();
           session = this.session!;
         } catch (error) {
@@ -283,9 +310,13 @@ export class SandboxClient {
           next.record.fail(error instanceof Error ? error : new SandboxError(String(error), 'start'));
           continue;
         }
-        // Cancelled while the sandbox started.
+        // Cancelled while the sandbox started or the packages were prepared.
         if (!this.dequeue(next)) continue;
-        await this.execute(session, next);
+        if (packages instanceof Error) {
+          next.record.finish(failure(next.record.mode, 'PackageError', packages.message, { packagesFailed: true }));
+          continue;
+        }
+        await this.execute(session, next, packages);
       }
     } finally {
       this.pumping = false;
@@ -301,11 +332,18 @@ export class SandboxClient {
     return entry.record.state === 'queued';
   }
 
-  private async execute(session: Session, { record, options }: QueuedRun): Promise<void> {
+  private async execute(session: Session, { record, options }: QueuedRun, packages: readonly PreparedPackage[]): Promise<void> {
     if (session.ended) {
       record.fail(new SandboxError('the sandbox stopped before the run could start; the next run starts a new one', 'crash'));
       return;
     }
+    const selection = this.packageMemory.select(session.packages, packages);
+    if (typeof selection === 'string') {
+      record.finish(failure(record.mode, 'PackageError', selection, { packagesFailed: true }));
+      return;
+    }
+    record.packages = selection.loads;
+    session.sentPackages = selection.files;
     session.current = record;
     session.received = 0;
     session.displays = { count: 0, chars: 0 };
@@ -330,6 +368,7 @@ export class SandboxClient {
         captureLastValue: options.captureLastValue ?? false,
         displayLastValue: options.displayLastValue ?? 'none',
         maxOutputBytes: this.options.maxOutputBytes,
+        ...(selection.files.length > 0 ? { packages: selection.files } : {}),
       },
     });
     try {
@@ -359,7 +398,7 @@ export class SandboxClient {
     }
     const index = this.waiting.findIndex((entry) => entry.record === run);
     if (index === -1) return;
-    this.waiting.splice(index, 1);
+    this.waiting.splice(index, 1)[0].cancel.abort();
     run.finish(failure(run.mode, 'KeyboardInterrupt', 'the run was cancelled before it started'));
     this.emitState();
   }
@@ -402,14 +441,19 @@ export class SandboxClient {
       data: (bytes: Uint8Array) => this.receive(session, bytes),
       exit: (exit: SandboxExit) => this.exited(session, exit),
     };
+    if (this.options.packageCacheDir && this.options.isolation !== 'worker') prepareReadableFolder(this.options.packageCacheDir);
     const spec =
       this.options.isolation === 'worker'
         ? undefined
         : (this.options.launch ?? ((given: LaunchSpec) => given))(
-            defaultLaunchSpec(this.distDir, {
-              permissionFlags: !this.refused.has('permission-flags'),
-              osIsolation: this.options.osIsolation !== false && !this.refused.has('os-isolation'),
-            }),
+            defaultLaunchSpec(
+              this.distDir,
+              {
+                permissionFlags: !this.refused.has('permission-flags'),
+                osIsolation: this.options.osIsolation !== false && !this.refused.has('os-isolation'),
+              },
+              this.options.packageCacheDir ? [this.options.packageCacheDir] : [],
+            ),
           );
     const transport = spec ? startProcess(spec, config, this.options.memoryLimitMb, events) : startInProcess(config, events);
     const session: Session = {
@@ -426,6 +470,8 @@ export class SandboxClient {
       received: 0,
       displays: { count: 0, chars: 0 },
       ended: false,
+      sentPackages: [],
+      packages: new Map(),
     };
     this.setState('starting');
     return session;
@@ -496,10 +542,18 @@ export class SandboxClient {
         });
         return;
       case 'result': {
+        const { outcome } = message;
+        if (outcome.packageError !== undefined && session.sentPackages.length === 0)
+          throw new ProtocolError('a package error came for a run without packages');
         // From here on, anything more about this run is out of place.
         session.current = undefined;
         session.asking = false;
-        const { outcome } = message;
+        if (outcome.packageError !== undefined) {
+          this.packagesNotLoaded(session, run, outcome.packageError);
+          return;
+        }
+        this.packageMemory.remember(session.packages, session.sentPackages);
+        session.sentPackages = [];
         let error = outcome.error;
         if (error?.type === 'KeyboardInterrupt' && run.timedOutAfterMs !== undefined) {
           error = {
@@ -521,6 +575,20 @@ export class SandboxClient {
         return;
       }
     }
+  }
+
+  /** The sandbox could not load the run's packages, so its code did not run: the run's result says which and why. */
+  private packagesNotLoaded(session: Session, run: RunRecord, reason: string): void {
+    // A remembered file that is gone from the cache must not fail every later run.
+    this.packageMemory.forget();
+    const names = session.sentPackages.map((file) => file.name).join(', ');
+    session.sentPackages = [];
+    const reported = sanitizeUntrusted(reason, hostPaths(this.distDir));
+    run.finish(
+      failure(run.mode, 'PackageError', `the sandbox could not load ${names}; the code did not run. It reported: ${reported}`, {
+        packagesFailed: true,
+      }),
+    );
   }
 
   private ready(session: Session, restrictions: Restrictions, runtime: RuntimeInfo): void {
@@ -607,6 +675,16 @@ export class SandboxClient {
 
   private emitState(): void {
     this.stateChanged.fire(this.currentState);
+  }
+}
+
+/** The packages a queued run needs, or why it cannot have them; never rejects. */
+async function preparePackages({ options, cancel }: QueuedRun): Promise<readonly PreparedPackage[] | Error> {
+  if (!options.packages) return [];
+  try {
+    return await options.packages(cancel.signal);
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
   }
 }
 

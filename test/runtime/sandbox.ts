@@ -3,8 +3,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SandboxClient, type SandboxOptions } from '../../src/sandbox/client';
 
-/** The build output: tests compile to out/test/runtime, the runtime to dist. */
-export const distDir = path.resolve(__dirname, '../../../dist');
+/** The build output: tests compile below out/test/runtime (at any depth), the runtime to dist. */
+export const distDir = path.join(
+  (function repository(dir: string): string {
+    if (fs.existsSync(path.join(dir, 'package.json')) || path.dirname(dir) === dir) return dir;
+    return repository(path.dirname(dir));
+  })(__dirname),
+  'dist',
+);
 
 // Fail the whole suite at load with the remedy, instead of every test with a spawn error.
 if (!fs.existsSync(path.join(distDir, 'sandbox-process.js'))) {

@@ -13,6 +13,7 @@ import {
   isTagged,
   type AssetsMessage,
   type DisplayItem,
+  type LoadPackagesMessage,
   type RunMessage,
   type RunOutcome,
   type WorkerAssets,
@@ -28,6 +29,7 @@ import { removeNodeCapabilities } from './capabilities';
 import { instantiateFrom } from './precompiled-wasm';
 import { capWasmMemory, type MemoryCap } from './memory-cap';
 import { OutputSink } from './output-sink';
+import { loadPackages } from './packages';
 
 // Step 1: what this thread keeps from Node: its port to the relay and its start-up data.
 const config = workerData as WorkerConfig;
@@ -202,6 +204,11 @@ async function serve(): Promise<void> {
   Error.stackTraceLimit = 0;
 
   port.on('message', (message: unknown) => {
+    if (isTagged(message) && message.type === 'load-packages') {
+      const load = message as LoadPackagesMessage;
+      void loadPackages(pyodide, served, load).then((error) => post({ type: 'packages-loaded', id: load.id, ...(error ? { error } : {}) }));
+      return;
+    }
     if (!isTagged(message) || message.type !== 'run') return;
     const runMessage = message as RunMessage;
     runningId = runMessage.id;

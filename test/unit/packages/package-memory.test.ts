@@ -1,0 +1,65 @@
+import * as assert from 'node:assert/strict';
+import { PackageMemory, type LoadedPackages, type PreparedPackage } from '../../../src/sandbox/package-memory';
+
+function prepared(name: string, sha: string, fromCache = false, dir = '/cache'): PreparedPackage {
+  return {
+    name,
+    version: '1.0',
+    fileName: `${name}-1.0-py3-none-any.whl`,
+    path: `${dir}/files/${sha}/${name}-1.0-py3-none-any.whl`,
+    sha256: sha.repeat(64),
+    depends: [],
+    imports: [name],
+    packageType: 'package',
+    installDir: 'site',
+    fromCache,
+  };
+}
+
+describe('packages: what a client remembers', () => {
+  it('sends what the sandbox lacks, and a new sandbox gets every package loaded before', () => {
+    const memory = new PackageMemory('/cache', true);
+    const first: LoadedPackages = new Map();
+    const selection = memory.select(first, [prepared('a', 'a'), prepared('b', 'b')]);
+    assert.ok(typeof selection !== 'string');
+    assert.deepEqual(
+      selection.files.map((file) => file.name),
+      ['a', 'b'],
+    );
+    assert.ok(!('fromCache' in selection.files[0]), 'only what the sandbox needs is sent');
+    memory.remember(first, selection.files);
+    assert.deepEqual(memory.select(first, [prepared('a', 'a', true)]), { files: [], loads: [] });
+    const fresh = memory.select(new Map(), [prepared('c', 'c')]);
+    assert.ok(typeof fresh !== 'string');
+    assert.deepEqual(
+      fresh.loads.map(({ name, fromCache }) => [name, fromCache]),
+      [
+        ['a', true],
+        ['b', true],
+        ['c', false],
+      ],
+    );
+    memory.forget();
+    const forgotten = memory.select(new Map(), []);
+    assert.deepEqual(forgotten, { files: [], loads: [] });
+  });
+
+  it('refuses another file of a loaded package, and remembers it for the next sandbox', () => {
+    const memory = new PackageMemory('/cache', true);
+    const loaded: LoadedPackages = new Map();
+    memory.remember(loaded, [prepared('a', 'a')]);
+    assert.match(String(memory.select(loaded, [prepared('a', 'f')])), /^a: another file of it .* restart the runtime to load 1.0$/);
+    const next = memory.select(new Map(), []);
+    assert.ok(typeof next !== 'string');
+    assert.equal(next.files[0].sha256, 'f'.repeat(64));
+  });
+
+  it('refuses files the sandbox process could not read; worker isolation reads anywhere', () => {
+    assert.match(
+      String(new PackageMemory('/cache', true).select(new Map(), [prepared('a', 'a', false, '/elsewhere')])),
+      /not in the package cache folder/,
+    );
+    assert.match(String(new PackageMemory(undefined, true).select(new Map(), [prepared('a', 'a')])), /not in the package cache folder/);
+    assert.notEqual(typeof new PackageMemory(undefined, false).select(new Map(), [prepared('a', 'a', false, '/elsewhere')]), 'string');
+  });
+});
