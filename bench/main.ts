@@ -10,6 +10,7 @@ import type { SandboxClient } from '../src/sandbox/client';
 import { createNodeClient, type NodeSandboxOptions } from '../src/sandbox/node-client';
 import { openBrowserSandbox } from '../test/browser/harness';
 import type { SandboxPage } from '../test/browser/page';
+import { packageLoadTimes, PYODIDE_LOAD_ARGUMENT, timePyodideLoad } from './packages';
 
 interface Figures {
   cold_start_ms: number;
@@ -44,6 +45,13 @@ interface Figures {
    * integration suite (notebook.test.ts) and read from its last run; null when it has not run.
    */
   notebook_cell_ms_p50: number | null;
+  /** A fresh runtime's first result with 20 cached test wheels (2 MB) to load first, from asking for the run. */
+  package_load_ms: number;
+  /** Pyodide's own loadPackage of the same files from a local folder, and the import, in a fresh Node process restored from the same snapshot. */
+  package_load_pyodide_ms: number;
+  package_load_ratio: number;
+  /** The same in a plainly booted Pyodide, whose boot has compiled the code a load needs. */
+  package_load_pyodide_booted_ms: number;
 }
 
 /** Targets from the runtime issue: [key, limit]; every one is an upper bound. */
@@ -56,6 +64,7 @@ const TARGETS: ReadonlyArray<[keyof Figures, number]> = [
   ['sleep_cpu_fraction', 0.05],
   ['flood_ratio', 1.3],
   ['rss_mb', 250],
+  ['package_load_ratio', 1.2],
 ];
 
 /** Prints what it gets, so a snapshot and a plain boot can be compared. */
@@ -247,6 +256,7 @@ async function browserTimings(isolated: boolean, colds: number, trips: number, i
 async function measure(): Promise<Figures> {
   const cold = await coldStart({}, 5);
   const plain = await coldStart({ snapshot: false }, 3);
+  const packages = await packageLoadTimes(__dirname, 5);
 
   const client = createNodeClient();
   try {
@@ -294,6 +304,10 @@ async function measure(): Promise<Figures> {
       browser_roundtrip_ms_p99: round(percentile(web.trips, 99), 3),
       browser_interrupt_ms_p50: round(median(webIsolated.interrupts)),
       notebook_cell_ms_p50: notebookCellMs(),
+      package_load_ms: Math.round(median(packages.sandboxMs)),
+      package_load_pyodide_ms: Math.round(median(packages.pyodideMs)),
+      package_load_ratio: round(median(packages.sandboxMs) / median(packages.pyodideMs)),
+      package_load_pyodide_booted_ms: Math.round(median(packages.pyodideBootedMs)),
     };
   } finally {
     client.dispose();
@@ -316,10 +330,14 @@ async function main(): Promise<void> {
   process.stdout.write(process.argv.includes('--json') ? `${JSON.stringify(figures)}\n` : `${table(figures)}\n`);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exitCode = 1;
-});
+if (process.argv[2] === PYODIDE_LOAD_ARGUMENT) {
+  timePyodideLoad();
+} else {
+  main().catch((error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}
 
 /** The notebook figure the last integration run wrote (bench is dist/bench.js, results are in test-results/). */
 function notebookCellMs(): number | null {

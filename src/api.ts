@@ -1,5 +1,6 @@
 import type { SandboxClient } from './sandbox/client';
 import { SandboxError } from './sandbox/client';
+import type { PreparePackages } from './sandbox/package-memory';
 import type { RunMode } from './sandbox/protocol';
 import { toContract, type ContractResult } from './sandbox/result';
 
@@ -29,10 +30,13 @@ export interface PythonSandboxApi {
   createSession(): PythonSandboxSession;
 }
 
+/** What loads the packages a run of `code` needs, under the user's settings. */
+export type PackagesFor = (code: string) => PreparePackages | undefined;
+
 /** A failure of the sandbox itself, in the contract's shape. */
-async function contractRun(client: SandboxClient, mode: RunMode, code: string): Promise<ContractResult> {
+async function contractRun(client: SandboxClient, mode: RunMode, code: string, packagesFor: PackagesFor): Promise<ContractResult> {
   try {
-    return toContract(await client.run(mode, code).result);
+    return toContract(await client.run(mode, code, { packages: packagesFor(code) }).result);
   } catch (error) {
     return { err: error instanceof SandboxError ? `SandboxError: ${error.message}` : String(error) };
   }
@@ -40,14 +44,18 @@ async function contractRun(client: SandboxClient, mode: RunMode, code: string): 
 
 /**
  * The API over sandbox clients made with the user's current settings.
+ * @param packagesFor the packages a run needs (its imports, its PEP 723 block, the setting), as for the user's runs.
  * @returns the API, and a function that stops every session it handed out.
  */
-export function createApi(newClient: () => SandboxClient): { api: PythonSandboxApi; dispose(): void } {
+export function createApi(
+  newClient: () => SandboxClient,
+  packagesFor: PackagesFor = () => undefined,
+): { api: PythonSandboxApi; dispose(): void } {
   const sessions = new Set<SandboxClient>();
   const once = async (mode: RunMode, code: string): Promise<ContractResult> => {
     const client = newClient();
     try {
-      return await contractRun(client, mode, code);
+      return await contractRun(client, mode, code, packagesFor);
     } finally {
       client.dispose();
     }
@@ -59,8 +67,8 @@ export function createApi(newClient: () => SandboxClient): { api: PythonSandboxA
       const client = newClient();
       sessions.add(client);
       return {
-        exec: (statements) => contractRun(client, 'exec', statements),
-        eval: (expression) => contractRun(client, 'eval', expression),
+        exec: (statements) => contractRun(client, 'exec', statements, packagesFor),
+        eval: (expression) => contractRun(client, 'eval', expression, packagesFor),
         dispose: () => {
           sessions.delete(client);
           client.dispose();

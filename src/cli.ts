@@ -1,10 +1,11 @@
 /**
  * The headless way in: `npm run -s sandbox -- [options] exec|eval CODE` (CODE `-` reads stdin).
- * Exit codes: 0 ok, 1 Python error, 2 bad usage or no sandbox.
+ * Exit codes: 0 ok, 1 Python error, 2 bad usage, no sandbox, or a package that cannot be had.
  */
 import * as readline from 'node:readline';
 import { parseArgs } from 'node:util';
-import { SandboxError } from './sandbox/client';
+import { packageOptions, PACKAGE_USAGE, type PackageCommand } from './packages/cli-options';
+import { SandboxError, type RunOptions } from './sandbox/client';
 import { createNodeClient, type NodeSandboxOptions } from './sandbox/node-client';
 import type { RunMode } from './sandbox/protocol';
 import { formatError, toContract } from './sandbox/result';
@@ -16,7 +17,8 @@ const USAGE = `usage: npm run -s sandbox -- [options] exec|eval CODE
   --timeout-ms N     stop the run after N ms (default: no limit)
   --memory-mb N      cap Python's memory (default 1024)
   --isolation MODE   process (default) or worker
-exit status: 0 ok, 1 Python error, 2 bad usage or the sandbox could not start`;
+${PACKAGE_USAGE}
+exit status: 0 ok, 1 Python error, 2 bad usage, the sandbox could not start, or a package could not be had`;
 
 class UsageError extends Error {}
 
@@ -28,6 +30,7 @@ interface Command {
   readonly sandbox: NodeSandboxOptions;
   /** Answers input() with lines of stdin, unless stdin held the code. */
   readonly readLine?: () => Promise<string | null>;
+  readonly packages: PackageCommand;
 }
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
@@ -47,6 +50,12 @@ async function parse(argv: string[]): Promise<Command> {
       'memory-mb': { type: 'string' },
       isolation: { type: 'string', default: 'process' },
       help: { type: 'boolean', short: 'h', default: false },
+      packages: { type: 'string', multiple: true },
+      'no-auto-packages': { type: 'boolean', default: false },
+      'index-url': { type: 'string' },
+      'pypi-url': { type: 'string' },
+      'cache-dir': { type: 'string' },
+      offline: { type: 'boolean', default: false },
     },
   });
   if (values.help) throw new UsageError('');
@@ -58,8 +67,15 @@ async function parse(argv: string[]): Promise<Command> {
   if (values.isolation !== 'process' && values.isolation !== 'worker')
     throw new UsageError(`--isolation is process or worker, not '${values.isolation}'`);
   const memoryLimitMb = positiveInt('memory-mb', values['memory-mb']);
+  let packages: PackageCommand;
+  try {
+    packages = packageOptions(values);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
   return {
     mode,
+    packages,
     code: source === '-' ? await readAll(process.stdin) : source,
     json: values.json,
     timeoutMs: positiveInt('timeout-ms', values['timeout-ms']),
@@ -67,6 +83,7 @@ async function parse(argv: string[]): Promise<Command> {
       isolation: values.isolation,
       ...(memoryLimitMb ? { memoryLimitMb } : {}),
       input: source !== '-',
+      packageCacheDir: packages.cacheRoot,
     },
     // input() reads stdin unless stdin already held the code.
     readLine: source === '-' ? undefined : lineReader(),
@@ -100,7 +117,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const client = createNodeClient(command.sandbox);
   try {
-    const run = client.run(command.mode, command.code, { timeoutMs: command.timeoutMs });
+    const options: RunOptions = { timeoutMs: command.timeoutMs, packages: command.packages.preparer(command.code) };
+    const run = client.run(command.mode, command.code, options);
     if (!command.json) run.onDidWrite(({ stream, text }) => process[stream].write(text));
     const { readLine } = command;
     if (readLine) run.onDidRequestInput((request) => void readLine().then((line) => request.reply(line)));
@@ -113,6 +131,8 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${result.value}\n`);
     }
     if (result.truncated && !command.json) process.stderr.write('[output truncated]\n');
+    // A package that could not be had is like a sandbox that could not start: the code never ran.
+    if (result.packagesFailed) return 2;
     return result.error ? 1 : 0;
   } catch (error) {
     const message = error instanceof SandboxError ? `SandboxError: ${error.message}` : String(error);

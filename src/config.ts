@@ -4,6 +4,9 @@ import type { IsolationMode } from './sandbox/transport/transport';
 /** When the output channel comes to the front. */
 export type RevealPolicy = 'always' | 'onError' | 'never';
 
+/** Whether packages that are not cached are downloaded: after asking, without asking, or never. */
+export type PackageInstallPolicy = 'ask' | 'auto' | 'never';
+
 /** The extension's settings (`pythonSandbox.*`), read once per change. */
 export interface Settings {
   readonly timeoutSeconds: number;
@@ -15,6 +18,16 @@ export interface Settings {
   readonly isolation: IsolationMode;
   readonly prewarm: boolean;
   readonly inlineResults: boolean;
+  /** `pythonSandbox.packages.preload`: requirements loaded before every run. */
+  readonly packagesPreload: readonly string[];
+  /** `pythonSandbox.packages.install` */
+  readonly packagesInstall: PackageInstallPolicy;
+  /** `pythonSandbox.packages.indexUrl`; undefined: Pyodide's CDN folder. */
+  readonly packagesIndexUrl: string | undefined;
+  /** `pythonSandbox.packages.pypiIndexUrl`; undefined: PyPI. */
+  readonly packagesPypiIndexUrl: string | undefined;
+  /** `pythonSandbox.packages.maxDownloadMb` */
+  readonly packagesMaxDownloadMb: number;
 }
 
 /** Settings that only a new runtime picks up. */
@@ -35,7 +48,30 @@ function read(): Settings {
     isolation: get('isolation', 'process'),
     prewarm: get('prewarm', true),
     inlineResults: get('inlineResults', true),
+    ...readPackageSettings(config),
   });
+}
+
+/**
+ * The `packages.*` settings, each checked for its type before it is taken. (They all sit below
+ * `packages`, which is therefore no setting itself: VS Code nests settings by name, and a
+ * `pythonSandbox.packages` list would hide every `pythonSandbox.packages.*` value.)
+ */
+function readPackageSettings(config: vscode.WorkspaceConfiguration): Pick<Settings, Extract<keyof Settings, `packages${string}`>> {
+  const list = config.get<unknown>('packages.preload');
+  const install = config.get<unknown>('packages.install');
+  const text = (key: string): string | undefined => {
+    const value = config.get<unknown>(key);
+    return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+  };
+  const maxDownloadMb = config.get<unknown>('packages.maxDownloadMb');
+  return {
+    packagesPreload: Object.freeze(Array.isArray(list) ? list.filter((item): item is string => typeof item === 'string') : []),
+    packagesInstall: install === 'auto' || install === 'never' ? install : 'ask',
+    packagesIndexUrl: text('packages.indexUrl'),
+    packagesPypiIndexUrl: text('packages.pypiIndexUrl'),
+    packagesMaxDownloadMb: typeof maxDownloadMb === 'number' && maxDownloadMb > 0 ? maxDownloadMb : 256,
+  };
 }
 
 /** The current settings snapshot; replaced (never mutated) when the user changes one. */
@@ -51,7 +87,9 @@ export class SettingsStore implements vscode.Disposable {
       if (!event.affectsConfiguration(SECTION)) return;
       const before = this.snapshot;
       this.snapshot = read();
-      const keys = (Object.keys(before) as Array<keyof Settings>).filter((key) => before[key] !== this.snapshot[key]);
+      const keys = (Object.keys(before) as Array<keyof Settings>).filter(
+        (key) => JSON.stringify(before[key]) !== JSON.stringify(this.snapshot[key]),
+      );
       if (keys.length) this.changed.fire({ settings: this.snapshot, keys });
     });
   }

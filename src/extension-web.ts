@@ -23,5 +23,7 @@ export function activate(context: vscode.ExtensionContext): PythonSandboxApi {
         timeoutMs: settings.timeoutSeconds * 1000,
         input,
       }),
+    // Not wired in the browser yet: the library has its store (packages/workspace-store.ts).
+    createPackages: () => undefined,
   });
 }

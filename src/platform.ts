@@ -1,10 +1,14 @@
-import type { Settings } from './config';
+import type * as vscode from 'vscode';
+import type { Settings, SettingsStore } from './config';
 import type { SandboxClient } from './sandbox/client';
+import type { PackageService } from './session/packages';
 
 /** Choices a part of the extension makes for the clients it asks for. */
 export interface ClientChoices {
   /** Someone answers input() (the user's runtime); otherwise input() raises EOFError at once. */
   readonly input: boolean;
+  /** The package cache the client's runs load from, where the platform has one. */
+  readonly packages?: PackageService;
 }
 
 /**
@@ -15,4 +19,6 @@ export interface ClientChoices {
 export interface ExtensionPlatform {
   /** A sandbox client under the user's current settings. */
   createClient(settings: Settings, choices: ClientChoices): SandboxClient;
+  /** The package cache and its rules, where this platform loads packages; undefined where it does not (a browser, for now). */
+  createPackages(settings: SettingsStore, context: vscode.ExtensionContext): PackageService | undefined;
 }

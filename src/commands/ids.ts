@@ -8,6 +8,8 @@ export const CommandIds = {
   interrupt: 'pythonSandbox.interrupt',
   restart: 'pythonSandbox.restart',
   showOutput: 'pythonSandbox.showOutput',
+  installPackages: 'pythonSandbox.installPackages',
+  clearPackageCache: 'pythonSandbox.clearPackageCache',
   /** Not in the palette: what clicking the status bar item does. */
   statusBarClick: 'pythonSandbox.statusBarClick',
   /** Not in the palette: facts about the running sandbox, for tests and support. */

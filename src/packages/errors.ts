@@ -18,8 +18,10 @@ export type PackageErrorCode =
   | 'invalid'
   /** micropip could not resolve the PyPI requirements. */
   | 'resolution'
-  /** The caller's AbortSignal fired. */
-  | 'cancelled';
+  /** The caller's AbortSignal fired, or the user cancelled the download. */
+  | 'cancelled'
+  /** Downloads are off by the user's choice (`pythonSandbox.packages.install` is `never`). */
+  | 'declined';
 
 /**
  * A package could not be planned, downloaded or verified. The message is one line that names

@@ -27,6 +27,12 @@ export const DEFAULT_MAX_DOWNLOAD_BYTES = 256 * 2 ** 20;
 /** Parallel downloads per load. */
 const DOWNLOADS_AT_ONCE = 4;
 
+/** Why `url` cannot be an index's URL, or undefined when it can: an index is an http, https or file URL. */
+export function indexUrlProblem(url: string): string | undefined {
+  const protocol = URL.canParse(url) ? new URL(url).protocol : undefined;
+  return protocol === 'http:' || protocol === 'https:' || protocol === 'file:' ? undefined : `'${url}' is not an http, https or file URL`;
+}
+
 /** The CDN folder Pyodide itself loads packages from, for a Pyodide version. */
 export function defaultIndexUrl(pyodideVersion: string = bundledPyodideVersion): string {
   return `https://cdn.jsdelivr.net/pyodide/v${pyodideVersion}/full/`;
@@ -174,6 +180,22 @@ export class PackageManager {
     return this.fetchPackages(plan.packages, options);
   }
 
+  /** Every package of the configured index's lock, with its URL and whether its file is cached: what a picker offers. */
+  async available(signal?: AbortSignal): Promise<PlannedPackage[]> {
+    const lock = await this.lock(signal);
+    return Promise.all(
+      [...lock.packages].map(async ([name, entry]) => {
+        const planned = { ...entry, name, url: this.fileUrl(entry.fileName), source: 'lock' as const };
+        return { ...planned, cached: await this.store.has(fileKey(planned)) };
+      }),
+    );
+  }
+
+  /** The size of a package's file as its server gives it; undefined when it does not say, or offline. */
+  async sizeOf(entry: PlannedPackage, signal?: AbortSignal): Promise<number | undefined> {
+    return this.offline ? undefined : probeSize(this.fetchFn, entry.url, entry.name, signal);
+  }
+
   /** Removes every cached file, lock and resolution of this Pyodide version. */
   async clearCache(): Promise<void> {
     this.lockLoad = undefined;
@@ -224,6 +246,7 @@ export class PackageManager {
   /** The bundled lock for the default index; otherwise the index's, from the cache or downloaded, checked before it is cached. */
   private async loadLock(signal?: AbortSignal): Promise<PackageLock> {
     if (this.usesBundledLock) return this.bundledLock;
+    checkIndexUrl('the package index', this.indexUrl);
     const url = this.fileUrl('pyodide-lock.json');
     const key = cacheKeys.lock(await sha256Hex(this.indexUrl));
     const cached = await this.store.read(key);
@@ -244,6 +267,7 @@ export class PackageManager {
 
   /** micropip's choice for requirements not in the lock: cached from an earlier run, or asked of the resolver. */
   private async resolvePyPI(requirements: readonly Requirement[], lock: PackageLock, signal?: AbortSignal): Promise<ResolvedWheel[]> {
+    checkIndexUrl('the PyPI index', this.pypiIndexUrl);
     const texts = [...new Set(requirements.map((requirement) => requirement.text))].sort();
     const names = texts.join(', ');
     const key = cacheKeys.resolution(
@@ -326,6 +350,11 @@ export class PackageManager {
   private fileUrl(fileName: string): string {
     return new URL(fileName, this.indexUrl).href;
   }
+}
+
+function checkIndexUrl(what: string, url: string): void {
+  const problem = indexUrlProblem(url);
+  if (problem) throw new PackageError('invalid', `${what}: ${problem}`);
 }
 
 function fileKey(entry: Pick<PlannedPackage, 'sha256' | 'fileName'>): string {

@@ -1,6 +1,7 @@
 /** Starts the package installer process (Node) to resolve PyPI requirements with micropip. */
 import { fork } from 'node:child_process';
 import * as path from 'node:path';
+import { permissionFlag } from '../sandbox/transport/child-process';
 import { PackageError, throwIfCancelled } from './errors';
 import type { PyPIRequest, PyPIResolver } from './pypi';
 
@@ -18,6 +19,22 @@ const INSTALLER_TIMEOUT_MS = 5 * 60_000;
 const STDERR_TAIL = 2000;
 
 /**
+ * The installer's command line. micropip installs the wheels it picks into the installer's own
+ * Pyodide, so an emscripten wheel's WebAssembly library runs there: the process may read only
+ * `distDir` (Pyodide) and the verified micropip wheel's folder, start no process or worker, and
+ * generate no code from strings. It keeps the network, by design: it asks the index.
+ * @param permissions false leaves out the permission model, for a Node that rejects its flags.
+ */
+export function installerExecArgv(distDir: string, micropipLocation: string, permissions = true): string[] {
+  const permission = permissions ? permissionFlag() : undefined;
+  const readable = [distDir, path.dirname(micropipLocation)].map((dir) => `--allow-fs-read=${path.resolve(dir)}${path.sep}`);
+  return [...(permission ? [permission, ...readable] : []), '--disallow-code-generation-from-strings', '--no-warnings'];
+}
+
+/** Node exits with 9 when it rejects a command-line option (some Electron builds reject the permission flags). */
+const REJECTED_OPTION = 9;
+
+/**
  * Resolves in a short-lived child process (`dist/package-installer.js`) that boots Pyodide
  * from `distDir`, loads the verified micropip wheel and runs `micropip.install` against the
  * index. It gets no environment: nothing of the host's leaks into it.
@@ -25,13 +42,22 @@ const STDERR_TAIL = 2000;
 export class InstallerProcess implements PyPIResolver {
   constructor(private readonly distDir: string) {}
 
-  resolve(request: PyPIRequest, signal?: AbortSignal): Promise<unknown> {
+  async resolve(request: PyPIRequest, signal?: AbortSignal): Promise<unknown> {
+    try {
+      return await this.run(request, true, signal);
+    } catch (error) {
+      if (!(error instanceof RejectedFlags)) throw error;
+      return this.run(request, false, signal);
+    }
+  }
+
+  private run(request: PyPIRequest, permissions: boolean, signal?: AbortSignal): Promise<unknown> {
     return new Promise((resolve, reject) => {
       throwIfCancelled(signal);
       const child = fork(path.join(this.distDir, 'package-installer.js'), [], {
         // Electron's binary (VS Code's) only behaves as Node with this variable.
         env: process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {},
-        execArgv: ['--disallow-code-generation-from-strings', '--no-warnings'],
+        execArgv: installerExecArgv(this.distDir, request.micropipLocation, permissions),
         stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       });
       let stderr = '';
@@ -59,10 +85,14 @@ export class InstallerProcess implements PyPIResolver {
           );
       });
       child.on('error', (error) => fail('resolution', `the package installer could not start: ${error.message}`));
-      child.on('exit', (code, how) =>
-        fail('resolution', `the package installer ended (${how ?? `exit code ${code}`}) without an answer: ${stderr.trim()}`),
-      );
+      child.on('exit', (code, how) => {
+        if (permissions && code === REJECTED_OPTION && /bad option/.test(stderr)) finish(() => reject(new RejectedFlags()));
+        else fail('resolution', `the package installer ended (${how ?? `exit code ${code}`}) without an answer: ${stderr.trim()}`);
+      });
       child.send({ ...request, distDir: this.distDir } satisfies InstallerRequest);
     });
   }
 }
+
+/** Node refused the permission flags; the installer runs again without them. */
+class RejectedFlags extends Error {}

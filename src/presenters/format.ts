@@ -1,6 +1,7 @@
 /** Text for the output channel and inline annotations. No `vscode` import. */
 import type { RunOrigin } from '../editor/run-origin';
 import { locateError } from '../editor/traceback';
+import type { PackageLoad } from '../sandbox/package-memory';
 import { formatError, type RunResult } from '../sandbox/result';
 
 /** The line that opens a run: what ran, and where from. */
@@ -24,6 +25,11 @@ export function runFooter(result: RunResult, errorLine?: number): string {
 export function footerOf(result: RunResult, origin: RunOrigin | undefined): string {
   const location = result.error && origin ? locateError(origin.region, result.error, origin.lineText) : undefined;
   return runFooter(result, location && location.range.start.line + 1);
+}
+
+/** `numpy 2.4.6 (cached), pandas 2.3.1 (downloaded)`: what a run loaded before its code. */
+export function packageLoads(loads: readonly PackageLoad[]): string {
+  return loads.map((entry) => `${entry.name} ${entry.version} (${entry.fromCache ? 'cached' : 'downloaded'})`).join(', ');
 }
 
 /** `12 ms`, `1.4 s`, `2 min 3 s`. */

@@ -3,7 +3,7 @@ import type { Settings } from '../config';
 import type { RunOrigin } from '../editor/run-origin';
 import type { RunResult } from '../sandbox/result';
 import { settledResult, type Run } from '../sandbox/run';
-import { footerOf, prettyValue, runHeader } from './format';
+import { footerOf, packageLoads, prettyValue, runHeader } from './format';
 
 /**
  * The "Python Sandbox" output channel: for every run it follows, a header when the run starts
@@ -23,6 +23,7 @@ export class OutputChannelPresenter implements vscode.Disposable {
     run.onDidStart(() => {
       started = true;
       this.begin(runHeader(run.mode, run.label ?? 'code'));
+      if (run.packages.length > 0) this.channel.appendLine(`loaded ${packageLoads(run.packages)}`);
     });
     run.onDidWrite(({ text }) => this.append(text));
     // A terminal echoes what was typed; the run's own output (the exec contract) does not hold it.
@@ -30,7 +31,9 @@ export class OutputChannelPresenter implements vscode.Disposable {
       if (text !== null) this.append(`${text}\n`);
     });
     void settledResult(run).then((result) => {
-      if (started) this.end(result, origin);
+      // A run whose packages could not be had never started; it is told all the same.
+      if (!started && result.packagesFailed) this.begin(runHeader(run.mode, run.label ?? 'code'));
+      if (started || result.packagesFailed) this.end(result, origin);
     });
   }
 

@@ -1,9 +1,11 @@
 import { Emitter } from './events';
 import { FrameReader } from './framing';
+import { PackageMemory, type LoadedPackages, type PreparedPackage, type PreparePackages } from './package-memory';
 import {
   STARTUP_STEPS,
   type DisplayItem,
   type LastValueDisplay,
+  type PackageFile,
   type Restrictions,
   type RunMode,
   type RuntimeInfo,
@@ -54,6 +56,8 @@ export interface RunOptions {
   readonly displayLastValue?: LastValueDisplay;
   /** What the run is called in messages, e.g. `hello.py:3-5`. */
   readonly label?: string;
+  /** The packages to load before the code runs, worked out when the run is next in the queue. */
+  readonly packages?: PreparePackages;
 }
 
 /** What the client knows about the running sandbox. */
@@ -102,6 +106,8 @@ export interface SandboxStatus {
 interface QueuedRun {
   readonly record: RunRecord;
   readonly options: RunOptions;
+  /** Fires when the run is cancelled while queued: it stops the preparation of its packages. */
+  readonly cancel: AbortController;
 }
 
 interface Session {
@@ -125,6 +131,10 @@ interface Session {
   started: boolean;
   /** The run the sandbox is executing. */
   current?: RunRecord;
+  /** The packages sent with the current run, loaded once its result says so. */
+  sentPackages: readonly PackageFile[];
+  /** The packages this sandbox has loaded. */
+  readonly packages: LoadedPackages;
   /** An input() question is out and unanswered. */
   asking: boolean;
   /** Set when the client ends the session on purpose: how to report the run it cuts short. */
@@ -156,11 +166,13 @@ export class SandboxClient {
   private currentState: SandboxState = 'stopped';
   private readonly stateChanged = new Emitter<SandboxState>();
   private disposed = false;
+  private readonly packageMemory: PackageMemory;
   /** Fires on every state change, and when the queue grows or shrinks. */
   readonly onDidChangeState = this.stateChanged.event;
 
   constructor(options: SandboxOptions) {
     this.options = { ...DEFAULTS, ...options };
+    this.packageMemory = new PackageMemory((file) => options.transport.canRead(file));
   }
 
   /** The current life-cycle state. */
@@ -206,7 +218,7 @@ export class SandboxClient {
       queueMicrotask(() => record.finish(failure(mode, problem.type, problem.message)));
       return record;
     }
-    this.waiting.push({ record, options });
+    this.waiting.push({ record, options, cancel: new AbortController() });
     this.emitState();
     void this.pump();
     return record;
@@ -237,11 +249,18 @@ export class SandboxClient {
     return this.start();
   }
 
+  /** Forgets the packages earlier sandboxes loaded (say, the cache was cleared): a new sandbox loads only what its runs need. */
+  forgetPackages(): void {
+    this.packageMemory.forget();
+  }
+
   /** Kills the sandbox; runs in progress or queued end with an error and later runs are refused. */
   dispose(): void {
     this.disposed = true;
-    for (const { record } of this.waiting.splice(0))
+    for (const { record, cancel } of this.waiting.splice(0)) {
+      cancel.abort();
       record.finish(failure(record.mode, 'RuntimeError', 'the sandbox was shut down before the code ran'));
+    }
     if (this.session) {
       this.end(this.session, (run) =>
         failure(run.mode, 'RuntimeError', 'the sandbox was shut down before the code finished', run.partial()),
@@ -257,8 +276,14 @@ export class SandboxClient {
     try {
       while (this.waiting.length > 0) {
         const next = this.waiting[0];
+        // The sandbox starts while the packages are found and downloaded.
+        const starting = this.start();
+        starting.catch(() => undefined); // awaited below, once the packages are ready
+        const packages = await preparePackages(next);
         let session: Session;
         try {
+          await starting;
+          // Started again if it stopped while the packages were prepared.
           await this.start();
           session = this.session!;
         } catch (error) {
@@ -266,9 +291,13 @@ export class SandboxClient {
           next.record.fail(error instanceof Error ? error : new SandboxError(String(error), 'start'));
           continue;
         }
-        // Cancelled while the sandbox started.
+        // Cancelled while the sandbox started or the packages were prepared.
         if (!this.dequeue(next)) continue;
-        await this.execute(session, next);
+        if (packages instanceof Error) {
+          next.record.finish(failure(next.record.mode, 'PackageError', packages.message, { packagesFailed: true }));
+          continue;
+        }
+        await this.execute(session, next, packages);
       }
     } finally {
       this.pumping = false;
@@ -284,11 +313,18 @@ export class SandboxClient {
     return entry.record.state === 'queued';
   }
 
-  private async execute(session: Session, { record, options }: QueuedRun): Promise<void> {
+  private async execute(session: Session, { record, options }: QueuedRun, packages: readonly PreparedPackage[]): Promise<void> {
     if (session.ended) {
       record.fail(new SandboxError('the sandbox stopped before the run could start; the next run starts a new one', 'crash'));
       return;
     }
+    const selection = this.packageMemory.select(session.packages, packages);
+    if (typeof selection === 'string') {
+      record.finish(failure(record.mode, 'PackageError', selection, { packagesFailed: true }));
+      return;
+    }
+    record.packages = selection.loads;
+    session.sentPackages = selection.files;
     session.current = record;
     session.received = 0;
     session.displays = { count: 0, chars: 0 };
@@ -313,6 +349,7 @@ export class SandboxClient {
         captureLastValue: options.captureLastValue ?? false,
         displayLastValue: options.displayLastValue ?? 'none',
         maxOutputBytes: this.options.maxOutputBytes,
+        ...(selection.files.length > 0 ? { packages: selection.files } : {}),
       },
     });
     try {
@@ -346,7 +383,7 @@ export class SandboxClient {
     }
     const index = this.waiting.findIndex((entry) => entry.record === run);
     if (index === -1) return;
-    this.waiting.splice(index, 1);
+    this.waiting.splice(index, 1)[0].cancel.abort();
     run.finish(failure(run.mode, 'KeyboardInterrupt', 'the run was cancelled before it started'));
     this.emitState();
   }
@@ -417,6 +454,8 @@ export class SandboxClient {
       received: 0,
       displays: { count: 0, chars: 0 },
       ended: false,
+      sentPackages: [],
+      packages: new Map(),
     };
     this.setState('starting');
     return session;
@@ -487,10 +526,18 @@ export class SandboxClient {
         });
         return;
       case 'result': {
+        const { outcome } = message;
+        if (outcome.packageError !== undefined && session.sentPackages.length === 0)
+          throw new ProtocolError('a package error came for a run without packages');
         // From here on, anything more about this run is out of place.
         session.current = undefined;
         session.asking = false;
-        const { outcome } = message;
+        if (outcome.packageError !== undefined) {
+          this.packagesNotLoaded(session, run, outcome.packageError);
+          return;
+        }
+        this.packageMemory.remember(session.packages, session.sentPackages);
+        session.sentPackages = [];
         let error = outcome.error;
         if (error?.type === 'KeyboardInterrupt' && run.timedOutAfterMs !== undefined) {
           error = {
@@ -512,6 +559,20 @@ export class SandboxClient {
         return;
       }
     }
+  }
+
+  /** The sandbox could not load the run's packages, so its code did not run: the run's result says which and why. */
+  private packagesNotLoaded(session: Session, run: RunRecord, reason: string): void {
+    // A remembered file that is gone from the cache must not fail every later run.
+    this.packageMemory.forget();
+    const names = session.sentPackages.map((file) => file.name).join(', ');
+    session.sentPackages = [];
+    const reported = this.options.transport.sanitize(reason);
+    run.finish(
+      failure(run.mode, 'PackageError', `the sandbox could not load ${names}; the code did not run. It reported: ${reported}`, {
+        packagesFailed: true,
+      }),
+    );
   }
 
   private ready(session: Session, restrictions: Restrictions, runtime: RuntimeInfo): void {
@@ -598,6 +659,16 @@ export class SandboxClient {
 
   private emitState(): void {
     this.stateChanged.fire(this.currentState);
+  }
+}
+
+/** The packages a queued run needs, or why it cannot have them; never rejects. */
+async function preparePackages({ options, cancel }: QueuedRun): Promise<readonly PreparedPackage[] | Error> {
+  if (!options.packages) return [];
+  try {
+    return await options.packages(cancel.signal);
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
   }
 }
 

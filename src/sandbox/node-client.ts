@@ -3,6 +3,8 @@
  * started from the built `dist/` folder. The CLI, the benchmark, the tests and the extension
  * host on Node use it; the browser build never includes it.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { SandboxClient, type SandboxOptions } from './client';
 import type { ProcessConfig } from './process/config';
 import type { Restrictions } from './protocol';
@@ -21,6 +23,8 @@ export interface NodeTransportOptions {
   readonly osIsolation?: boolean;
   /** Adjusts how the sandbox process is started (tests use it to drop a restriction or swap the script). */
   readonly launch?: (spec: LaunchSpec) => LaunchSpec;
+  /** The package cache folder (one Pyodide version's): the sandbox process may read it, to load packages from it. */
+  readonly packageCacheDir?: string;
 }
 
 /** A client's options on Node: its limits, and how its sandboxes are started. */
@@ -46,6 +50,24 @@ function assessProcess(restrictions: Restrictions): Assessment {
   };
 }
 
+/** `file` is inside `folder` (both absolute). */
+function isInside(file: string, folder: string): boolean {
+  const relative = path.relative(folder, file);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+}
+
+/**
+ * Makes sure the package cache folder exists before a sandbox process is granted reading it:
+ * Node's permission model grants a folder that does not exist yet as a file, and nothing below it.
+ */
+function prepareReadableFolder(folder: string): void {
+  try {
+    fs.mkdirSync(folder, { recursive: true });
+  } catch {
+    // Then loading from it fails, with a message naming the package.
+  }
+}
+
 /**
  * Starts sandboxes as Node does. A machine that refuses part of the process launch (Node's
  * permission flags, Linux namespaces) is not asked again: later starts go without it, at the
@@ -64,15 +86,23 @@ export function nodeTransports(options: NodeTransportOptions = {}): TransportFac
         boot: start.boot,
       };
       if (worker) return startInProcess(config, events);
-      const spec = defaultLaunchSpec(distDir, {
-        permissionFlags: !refused.has('permission-flags'),
-        osIsolation: options.osIsolation !== false && !refused.has('os-isolation'),
-      });
+      const { packageCacheDir } = options;
+      if (packageCacheDir) prepareReadableFolder(packageCacheDir);
+      const spec = defaultLaunchSpec(
+        distDir,
+        {
+          permissionFlags: !refused.has('permission-flags'),
+          osIsolation: options.osIsolation !== false && !refused.has('os-isolation'),
+        },
+        packageCacheDir ? [packageCacheDir] : [],
+      );
       return startProcess((options.launch ?? ((given) => given))(spec), config, start.memoryLimitMb, events, refused);
     },
     // A thread of this process has no restrictions to speak of: its level says so.
     assess: (restrictions) => (worker ? { level: 'worker' } : assessProcess(restrictions)),
     sanitize: (text) => sanitizeUntrusted(text, hostPaths(distDir)),
+    // A process reads files through the permission model: only those in the package cache folder.
+    canRead: (file) => worker || (options.packageCacheDir !== undefined && isInside(file.path, options.packageCacheDir)),
   };
 }
 

@@ -32,6 +32,31 @@ export interface RunRequest {
   readonly displayLastValue: LastValueDisplay;
   /** Output beyond this many bytes is dropped and the result says it was truncated. */
   readonly maxOutputBytes: number;
+  /** Packages to load before the code runs (dependencies first); a failure to load any ends the run before its code. */
+  readonly packages?: readonly PackageFile[];
+}
+
+/**
+ * A package's verified file in the package cache, to load into the runtime: what Pyodide's lock
+ * says of it, and where the sandbox process reads it (it may read the package cache folder).
+ */
+export interface PackageFile {
+  /** Canonical (PEP 503) name. */
+  readonly name: string;
+  readonly version: string;
+  /** A plain file name: the wheel's (or the shared-library zip's) name, which Pyodide reads tags from. */
+  readonly fileName: string;
+  /** Absolute path of the file in the package cache. */
+  readonly path: string;
+  /** Lower-case hex; the sandbox process checks the file against it before loading. */
+  readonly sha256: string;
+  /** Canonical names of the packages it needs: loaded before it, or already. */
+  readonly depends: readonly string[];
+  readonly imports: readonly string[];
+  /** `package`, or `shared_library`. */
+  readonly packageType: string;
+  /** `site` or `dynlib`. */
+  readonly installDir: string;
 }
 
 /** A traceback frame inside the submitted code. Lines are 1-based, columns 0-based. */
@@ -63,6 +88,8 @@ export interface RunOutcome {
   readonly truncated: boolean;
   /** The runtime must be replaced before the next run (e.g. after hitting the memory cap). */
   readonly recycle?: string;
+  /** The run's packages could not be loaded (why); its code did not run. */
+  readonly packageError?: string;
 }
 
 /** The restrictions the sandbox process found in force when it started (probed, not assumed). */
@@ -256,9 +283,31 @@ export interface LoadFailedMessage {
   readonly message: string;
 }
 
+/** Relay -> worker: load these packages (their files' bytes, in the same order) before the run with this id. */
+export interface LoadPackagesMessage {
+  readonly type: 'load-packages';
+  readonly id: number;
+  readonly packages: readonly PackageFile[];
+  readonly files: readonly Uint8Array[];
+}
+
+/** Worker -> relay: the packages of the run with this id are loaded, or why not. */
+export interface PackagesLoadedMessage {
+  readonly type: 'packages-loaded';
+  readonly id: number;
+  readonly error?: string;
+}
+
 /** Everything the worker sends the relay (or, for a snapshot, the build script). */
 export type WorkerMessage =
-  LoadedMessage | ResultMessage | InputRequestMessage | DrainMessage | SnapshotMessage | LoadFailedMessage | DisplayMessage;
+  | LoadedMessage
+  | ResultMessage
+  | InputRequestMessage
+  | DrainMessage
+  | SnapshotMessage
+  | LoadFailedMessage
+  | DisplayMessage
+  | PackagesLoadedMessage;
 
 /** Shared memory the relay hands the worker at start; the relay writes, the worker waits on it. */
 export interface WorkerChannels {

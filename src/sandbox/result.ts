@@ -19,6 +19,8 @@ export interface RunResult {
   readonly durationMs: number;
   /** The runtime was replaced during or after this run, so the namespace is gone. */
   readonly restarted: boolean;
+  /** The run's packages could not be had or loaded, so its code did not run; `error` says which and why. */
+  readonly packagesFailed?: boolean;
 }
 
 /** `TypeName: message`, or just `TypeName` when the message is empty. */

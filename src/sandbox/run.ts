@@ -4,6 +4,7 @@
  * subscribe to. No `vscode` import.
  */
 import { Emitter, type Event } from './events';
+import type { PackageLoad } from './package-memory';
 import type { DisplayData, RunMode, StreamName } from './protocol';
 import { failure, type RunResult } from './result';
 import { SandboxError } from './sandbox-error';
@@ -35,6 +36,8 @@ export interface Run {
   /** What the run is called in messages, e.g. `hello.py:3-5`. */
   readonly label: string | undefined;
   readonly state: RunState;
+  /** The packages loaded into the runtime before this run's code; set when the run starts (empty when none). */
+  readonly packages: readonly PackageLoad[];
   /** The run left the queue and its code was sent to the sandbox. */
   readonly onDidStart: Event<void>;
   /** Output as it streams (up to the output cap). */
@@ -76,6 +79,7 @@ export class RunRecord implements Run {
   private pendingInput: AbortController | undefined;
   /** Output went past the cap on the client's side. */
   truncated = false;
+  packages: readonly PackageLoad[] = [];
   /** Set when a timeout interrupted the run, so a KeyboardInterrupt is reported as a timeout. */
   timedOutAfterMs: number | undefined;
 

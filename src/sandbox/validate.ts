@@ -120,6 +120,7 @@ function outcome(value: unknown): RunOutcome {
     error: o.error === undefined ? undefined : pythonError(o.error),
     truncated: boolean(o.truncated, 'truncated'),
     recycle: optionalString(o.recycle, 'a recycle reason', MESSAGE_LIMITS.shortChars),
+    packageError: optionalString(o.packageError, 'a package load error', MESSAGE_LIMITS.errorMessageChars),
   });
 }
 

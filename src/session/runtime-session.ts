@@ -3,9 +3,12 @@ import type { Settings, SettingsStore } from '../config';
 import { RESTART_SETTINGS } from '../config';
 import type { RunOrigin } from '../editor/run-origin';
 import type { ExtensionPlatform } from '../platform';
+import { PackageError } from '../packages/errors';
 import { SandboxError, type SandboxClient, type RunOptions, type SandboxInfo, type SandboxStatus } from '../sandbox/client';
+import type { PreparePackages } from '../sandbox/package-memory';
 import type { RunMode } from '../sandbox/protocol';
 import type { Run } from '../sandbox/run';
+import type { PackageService } from './packages';
 
 /** A run as it was created, with where its code came from (absent for agents and the API). */
 export interface CreatedRun {
@@ -14,7 +17,10 @@ export interface CreatedRun {
 }
 
 /** Per-run choices a caller of the session makes; the rest comes from the settings. */
-export interface SessionRunOptions extends Pick<RunOptions, 'fresh' | 'timeoutMs' | 'captureLastValue' | 'label' | 'displayLastValue'> {
+export interface SessionRunOptions extends Pick<
+  RunOptions,
+  'fresh' | 'timeoutMs' | 'captureLastValue' | 'label' | 'displayLastValue' | 'packages'
+> {
   readonly origin?: RunOrigin;
 }
 
@@ -31,6 +37,7 @@ export class RuntimeSession implements vscode.Disposable {
   private readonly runCreated = new vscode.EventEmitter<CreatedRun>();
   private readonly settingsSubscription: vscode.Disposable;
   private starting: Promise<unknown> | undefined;
+  private readonly cacheSubscription: vscode.Disposable | undefined;
   /** Fires when the runtime starts, becomes ready, runs or stops, and when its queue changes. */
   readonly onDidChangeStatus = this.statusChanged.event;
   /** Fires for every run as it is queued, before it starts. */
@@ -39,15 +46,18 @@ export class RuntimeSession implements vscode.Disposable {
   /**
    * @param label names the runtime in messages ("Python Sandbox", "Python Sandbox (agents)").
    * @param input whether input() may ask (someone follows the runs' input requests).
+   * @param packages loads what runs import or name; without it, runs have the standard library only.
    */
   constructor(
     private readonly settings: SettingsStore,
     private readonly platform: ExtensionPlatform,
     readonly label: string,
     private readonly input = false,
+    private readonly packages?: PackageService,
   ) {
     [this.client, this.clientSubscription] = this.createClient(settings.current);
     this.settingsSubscription = settings.onDidChange(({ keys }) => this.settingsChanged(keys));
+    this.cacheSubscription = packages?.onDidClearCache(() => this.client.forgetPackages());
   }
 
   get status(): SandboxStatus {
@@ -63,17 +73,25 @@ export class RuntimeSession implements vscode.Disposable {
   run(mode: RunMode, code: string, options: SessionRunOptions = {}): Run {
     const settings = this.settings.current;
     const needsStart = this.client.state === 'stopped' || this.client.state === 'starting';
+    const who = `${this.label}: ${options.label ?? 'code'}`;
     const run = this.client.run(mode, code, {
       fresh: options.fresh ?? !settings.persistentNamespace,
       timeoutMs: options.timeoutMs ?? settings.timeoutSeconds * 1000,
       captureLastValue: options.captureLastValue,
       label: options.label,
       displayLastValue: options.displayLastValue,
+      packages: this.packages && this.reported(options.packages ?? this.packages.forRun(code, who)),
     });
     this.runCreated.fire({ run, origin: options.origin });
     run.result.catch((error: unknown) => this.reportFault(error));
     if (needsStart) this.showStart(run);
     return run;
+  }
+
+  /** Loads packages named by the user (Install Packages…) into this runtime, as a run of their own. */
+  install(names: readonly string[]): Run {
+    const label = 'Install Packages';
+    return this.run('exec', '', { label, packages: this.packages?.forInstall(names, `${this.label}: ${label}`) });
   }
 
   interrupt(): void {
@@ -88,6 +106,7 @@ export class RuntimeSession implements vscode.Disposable {
     this.clientSubscription.dispose();
     this.client.dispose();
     this.settingsSubscription.dispose();
+    this.cacheSubscription?.dispose();
     this.statusChanged.dispose();
     this.runCreated.dispose();
   }
@@ -106,7 +125,7 @@ export class RuntimeSession implements vscode.Disposable {
   }
 
   private createClient(settings: Settings): [SandboxClient, vscode.Disposable] {
-    const client = this.platform.createClient(settings, { input: this.input });
+    const client = this.platform.createClient(settings, { input: this.input, packages: this.packages });
     const subscription = client.onDidChangeState(() => this.statusChanged.fire(this.status));
     return [client, subscription];
   }
@@ -136,6 +155,23 @@ export class RuntimeSession implements vscode.Disposable {
     this.statusChanged.fire(this.status);
     // Only a runtime that was in use comes back by itself.
     if (wasRunning) this.warmUp();
+  }
+
+  /**
+   * A package that cannot be had stops its run before it starts; the user hears why (unless
+   * they cancelled it themselves).
+   */
+  private reported(prepare: PreparePackages): PreparePackages {
+    return async (signal) => {
+      try {
+        return await prepare(signal);
+      } catch (error) {
+        if (!(error instanceof PackageError && error.code === 'cancelled')) {
+          void vscode.window.showErrorMessage(`${this.label}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        throw error;
+      }
+    };
   }
 
   /** A fault of the sandbox itself: say so, and after a crash start a fresh one in the background. */

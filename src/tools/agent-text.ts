@@ -1,6 +1,7 @@
 /** How a run is told to a language model: plain text it can act on. No `vscode` import. */
+import type { PackageLoad } from '../sandbox/package-memory';
 import type { RunResult } from '../sandbox/result';
-import { formatDuration } from '../presenters/format';
+import { formatDuration, packageLoads } from '../presenters/format';
 
 /** What an agent asks the sandbox tool to do. */
 export interface PythonToolInput {
@@ -10,8 +11,8 @@ export interface PythonToolInput {
   readonly timeoutSeconds?: number;
 }
 
-/** Output, value, error type/message/line, truncation and duration, one item a line. */
-export function describeForAgent(result: RunResult): string {
+/** Output, value, error type/message/line, packages loaded, truncation and duration, one item a line. */
+export function describeForAgent(result: RunResult, packages: readonly PackageLoad[] = []): string {
   const lines: string[] = [];
   if (result.error) {
     const line = result.error.frames.at(-1)?.line;
@@ -21,6 +22,7 @@ export function describeForAgent(result: RunResult): string {
   }
   if (result.value !== undefined) lines.push(`value (JSON): ${result.value}`);
   if (result.lastValue !== undefined) lines.push(`value of the last expression (repr): ${result.lastValue}`);
+  if (packages.length > 0) lines.push(`packages loaded: ${packageLoads(packages)}`);
   if (result.restarted) lines.push('note: the sandbox was restarted; earlier variables are gone');
   lines.push(`duration: ${formatDuration(result.durationMs)}`);
   lines.push(result.output ? `output${result.truncated ? ' (truncated)' : ''}:\n${result.output}` : 'output: (none)');

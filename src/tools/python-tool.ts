@@ -41,7 +41,7 @@ export class PythonSandboxTool implements vscode.LanguageModelTool<PythonToolInp
     });
     const cancel = token.onCancellationRequested(() => run.interrupt());
     try {
-      return textResult(describeForAgent(await settledResult(run)));
+      return textResult(describeForAgent(await settledResult(run), run.packages));
     } finally {
       cancel.dispose();
     }

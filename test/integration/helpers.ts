@@ -154,7 +154,17 @@ export async function peek(expression: string): Promise<string> {
   }
 }
 
-type Setting = 'timeoutSeconds' | 'persistentNamespace' | 'inlineResults' | 'revealOutput' | 'clearOutputBeforeRun';
+type Setting =
+  | 'timeoutSeconds'
+  | 'persistentNamespace'
+  | 'inlineResults'
+  | 'revealOutput'
+  | 'clearOutputBeforeRun'
+  | 'packages.preload'
+  | 'packages.install'
+  | 'packages.indexUrl'
+  | 'packages.pypiIndexUrl'
+  | 'packages.maxDownloadMb';
 
 /** Runs `body` with user settings changed, and resets them afterwards whatever happens. */
 export async function withSettings(values: Partial<Record<Setting, unknown>>, body: () => Promise<void>): Promise<void> {

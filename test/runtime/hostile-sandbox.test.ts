@@ -35,6 +35,7 @@ const SCENARIOS: Record<string, Expected> = {
   'a display with a MIME type that is not one': 'protocol fault',
   'display data that is not base64': 'protocol fault',
   'displays past the limits of a run': 'protocol fault',
+  'a package error for a run without packages': 'protocol fault',
 };
 
 /** A frame's body must follow its header within 10 s (client.ts); a little more for a busy machine. */

@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createNodeClient } from '../../src/sandbox/node-client';
 import { defaultLaunchSpec, osIsolationWrapper } from '../../src/sandbox/transport/child-process';
+import { probeProcess } from '../fixtures/probe-process';
 import { distDir } from './sandbox';
 
 /** Whether a process with this id exists (signal 0 checks without signalling). */
@@ -28,6 +29,9 @@ describe('isolation: arbitrary JavaScript inside the sandbox process', () => {
   const assets = path.join(root, 'dist');
   const secretFile = path.join(root, 'secret.txt');
   const marker = path.join(root, 'marker');
+  const cache = path.join(root, 'cache');
+  const cachedFile = path.join(cache, '314.0.7', 'files', 'x.whl');
+  const besideCache = path.join(cache, 'other.txt');
   let connections = 0;
   const listener = net.createServer((socket) => {
     connections++;
@@ -38,47 +42,48 @@ describe('isolation: arbitrary JavaScript inside the sandbox process', () => {
   before(async () => {
     fs.mkdirSync(assets);
     fs.writeFileSync(secretFile, randomUUID());
+    fs.mkdirSync(path.dirname(cachedFile), { recursive: true });
+    fs.writeFileSync(cachedFile, 'wheel');
+    fs.writeFileSync(besideCache, 'not for the sandbox');
     await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
-    const { port } = listener.address() as net.AddressInfo;
-    // The escaped code: try each host capability and report what happened.
-    fs.writeFileSync(
-      path.join(assets, 'escape.js'),
-      `const fs = require('node:fs'), cp = require('node:child_process'), net = require('node:net');
-       const attempt = (f) => { try { f(); return 'allowed'; } catch (e) { return e.code || e.name; } };
-       const connect = () => new Promise((resolve) => {
-         const socket = net.connect(${port}, '127.0.0.1', () => { socket.destroy(); resolve('allowed'); });
-         socket.on('error', (e) => resolve(e.code));
-       });
-       connect().then((network) => process.send({
-         readHostFile: attempt(() => fs.readFileSync(${JSON.stringify(secretFile)})),
-         writeHostFile: attempt(() => fs.writeFileSync(${JSON.stringify(marker)}, 'x')),
-         spawn: attempt(() => cp.spawnSync('true')),
-         newFunction: attempt(() => new Function('return 1')),
-         environment: Object.keys(process.env).length,
-         network,
-         signalTheParent: attempt(() => process.kill(${process.pid}, 0)),
-       }, () => process.exit(0)));`,
-    );
   });
   after(() => {
     listener.close();
     fs.rmSync(root, { recursive: true, force: true });
   });
 
-  it('cannot read or write host files, start processes, generate code or see the environment', async () => {
+  it('cannot read or write host files, start processes, generate code or see the environment; reads only its package cache folder', async () => {
+    const { port } = listener.address() as net.AddressInfo;
     process.env.SANDBOX_TEST_CANARY = 'visible';
-    const spec = defaultLaunchSpec(assets);
+    const spec = defaultLaunchSpec(assets, undefined, [path.dirname(path.dirname(cachedFile))]);
     delete process.env.SANDBOX_TEST_CANARY;
-    const [command, ...args] = [...spec.wrapper, spec.execPath, ...spec.execArgv, path.join(assets, 'escape.js')];
-    const child = spawn(command, args, { env: spec.env, stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
-    const report = (await new Promise((resolve, reject) => {
-      child.on('message', resolve);
-      child.on('exit', (code) => reject(new Error(`exited with ${code} before reporting`)));
-    })) as Record<string, unknown>;
+    // The escaped code: try each host capability and report what happened.
+    const report = (await probeProcess(
+      assets,
+      spec,
+      `new Promise((resolve) => {
+         const socket = net.connect(${port}, '127.0.0.1', () => { socket.destroy(); resolve('allowed'); });
+         socket.on('error', (e) => resolve(e.code));
+       }).then((network) => ({
+         readHostFile: attempt(() => fs.readFileSync(${JSON.stringify(secretFile)})),
+         readCachedPackage: attempt(() => fs.readFileSync(${JSON.stringify(cachedFile)})),
+         readBesideCache: attempt(() => fs.readFileSync(${JSON.stringify(besideCache)})),
+         writeCache: attempt(() => fs.writeFileSync(${JSON.stringify(cachedFile)}, 'x')),
+         writeHostFile: attempt(() => fs.writeFileSync(${JSON.stringify(marker)}, 'x')),
+         spawn: attempt(() => cp.spawnSync('true')),
+         newFunction: attempt(() => new Function('return 1')),
+         environment: Object.keys(process.env).length,
+         network,
+         signalTheParent: attempt(() => process.kill(${process.pid}, 0)),
+       }))`,
+    )) as Record<string, unknown>;
     assert.deepEqual(
       { ...report, network: undefined, signalTheParent: undefined },
       {
         readHostFile: 'ERR_ACCESS_DENIED',
+        readCachedPackage: 'allowed',
+        readBesideCache: 'ERR_ACCESS_DENIED',
+        writeCache: 'ERR_ACCESS_DENIED',
         writeHostFile: 'ERR_ACCESS_DENIED',
         spawn: 'ERR_ACCESS_DENIED',
         newFunction: 'EvalError',

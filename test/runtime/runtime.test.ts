@@ -99,10 +99,10 @@ describe('runtime', function () {
     assert.equal((await sandbox().exec('words', { captureLastValue: false })).lastValue, undefined);
   });
 
-  it('an optional Pyodide package fails clearly instead of trying the network', async () => {
+  it('a Pyodide package that was not loaded fails clearly, saying how to load it, instead of trying the network', async () => {
     const numpy = await sandbox().exec('import numpy');
     assert.equal(numpy.error?.type, 'ModuleNotFoundError');
-    assert.match(numpy.error!.message, /^No module named 'numpy'; numpy is an optional Pyodide package, .*no network access/);
+    assert.match(numpy.error!.message, /^No module named 'numpy'; numpy is a Pyodide package that was not loaded: .*--packages$/);
     assert.equal((await sandbox().exec('import no_such_module')).error?.message, "No module named 'no_such_module'");
   });
 

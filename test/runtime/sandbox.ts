@@ -4,8 +4,14 @@ import * as path from 'node:path';
 import type { SandboxClient } from '../../src/sandbox/client';
 import { createNodeClient, type NodeSandboxOptions } from '../../src/sandbox/node-client';
 
-/** The build output: tests compile to out/test/runtime, the runtime to dist. */
-export const distDir = path.resolve(__dirname, '../../../dist');
+/** The build output: tests compile below out/test/runtime (at any depth), the runtime to dist. */
+export const distDir = path.join(
+  (function repository(dir: string): string {
+    if (fs.existsSync(path.join(dir, 'package.json')) || path.dirname(dir) === dir) return dir;
+    return repository(path.dirname(dir));
+  })(__dirname),
+  'dist',
+);
 
 // Fail the whole suite at load with the remedy, instead of every test with a spawn error.
 if (!fs.existsSync(path.join(distDir, 'sandbox-process.js'))) {

@@ -13,5 +13,13 @@ export interface UiCheck {
   userSettings?: Readonly<Record<string, unknown>>;
   /** The browser window's size, when the default (1400x900) is too small for what the check shows. */
   viewport?: { readonly width: number; readonly height: number };
+  /** Starts what the check needs beside the workbench (a package index); its settings join `settings`. */
+  setUp?(): Promise<CheckFixture>;
   run(wb: Workbench): Promise<void>;
+}
+
+/** What a check's `setUp` started. */
+export interface CheckFixture {
+  readonly settings: Readonly<Record<string, unknown>>;
+  tearDown(): Promise<void>;
 }

@@ -40,9 +40,11 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 /** Runs one check in its own server, browser and fresh workspace; resolves with an error message or undefined. */
 async function runCheck(toolchain: ServerToolchain, source: ExtensionSource, check: UiCheck): Promise<string | undefined> {
   const dirs = freshRunDirs(`ui-${check.name}`);
-  if (check.settings) {
+  const fixture = await check.setUp?.();
+  const settings = { ...check.settings, ...fixture?.settings };
+  if (Object.keys(settings).length > 0) {
     fs.mkdirSync(path.join(dirs.workspace, '.vscode'), { recursive: true });
-    fs.writeFileSync(path.join(dirs.workspace, '.vscode', 'settings.json'), JSON.stringify(check.settings, null, 2));
+    fs.writeFileSync(path.join(dirs.workspace, '.vscode', 'settings.json'), JSON.stringify(settings, null, 2));
   }
   const dataDir = path.join(dirs.root, 'server');
   if (source.kind === 'vsix') await installVsix(toolchain, dataDir, source.file);
@@ -73,6 +75,7 @@ async function runCheck(toolchain: ServerToolchain, source: ExtensionSource, che
     if (shot) console.log(`    screenshot: ${path.relative(REPO_ROOT, shot)}`);
     await browser.context.close().catch(() => undefined);
     await stopServer(server);
+    await fixture?.tearDown();
   }
 }
 

@@ -232,6 +232,34 @@ export class Workbench {
     await this.page.locator('.editor-instance .monaco-editor .squiggly-error').first().waitFor({ state: 'attached', timeout });
   }
 
+  /** The notification toast whose message matches `message`. */
+  private notification(message: RegExp): Locator {
+    const text = this.page.locator('.notification-list-item-message', { hasText: message });
+    return this.page.locator('.notifications-toasts .notification-toast', { has: text }).first();
+  }
+
+  /** Waits for a notification toast matching `message`; returns its message and its buttons' labels. */
+  async waitForNotification(message: RegExp, timeout = 60_000): Promise<{ message: string; buttons: string[] }> {
+    const toast = this.notification(message);
+    await toast.waitFor({ timeout });
+    return {
+      message: await toast.locator('.notification-list-item-message').innerText(),
+      buttons: await toast.locator('.notification-list-item-buttons-container .monaco-button').allInnerTexts(),
+    };
+  }
+
+  /** Clicks a button of the notification toast matching `message`, and waits until the toast is gone. */
+  async clickNotificationButton(message: RegExp, label: string): Promise<void> {
+    const toast = this.notification(message);
+    await toast.locator('.notification-list-item-buttons-container .monaco-button', { hasText: label }).first().click();
+    await toast.waitFor({ state: 'hidden', timeout: SHORT });
+  }
+
+  /** Whether a notification toast matching `message` shows now. */
+  async showsNotification(message: RegExp): Promise<boolean> {
+    return this.notification(message).isVisible();
+  }
+
   /** Saves a full-page screenshot as <screenshotDir>/<name>.png and returns its path. */
   async screenshot(name: string): Promise<string> {
     fs.mkdirSync(this.screenshotDir, { recursive: true });

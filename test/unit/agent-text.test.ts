@@ -25,3 +25,17 @@ describe('agent tool text', () => {
     assert.match(checkToolInput({ code: 'x', timeoutSeconds: -1 })!, /timeoutSeconds/);
   });
 });
+
+describe('agent tool text: packages', () => {
+  it('names the packages a run loaded, cached or downloaded', () => {
+    const ok: RunResult = { mode: 'exec', output: '', truncated: false, durationMs: 5, restarted: false };
+    const loads = [
+      { name: 'numpy', version: '2.4.6', fromCache: true },
+      { name: 'attrs', version: '26.1.0', fromCache: false },
+    ];
+    assert.equal(
+      describeForAgent(ok, loads),
+      'status: ok\npackages loaded: numpy 2.4.6 (cached), attrs 26.1.0 (downloaded)\nduration: 5 ms\noutput: (none)',
+    );
+  });
+});

@@ -4,13 +4,26 @@
  * (Node's fetch) and runs micropip only, never user code. `InstallerProcess` starts it for one
  * request and it exits after answering.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadPyodide, type PyodideAPI } from 'pyodide';
 import { reasonOf } from '../errors';
 import type { InstallerReply, InstallerRequest } from '../node-installer';
 import resolveScript from './resolve.py';
 
+/**
+ * Node's permission model refuses `process.binding`, and Pyodide's Node file system asks it for
+ * one thing only, the file-flag constants, which `fs.constants` has too.
+ */
+function answerConstantsBinding(): void {
+  const node = process as unknown as { binding(name: string): unknown };
+  const binding = node.binding.bind(process);
+  node.binding = (name) => (name === 'constants' ? { fs: fs.constants, os: os.constants } : binding(name));
+}
+
 async function resolve(request: InstallerRequest): Promise<InstallerReply> {
+  answerConstantsBinding();
   const pyodide: PyodideAPI = await loadPyodide({
     indexURL: path.join(request.distDir, 'pyodide') + path.sep,
     lockFileContents: request.lockJson,

@@ -186,5 +186,7 @@ export function browserTransports(read: ReadExtensionFile): TransportFactory {
     assess,
     // The worker knows no host paths; its text is only cleaned of control characters.
     sanitize: (text) => sanitizeUntrusted(text, []),
+    // Packages are not wired into the browser build yet (the package store is: packages/workspace-store.ts).
+    canRead: () => false,
   };
 }

@@ -1,11 +1,20 @@
 import { TextDecoder } from 'node:util';
 import type { Worker } from 'node:worker_threads';
-import { isTagged, type ClientMessage, type Restrictions, type SandboxMessage, type StreamName, type WorkerMessage } from '../protocol';
+import {
+  isTagged,
+  type ClientMessage,
+  type Restrictions,
+  type RunMessage,
+  type SandboxMessage,
+  type StreamName,
+  type WorkerMessage,
+} from '../protocol';
 import { epochMs } from '../shared/clock';
 import { createInputBuffer, InputSlot } from '../shared/input-slot';
 import { raiseInterrupt } from '../shared/interrupt';
 import { createOutputBuffer, OutputBufferReader } from '../shared/output-buffer';
 import type { ProcessConfig } from './config';
+import { readPackageFiles } from './package-files';
 import { startPyodideWorker } from './pyodide-worker';
 
 /** How often output is forwarded while code runs: fast enough to look live, cheap when idle. */
@@ -35,6 +44,8 @@ export class WorkerRelay {
   private drainTimer: NodeJS.Timeout | undefined;
   private stopRearming: () => void = () => undefined;
   private exited = false;
+  /** Settles the package load the worker is doing for a run: undefined when loaded, else why not. */
+  private packagesLoaded: { readonly id: number; readonly settle: (error: string | undefined) => void } | undefined;
 
   /**
    * @param emit receives every message for the client, in order.
@@ -76,7 +87,8 @@ export class WorkerRelay {
         this.running = msg.id;
         Atomics.store(this.interruptFlag, 0, 0);
         this.drainTimer = setInterval(() => this.forwardOutput(), DRAIN_INTERVAL_MS);
-        this.worker.postMessage(msg);
+        if (msg.request.packages?.length) void this.loadThenRun(msg);
+        else this.worker.postMessage(msg);
         return;
       case 'interrupt':
         if (msg.id === this.running) this.interrupt();
@@ -90,6 +102,33 @@ export class WorkerRelay {
   /** Stops the worker thread. */
   async terminate(): Promise<void> {
     await this.worker.terminate();
+  }
+
+  /** Loads the run's packages, then runs its code; a failure to load is the run's result, and its code does not run. */
+  private async loadThenRun(message: RunMessage): Promise<void> {
+    const { id, request } = message;
+    const packages = request.packages ?? [];
+    let error: string | undefined;
+    try {
+      const files = await readPackageFiles(packages);
+      error = await new Promise<string | undefined>((settle) => {
+        this.packagesLoaded = { id, settle };
+        this.worker.postMessage(
+          { type: 'load-packages', id, packages, files },
+          files.map((bytes) => bytes.buffer as ArrayBuffer),
+        );
+      });
+    } catch (failure) {
+      error = failure instanceof Error ? failure.message : String(failure);
+    }
+    if (this.running !== id) return;
+    if (error === undefined) {
+      this.worker.postMessage(message);
+      return;
+    }
+    this.forwardOutput(true);
+    this.endRun();
+    this.emit({ type: 'result', id, outcome: { truncated: false, packageError: error } });
   }
 
   private interrupt(): void {
@@ -135,6 +174,11 @@ export class WorkerRelay {
         }
         Atomics.store(this.displayForwarded, 0, 1);
         Atomics.notify(this.displayForwarded, 0);
+        return;
+      case 'packages-loaded':
+        if (this.packagesLoaded?.id !== msg.id) return;
+        this.packagesLoaded.settle(typeof msg.error === 'string' ? msg.error : undefined);
+        this.packagesLoaded = undefined;
         return;
     }
   }

@@ -15,7 +15,7 @@ import traceback
 
 import _sandbox_display  # display.py, installed before this module
 
-# Import names of Pyodide's optional packages (from its lock file), which are not bundled.
+# Import names of Pyodide's optional packages (from its lock file), which are loaded on request.
 _optional_packages = frozenset(optional_packages)  # noqa: F821 - provided by the worker
 del optional_packages  # noqa: F821
 
@@ -76,8 +76,9 @@ def _describe(error, filename):
         message = message[:_MAX_MESSAGE] + f"… ({len(message) - _MAX_MESSAGE} more characters)"
     if isinstance(error, ModuleNotFoundError) and (error.name or "").split(".")[0] in _optional_packages:
         message += (
-            f"; {error.name.split('.')[0]} is an optional Pyodide package, which the sandbox does not"
-            " ship and cannot download (it has no network access)"
+            f"; {error.name.split('.')[0]} is a Pyodide package that was not loaded: the sandbox loads"
+            " packages before a run, for the code's import statements and for packages named in"
+            " pythonSandbox.packages.preload, with Sandbox: Install Packages… or with --packages"
         )
     return {"type": type(error).__name__[:_MAX_NAME], "message": message, "frames": _frames(error, filename)}
 

@@ -28,7 +28,7 @@ export interface LaunchSpec {
 export const PROCESS_OVERHEAD_MB = 384;
 
 /** The flag that turns on Node's permission model here: renamed in Node 23.5, absent in some builds. */
-function permissionFlag(): string | undefined {
+export function permissionFlag(): string | undefined {
   const flags = process.allowedNodeEnvironmentFlags;
   if (flags.has('--permission')) return '--permission';
   if (flags.has('--experimental-permission')) return '--experimental-permission';
@@ -64,14 +64,22 @@ export interface LaunchFeatures {
   readonly osIsolation: boolean;
 }
 
-/** The locked-down command line: read only `distDir`, start workers, nothing else. */
-export function defaultLaunchSpec(distDir: string, features: LaunchFeatures = { permissionFlags: true, osIsolation: true }): LaunchSpec {
+/**
+ * The locked-down command line: read only `distDir` (and `readDirs`), start workers, nothing else.
+ * @param readDirs more folders the process may read: the package cache it loads packages from.
+ */
+export function defaultLaunchSpec(
+  distDir: string,
+  features: LaunchFeatures = { permissionFlags: true, osIsolation: true },
+  readDirs: readonly string[] = [],
+): LaunchSpec {
   const permission = features.permissionFlags ? permissionFlag() : undefined;
+  const readable = [distDir, ...readDirs].map((dir) => `--allow-fs-read=${path.resolve(dir)}${path.sep}`);
   return {
     wrapper: features.osIsolation ? osIsolationWrapper() : [],
     execPath: process.execPath,
     execArgv: [
-      ...(permission ? [permission, `--allow-fs-read=${path.resolve(distDir)}${path.sep}`, '--allow-worker'] : []),
+      ...(permission ? [permission, ...readable, '--allow-worker'] : []),
       '--disallow-code-generation-from-strings',
       '--no-warnings',
       // The relay's own heap: it holds messages in flight, never Python's data.

@@ -1,5 +1,5 @@
 /** How the client reaches a sandbox, whatever hosts it. No `vscode` and no Node import. */
-import type { BootMode, ClientMessage, Restrictions } from '../protocol';
+import type { BootMode, ClientMessage, PackageFile, Restrictions } from '../protocol';
 
 /** How strongly the runtime is kept from the host, strongest first. */
 export type IsolationLevel = 'process' | 'process-no-fs-permissions' | 'browser-worker' | 'worker';
@@ -71,4 +71,6 @@ export interface TransportFactory {
   assess(restrictions: Restrictions): Assessment;
   /** Sandbox text made fit to show beside the client's words (host paths replaced, control characters gone). */
   sanitize(text: string): string;
+  /** Whether this platform's sandbox can read a package file from where the package cache put it. */
+  canRead(file: PackageFile): boolean;
 }

@@ -17,6 +17,7 @@ import {
   type BootMode,
   type DisplayItem,
   type DisplayMessage,
+  type LoadPackagesMessage,
   type RunMessage,
   type RunOutcome,
   type WorkerAssets,
@@ -29,6 +30,7 @@ import type { ServedFiles } from './serving-fetch';
 import { instantiateFrom } from './precompiled-wasm';
 import { capWasmMemory, type MemoryCap } from './memory-cap';
 import { OutputSink, type OutputWriter } from './output-sink';
+import { loadPackages } from './packages';
 
 /** How the core should start: the parts of the worker's configuration every platform has. */
 export interface CoreConfig {
@@ -270,6 +272,13 @@ async function serve(host: WorkerHost): Promise<void> {
   Error.stackTraceLimit = 0;
 
   host.onMessage((message: unknown) => {
+    if (isTagged(message) && message.type === 'load-packages') {
+      const load = message as LoadPackagesMessage;
+      void loadPackages(pyodide, host.served, load).then((error) =>
+        host.post({ type: 'packages-loaded', id: load.id, ...(error ? { error } : {}) }),
+      );
+      return;
+    }
     if (!isTagged(message) || message.type !== 'run') return;
     const runMessage = message as RunMessage;
     runningId = runMessage.id;

@@ -57,8 +57,10 @@ export class FrameLink implements OutputWriter {
       case 'load-failed':
         this.emit({ type: 'failed', message: message.message });
         return;
+      // No relay here: the shared buffer, the build's snapshot and package loads (not wired in a browser yet) do not apply.
       case 'drain':
       case 'snapshot':
+      case 'packages-loaded':
         return;
     }
   }

@@ -309,6 +309,19 @@ describe('packages: plan and fetch from a Pyodide-style index', function () {
     await rejectsWith(uncached.plan({ names: [A] }), 'unreachable', new RegExp(`^the package index: cannot download ${lock} \\(fetch failed: .*ECONNREFUSED`));
   }); // prettier-ignore
 
+  it('an index URL that is not http, https or file is refused, naming it', async () => {
+    await rejectsWith(
+      manager(newCacheDir(), { indexUrl: 'ftp://example.com/pyodide/' }).plan({ names: [A] }),
+      'invalid',
+      /^the package index: 'ftp:\/\/example\.com\/pyodide\/' is not an http, https or file URL$/,
+    );
+    await rejectsWith(
+      manager(newCacheDir(), { pypiIndexUrl: 'no index' }).plan({ names: ['not-in-the-lock'] }),
+      'invalid',
+      /^the PyPI index: 'no index' is not an http, https or file URL$/,
+    );
+  });
+
   it('a lock package whose dependency is missing is refused, naming both', async () => {
     const broken = demoIndex();
     broken.lock.packages[B].depends = ['sandbox-demo-missing'];

@@ -11,6 +11,7 @@ import { noProcessLeftAfterDeactivation } from './no-process-left';
 import { notebookOutputs } from './notebook';
 import { outputViewHtmlWithoutScripts, outputViewImage } from './output-view';
 import { clearOutputBeforeRun, revealOutputNever, revealOutputOnError } from './output-settings';
+import { installPackagesPick, packageConsent } from './package-consent';
 import { problemsFromError } from './problems';
 import { queuedRunsInOrder } from './queued-runs';
 import { showOutputFromPalette } from './show-output';
@@ -31,6 +32,8 @@ export const CHECKS: UiCheck[] = [
   notebookOutputs,
   outputViewImage,
   outputViewHtmlWithoutScripts,
+  packageConsent,
+  installPackagesPick,
   noProcessLeftAfterDeactivation,
   execSelectionInWebWorkerHost,
 ];
