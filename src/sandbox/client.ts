@@ -67,7 +67,7 @@ export interface SandboxInfo {
   readonly runtime: RuntimeInfo;
   /** From asking for a sandbox to its being ready to run code. */
   readonly startMs: number;
-  /** The sandbox process's id (absent with `isolation: "worker"`). */
+  /** The sandbox process's id (absent when the sandbox is no process of its own: a thread, a browser worker). */
   readonly pid?: number;
   /** The process also runs in Linux namespaces: no network, no other processes in sight, none outliving us. */
   readonly osIsolated: boolean;
