@@ -42,26 +42,31 @@ function testEntries(dir) {
   );
 }
 
+/** Pyodide's two modules, which the workers load: the copies in dist/pyodide get this suffix. */
+const SANDBOX_MODULE_SUFFIX = '.sandbox.mjs';
+
 /**
- * Pyodide's two modules as the browser worker bundles them: every `import()` in them becomes a
- * refusal (in a browser they would import any URL they are given, and Python can reach the
- * function that does), and `import.meta.url`, which a classic script lacks, a fixed name.
- * The browser worker then imports nothing at run time.
+ * Pyodide's module source as the workers load it: every `import()` in it becomes a refusal (in
+ * a browser worker it would import any URL it is given, in Node any `node:` module, and Python
+ * can reach the functions that do), and `import.meta.url`, which a classic script lacks, a fixed
+ * name. The workers then import nothing at run time but these.
  */
+function withoutImports(source, file) {
+  if (!/\bimport\(/.test(source)) throw new Error(`${file}: no import() found; check what this Pyodide version loads at run time`);
+  const contents = source
+    .replace(/\bimport\(/g, '__sandboxRefusedImport(')
+    .replace(/\bimport\.meta\.url\b/g, JSON.stringify(`https://sandbox.invalid/pyodide/${path.basename(file)}`));
+  return `const __sandboxRefusedImport = async () => { throw new TypeError('the sandbox imports nothing'); };\n${contents}`;
+}
+
+/** The browser worker bundles Pyodide's two modules, rewritten. */
 const pyodideWithoutImports = {
   name: 'pyodide-without-imports',
   setup(build) {
-    build.onLoad({ filter: /[\\/]pyodide[\\/]pyodide(\.asm)?\.mjs$/ }, async (args) => {
-      const source = await fs.promises.readFile(args.path, 'utf8');
-      if (!/\bimport\(/.test(source)) throw new Error(`${args.path}: no import() found; check what this Pyodide version loads at run time`);
-      const contents = source
-        .replace(/\bimport\(/g, '__sandboxRefusedImport(')
-        .replace(/\bimport\.meta\.url\b/g, JSON.stringify(`https://sandbox.invalid/pyodide/${path.basename(args.path)}`));
-      return {
-        contents: `const __sandboxRefusedImport = async () => { throw new TypeError('the sandbox imports nothing'); };\n${contents}`,
-        loader: 'js',
-      };
-    });
+    build.onLoad({ filter: /[\\/]pyodide[\\/]pyodide(\.asm)?\.mjs$/ }, async (args) => ({
+      contents: withoutImports(await fs.promises.readFile(args.path, 'utf8'), args.path),
+      loader: 'js',
+    }));
   },
 };
 
@@ -84,7 +89,7 @@ const builds = [
     external: ['vscode', 'playwright-core'],
   },
   {
-    // The Pyodide worker's import guard: module resolution hooks, registered by a preload script.
+    // The import guard, for a worker in a process that allows code generation (isolation: worker).
     entryPoints: {
       'sandbox-import-guard': 'src/sandbox/worker/import-guard.mts',
       'sandbox-import-guard-register': 'src/sandbox/worker/import-guard-register.mts',
@@ -142,6 +147,11 @@ function copyPyodideAssets() {
   fs.mkdirSync(to, { recursive: true });
   for (const file of PYODIDE_ASSETS) {
     fs.copyFileSync(path.join(from, file), path.join(to, file));
+  }
+  // The Node worker imports these at run time (faster to start than a bundle of them).
+  for (const file of ['pyodide.mjs', 'pyodide.asm.mjs']) {
+    const rewritten = withoutImports(fs.readFileSync(path.join(from, file), 'utf8'), file);
+    fs.writeFileSync(path.join(to, file.replace(/\.mjs$/, SANDBOX_MODULE_SUFFIX)), rewritten);
   }
 }
 

@@ -15,6 +15,7 @@ declare namespace WebAssembly {
     readonly instance: Instance;
   }
   function compile(bytes: Uint8Array): Promise<Module>;
+  function instantiate(bytes: Uint8Array, imports?: Imports): Promise<WebAssemblyInstantiatedSource>;
   function instantiate(module: Module, imports?: Imports): Promise<Instance>;
   let instantiateStreaming: (source: Response | PromiseLike<Response>, imports?: Imports) => Promise<WebAssemblyInstantiatedSource>;
 }

@@ -22,6 +22,7 @@ function makeSnapshot(distDir: string): Promise<Uint8Array> {
     },
     memoryLimitBytes: 2 ** 32,
     inputEnabled: false,
+    importGuard: false,
     boot: 'make-snapshot',
   });
   return new Promise<Uint8Array>((resolve, reject) => {

@@ -326,7 +326,8 @@ export interface WorkerChannels {
  * Keys are file names under Pyodide's index URL.
  */
 export interface WorkerAssets {
-  readonly 'pyodide.asm.wasm': Uint8Array;
+  /** Left out when the compiled module comes along instead. */
+  readonly 'pyodide.asm.wasm'?: Uint8Array;
   readonly 'python_stdlib.zip': Uint8Array;
   readonly 'pyodide-lock.json': Uint8Array;
   /** A memory snapshot to restore instead of booting Python. */

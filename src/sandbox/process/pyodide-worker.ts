@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { version as pyodideVersion } from 'pyodide/package.json';
+import { SANDBOX_PYODIDE_MODULES } from '../worker/sandbox-modules';
 import { snapshotFileName } from '../snapshot-name';
 import type { AssetsMessage, BootMode, WorkerAssets, WorkerChannels, WorkerConfig } from '../protocol';
 
@@ -35,6 +36,14 @@ export interface PyodideWorkerOptions {
   readonly memoryLimitBytes: number;
   readonly inputEnabled: boolean;
   readonly boot: BootMode | 'make-snapshot';
+  /**
+   * Code generation from strings is allowed in this process (`isolation: "worker"`), so code
+   * running in the worker could write an `import()` of its own: give the worker's thread the
+   * import guard. Where it is blocked the worker holds no function that imports anything (the
+   * Pyodide it loads had its `import()` calls rewritten), and the guard (a thread of its own,
+   * ~170 ms of every start) buys nothing.
+   */
+  readonly importGuard: boolean;
 }
 
 /** A file's bytes in an ArrayBuffer of their own, so they can be transferred without a copy. */
@@ -43,7 +52,7 @@ function readOwned(file: string): Uint8Array {
   return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
 }
 
-function readAssets(distDir: string, boot: PyodideWorkerOptions['boot']): WorkerAssets {
+function readAssets(distDir: string, boot: PyodideWorkerOptions['boot']): Required<Pick<WorkerAssets, 'pyodide.asm.wasm'>> & WorkerAssets {
   const pyodideDir = path.join(distDir, 'pyodide');
   const snapshot = boot === 'snapshot' ? snapshotPath(distDir) : undefined;
   return {
@@ -65,14 +74,14 @@ export function startPyodideWorker(options: PyodideWorkerOptions): Worker {
   const workerData: WorkerConfig = {
     channels: options.channels,
     indexUrl,
-    allowedImports: [pathToFileURL(script).href, `${indexUrl}pyodide.mjs`, `${indexUrl}pyodide.asm.mjs`],
+    allowedImports: [pathToFileURL(script).href, ...SANDBOX_PYODIDE_MODULES.map((file) => `${indexUrl}${file}`)],
     memoryLimitBytes: options.memoryLimitBytes,
     inputEnabled: options.inputEnabled,
     boot: options.boot,
   };
   const worker = new Worker(script, {
     workerData,
-    execArgv: ['--import', pathToFileURL(path.join(distDir, IMPORT_GUARD_REGISTER)).href],
+    execArgv: options.importGuard ? ['--import', pathToFileURL(path.join(distDir, IMPORT_GUARD_REGISTER)).href] : [],
     env: {},
     resourceLimits: WORKER_HEAP_LIMITS,
   });
@@ -80,9 +89,16 @@ export function startPyodideWorker(options: PyodideWorkerOptions): Worker {
   return worker;
 }
 
-/** Compiles Pyodide's WebAssembly (on V8's compile threads) and hands it over with the files. */
-async function sendAssets(worker: Worker, assets: WorkerAssets): Promise<void> {
-  const module = await WebAssembly.compile(assets['pyodide.asm.wasm']).catch(() => undefined);
+/**
+ * Compiles Pyodide's WebAssembly (on V8's compile threads) and hands it over with the files; its
+ * 10 MB of bytes only go along when compiling failed and the worker must try itself.
+ */
+async function sendAssets(
+  worker: Worker,
+  { 'pyodide.asm.wasm': wasm, ...files }: Required<Pick<WorkerAssets, 'pyodide.asm.wasm'>> & WorkerAssets,
+): Promise<void> {
+  const module = await WebAssembly.compile(wasm).catch(() => undefined);
+  const assets: WorkerAssets = module ? files : { ...files, 'pyodide.asm.wasm': wasm };
   const message: AssetsMessage = { type: 'assets', assets, ...(module ? { module } : {}) };
   worker.postMessage(
     message,

@@ -70,6 +70,7 @@ export class WorkerRelay {
       },
       memoryLimitBytes: options.memoryLimitBytes,
       inputEnabled: options.inputEnabled,
+      importGuard: !options.restrictions.codeGenerationBlocked,
       boot: options.boot,
     });
     this.worker.on('message', (message: unknown) => this.fromWorker(message));

@@ -15,7 +15,8 @@ import type { BrowserStartMessage, RunMessage } from '../protocol';
 import { epochMs } from '../shared/clock';
 import { InputSlot } from '../shared/input-slot';
 import { browserCodeGenerationBlocked, probeBrowserLockDown, removeBrowserCapabilities } from './browser-capabilities';
-import { runWorker, type PyodideModule } from './core';
+import { loadBundledPyodide } from './bundled-pyodide';
+import { runWorker } from './core';
 import { FrameLink } from './frame-link';
 
 /** Pyodide's folder as this worker shows it to Pyodide: a host that resolves nowhere; `fetch` serves the files. */
@@ -51,12 +52,6 @@ function localFlag(): Int32Array {
   }
 }
 
-/** Pyodide's two modules, bundled: the build rewrote their `import()` calls into refusals. */
-async function loadPyodideModule(): Promise<PyodideModule> {
-  const [{ loadPyodide }, { default: createPyodideModule }] = await Promise.all([import('pyodide'), import('pyodide/pyodide.asm.mjs')]);
-  return { loadPyodide, createPyodideModule };
-}
-
 const flag = localFlag();
 // From here on the worker has no network, no storage and no way to make code from strings.
 const served = removeBrowserCapabilities(INDEX_URL);
@@ -89,7 +84,7 @@ void startMessage.then(({ config, assets, module }) => {
     post: (message) => link.post(message),
     onMessage: (handler) => runs.push(handler),
     assets: Promise.resolve({ type: 'assets', assets, ...(module ? { module } : {}) }),
-    loadPyodideModule,
+    loadPyodideModule: loadBundledPyodide,
     served,
     output: link,
     interruptFlag: channels ? new Int32Array(channels.interrupt, 0, 1) : flag,

@@ -16,12 +16,6 @@ const HOST_GLOBALS = [
   'console', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate',
   'queueMicrotask', 'structuredClone', 'atob', 'btoa', 'performance', 'crypto', 'URL', 'URLSearchParams',
   'TextEncoder', 'TextDecoder', 'DOMException', 'Event', 'EventTarget', 'AbortController', 'AbortSignal',
-  'Response', 'Headers', 'Request', 'ReadableStream', 'ReadableStreamDefaultReader', 'ReadableStreamBYOBReader',
-  'ReadableStreamDefaultController', 'ReadableByteStreamController', 'ReadableStreamBYOBRequest', 'WritableStream',
-  'WritableStreamDefaultWriter', 'WritableStreamDefaultController', 'TransformStream', 'TransformStreamDefaultController',
-  'ByteLengthQueuingStrategy', 'CountQueuingStrategy',
-  // Node's Response (undici) builds its body with these.
-  'Buffer', 'Blob', 'FormData', 'File',
 ]; // prettier-ignore
 
 const KEPT_GLOBALS = new Set<PropertyKey>([...LANGUAGE_GLOBALS, ...HOST_GLOBALS, Symbol.toStringTag]);
@@ -34,12 +28,10 @@ const KEPT_GLOBALS = new Set<PropertyKey>([...LANGUAGE_GLOBALS, ...HOST_GLOBALS,
  */
 export function removeNodeCapabilities(indexUrl: string): ServedFiles {
   const files: ServedFiles = new Map();
-  // Taking `Response` loads Node's fetch implementation, which defines its globals now, so the
-  // sweep below finds them. Pyodide (and Emscripten) take `process` to mean Node, and would
-  // import node:fs, node:child_process and the like: it goes with the rest.
-  const fetchFromFiles = servingFetch(files);
+  // Pyodide (and Emscripten) take `process` to mean Node, and would import node:fs,
+  // node:child_process and the like: it goes with the rest.
   removeUnlisted(globalThis, KEPT_GLOBALS);
-  define('fetch', fetchFromFiles);
+  define('fetch', servingFetch(files));
   define('importScripts', () => {
     throw new TypeError('importScripts is not available in the sandbox');
   });

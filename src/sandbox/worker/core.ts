@@ -234,6 +234,9 @@ async function bootInputs(host: WorkerHost): Promise<{
   const { assets, module } = await host.assets;
   const assetsReceived = epochMs();
   for (const [name, bytes] of Object.entries(assets)) if (name !== 'snapshot') host.served.set(name, bytes);
+  // Pyodide fetches its WebAssembly before instantiating it; with the compiled module at hand the
+  // bytes are never read, and were not sent.
+  if (module && !assets['pyodide.asm.wasm']) host.served.set('pyodide.asm.wasm', new Uint8Array(0));
   return { pyodideModule, assets, pyodideImported, assetsReceived, wasmReady: instantiateFrom(module) };
 }
 

@@ -5,14 +5,16 @@
  * through the shared memory the relay owns.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { loadPyodide as LoadPyodide } from 'pyodide';
 import type { AssetsMessage, WorkerConfig, WorkerMessage } from '../protocol';
 import { epochMs } from '../shared/clock';
 import { InputSlot } from '../shared/input-slot';
 import { OutputBufferWriter } from '../shared/output-buffer';
 import { codeGenerationBlocked } from '../shared/probes';
 import { removeNodeCapabilities } from './capabilities';
+import type { loadPyodide as LoadPyodide } from 'pyodide';
+import type { CreatePyodideModule } from './boot';
 import { runWorker, type PyodideModule } from './core';
+import { SANDBOX_PYODIDE_MODULES } from './sandbox-modules';
 
 // What this thread keeps from Node: its port to the relay and its start-up data.
 const config = workerData as WorkerConfig;
@@ -26,12 +28,17 @@ const displayForwarded = new Int32Array(config.channels.display, 0, 1);
 const assets = new Promise<AssetsMessage>((resolve) => port.once('message', (message: AssetsMessage) => resolve(message)));
 
 /**
- * Imports Pyodide's module. At run time, not bundled: the import guard lets exactly this module
- * through, and it must only evaluate once the worker looks like a browser worker.
+ * Imports Pyodide's two modules, from the copies the build made with every `import()` in them
+ * turned into a refusal, so that nothing Python can reach imports anything. Imported at run
+ * time rather than bundled: Node starts the thread faster that way, and they must only
+ * evaluate once the worker looks like a browser worker.
  */
 async function importPyodide(): Promise<PyodideModule> {
-  const module = (await import(`${config.indexUrl}pyodide.mjs`)) as { loadPyodide: typeof LoadPyodide };
-  return { loadPyodide: module.loadPyodide };
+  const [api, asm] = (await Promise.all(SANDBOX_PYODIDE_MODULES.map((file) => import(`${config.indexUrl}${file}`)))) as [
+    { loadPyodide: typeof LoadPyodide },
+    { default: CreatePyodideModule },
+  ];
+  return { loadPyodide: api.loadPyodide, createPyodideModule: asm.default };
 }
 
 // From here on the thread has no Node capability; every byte it loads is handed over.

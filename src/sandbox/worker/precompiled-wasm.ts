@@ -1,30 +1,28 @@
 import { epochMs } from '../shared/clock';
+import type { ServedResponse } from './serving-fetch';
 
 type InstantiateStreaming = (
-  source: Response | PromiseLike<Response>,
+  source: ServedResponse | PromiseLike<ServedResponse>,
   imports?: WebAssembly.Imports,
 ) => Promise<WebAssembly.WebAssemblyInstantiatedSource>;
 
 /**
- * Lets Pyodide instantiate the module that was compiled while this worker started, instead of
- * compiling its bytes again. Pyodide 314 instantiates `pyodide.asm.wasm`, which the worker's
- * `fetch` serves as `application/wasm`, with `WebAssembly.instantiateStreaming`; that one call
- * is answered from `module`. Without a module Pyodide compiles as usual.
+ * Answers Pyodide's one `WebAssembly.instantiateStreaming` call (for `pyodide.asm.wasm`, which
+ * the worker's `fetch` serves as a plain object, not a `Response`): with the module compiled
+ * while this worker started, or else by compiling the served bytes.
  * @returns when Pyodide's instance was made (epoch milliseconds), for the start-up marks.
  */
 export function instantiateFrom(module: WebAssembly.Module | undefined): Promise<number> {
-  const original = WebAssembly.instantiateStreaming as InstantiateStreaming;
+  const original = WebAssembly.instantiateStreaming;
   return new Promise((resolve) => {
     const once: InstantiateStreaming = async (source, imports) => {
       WebAssembly.instantiateStreaming = original;
-      const response = await source;
-      const instantiated: WebAssembly.WebAssemblyInstantiatedSource =
-        module && response.headers.get('content-type') === 'application/wasm'
-          ? { module, instance: await WebAssembly.instantiate(module, imports) }
-          : await original(response, imports);
+      const instantiated: WebAssembly.WebAssemblyInstantiatedSource = module
+        ? { module, instance: await WebAssembly.instantiate(module, imports) }
+        : await WebAssembly.instantiate(new Uint8Array(await (await source).arrayBuffer()), imports);
       resolve(epochMs());
       return instantiated;
     };
-    WebAssembly.instantiateStreaming = once;
+    WebAssembly.instantiateStreaming = once as unknown as typeof original;
   });
 }
