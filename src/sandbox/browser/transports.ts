@@ -76,6 +76,17 @@ async function loadFiles(read: ReadExtensionFile): Promise<Loaded> {
   };
 }
 
+/** Whether a message from the worker is what a frame may be: unshared bytes that fill their buffer, within the frame limit. */
+function isFrameBytes(data: unknown): data is Uint8Array {
+  return (
+    data instanceof Uint8Array &&
+    data.buffer instanceof ArrayBuffer &&
+    data.byteOffset === 0 &&
+    data.byteLength === data.buffer.byteLength &&
+    data.byteLength <= MAX_FRAME_BYTES + 4
+  );
+}
+
 function assess(restrictions: Restrictions): Assessment {
   const lockDown = restrictions.browser;
   if (!lockDown) return { refusal: 'the browser worker did not report its lock-down' };
@@ -143,8 +154,9 @@ export function browserTransports(read: ReadExtensionFile): TransportFactory {
           created.onmessage = ({ data }) => {
             if (ended) return;
             answered = true;
-            // A frame is bytes and nothing else; a worker that sends anything more is stopped.
-            if (!(data instanceof Uint8Array) || data.byteLength > MAX_FRAME_BYTES + 4) {
+            // A frame is bytes and nothing else, in a buffer of its own (a small view could carry
+            // a huge buffer along); a worker that sends anything more is stopped.
+            if (!isFrameBytes(data)) {
               end('the browser worker sent a message that is not a frame of the protocol');
               return;
             }
