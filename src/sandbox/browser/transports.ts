@@ -53,7 +53,17 @@ export function hasSharedMemory(): boolean {
   return typeof SharedArrayBuffer === 'function' && (globalThis as unknown as BrowserGlobals).crossOriginIsolated === true;
 }
 
-async function loadFiles(read: ReadExtensionFile): Promise<Loaded> {
+/**
+ * The bytes in a buffer of their own. VS Code's file system can hand back a view at any offset
+ * into a larger buffer: Pyodide reads the snapshot through 32-bit views, which need an aligned
+ * start, and posting a view copies its whole buffer.
+ */
+function ownBuffer(bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+}
+
+async function loadFiles(readFile: ReadExtensionFile): Promise<Loaded> {
+  const read = async (path: string): Promise<Uint8Array> => ownBuffer(await readFile(path));
   const [script, wasm, stdlib, lock, nodeWorker] = await Promise.all([
     read('dist/web/sandbox-worker.js'),
     read('dist/pyodide/pyodide.asm.wasm'),
