@@ -274,7 +274,8 @@ export class PackageManager {
       await sha256Hex(JSON.stringify({ pypi: this.pypiIndexUrl, index: this.indexUrl, requirements: texts })),
     );
     const record = await this.store.read(key);
-    if (record) return checkResolvedWheels(JSON.parse(new TextDecoder().decode(record)), `the cached resolution of ${names}`);
+    if (record)
+      return checkResolvedWheels(JSON.parse(new TextDecoder().decode(record)), `the cached resolution of ${names}`, this.pypiIndexUrl);
     if (this.offline) {
       throw new PackageError(
         'unreachable',
@@ -293,7 +294,7 @@ export class PackageManager {
       { requirements: texts, indexUrl: this.pypiIndexUrl, lockJson: formatLock(lock.info, lock.packages), micropipLocation: local.path },
       signal,
     );
-    const wheels = checkResolvedWheels(answer, `the package installer's answer for ${names}`);
+    const wheels = checkResolvedWheels(answer, `the package installer's answer for ${names}`, this.pypiIndexUrl);
     await this.store.write(key, new TextEncoder().encode(JSON.stringify(answer)));
     return wheels;
   }

@@ -1,0 +1,66 @@
+/**
+ * What a hostile PyPI index (through micropip's answer) or package index can make the host do:
+ * it must not read local files for them, and must stay within bounds of time and memory.
+ */
+import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { PackageManager } from '../../../src/packages/manager';
+import { fetchWithFiles } from '../../../src/packages/node-fetch';
+import { NodeFileStore } from '../../../src/packages/node-store';
+import { cacheRoot, readBundledLock } from '../../../src/packages/node';
+import type { PyPIResolver } from '../../../src/packages/pypi';
+import { cachedFiles, cacheDirsFor, rejectsWith } from '../../fixtures/package-tests';
+import { bundledLockInfo, DIST_DIR, generatePackageIndex, servePackageIndex, type PackageIndexServer } from '../../fixtures/package-index';
+
+describe('packages: a hostile index', function () {
+  this.timeout(60_000);
+  const newCacheDir = cacheDirsFor(this);
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'hostile-index-'));
+  let server: PackageIndexServer;
+  before(async () => {
+    server = await servePackageIndex(
+      generatePackageIndex({ info: bundledLockInfo(), lock: [{ name: 'sandbox-demo-a', version: '1.0.0' }] }),
+    );
+  });
+  after(async () => {
+    await server.close();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  /** A manager on the test index whose PyPI resolutions are `answer` (a stand-in for a compromised installer or index). */
+  const managerWith = (cacheDir: string, answer: unknown, resolutions: string[][] = []): PackageManager =>
+    new PackageManager({
+      store: new NodeFileStore(cacheRoot(cacheDir)),
+      bundledLock: readBundledLock(DIST_DIR),
+      indexUrl: server.indexUrl,
+      pypiIndexUrl: server.pypiIndexUrl,
+      resolver: {
+        resolve: (request) => {
+          resolutions.push([...request.requirements]);
+          return Promise.resolve(answer);
+        },
+      } satisfies PyPIResolver,
+      fetch: fetchWithFiles,
+    });
+
+  it('a wheel at a file: URL is refused before anything is read, so no local file is read or hashed', async () => {
+    const secret = path.join(root, 'sandbox_secret-1.0-py3-none-any.whl');
+    fs.writeFileSync(secret, 'a private file of the user');
+    const secretHash = createHash('sha256').update(fs.readFileSync(secret)).digest('hex');
+    const cacheDir = newCacheDir();
+    for (const sha256 of [secretHash, '0'.repeat(64)]) {
+      const answer = [{ name: 'sandbox-secret', version: '1.0', file_name: pathToFileURL(secret).href, sha256, depends: [], imports: [] }];
+      const error = await rejectsWith(
+        managerWith(cacheDir, answer).plan({ names: ['sandbox-secret'] }),
+        'bad-file-name',
+        /^the package installer's answer for sandbox-secret is not usable: sandbox-secret: file:.* is refused: file: URLs are not downloaded, only http\(s\)/,
+      );
+      assert.ok(!error.message.includes(sha256 === secretHash ? '0'.repeat(64) : secretHash));
+    }
+    assert.ok(!cachedFiles(cacheDir).some((file) => file.includes('sandbox_secret')), 'the local file was not cached');
+  });
+});
