@@ -27,6 +27,12 @@ export const DEFAULT_MAX_DOWNLOAD_BYTES = 256 * 2 ** 20;
 /** Parallel downloads per load. */
 const DOWNLOADS_AT_ONCE = 4;
 
+/** Size requests (HEAD) at once: a plan of hundreds must not open hundreds of connections. */
+const SIZE_PROBES_AT_ONCE = 6;
+
+/** Largest pyodide-lock.json taken from an index: the real one is about 120 kB. */
+export const MAX_LOCK_BYTES = 20 * 2 ** 20;
+
 /** Why `url` cannot be an index's URL, or undefined when it can: an index is an http, https or file URL. */
 export function indexUrlProblem(url: string): string | undefined {
   const protocol = URL.canParse(url) ? new URL(url).protocol : undefined;
@@ -252,8 +258,14 @@ export class PackageManager {
     const cached = await this.store.read(key);
     if (cached) return this.checkedLock(cached, url);
     if (this.offline) throw new PackageError('unreachable', `the lock ${url} is not in the package cache, and downloads are off (offline)`);
-    // Capped like a load: a lock is about 100 KB, and an index must not fill memory with one.
-    const bytes = await fetchBytes(this.fetchFn, url, 'the package index', new DownloadBudget(this.maxDownloadBytes).watch(url, signal));
+    // Capped: a lock is about 120 kB, and an index must not fill memory with one.
+    const cap = Math.min(this.maxDownloadBytes, MAX_LOCK_BYTES);
+    const bytes = await fetchBytes(this.fetchFn, url, 'the package index', new DownloadBudget(cap).watch(url, signal)).catch(
+      (error: unknown) => {
+        if (!(error instanceof PackageError) || error.code !== 'too-large') throw error;
+        throw new PackageError('too-large', `the lock ${url} is larger than ${(cap / 2 ** 20).toFixed(1)} MiB; it was refused`);
+      },
+    );
     const lock = this.checkedLock(bytes, url);
     await this.store.write(key, bytes);
     return lock;
@@ -303,7 +315,7 @@ export class PackageManager {
   private async withSizes(packages: readonly PlannedPackage[], signal?: AbortSignal): Promise<PackagePlan> {
     const missing = packages.filter((entry) => !entry.cached);
     if (missing.length > 0 && this.offline) throw this.offlineError(missing[0]);
-    const sizes = await Promise.all(missing.map((entry) => probeSize(this.fetchFn, entry.url, entry.name, signal)));
+    const sizes = await mapAtMost(missing, SIZE_PROBES_AT_ONCE, (entry) => probeSize(this.fetchFn, entry.url, entry.name, signal));
     const sized = new Map(missing.map((entry, i) => [entry, sizes[i]]));
     return {
       packages: packages.map((entry) => (sized.get(entry) === undefined ? entry : { ...entry, size: sized.get(entry) })),
@@ -365,6 +377,26 @@ function fileKey(entry: Pick<PlannedPackage, 'sha256' | 'fileName'>): string {
 /** A folder URL ends in `/`, so that file names resolve inside it. */
 function folderUrl(url: string): string {
   return url.endsWith('/') ? url : `${url}/`;
+}
+
+/** `work` on each item, at most `limit` at once; resolves in the items' order. The first failure rejects and starts no more. */
+async function mapAtMost<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  let next = 0;
+  let failed = false;
+  const worker = async (): Promise<void> => {
+    while (next < items.length && !failed) {
+      const i = next++;
+      try {
+        results[i] = await work(items[i]);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 /**

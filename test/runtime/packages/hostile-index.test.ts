@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { PackageManager } from '../../../src/packages/manager';
 import { fetchWithFiles } from '../../../src/packages/node-fetch';
 import { NodeFileStore } from '../../../src/packages/node-store';
-import { cacheRoot, readBundledLock } from '../../../src/packages/node';
+import { cacheRoot, createNodePackageManager, readBundledLock } from '../../../src/packages/node';
 import type { PyPIResolver } from '../../../src/packages/pypi';
 import { cachedFiles, cacheDirsFor, rejectsWith } from '../../fixtures/package-tests';
 import { bundledLockInfo, DIST_DIR, generatePackageIndex, servePackageIndex, type PackageIndexServer } from '../../fixtures/package-index';
@@ -63,4 +63,37 @@ describe('packages: a hostile index', function () {
     }
     assert.ok(!cachedFiles(cacheDir).some((file) => file.includes('sandbox_secret')), 'the local file was not cached');
   });
+
+  it('a lock over 20 MiB is refused without reading it whole', async () => {
+    const folder = fs.mkdtempSync(path.join(root, 'big-lock-'));
+    fs.writeFileSync(path.join(folder, 'pyodide-lock.json'), JSON.stringify({ info: bundledLockInfo(), packages: {}, pad: 'x'.repeat(21 * 2 ** 20) }));
+    const packages = createNodePackageManager({ cacheDir: newCacheDir(), distDir: DIST_DIR, indexUrl: pathToFileURL(folder).href });
+    await rejectsWith(packages.plan({ names: ['numpy'] }), 'too-large', /^the lock file:.*pyodide-lock\.json is larger than 20\.0 MiB; it was refused$/);
+  }); // prettier-ignore
+
+  it('asks for at most 6 sizes at once, however many packages a plan holds', async () => {
+    const names = Array.from({ length: 30 }, (_, i) => `sandbox-many-${i}`);
+    const many = await servePackageIndex(generatePackageIndex({ info: bundledLockInfo(), lock: names.map((name) => ({ name, version: '1.0.0' })) }));
+    let inFlight = 0;
+    let most = 0;
+    let heads = 0;
+    try {
+      const packages = createNodePackageManager({ cacheDir: newCacheDir(), distDir: DIST_DIR, indexUrl: many.indexUrl });
+      Object.assign(packages, {
+        fetchFn: async (input: string, init?: RequestInit): Promise<Response> => {
+          if (init?.method !== 'HEAD') return fetch(input, init);
+          heads++;
+          most = Math.max(most, ++inFlight);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          return fetch(input, init).finally(() => inFlight--);
+        },
+      });
+      const plan = await packages.plan({ names });
+      assert.equal(plan.packages.length, 30);
+      assert.equal(heads, 30);
+      assert.ok(most <= 6, `${most} HEAD requests at once`);
+    } finally {
+      await many.close();
+    }
+  }); // prettier-ignore
 });
