@@ -33,6 +33,12 @@ const SIZE_PROBES_AT_ONCE = 6;
 /** Largest pyodide-lock.json taken from an index: the real one is about 120 kB. */
 export const MAX_LOCK_BYTES = 20 * 2 ** 20;
 
+/**
+ * How long planning, or fetching, may take in all: an index that answers a byte at a time must
+ * not hold a run forever. Ten minutes fits a slow connection's 256 MiB (the download cap).
+ */
+export const DEFAULT_DEADLINE_MS = 10 * 60_000;
+
 /** Why `url` cannot be an index's URL, or undefined when it can: an index is an http, https or file URL. */
 export function indexUrlProblem(url: string): string | undefined {
   const protocol = URL.canParse(url) ? new URL(url).protocol : undefined;
@@ -63,6 +69,8 @@ export interface PackageManagerOptions {
   readonly fetch?: Fetch;
   /** The bundled Pyodide's version, for the default index URL; default the `pyodide` package's. */
   readonly pyodideVersion?: string;
+  /** How long one `plan`, `fetch` or `available` may take before it is stopped; default 10 minutes. */
+  readonly deadlineMs?: number;
 }
 
 /** What a run asks for. Every part is optional; an empty request plans nothing. */
@@ -123,6 +131,7 @@ export class PackageManager {
   private readonly resolver?: PyPIResolver;
   private readonly fetchFn: Fetch;
   private readonly usesBundledLock: boolean;
+  private readonly deadlineMs: number;
   private lockLoad?: Promise<PackageLock>;
 
   constructor(options: PackageManagerOptions) {
@@ -137,6 +146,7 @@ export class PackageManager {
     this.maxDownloadBytes = options.maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES;
     this.resolver = options.resolver;
     this.fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
+    this.deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
   }
 
   /** The lock info every loaded package is built for (the bundled Pyodide's). */
@@ -149,7 +159,13 @@ export class PackageManager {
    * resolved by micropip (once; the answer is cached), all with their dependencies. It asks
    * the servers for the sizes of what is not cached. Offline, anything not cached fails here.
    */
-  async plan(request: PackageRequest, signal?: AbortSignal): Promise<PackagePlan> {
+  plan(request: PackageRequest, signal?: AbortSignal): Promise<PackagePlan> {
+    return this.withDeadline('planning the packages', [this.indexUrl, this.pypiIndexUrl], signal, (bounded) =>
+      this.planWithin(request, bounded),
+    );
+  }
+
+  private async planWithin(request: PackageRequest, signal: AbortSignal): Promise<PackagePlan> {
     throwIfCancelled(signal);
     const lock = await this.lock(signal);
     const fromLock: string[] = [];
@@ -181,14 +197,17 @@ export class PackageManager {
    * missing (at most `maxDownloadBytes` in all), checks each file's sha256 before writing it,
    * and writes it atomically. Resolves in the plan's order.
    */
-  async fetch(plan: PackagePlan, options: FetchOptions = {}): Promise<LocalPackage[]> {
-    throwIfCancelled(options.signal);
-    return this.fetchPackages(plan.packages, options);
+  fetch(plan: PackagePlan, options: FetchOptions = {}): Promise<LocalPackage[]> {
+    const servers = [...new Set(plan.packages.filter((entry) => !entry.cached).map((entry) => new URL(entry.url).origin))];
+    return this.withDeadline('downloading the packages', servers, options.signal, (signal) => {
+      throwIfCancelled(signal);
+      return this.fetchPackages(plan.packages, { ...options, signal });
+    });
   }
 
   /** Every package of the configured index's lock, with its URL and whether its file is cached: what a picker offers. */
   async available(signal?: AbortSignal): Promise<PlannedPackage[]> {
-    const lock = await this.lock(signal);
+    const lock = await this.withDeadline('reading the lock', [this.indexUrl], signal, (bounded) => this.lock(bounded));
     return Promise.all(
       [...lock.packages].map(async ([name, entry]) => {
         const planned = { ...entry, name, url: this.fileUrl(entry.fileName), source: 'lock' as const };
@@ -309,6 +328,26 @@ export class PackageManager {
     const wheels = checkResolvedWheels(answer, `the package installer's answer for ${names}`, this.pypiIndexUrl);
     await this.store.write(key, new TextEncoder().encode(JSON.stringify(answer)));
     return wheels;
+  }
+
+  /**
+   * Runs `work` with a signal that fires when the caller's does or `deadlineMs` has passed. Past
+   * the deadline, what failed because of it is an `unreachable` PackageError naming `servers`.
+   */
+  private async withDeadline<T>(
+    what: string,
+    servers: readonly string[],
+    signal: AbortSignal | undefined,
+    work: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    const deadline = AbortSignal.timeout(this.deadlineMs);
+    try {
+      return await work(signal ? AbortSignal.any([signal, deadline]) : deadline);
+    } catch (error) {
+      if (!deadline.aborted || signal?.aborted) throw error;
+      const limit = this.deadlineMs >= 60_000 ? `${this.deadlineMs / 60_000} minutes` : `${this.deadlineMs / 1000} s`;
+      throw new PackageError('unreachable', `${what} took longer than ${limit} and was stopped: ${servers.join(', ')} answered too slowly`);
+    }
   }
 
   /** Adds the servers' sizes of what is not cached; offline, something not cached is an error. */

@@ -5,6 +5,8 @@
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -96,4 +98,47 @@ describe('packages: a hostile index', function () {
       await many.close();
     }
   }); // prettier-ignore
+
+  describe('a server that answers a byte at a time', () => {
+    let drip: http.Server;
+    let base = '';
+    const dripping = new Set<http.ServerResponse>();
+    before(async () => {
+      const index = generatePackageIndex({ info: bundledLockInfo(), lock: [{ name: 'sandbox-slow', version: '1.0.0' }] });
+      drip = http.createServer((request, response) => {
+        const lock = Buffer.from(JSON.stringify(index.lock));
+        const body = request.url?.startsWith('/fast/pyodide-lock.json')
+          ? lock
+          : request.url?.endsWith('pyodide-lock.json')
+            ? lock
+            : [...index.files.values()][0];
+        response.writeHead(200, { 'content-length': body.length });
+        if (request.method === 'HEAD' || request.url?.startsWith('/fast/pyodide-lock.json'))
+          return void response.end(request.method === 'HEAD' ? undefined : body);
+        dripping.add(response);
+        let sent = 0;
+        const timer = setInterval(() => (sent < body.length ? response.write(body.subarray(sent, ++sent)) : undefined), 100);
+        response.on('close', () => clearInterval(timer));
+      });
+      await new Promise<void>((resolve) => drip.listen(0, '127.0.0.1', resolve));
+      base = `http://127.0.0.1:${(drip.address() as AddressInfo).port}/`;
+    });
+    after(() => {
+      drip.closeAllConnections();
+      drip.close();
+    });
+
+    it('planning is stopped at the deadline, with an error naming the index', async () => {
+      const packages = createNodePackageManager({ cacheDir: newCacheDir(), distDir: DIST_DIR, indexUrl: `${base}slow/`, deadlineMs: 1000 });
+      const started = Date.now();
+      await rejectsWith(packages.plan({ names: ['sandbox-slow'] }), 'unreachable', /^planning the packages took longer than 1 s and was stopped: http:\/\/127\.0\.0\.1:\d+\/slow\/, https:\/\/pypi\.org\/simple answered too slowly$/);
+      assert.ok(Date.now() - started < 5000);
+    }); // prettier-ignore
+
+    it('downloading is stopped at the deadline, with an error naming the server', async () => {
+      const packages = createNodePackageManager({ cacheDir: newCacheDir(), distDir: DIST_DIR, indexUrl: `${base}fast/`, deadlineMs: 1500 });
+      const plan = await packages.plan({ names: ['sandbox-slow'] });
+      await rejectsWith(packages.fetch(plan), 'unreachable', /^downloading the packages took longer than 1\.5 s and was stopped: http:\/\/127\.0\.0\.1:\d+ answered too slowly$/);
+    }); // prettier-ignore
+  });
 });
