@@ -305,8 +305,8 @@ export class PackageManager {
       await sha256Hex(JSON.stringify({ pypi: this.pypiIndexUrl, index: this.indexUrl, requirements: texts })),
     );
     const record = await this.store.read(key);
-    if (record)
-      return checkResolvedWheels(JSON.parse(new TextDecoder().decode(record)), `the cached resolution of ${names}`, this.pypiIndexUrl);
+    const recorded = record && this.recordedWheels(record, names);
+    if (recorded) return recorded;
     if (this.offline) {
       throw new PackageError(
         'unreachable',
@@ -328,6 +328,18 @@ export class PackageManager {
     const wheels = checkResolvedWheels(answer, `the package installer's answer for ${names}`, this.pypiIndexUrl);
     await this.store.write(key, new TextEncoder().encode(JSON.stringify(answer)));
     return wheels;
+  }
+
+  /**
+   * A cached resolution, checked; undefined when it is not valid JSON or not a valid answer
+   * (a partly written or edited file): it is resolved again and the record replaced.
+   */
+  private recordedWheels(record: Uint8Array, names: string): ResolvedWheel[] | undefined {
+    try {
+      return checkResolvedWheels(JSON.parse(new TextDecoder().decode(record)), `the cached resolution of ${names}`, this.pypiIndexUrl);
+    } catch {
+      return undefined;
+    }
   }
 
   /**

@@ -66,6 +66,22 @@ describe('packages: a hostile index', function () {
     assert.ok(!cachedFiles(cacheDir).some((file) => file.includes('sandbox_secret')), 'the local file was not cached');
   });
 
+  it('a cached resolution that is not JSON, or not an answer, is resolved again', async () => {
+    const cacheDir = newCacheDir();
+    const answer = [
+      { name: 'sandbox-rec', version: '1.0', file_name: `${server.url}files/sandbox_rec-1.0-py3-none-any.whl`, sha256: 'a'.repeat(64), depends: [], imports: [] },
+    ];
+    const resolutions: string[][] = [];
+    await managerWith(cacheDir, answer, resolutions).plan({ names: ['sandbox-rec'] });
+    const [record] = cachedFiles(cacheDir).filter((file) => file.startsWith('resolved/'));
+    for (const broken of ['{"wheels": [', '{"not": "a list"}', '']) {
+      fs.writeFileSync(path.join(cacheRoot(cacheDir), record), broken);
+      const plan = await managerWith(cacheDir, answer, resolutions).plan({ names: ['sandbox-rec'] });
+      assert.deepEqual(plan.packages.map((entry) => entry.name), ['sandbox-rec']);
+    }
+    assert.equal(resolutions.length, 4, 'resolved once, then again for each broken record');
+  }); // prettier-ignore
+
   it('a lock over 20 MiB is refused without reading it whole', async () => {
     const folder = fs.mkdtempSync(path.join(root, 'big-lock-'));
     fs.writeFileSync(path.join(folder, 'pyodide-lock.json'), JSON.stringify({ info: bundledLockInfo(), packages: {}, pad: 'x'.repeat(21 * 2 ** 20) }));
