@@ -1,6 +1,6 @@
 /** `pyodide-lock.json`: the list of a Pyodide distribution's packages, read and checked. */
 import { PackageError } from './errors';
-import { canonicalName, fileNameProblem } from './names';
+import { canonicalName, fileNameProblem, PACKAGE_NAME } from './names';
 
 /** Which Pyodide a lock was built for; a lock from an index must match the bundled one. */
 export interface LockInfo {
@@ -40,8 +40,9 @@ const SHA256 = /^[0-9a-f]{64}$/i;
 
 /**
  * Reads a lock (its JSON text, or the parsed JSON) and checks every entry: a malformed entry,
- * or one whose `file_name` is not a plain file name, refuses the whole lock, since a lock that
- * has one is corrupt or hostile. `source` names the lock in messages (a URL or a path).
+ * one whose key, name or dependencies are not package names, or whose `file_name` is not a
+ * plain file name, refuses the whole lock, since a lock that has one is corrupt or hostile.
+ * `source` names the lock in messages (a URL or a path).
  */
 export function parseLock(json: unknown, source: string): PackageLock {
   const invalid = (why: string, code: 'invalid' | 'bad-file-name' = 'invalid'): never => {
@@ -60,16 +61,20 @@ export function parseLock(json: unknown, source: string): PackageLock {
   for (const field of INFO_FIELDS) if (typeof info[field] !== 'string') invalid(`info.${field} is not a string`);
   const packages = new Map<string, LockPackage>();
   for (const [key, entry] of Object.entries(data.packages)) {
+    // Keys and names end up in messages, cache records and the sandbox's lock: names only.
+    if (!PACKAGE_NAME.test(key)) invalid(`the key ${JSON.stringify(key)} is not a package name`);
     const entryProblem = (why: string, code?: 'bad-file-name'): never => invalid(`package '${key}': ${why}`, code);
     if (!isObject(entry)) return entryProblem('the entry is not an object');
     const { name, version, file_name: fileName, sha256, depends, imports, package_type: packageType, install_dir: installDir } = entry;
     for (const [field, value] of Object.entries({ name, version, package_type: packageType, install_dir: installDir })) {
       if (typeof value !== 'string' || value === '') entryProblem(`${field} is not a non-empty string`);
     }
+    if (typeof name === 'string' && !PACKAGE_NAME.test(name)) entryProblem(`name ${JSON.stringify(name)} is not a package name`);
     const badName = fileNameProblem(fileName);
     if (badName) entryProblem(`file_name ${JSON.stringify(fileName)} is not a plain file name (${badName})`, 'bad-file-name');
     if (typeof sha256 !== 'string' || !SHA256.test(sha256)) entryProblem('sha256 is not 64 hex digits');
-    if (!isStringArray(depends)) entryProblem('depends is not a list of names');
+    if (!isStringArray(depends) || !depends.every((dependency) => PACKAGE_NAME.test(dependency)))
+      entryProblem('depends is not a list of package names');
     if (!isStringArray(imports)) entryProblem('imports is not a list of names');
     const canonical = canonicalName(key);
     if (packages.has(canonical)) entryProblem(`it is listed twice (as '${packages.get(canonical)!.name}' too)`);

@@ -27,6 +27,18 @@ export const DEFAULT_MAX_DOWNLOAD_BYTES = 256 * 2 ** 20;
 /** Parallel downloads per load. */
 const DOWNLOADS_AT_ONCE = 4;
 
+/** Size requests (HEAD) at once: a plan of hundreds must not open hundreds of connections. */
+const SIZE_PROBES_AT_ONCE = 6;
+
+/** Largest pyodide-lock.json taken from an index: the real one is about 120 kB. */
+export const MAX_LOCK_BYTES = 20 * 2 ** 20;
+
+/**
+ * How long planning, or fetching, may take in all: an index that answers a byte at a time must
+ * not hold a run forever. Ten minutes fits a slow connection's 256 MiB (the download cap).
+ */
+export const DEFAULT_DEADLINE_MS = 10 * 60_000;
+
 /** Why `url` cannot be an index's URL, or undefined when it can: an index is an http, https or file URL. */
 export function indexUrlProblem(url: string): string | undefined {
   const protocol = URL.canParse(url) ? new URL(url).protocol : undefined;
@@ -57,6 +69,8 @@ export interface PackageManagerOptions {
   readonly fetch?: Fetch;
   /** The bundled Pyodide's version, for the default index URL; default the `pyodide` package's. */
   readonly pyodideVersion?: string;
+  /** How long one `plan`, `fetch` or `available` may take before it is stopped; default 10 minutes. */
+  readonly deadlineMs?: number;
 }
 
 /** What a run asks for. Every part is optional; an empty request plans nothing. */
@@ -117,6 +131,7 @@ export class PackageManager {
   private readonly resolver?: PyPIResolver;
   private readonly fetchFn: Fetch;
   private readonly usesBundledLock: boolean;
+  private readonly deadlineMs: number;
   private lockLoad?: Promise<PackageLock>;
 
   constructor(options: PackageManagerOptions) {
@@ -131,6 +146,7 @@ export class PackageManager {
     this.maxDownloadBytes = options.maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES;
     this.resolver = options.resolver;
     this.fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
+    this.deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
   }
 
   /** The lock info every loaded package is built for (the bundled Pyodide's). */
@@ -143,7 +159,13 @@ export class PackageManager {
    * resolved by micropip (once; the answer is cached), all with their dependencies. It asks
    * the servers for the sizes of what is not cached. Offline, anything not cached fails here.
    */
-  async plan(request: PackageRequest, signal?: AbortSignal): Promise<PackagePlan> {
+  plan(request: PackageRequest, signal?: AbortSignal): Promise<PackagePlan> {
+    return this.withDeadline('planning the packages', [this.indexUrl, this.pypiIndexUrl], signal, (bounded) =>
+      this.planWithin(request, bounded),
+    );
+  }
+
+  private async planWithin(request: PackageRequest, signal: AbortSignal): Promise<PackagePlan> {
     throwIfCancelled(signal);
     const lock = await this.lock(signal);
     const fromLock: string[] = [];
@@ -175,14 +197,17 @@ export class PackageManager {
    * missing (at most `maxDownloadBytes` in all), checks each file's sha256 before writing it,
    * and writes it atomically. Resolves in the plan's order.
    */
-  async fetch(plan: PackagePlan, options: FetchOptions = {}): Promise<LocalPackage[]> {
-    throwIfCancelled(options.signal);
-    return this.fetchPackages(plan.packages, options);
+  fetch(plan: PackagePlan, options: FetchOptions = {}): Promise<LocalPackage[]> {
+    const servers = [...new Set(plan.packages.filter((entry) => !entry.cached).map((entry) => new URL(entry.url).origin))];
+    return this.withDeadline('downloading the packages', servers, options.signal, (signal) => {
+      throwIfCancelled(signal);
+      return this.fetchPackages(plan.packages, { ...options, signal });
+    });
   }
 
   /** Every package of the configured index's lock, with its URL and whether its file is cached: what a picker offers. */
   async available(signal?: AbortSignal): Promise<PlannedPackage[]> {
-    const lock = await this.lock(signal);
+    const lock = await this.withDeadline('reading the lock', [this.indexUrl], signal, (bounded) => this.lock(bounded));
     return Promise.all(
       [...lock.packages].map(async ([name, entry]) => {
         const planned = { ...entry, name, url: this.fileUrl(entry.fileName), source: 'lock' as const };
@@ -252,8 +277,14 @@ export class PackageManager {
     const cached = await this.store.read(key);
     if (cached) return this.checkedLock(cached, url);
     if (this.offline) throw new PackageError('unreachable', `the lock ${url} is not in the package cache, and downloads are off (offline)`);
-    // Capped like a load: a lock is about 100 KB, and an index must not fill memory with one.
-    const bytes = await fetchBytes(this.fetchFn, url, 'the package index', new DownloadBudget(this.maxDownloadBytes).watch(url, signal));
+    // Capped: a lock is about 120 kB, and an index must not fill memory with one.
+    const cap = Math.min(this.maxDownloadBytes, MAX_LOCK_BYTES);
+    const bytes = await fetchBytes(this.fetchFn, url, 'the package index', new DownloadBudget(cap).watch(url, signal)).catch(
+      (error: unknown) => {
+        if (!(error instanceof PackageError) || error.code !== 'too-large') throw error;
+        throw new PackageError('too-large', `the lock ${url} is larger than ${(cap / 2 ** 20).toFixed(1)} MiB; it was refused`);
+      },
+    );
     const lock = this.checkedLock(bytes, url);
     await this.store.write(key, bytes);
     return lock;
@@ -274,7 +305,8 @@ export class PackageManager {
       await sha256Hex(JSON.stringify({ pypi: this.pypiIndexUrl, index: this.indexUrl, requirements: texts })),
     );
     const record = await this.store.read(key);
-    if (record) return checkResolvedWheels(JSON.parse(new TextDecoder().decode(record)), `the cached resolution of ${names}`);
+    const recorded = record && this.recordedWheels(record, names);
+    if (recorded) return recorded;
     if (this.offline) {
       throw new PackageError(
         'unreachable',
@@ -293,16 +325,48 @@ export class PackageManager {
       { requirements: texts, indexUrl: this.pypiIndexUrl, lockJson: formatLock(lock.info, lock.packages), micropipLocation: local.path },
       signal,
     );
-    const wheels = checkResolvedWheels(answer, `the package installer's answer for ${names}`);
+    const wheels = checkResolvedWheels(answer, `the package installer's answer for ${names}`, this.pypiIndexUrl);
     await this.store.write(key, new TextEncoder().encode(JSON.stringify(answer)));
     return wheels;
+  }
+
+  /**
+   * A cached resolution, checked; undefined when it is not valid JSON or not a valid answer
+   * (a partly written or edited file): it is resolved again and the record replaced.
+   */
+  private recordedWheels(record: Uint8Array, names: string): ResolvedWheel[] | undefined {
+    try {
+      return checkResolvedWheels(JSON.parse(new TextDecoder().decode(record)), `the cached resolution of ${names}`, this.pypiIndexUrl);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Runs `work` with a signal that fires when the caller's does or `deadlineMs` has passed. Past
+   * the deadline, what failed because of it is an `unreachable` PackageError naming `servers`.
+   */
+  private async withDeadline<T>(
+    what: string,
+    servers: readonly string[],
+    signal: AbortSignal | undefined,
+    work: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    const deadline = AbortSignal.timeout(this.deadlineMs);
+    try {
+      return await work(signal ? AbortSignal.any([signal, deadline]) : deadline);
+    } catch (error) {
+      if (!deadline.aborted || signal?.aborted) throw error;
+      const limit = this.deadlineMs >= 60_000 ? `${this.deadlineMs / 60_000} minutes` : `${this.deadlineMs / 1000} s`;
+      throw new PackageError('unreachable', `${what} took longer than ${limit} and was stopped: ${servers.join(', ')} answered too slowly`);
+    }
   }
 
   /** Adds the servers' sizes of what is not cached; offline, something not cached is an error. */
   private async withSizes(packages: readonly PlannedPackage[], signal?: AbortSignal): Promise<PackagePlan> {
     const missing = packages.filter((entry) => !entry.cached);
     if (missing.length > 0 && this.offline) throw this.offlineError(missing[0]);
-    const sizes = await Promise.all(missing.map((entry) => probeSize(this.fetchFn, entry.url, entry.name, signal)));
+    const sizes = await mapAtMost(missing, SIZE_PROBES_AT_ONCE, (entry) => probeSize(this.fetchFn, entry.url, entry.name, signal));
     const sized = new Map(missing.map((entry, i) => [entry, sizes[i]]));
     return {
       packages: packages.map((entry) => (sized.get(entry) === undefined ? entry : { ...entry, size: sized.get(entry) })),
@@ -364,6 +428,26 @@ function fileKey(entry: Pick<PlannedPackage, 'sha256' | 'fileName'>): string {
 /** A folder URL ends in `/`, so that file names resolve inside it. */
 function folderUrl(url: string): string {
   return url.endsWith('/') ? url : `${url}/`;
+}
+
+/** `work` on each item, at most `limit` at once; resolves in the items' order. The first failure rejects and starts no more. */
+async function mapAtMost<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  let next = 0;
+  let failed = false;
+  const worker = async (): Promise<void> => {
+    while (next < items.length && !failed) {
+      const i = next++;
+      try {
+        results[i] = await work(items[i]);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 /**

@@ -1,8 +1,11 @@
 /** Starts the package installer process (Node) to resolve PyPI requirements with micropip. */
-import { fork } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { permissionFlag } from '../sandbox/transport/child-process';
-import { PackageError, throwIfCancelled } from './errors';
+import type { Duplex } from 'node:stream';
+import { encodeFrame, FrameReader } from '../sandbox/framing';
+import { hostPaths, permissionFlag } from '../sandbox/transport/child-process';
+import { sanitizeUntrusted } from '../sandbox/untrusted-text';
+import { PackageError, reasonOf, throwIfCancelled } from './errors';
 import type { PyPIRequest, PyPIResolver } from './pypi';
 
 /** What the host sends the installer: the request, and where Pyodide is. */
@@ -16,7 +19,19 @@ export type InstallerReply =
 
 /** A resolution that takes longer than this is stopped: an index that never answers must not hang a run. */
 const INSTALLER_TIMEOUT_MS = 5 * 60_000;
-const STDERR_TAIL = 2000;
+
+/** The reply is written at once; a frame left unfinished this long is a stall, not a slow pipe. */
+const FRAME_DEADLINE_MS = 10_000;
+
+/** Largest reply frame: a list of wheels of a few hundred bytes each needs far less. */
+const MAX_REPLY_BYTES = 2 ** 20;
+
+/** Longest `failed` message taken (before it is sanitized and cut for display). */
+const MAX_MESSAGE_CHARS = 64 * 1024;
+
+/** Stderr kept for reports, and the most read before the pipe is closed (as for the sandbox process). */
+const STDERR_TAIL_CHARS = 4096;
+const STDERR_MAX_BYTES = 64 * 1024;
 
 /**
  * The installer's command line. micropip installs the wheels it picks into the installer's own
@@ -31,16 +46,38 @@ export function installerExecArgv(distDir: string, micropipLocation: string, per
   return [...(permission ? [permission, ...readable] : []), '--disallow-code-generation-from-strings', '--no-warnings'];
 }
 
+/**
+ * Checks the installer's reply, which is as untrusted as the wheels it installed: exactly
+ * `{type: 'resolved', wheels: [...]}` or `{type: 'failed', message}` with a message of bounded
+ * length. Throws an `invalid` PackageError for anything else. (`checkResolvedWheels` checks the
+ * wheels themselves.)
+ */
+export function checkInstallerReply(raw: unknown): InstallerReply {
+  const reply = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+  const keys = Object.keys(reply).sort().join(',');
+  if (reply.type === 'resolved' && keys === 'type,wheels' && Array.isArray(reply.wheels)) return { type: 'resolved', wheels: reply.wheels };
+  if (reply.type === 'failed' && keys === 'message,type' && typeof reply.message === 'string' && reply.message.length <= MAX_MESSAGE_CHARS)
+    return { type: 'failed', message: reply.message };
+  throw new PackageError('invalid', 'its reply is not a resolution or a failure of the expected shape');
+}
+
 /** Node exits with 9 when it rejects a command-line option (some Electron builds reject the permission flags). */
 const REJECTED_OPTION = 9;
 
 /**
  * Resolves in a short-lived child process (`dist/package-installer.js`) that boots Pyodide
  * from `distDir`, loads the verified micropip wheel and runs `micropip.install` against the
- * index. It gets no environment: nothing of the host's leaks into it.
+ * index. It gets no environment: nothing of the host's leaks into it. The request and the one
+ * reply travel as frames on a pipe of their own (fd 3), read as the sandbox's are: whatever
+ * runs in the installer (a wheel's WebAssembly) may write anything there, and Node's IPC
+ * channel would crash or bloat the extension host on a malformed or endless message.
  */
 export class InstallerProcess implements PyPIResolver {
-  constructor(private readonly distDir: string) {}
+  /** @param frameDeadlineMs how long a reply frame may stay unfinished (tests shorten it). */
+  constructor(
+    private readonly distDir: string,
+    private readonly frameDeadlineMs = FRAME_DEADLINE_MS,
+  ) {}
 
   async resolve(request: PyPIRequest, signal?: AbortSignal): Promise<unknown> {
     try {
@@ -54,43 +91,103 @@ export class InstallerProcess implements PyPIResolver {
   private run(request: PyPIRequest, permissions: boolean, signal?: AbortSignal): Promise<unknown> {
     return new Promise((resolve, reject) => {
       throwIfCancelled(signal);
-      const child = fork(path.join(this.distDir, 'package-installer.js'), [], {
+      const script = path.join(this.distDir, 'package-installer.js');
+      const child = spawn(process.execPath, [...installerExecArgv(this.distDir, request.micropipLocation, permissions), script], {
         // Electron's binary (VS Code's) only behaves as Node with this variable.
         env: process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {},
-        execArgv: installerExecArgv(this.distDir, request.micropipLocation, permissions),
-        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+        stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+        windowsHide: true,
       });
+      const channel = child.stdio[3] as Duplex;
+      const frames = new FrameReader(MAX_REPLY_BYTES);
+      const names = request.requirements.join(', ');
       let stderr = '';
-      child.stderr?.setEncoding('utf8').on('data', (text: string) => (stderr = (stderr + text).slice(-STDERR_TAIL)));
+      let stderrBytes = 0;
+      let settled = false;
+      let frameTimer: ReturnType<typeof setTimeout> | undefined;
+
       const finish = (settle: () => void): void => {
+        if (settled) return;
+        settled = true;
         clearTimeout(timer);
+        clearTimeout(frameTimer);
         signal?.removeEventListener('abort', cancel);
-        child.removeAllListeners();
         child.kill('SIGKILL');
+        channel.destroy();
         settle();
       };
-      const fail = (code: 'resolution' | 'cancelled', message: string): void => finish(() => reject(new PackageError(code, message)));
+      const fail = (code: 'resolution' | 'cancelled' | 'invalid', message: string): void =>
+        finish(() => reject(new PackageError(code, message)));
+      const broke = (why: string): void =>
+        fail('invalid', `${names}: the package installer broke its protocol (${why}) and was stopped${this.report(stderr, request)}`);
       const cancel = (): void => fail('cancelled', 'resolving PyPI packages was cancelled');
       const timer = setTimeout(
-        () => fail('resolution', `resolving ${request.requirements.join(', ')} took longer than ${INSTALLER_TIMEOUT_MS / 60_000} minutes`),
+        () => fail('resolution', `resolving ${names} took longer than ${INSTALLER_TIMEOUT_MS / 60_000} minutes`),
         INSTALLER_TIMEOUT_MS,
       );
       signal?.addEventListener('abort', cancel, { once: true });
-      child.on('message', (reply: InstallerReply) => {
-        if (reply.type === 'resolved') finish(() => resolve(reply.wheels));
+
+      child.stderr?.on('data', (chunk: Buffer) => {
+        stderrBytes += chunk.length;
+        stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_TAIL_CHARS);
+        // A flood costs the extension host CPU for nothing: stop listening.
+        if (stderrBytes > STDERR_MAX_BYTES) child.stderr?.destroy();
+      });
+      child.stderr?.on('error', () => undefined);
+      channel.on('error', () => undefined);
+      channel.on('data', (chunk: Buffer) => {
+        if (settled) return;
+        let replies: unknown[];
+        try {
+          replies = frames.push(chunk);
+        } catch (error) {
+          return broke(reasonOf(error));
+        }
+        if (replies.length > 1) return broke('it sent more than one reply');
+        if (replies.length === 1) {
+          let reply: InstallerReply;
+          try {
+            reply = checkInstallerReply(replies[0]);
+          } catch (error) {
+            return broke(reasonOf(error));
+          }
+          if (reply.type === 'resolved') return finish(() => resolve(reply.wheels));
+          const why = sanitizeUntrusted(reply.message, this.hostPaths(request));
+          return fail('resolution', `${names}: micropip could not resolve them from ${request.indexUrl}: ${why}`);
+        }
+        // The clock runs from a frame's first byte: a trickle does not keep a frame alive.
+        if (frames.partial && frameTimer === undefined) {
+          const seconds = this.frameDeadlineMs / 1000;
+          frameTimer = setTimeout(() => broke(`a frame was left unfinished for ${seconds} s`), this.frameDeadlineMs);
+        }
+      });
+      child.on('error', (error) => fail('resolution', `the package installer could not start: ${error.message}`));
+      // 'close' rather than 'exit': stderr has been read to its end by then.
+      child.on('close', (code, how) => {
+        if (permissions && code === REJECTED_OPTION && /bad option/.test(stderr)) finish(() => reject(new RejectedFlags()));
         else
           fail(
             'resolution',
-            `${request.requirements.join(', ')}: micropip could not resolve them from ${request.indexUrl}: ${reply.message}`,
+            `the package installer ended (${how ?? `exit code ${code}`}) without an answer${this.report(stderr, request)}`,
           );
       });
-      child.on('error', (error) => fail('resolution', `the package installer could not start: ${error.message}`));
-      child.on('exit', (code, how) => {
-        if (permissions && code === REJECTED_OPTION && /bad option/.test(stderr)) finish(() => reject(new RejectedFlags()));
-        else fail('resolution', `the package installer ended (${how ?? `exit code ${code}`}) without an answer: ${stderr.trim()}`);
-      });
-      child.send({ ...request, distDir: this.distDir } satisfies InstallerRequest);
+      try {
+        channel.write(encodeFrame({ ...request, distDir: this.distDir } satisfies InstallerRequest));
+      } catch (error) {
+        fail('resolution', `${names}: the request for the package installer is too large (${reasonOf(error)})`);
+      }
     });
+  }
+
+  /** `; its stderr (untrusted): "…"`: the tail of what the installer wrote, quoted, or nothing. */
+  private report(stderr: string, request: PyPIRequest): string {
+    const text = sanitizeUntrusted(stderr, this.hostPaths(request));
+    return text ? `; its stderr (untrusted): ${JSON.stringify(text)}` : '';
+  }
+
+  /** Host paths the installer's text must not show: the package cache (micropip's folder), the extension, home. */
+  private hostPaths(request: PyPIRequest): ReadonlyArray<readonly [string, string]> {
+    return [[path.resolve(path.dirname(request.micropipLocation)), '<package cache>'], ...hostPaths(this.distDir)];
   }
 }
 

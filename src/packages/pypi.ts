@@ -30,7 +30,7 @@ export interface ResolvedWheel {
   /** Canonical name. */
   readonly name: string;
   readonly version: string;
-  /** Absolute http(s) or file URL of the wheel. */
+  /** Absolute http(s) URL of the wheel (file: only inside a file: index's folder). */
   readonly url: string;
   /** The URL's last segment: a plain `.whl` file name. */
   readonly fileName: string;
@@ -44,11 +44,34 @@ export interface ResolvedWheel {
 const SHA256 = /^[0-9a-f]{64}$/i;
 
 /**
+ * Why the host may not download `url` for the PyPI index `indexUrl`, or undefined when it may.
+ * The URL comes from the index and the installer, both untrusted: the host must not read its
+ * own files for them (and echo their sha256). So http(s) only, and `file:` only when the user's
+ * index is a `file:` URL itself and the file is inside its folder.
+ */
+export function wheelUrlProblem(url: URL, indexUrl: string): string | undefined {
+  if (url.protocol === 'http:' || url.protocol === 'https:') return undefined;
+  const onlyHttp = `${url.protocol} URLs are not downloaded, only http(s)`;
+  if (url.protocol !== 'file:') return onlyHttp;
+  const index = URL.canParse(indexUrl) ? new URL(indexUrl) : undefined;
+  if (index?.protocol !== 'file:') return `${onlyHttp} (file: only from a PyPI index that is a file: URL)`;
+  const folder = index.pathname.endsWith('/') ? index.pathname : `${index.pathname}/`;
+  const inside = url.host === index.host && url.pathname.startsWith(folder) && url.search === '' && url.hash === '';
+  // The URL parser has removed `..` segments already; an escaped separator could still hide one.
+  const segments = inside ? url.pathname.slice(folder.length).split('/') : [];
+  if (!inside || segments.some((segment) => /%(2f|5c|2e)/i.test(segment) || segment === '')) {
+    return `it is outside the folder of the PyPI index ${index.href}`;
+  }
+  return undefined;
+}
+
+/**
  * Checks resolver output (micropip.freeze() entries: `name`, `version`, `file_name` holding
  * the URL, `sha256`, `depends`, `imports`). Anything else is an `invalid` PackageError naming
- * `source`: the installer's answer, or a cached record.
+ * `source`: the installer's answer, or a cached record. `indexUrl` is the PyPI index asked,
+ * which decides which URLs may be downloaded (`wheelUrlProblem`).
  */
-export function checkResolvedWheels(raw: unknown, source: string): ResolvedWheel[] {
+export function checkResolvedWheels(raw: unknown, source: string, indexUrl: string): ResolvedWheel[] {
   const invalid = (why: string, code: 'invalid' | 'bad-file-name' = 'invalid'): never => {
     throw new PackageError(code, `${source} is not usable: ${why}`);
   };
@@ -62,7 +85,8 @@ export function checkResolvedWheels(raw: unknown, source: string): ResolvedWheel
     if (typeof sha256 !== 'string' || !SHA256.test(sha256)) problem('the sha256 is not 64 hex digits');
     if (!isNames(depends) || !isNames(imports)) problem('depends and imports must be lists of names');
     const parsed = typeof url === 'string' && URL.canParse(url) ? new URL(url) : problem(`${JSON.stringify(url)} is not a URL`);
-    if (!['http:', 'https:', 'file:'].includes(parsed.protocol)) problem(`${parsed.href} is not an http(s) or file URL`);
+    const urlProblem = wheelUrlProblem(parsed, indexUrl);
+    if (urlProblem) problem(`${parsed.href} is refused: ${urlProblem}`, 'bad-file-name');
     const fileName = lastSegment(parsed);
     const badName =
       fileName === undefined

@@ -2,12 +2,14 @@
  * The package installer process (`dist/package-installer.js`): resolves PyPI requirements
  * with micropip in a Pyodide of its own and reports what micropip chose. It has the network
  * (Node's fetch) and runs micropip only, never user code. `InstallerProcess` starts it for one
- * request and it exits after answering.
+ * request, sent as a frame on fd 3, and it exits after answering with one frame there.
  */
 import * as fs from 'node:fs';
+import { Socket } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadPyodide, type PyodideAPI } from 'pyodide';
+import { encodeFrame, FrameReader } from '../../sandbox/framing';
 import { reasonOf } from '../errors';
 import type { InstallerReply, InstallerRequest } from '../node-installer';
 import resolveScript from './resolve.py';
@@ -47,8 +49,22 @@ async function resolve(request: InstallerRequest): Promise<InstallerReply> {
   return answer.error === undefined ? { type: 'resolved', wheels: answer.wheels } : { type: 'failed', message: answer.error };
 }
 
-process.once('message', (request: InstallerRequest) => {
-  void resolve(request)
-    .catch((error: unknown): InstallerReply => ({ type: 'failed', message: reasonOf(error) }))
-    .then((reply) => process.send?.(reply, () => process.exit(0)));
-});
+function main(): void {
+  const channel = new Socket({ fd: 3, readable: true, writable: true });
+  const frames = new FrameReader();
+  let started = false;
+  channel.on('data', (chunk: Buffer) => {
+    const [request] = frames.push(chunk);
+    if (request === undefined || started) return;
+    started = true;
+    void resolve(request as InstallerRequest)
+      .catch((error: unknown): InstallerReply => ({ type: 'failed', message: reasonOf(error) }))
+      // The host refuses a longer message as a broken reply; its head says what went wrong.
+      .then((reply) => (reply.type === 'failed' ? { ...reply, message: reply.message.slice(0, 8192) } : reply))
+      .then((reply) => channel.write(encodeFrame(reply), () => process.exit(0)));
+  });
+  // The host went away: there is no one to answer.
+  channel.on('close', () => process.exit(0));
+}
+
+main();

@@ -114,6 +114,7 @@ describe('packages: PyPI wheels resolved by micropip in the installer process', 
 });
 
 describe('packages: checking what the installer reports', () => {
+  const PYPI = 'https://pypi.example/simple';
   const good = {
     name: 'Demo_Pkg',
     version: '1.0',
@@ -124,19 +125,23 @@ describe('packages: checking what the installer reports', () => {
   };
 
   it('takes freeze() entries, canonical names, the file name from the URL', () => {
-    assert.deepEqual(checkResolvedWheels([good], 'test'), [
+    assert.deepEqual(checkResolvedWheels([good], 'test', PYPI), [
       { name: 'demo-pkg', version: '1.0', url: good.file_name, fileName: 'demo_pkg-1.0-py3-none-any.whl', sha256: 'a'.repeat(64), depends: ['other-pkg'], imports: ['demo_pkg'] },
     ]);
   }); // prettier-ignore
 
   it('unescapes the file name, as indexes escape the + of local versions', () => {
-    const [wheel] = checkResolvedWheels([{ ...good, file_name: 'https://files.example/demo_pkg-1.0%2Blocal-py3-none-any.whl' }], 'test');
+    const [wheel] = checkResolvedWheels(
+      [{ ...good, file_name: 'https://files.example/demo_pkg-1.0%2Blocal-py3-none-any.whl' }],
+      'test',
+      PYPI,
+    );
     assert.equal(wheel.fileName, 'demo_pkg-1.0+local-py3-none-any.whl');
   });
 
-  it('refuses URLs that are not http(s) or file, names that are not plain wheel names, and malformed entries', () => {
+  it('refuses URLs that are not http(s), names that are not plain wheel names, and malformed entries', () => {
     const cases: [Record<string, unknown>, RegExp][] = [
-      [{ file_name: 'javascript:alert(1)' }, /not an http\(s\) or file URL/],
+      [{ file_name: 'javascript:alert(1)' }, /javascript: URLs are not downloaded, only http\(s\)/],
       [{ file_name: 'demo_pkg-1.0-py3-none-any.whl' }, /is not a URL/],
       [{ file_name: 'https://files.example/%2e%2e%2Fdemo.whl' }, /not a plain wheel file name \(it contains a path separator\)/],
       [{ file_name: 'https://files.example/demo.tar.gz' }, /not a plain wheel file name \(it is not a wheel\)/],
@@ -147,12 +152,12 @@ describe('packages: checking what the installer reports', () => {
     ];
     for (const [change, pattern] of cases) {
       assert.throws(
-        () => checkResolvedWheels([{ ...good, ...change }], 'the answer'),
+        () => checkResolvedWheels([{ ...good, ...change }], 'the answer', PYPI),
         (error: unknown) =>
           error instanceof PackageError && /^the answer is not usable: /.test(error.message) && pattern.test(error.message),
         JSON.stringify(change),
       );
     }
-    assert.throws(() => checkResolvedWheels({ wheels: [] }, 'x'), /not a list/);
+    assert.throws(() => checkResolvedWheels({ wheels: [] }, 'x', PYPI), /not a list/);
   });
 });

@@ -1,0 +1,117 @@
+/**
+ * Whatever runs in the installer process (a wheel's WebAssembly, a compromised micropip) may
+ * write anything to its channel and its stderr. The extension host must refuse it, stop the
+ * installer and fail with a PackageError: never crash, wait forever, buffer without bound, or
+ * echo host paths and terminal escapes. Each case runs a stand-in `package-installer.js` under
+ * the installer's real command line.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { InstallerProcess } from '../../../src/packages/node-installer';
+import type { PyPIRequest } from '../../../src/packages/pypi';
+import { rejectsWith } from '../../fixtures/package-tests';
+
+/**
+ * A stand-in installer: `body` runs with `write(bytes)` (raw bytes to fd 3, whatever the host
+ * reads there) and `frame(text)` (a length-prefixed frame) in scope, and the process stays up.
+ */
+function hostileInstaller(root: string, body: string): InstallerProcess {
+  const dist = fs.mkdtempSync(path.join(root, 'dist-'));
+  fs.writeFileSync(
+    path.join(dist, 'package-installer.js'),
+    `const write = (bytes) => { try { require('node:fs').writeSync(3, bytes); } catch {} };
+     const frame = (text) => { const body = Buffer.from(text); const head = Buffer.alloc(4); head.writeUInt32BE(body.length); return Buffer.concat([head, body]); };
+     setInterval(() => undefined, 1000);
+     ${body}`,
+  );
+  return new InstallerProcess(dist, 1000);
+}
+
+describe('packages: a hostile installer process', function () {
+  this.timeout(30_000);
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'hostile-installer-'));
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+  const request: PyPIRequest = {
+    requirements: ['sandbox-x'],
+    indexUrl: 'http://127.0.0.1:9/simple',
+    lockJson: '{}',
+    micropipLocation: path.join(root, 'micropip', 'micropip.whl'),
+  };
+
+  it('a malformed frame (also malformed as an IPC message) stops it with a PackageError', async () => {
+    const installer = hostileInstaller(root, `write(Buffer.concat([frame('{bad'), Buffer.from('\\n')]));`);
+    await rejectsWith(
+      installer.resolve(request),
+      'invalid',
+      /^sandbox-x: the package installer broke its protocol \(a frame is not valid JSON\)/,
+    );
+  });
+
+  it('a frame longer than the reply cap is refused from its header, without buffering its body', async () => {
+    const installer = hostileInstaller(
+      root,
+      `write(Buffer.from([0xff, 0xff, 0xff, 0xff])); const mb = Buffer.alloc(2 ** 20, 120);
+       const flood = () => { write(mb); setImmediate(flood); }; flood();`,
+    );
+    await rejectsWith(installer.resolve(request), 'invalid', /a frame of 4294967295 bytes exceeds the 1048576-byte limit/);
+  });
+
+  it('a frame left unfinished is refused after the frame deadline', async () => {
+    const installer = hostileInstaller(root, `write(frame('{"type":"failed","message":"x"}').subarray(0, 10));`);
+    const started = Date.now();
+    await rejectsWith(installer.resolve(request), 'invalid', /a frame was left unfinished for 1 s/);
+    assert.ok(Date.now() - started < 10_000);
+  });
+
+  it('a reply of the wrong shape, or a second reply, is refused', async () => {
+    const replies = [
+      '[]',
+      '"resolved"',
+      '{"type":"resolved","wheels":"x"}',
+      '{"type":"resolved","wheels":[],"extra":1}',
+      '{"type":"failed","message":7}',
+      `{"type":"failed","message":"${'x'.repeat(70_000)}"}`,
+      '{"type":"ready"}',
+    ];
+    for (const reply of replies) {
+      const installer = hostileInstaller(root, `write(Buffer.concat([frame(${JSON.stringify(reply)}), Buffer.from('\\n')]));`);
+      await rejectsWith(installer.resolve(request), 'invalid', /its reply is not a resolution or a failure of the expected shape/);
+    }
+    const twice = hostileInstaller(
+      root,
+      `write(Buffer.concat([frame('{"type":"resolved","wheels":[]}'), frame('{"type":"resolved","wheels":[]}')]));`,
+    );
+    await rejectsWith(twice.resolve(request), 'invalid', /it sent more than one reply/);
+  });
+
+  it('its stderr is capped, labelled, quoted, and shows no host path or control character', async () => {
+    const home = os.homedir();
+    const installer = hostileInstaller(
+      root,
+      `const junk = 'x'.repeat(1000) + '\\n';
+       for (let i = 0; i < 300; i++) process.stderr.write(junk);
+       process.stderr.write('\\u001b[31m\\u202e see ${home}/.ssh/id_rsa and ${request.micropipLocation}\\n', () => process.exit(1));`,
+    );
+    const error = await rejectsWith(
+      installer.resolve(request),
+      'resolution',
+      /^the package installer ended \(exit code 1\) without an answer; its stderr \(untrusted\): ".*"$/,
+    );
+    assert.ok(!error.message.includes(home), error.message.slice(-300));
+    assert.ok(!/[\u001b\u202e]/.test(error.message), 'no escape or bidi character');
+    assert.ok(error.message.length < 3000, `${error.message.length} characters`);
+  });
+
+  it('a failure message is sanitized: no host path or control character', async () => {
+    const message = JSON.stringify(`ValueError: \u001b[2J ${os.homedir()}/secret`);
+    const installer = hostileInstaller(root, `write(frame(JSON.stringify({ type: 'failed', message: ${message} })));`);
+    const error = await rejectsWith(
+      installer.resolve(request),
+      'resolution',
+      /^sandbox-x: micropip could not resolve them from .*: ValueError:/,
+    );
+    assert.ok(!error.message.includes(os.homedir()) && !error.message.includes('\u001b'), error.message);
+  });
+});
