@@ -3,6 +3,7 @@ import { loadOrder } from '../../../src/packages/closure';
 import { PackageError, type PackageErrorCode } from '../../../src/packages/errors';
 import { checkLockMatches, formatLock, importsToPackages, parseLock } from '../../../src/packages/lock';
 import { readBundledLock } from '../../../src/packages/node';
+import { DEMO_ENTRY, LOCK_INFO } from '../../fixtures/lock-entry';
 import { DIST_DIR } from '../../fixtures/package-index';
 
 function rejects(code: PackageErrorCode, pattern: RegExp): (error: unknown) => boolean {
@@ -10,16 +11,7 @@ function rejects(code: PackageErrorCode, pattern: RegExp): (error: unknown) => b
 }
 
 function lockWith(entry: Record<string, unknown>): string {
-  const base = {
-    name: 'demo',
-    version: '1.0',
-    file_name: 'demo-1.0-py3-none-any.whl',
-    sha256: 'a'.repeat(64),
-    depends: [],
-    imports: ['demo'],
-  };
-  const info = { abi_version: '2026_0', arch: 'wasm32', platform: 'emscripten_5_0_3', python: '3.14.2' };
-  return JSON.stringify({ info, packages: { demo: { ...base, package_type: 'package', install_dir: 'site', ...entry } } });
+  return JSON.stringify({ info: LOCK_INFO, packages: { demo: { ...DEMO_ENTRY, ...entry } } });
 }
 
 describe('packages: pyodide-lock.json', () => {

@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import { loadOrder } from '../../../src/packages/closure';
 import { PackageError } from '../../../src/packages/errors';
 import { parseLock } from '../../../src/packages/lock';
+import { DEMO_ENTRY, LOCK_INFO } from '../../fixtures/lock-entry';
 
 /** `p0` depends on `p1`, … up to `p<length-1>`. */
 function chain(length: number): Map<string, { name: string; depends: string[] }> {
@@ -43,17 +44,8 @@ describe('packages: the dependency walk is bounded', () => {
 });
 
 describe('packages: a lock names packages by package names only', () => {
-  const info = { abi_version: '1', arch: 'wasm32', platform: 'emscripten', python: '3.14.2' };
-  const entry = {
-    name: 'demo',
-    version: '1.0',
-    file_name: 'demo-1.0-py3-none-any.whl',
-    sha256: 'a'.repeat(64),
-    depends: [],
-    imports: ['demo'],
-    package_type: 'package',
-    install_dir: 'site',
-  };
+  const info = LOCK_INFO;
+  const entry = DEMO_ENTRY;
 
   it('takes real names', () => {
     const lock = parseLock({ info, packages: { 'demo-pkg': { ...entry, name: 'Demo_Pkg', depends: ['zope.interface'] } } }, 'x');
