@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { limitSetting, type LimitedSetting } from './setting-limits';
 import type { IsolationMode } from './sandbox/transport/transport';
 
 /** When the output channel comes to the front. */
@@ -38,10 +39,11 @@ const SECTION = 'pythonSandbox';
 function read(): Settings {
   const config = vscode.workspace.getConfiguration(SECTION);
   const get = <K extends keyof Settings>(key: K, fallback: Settings[K]): Settings[K] => config.get<Settings[K]>(key) ?? fallback;
+  const limited = (key: LimitedSetting): number => limitSetting(key, config.get<unknown>(key));
   return Object.freeze({
-    timeoutSeconds: get('timeoutSeconds', 60),
-    memoryLimitMb: get('memoryLimitMb', 1024),
-    maxOutputBytes: get('maxOutputBytes', 10 * 2 ** 20),
+    timeoutSeconds: limited('timeoutSeconds'),
+    memoryLimitMb: limited('memoryLimitMb'),
+    maxOutputBytes: limited('maxOutputBytes'),
     persistentNamespace: get('persistentNamespace', true),
     clearOutputBeforeRun: get('clearOutputBeforeRun', false),
     revealOutput: get('revealOutput', 'always'),

@@ -39,8 +39,34 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
-/** An eval value (JSON text) indented for reading; Python's non-JSON floats stay as they are. */
-export function prettyValue(json: string): string {
+/** JSON larger or deeper than this is shown as it came: indenting grows it with its depth. */
+const PRETTY_JSON_MAX_CHARS = 64 * 1024;
+const PRETTY_JSON_MAX_DEPTH = 32;
+
+/** How deeply `json` nests arrays and objects (outside strings), counting no further than `limit + 1`. */
+function jsonDepth(json: string, limit: number): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < json.length && deepest <= limit; i++) {
+    const c = json[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '[' || c === '{') deepest = Math.max(deepest, ++depth);
+    else if (c === ']' || c === '}') depth--;
+  }
+  return deepest;
+}
+
+/**
+ * JSON text (an eval value, display data) indented for reading. The text comes from the sandbox:
+ * indenting costs two characters per level on every line, so 400 KB nested 1000 deep would
+ * become 400 MB; large or deep JSON, and Python's non-JSON floats, stay as they are.
+ */
+export function prettyJson(json: string): string {
+  if (json.length > PRETTY_JSON_MAX_CHARS || jsonDepth(json, PRETTY_JSON_MAX_DEPTH) > PRETTY_JSON_MAX_DEPTH) return json;
   try {
     return JSON.stringify(JSON.parse(json), null, 2);
   } catch {

@@ -3,7 +3,7 @@ import type { Settings } from '../config';
 import type { RunOrigin } from '../editor/run-origin';
 import type { RunResult } from '../sandbox/result';
 import { settledResult, type Run } from '../sandbox/run';
-import { footerOf, packageLoads, prettyValue, runHeader } from './format';
+import { footerOf, packageLoads, prettyJson, runHeader } from './format';
 
 /**
  * The "Python Sandbox" output channel: for every run it follows, a header when the run starts
@@ -62,7 +62,7 @@ export class OutputChannelPresenter implements vscode.Disposable {
   }
 
   private end(result: RunResult, origin: RunOrigin | undefined): void {
-    if (result.value !== undefined) this.append(`${prettyValue(result.value)}\n`);
+    if (result.value !== undefined) this.append(`${prettyJson(result.value)}\n`);
     if (!this.atLineStart) this.channel.appendLine('');
     this.channel.appendLine(footerOf(result, origin));
     this.atLineStart = true;

@@ -3,6 +3,7 @@
  * HTML, preformatted values), and the messages that keep the view's page in step. The page
  * (media/output-view.js) renders exactly these shapes. No `vscode` import.
  */
+import { prettyJson } from './format';
 import type { DisplayItem, StreamName } from '../sandbox/protocol';
 
 /** One piece of a run, in the order it came. */
@@ -76,11 +77,15 @@ export function partFor(item: DisplayItem, id: number): ViewPart {
   };
 }
 
-function prettyJson(text: string): string {
-  try {
-    return JSON.stringify(JSON.parse(text), null, 2);
-  } catch {
-    return text;
+/** How many characters of the sandbox's data a part holds, for the view's limits. */
+export function partChars(part: ViewPart): number {
+  switch (part.kind) {
+    case 'image':
+      return part.base64.length;
+    case 'html':
+      return part.html.length;
+    default:
+      return part.text.length;
   }
 }
 

@@ -4,7 +4,16 @@ import type { RunOrigin } from '../editor/run-origin';
 import type { DisplayData, StreamName } from '../sandbox/protocol';
 import { settledResult, type Run } from '../sandbox/run';
 import { footerOf, runHeader } from './format';
-import { chooseItem, IMAGE_EXTENSIONS, partFor, type FromPage, type ToPage, type ViewPart, type ViewRun } from './output-view-model';
+import {
+  chooseItem,
+  IMAGE_EXTENSIONS,
+  partChars,
+  partFor,
+  type FromPage,
+  type ToPage,
+  type ViewPart,
+  type ViewRun,
+} from './output-view-model';
 import { outputViewHtml } from './output-view-html';
 
 /** The webview view's id (package.json `views`). */
@@ -16,6 +25,8 @@ const MAX_RUNS = 50;
 const MAX_TEXT_CHARS = 200_000;
 /** Image and HTML data kept in all, in characters; the oldest runs leave first. */
 const MAX_DATA_CHARS = 64 * 2 ** 20;
+/** Markdown rendered to HTML; longer documents show as their text. */
+const MAX_MARKDOWN_CHARS = 2 ** 20;
 
 /**
  * The "Python Sandbox" view in the panel: each run of the editor with its header, its text and
@@ -105,7 +116,8 @@ export class OutputViewPresenter implements vscode.WebviewViewProvider, vscode.D
     const item = chooseItem(data.items);
     const part = partFor(item, this.nextId++);
     this.add(run, part);
-    if (item.mime === 'text/markdown') void this.renderMarkdown(run, part.id, item.data);
+    // VS Code's Markdown renderer runs in this process: large documents stay text.
+    if (item.mime === 'text/markdown' && item.data.length <= MAX_MARKDOWN_CHARS) void this.renderMarkdown(run, part.id, item.data);
     this.trim();
     if (this.settings().revealOutput === 'always') this.reveal();
   }
@@ -132,11 +144,7 @@ export class OutputViewPresenter implements vscode.WebviewViewProvider, vscode.D
 
   /** Keeps the newest runs within the limits. */
   private trim(): void {
-    const dataChars = (): number =>
-      this.runs.reduce(
-        (n, run) => n + run.parts.reduce((m, p) => m + (p.kind === 'image' ? p.base64.length : p.kind === 'html' ? p.html.length : 0), 0),
-        0,
-      );
+    const dataChars = (): number => this.runs.reduce((n, run) => n + run.parts.reduce((m, part) => m + partChars(part), 0), 0);
     while (this.runs.length > MAX_RUNS || (this.runs.length > 1 && dataChars() > MAX_DATA_CHARS)) {
       const dropped = this.runs.shift()!;
       this.post({ type: 'drop', runId: dropped.id });

@@ -1,8 +1,25 @@
 import * as assert from 'node:assert/strict';
-import { closeAllEditors, command, CommandIds, inlineValues, onlyDiagnostic, openDocument, peek, select, withSettings } from './helpers';
+import {
+  closeAllEditors,
+  command,
+  CommandIds,
+  extension,
+  inlineValues,
+  onlyDiagnostic,
+  openDocument,
+  peek,
+  select,
+  withSettings,
+} from './helpers';
 
 describe('settings', () => {
   afterEach(closeAllEditors);
+
+  it('an untrusted workspace cannot raise the memory, output or time limits', () => {
+    const restricted = (extension().packageJSON as { capabilities: { untrustedWorkspaces: { restrictedConfigurations: string[] } } })
+      .capabilities.untrustedWorkspaces.restrictedConfigurations;
+    for (const key of ['timeoutSeconds', 'memoryLimitMb', 'maxOutputBytes']) assert.ok(restricted.includes(`pythonSandbox.${key}`), key);
+  });
 
   it('persistentNamespace off: a variable from one run is gone in the next', async () => {
     await withSettings({ persistentNamespace: false }, async () => {

@@ -68,6 +68,13 @@ export async function runOnServer(host: 'node' | 'web' | 'web-isolated' = 'node'
     void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code));
   });
   page.on('crash', () => console.error('[launch] the workbench page crashed'));
+  // A nested worker's console reaches neither the suite's output nor the page's: its warnings and
+  // errors are the only trace of a runtime that fails to start.
+  page.on('worker', (worker) =>
+    worker.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') console.error(`[worker] ${message.text()}`);
+    }),
+  );
   const timedOut = new Promise<number>((resolve) =>
     setTimeout(() => {
       console.error(`[launch] no result from the extension host within ${TIMEOUT_MS / 1000} s`);

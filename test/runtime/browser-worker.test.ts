@@ -237,6 +237,10 @@ describe('browser worker: what a compromised worker sends is refused', function 
     assert.match(await startWith(worker(`postMessage({ type: 'ready' });`)), /not a frame of the protocol/);
   });
 
+  it('a small view on a large buffer stops the worker: the whole buffer would come along', async () => {
+    assert.match(await startWith(worker(`postMessage(new Uint8Array(new ArrayBuffer(2 ** 24), 0, 4));`)), /not a frame of the protocol/);
+  });
+
   it('a frame of a malformed message is a protocol fault', async () => {
     assert.match(
       await startWith(worker(`postMessage(frame({ type: 'ready', runtime: 'lies' }));`)),

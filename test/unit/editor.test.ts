@@ -4,7 +4,7 @@ import { expressionAt, lastLine, lineLabel, nextCodeLine, regionFromText, toDocu
 import { locateError } from '../../src/editor/traceback';
 import type { PythonError } from '../../src/sandbox/protocol';
 import { failure, type RunResult } from '../../src/sandbox/result';
-import { formatDuration, prettyValue, runFooter, shortValue } from '../../src/presenters/format';
+import { formatDuration, prettyJson, runFooter, shortValue } from '../../src/presenters/format';
 
 describe('editor: code regions', () => {
   it('dedents an indented selection and maps positions back', () => {
@@ -134,8 +134,13 @@ describe('ui: formatting', () => {
   });
 
   it('values are pretty-printed, and shortened for annotations', () => {
-    assert.equal(prettyValue('{"a": [1, 2]}'), '{\n  "a": [\n    1,\n    2\n  ]\n}');
-    assert.equal(prettyValue('NaN'), 'NaN');
+    assert.equal(prettyJson('{"a": [1, 2]}'), '{\n  "a": [\n    1,\n    2\n  ]\n}');
+    assert.equal(prettyJson('NaN'), 'NaN');
+    // What the sandbox sends must not grow with its depth in the extension host.
+    const deep = `${'['.repeat(1000)}${'0,'.repeat(20_000)}0${']'.repeat(1000)}`;
+    assert.equal(prettyJson(deep), deep);
+    const large = JSON.stringify(Array.from({ length: 20_000 }, (_, i) => i));
+    assert.equal(prettyJson(large), large);
     assert.equal(shortValue('[' + '1, '.repeat(40) + '1]', 20), '[1, 1, 1, 1, 1, 1, …');
   });
 });

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { chooseItem, partFor } from '../../src/presenters/output-view-model';
+import { chooseItem, partChars, partFor } from '../../src/presenters/output-view-model';
 import type { DisplayItem } from '../../src/sandbox/protocol';
 
 const text = (mime: string, data: string): DisplayItem => ({ mime, data, encoding: 'text' });
@@ -34,5 +34,12 @@ describe('output view: what a bundle shows as', () => {
       text: '[application/pdf, 6 bytes]',
     });
     assert.deepEqual(partFor(text('text/html', '<i>x</i>'), 5), { kind: 'html', id: 5, html: '<i>x</i>' });
+  });
+
+  it('counts every kind of part against the view limit, text as much as images', () => {
+    assert.equal(partChars({ kind: 'pre', id: 1, text: 'abc' }), 3);
+    assert.equal(partChars({ kind: 'text', id: 2, stream: 'stdout', text: 'abcd' }), 4);
+    assert.equal(partChars({ kind: 'html', id: 3, html: '<b>x</b>' }), 8);
+    assert.equal(partChars({ kind: 'image', id: 4, mime: 'image/png', base64: 'AAAA' }), 4);
   });
 });

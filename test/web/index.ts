@@ -10,7 +10,10 @@ declare const mocha: BrowserMocha;
 
 interface BrowserMocha {
   setup(options: { ui: 'bdd'; reporter: string; timeout: number; color: boolean }): void;
-  run(done: (failures: number) => void): { stats?: { passes: number; failures: number } };
+  run(done: (failures: number) => void): {
+    stats?: { passes: number; failures: number };
+    on(event: 'fail', listener: (test: { fullTitle(): string }, error: unknown) => void): void;
+  };
 }
 
 export async function run(): Promise<void> {
@@ -33,5 +36,9 @@ export async function run(): Promise<void> {
       else if (passed === 0) reject(new Error('no web test ran'));
       else resolve();
     });
+    // The launcher gives up on a host that stops answering, before mocha's summary: say why each test failed as it fails.
+    runner.on('fail', (test: { fullTitle(): string }, error: unknown) =>
+      console.log(`FAILED: ${test.fullTitle()}\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+    );
   });
 }

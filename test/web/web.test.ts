@@ -24,6 +24,7 @@ import {
 
 /** What runtimeInfo tells of a browser worker. */
 interface BrowserInfo extends RuntimeInfo {
+  runtime?: { boot: string; snapshotFallback?: string };
   restrictions?: { codeGenerationBlocked: boolean; browser?: { networkRemoved: boolean; storageRemoved: boolean; sharedMemory: boolean } };
 }
 
@@ -52,6 +53,7 @@ describe('web worker extension host', () => {
     assert.equal(await peek('6 * 7'), '42');
     const info = (await runtimeInfo()) as BrowserInfo;
     assert.equal(info.isolation, 'browser-worker');
+    assert.equal(info.runtime?.boot, 'snapshot', `the build's snapshot was restored (${info.runtime?.snapshotFallback})`);
     assert.equal(info.restrictions?.codeGenerationBlocked, true);
     assert.deepEqual(info.restrictions?.browser, { networkRemoved: true, storageRemoved: true, sharedMemory: isolated });
   });

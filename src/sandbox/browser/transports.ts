@@ -56,7 +56,17 @@ export function hasSharedMemory(): boolean {
   return typeof SharedArrayBuffer === 'function' && (globalThis as unknown as BrowserGlobals).crossOriginIsolated === true;
 }
 
-async function loadFiles(read: ReadExtensionFile): Promise<Loaded> {
+/**
+ * The bytes in a buffer of their own. VS Code's file system can hand back a view at any offset
+ * into a larger buffer: Pyodide reads the snapshot through 32-bit views, which need an aligned
+ * start, and posting a view copies its whole buffer.
+ */
+function ownBuffer(bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+}
+
+async function loadFiles(readFile: ReadExtensionFile): Promise<Loaded> {
+  const read = async (path: string): Promise<Uint8Array> => ownBuffer(await readFile(path));
   const [script, wasm, stdlib, lock, nodeWorker] = await Promise.all([
     read('dist/web/sandbox-worker.js'),
     read('dist/pyodide/pyodide.asm.wasm'),
@@ -77,6 +87,17 @@ async function loadFiles(read: ReadExtensionFile): Promise<Loaded> {
     },
     module: WebAssembly.compile(wasm).catch(() => undefined),
   };
+}
+
+/** Whether a message from the worker is what a frame may be: unshared bytes that fill their buffer, within the frame limit. */
+function isFrameBytes(data: unknown): data is Uint8Array {
+  return (
+    data instanceof Uint8Array &&
+    data.buffer instanceof ArrayBuffer &&
+    data.byteOffset === 0 &&
+    data.byteLength === data.buffer.byteLength &&
+    data.byteLength <= MAX_FRAME_BYTES + 4
+  );
 }
 
 function assess(restrictions: Restrictions): Assessment {
@@ -161,8 +182,10 @@ export function browserTransports(read: ReadExtensionFile, packageCache?: Packag
           created.onmessage = ({ data }) => {
             if (ended) return;
             answered = true;
-            // A frame is bytes and nothing else; besides frames, only the answer to a package load is taken.
-            if (data instanceof Uint8Array && data.byteLength <= MAX_FRAME_BYTES + 4) events.data(data);
+            // A frame is bytes and nothing else, in a buffer of its own (a small view could carry
+            // a huge buffer along); besides frames, only the answer to a package load is taken. A
+            // worker that sends anything more is stopped.
+            if (isFrameBytes(data)) events.data(data);
             else if (!packages.answer(data)) end('the browser worker sent a message that is not a frame of the protocol');
           };
           created.onerror = () => end('the browser worker failed');

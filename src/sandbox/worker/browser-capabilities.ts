@@ -72,9 +72,9 @@ function refusedConstructor(name: string): () => never {
 
 /**
  * Every function's `.constructor` leads to `Function` (or its async and generator kin), which
- * makes code from a string: those links are cut. Timers that take a string run it as code: they
- * take functions only. The global `Function` stays for `instanceof`, out of Python's reach (it
- * has no reference to the global scope).
+ * makes code from a string: those links are cut, and the global `Function` is a refusing
+ * stand-in that keeps `Function.prototype`, so `instanceof Function` still works. Timers that
+ * take a string run it as code: they take functions only.
  */
 function removeCodeGeneration(): void {
   const kinds = [function () {}, async function () {}, function* () {}, async function* () {}];
@@ -83,6 +83,12 @@ function removeCodeGeneration(): void {
     const name = prototype.constructor.name;
     Object.defineProperty(prototype, 'constructor', { value: refusedConstructor(name), writable: false, configurable: false });
   }
+  const prototype = Function.prototype;
+  const refusedFunction = function Function(): never {
+    throw new EvalError('the sandbox makes no code from strings');
+  };
+  Object.defineProperty(refusedFunction, 'prototype', { value: prototype, writable: false });
+  define('Function', Object.freeze(refusedFunction));
   for (const name of ['setTimeout', 'setInterval'] as const) {
     const timer = globalThis[name].bind(globalThis) as unknown as (handler: unknown, ms?: number, ...args: unknown[]) => number;
     for (const scope of scopeChain()) Reflect.deleteProperty(scope, name);
@@ -106,6 +112,7 @@ export function browserCodeGenerationBlocked(): boolean {
   };
   return (
     kinds.every((kind) => refused(() => (kind.constructor as FunctionConstructor)('return 1'))) &&
+    refused(() => (globalThis as { Function: FunctionConstructor }).Function('return 1')) &&
     (globalThis as { eval?: unknown }).eval === undefined &&
     refused(() => setTimeout('1' as unknown as () => void, 0))
   );
