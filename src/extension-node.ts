@@ -3,11 +3,14 @@ import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import type { PythonSandboxApi } from './api';
 import { activateExtension } from './extension';
+import { cacheRoot, createNodePackageManager } from './packages/node';
 import { createNodeClient } from './sandbox/node-client';
 import { PackageService } from './session/packages';
 
 export function activate(context: vscode.ExtensionContext): PythonSandboxApi {
   const distDir = context.asAbsolutePath('dist');
+  // One package cache for every party, in the extension's global storage.
+  const cacheDir = path.join(context.globalStorageUri.fsPath, 'packages');
   return activateExtension(context, {
     createClient: (settings, { input, packages }) =>
       createNodeClient({
@@ -17,9 +20,9 @@ export function activate(context: vscode.ExtensionContext): PythonSandboxApi {
         maxOutputBytes: settings.maxOutputBytes,
         timeoutMs: settings.timeoutSeconds * 1000,
         input,
-        packageCacheDir: packages?.cacheRoot,
+        // The folder the sandbox process may read packages from.
+        packageCacheDir: packages ? cacheRoot(cacheDir) : undefined,
       }),
-    // One package cache for every party, in the extension's global storage.
-    createPackages: (settings, context) => new PackageService(settings, distDir, path.join(context.globalStorageUri.fsPath, 'packages')),
+    createPackages: (settings) => new PackageService(settings, (options) => createNodePackageManager({ ...options, cacheDir, distDir })),
   });
 }

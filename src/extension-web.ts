@@ -6,14 +6,20 @@
 import * as vscode from 'vscode';
 import type { PythonSandboxApi } from './api';
 import { activateExtension } from './extension';
+import { workspaceCacheRoot, workspacePackageCache, workspacePackageManagers } from './packages/workspace';
+import { WorkspaceStore } from './packages/workspace-store';
 import { browserTransports } from './sandbox/browser/transports';
 import { SandboxClient } from './sandbox/client';
+import { PackageService } from './session/packages';
 
 export function activate(context: vscode.ExtensionContext): PythonSandboxApi {
+  const read = async (file: string): Promise<Uint8Array> =>
+    vscode.workspace.fs.readFile(vscode.Uri.joinPath(context.extensionUri, ...file.split('/')));
+  // One package cache for every party, in the extension's global storage: the package manager
+  // fills it, and the transport reads a run's packages from it for the worker.
+  const store = new WorkspaceStore(workspaceCacheRoot(context.globalStorageUri));
   // One factory for every runtime: the files are read once and kept.
-  const transport = browserTransports(async (file) =>
-    vscode.workspace.fs.readFile(vscode.Uri.joinPath(context.extensionUri, ...file.split('/'))),
-  );
+  const transport = browserTransports(read, workspacePackageCache(store));
   return activateExtension(context, {
     createClient: (settings, { input }) =>
       new SandboxClient({
@@ -23,7 +29,10 @@ export function activate(context: vscode.ExtensionContext): PythonSandboxApi {
         timeoutMs: settings.timeoutSeconds * 1000,
         input,
       }),
-    // Not wired in the browser yet: the library has its store (packages/workspace-store.ts).
-    createPackages: () => undefined,
+    createPackages: (settings) =>
+      new PackageService(
+        settings,
+        workspacePackageManagers(store, () => read('dist/pyodide/pyodide-lock.json')),
+      ),
   });
 }

@@ -29,14 +29,14 @@ export function activateExtension(context: vscode.ExtensionContext, platform: Ex
   const settings = new SettingsStore();
   const current = (): typeof settings.current => settings.current;
 
-  // One package cache for every party, where the platform loads packages.
-  const packages = platform.createPackages(settings, context);
+  // One package cache for every party.
+  const packages = platform.createPackages(settings);
   // Every party has a runtime, and a sandbox, of its own.
   const user = new RuntimeSession(settings, platform, 'Python Sandbox', true, packages);
   const agents = new RuntimeSession(settings, platform, 'Python Sandbox (agents)', false, packages);
   const api = createApi(
     () => platform.createClient(settings.current, { input: false, packages }),
-    (code) => packages?.forRun(code, 'Python Sandbox (API)'),
+    (code) => packages.forRun(code, 'Python Sandbox (API)'),
   );
 
   // Presenters follow the user's runs from the moment they are queued.
@@ -55,7 +55,7 @@ export function activateExtension(context: vscode.ExtensionContext, platform: Ex
 
   context.subscriptions.push(
     settings,
-    ...(packages ? [packages] : []),
+    packages,
     user,
     agents,
     api,
@@ -68,7 +68,7 @@ export function activateExtension(context: vscode.ExtensionContext, platform: Ex
     new RunCommands(user, (uri) => inlineValues.valuesIn(uri)).register(),
     registerRuntimeCommands(user, () => output.show()),
     registerOutputViewCommands(outputView),
-    packages ? registerPackageCommands(user, packages) : registerPackagesUnavailable(),
+    registerPackageCommands(user, packages),
     registerAgentTool(agents),
     vscode.languages.registerCodeLensProvider(PYTHON, new CellLenses()),
     prewarmOnPythonEditor(user, settings),
@@ -76,16 +76,6 @@ export function activateExtension(context: vscode.ExtensionContext, platform: Ex
     new SandboxNotebookKernels((label) => new RuntimeSession(settings, platform, label, true), current),
   );
   return api.api;
-}
-
-/** Where the platform loads no packages (a browser, for now), their commands say so. */
-function registerPackagesUnavailable(): vscode.Disposable {
-  const explain = (): Thenable<unknown> =>
-    vscode.window.showInformationMessage('Python Sandbox: packages are not available in the browser yet; the standard library is.');
-  return vscode.Disposable.from(
-    vscode.commands.registerCommand(CommandIds.installPackages, explain),
-    vscode.commands.registerCommand(CommandIds.clearPackageCache, explain),
-  );
 }
 
 /** The language-model tool, where the host has the language-model API. */

@@ -1,4 +1,3 @@
-import type * as vscode from 'vscode';
 import type { Settings, SettingsStore } from './config';
 import type { SandboxClient } from './sandbox/client';
 import type { PackageService } from './session/packages';
@@ -7,7 +6,7 @@ import type { PackageService } from './session/packages';
 export interface ClientChoices {
   /** Someone answers input() (the user's runtime); otherwise input() raises EOFError at once. */
   readonly input: boolean;
-  /** The package cache the client's runs load from, where the platform has one. */
+  /** The package cache the client's runs load from; without it, its runs have the standard library only. */
   readonly packages?: PackageService;
 }
 
@@ -19,6 +18,6 @@ export interface ClientChoices {
 export interface ExtensionPlatform {
   /** A sandbox client under the user's current settings. */
   createClient(settings: Settings, choices: ClientChoices): SandboxClient;
-  /** The package cache and its rules, where this platform loads packages; undefined where it does not (a browser, for now). */
-  createPackages(settings: SettingsStore, context: vscode.ExtensionContext): PackageService | undefined;
+  /** The package cache (in the extension's global storage) and its rules. */
+  createPackages(settings: SettingsStore): PackageService;
 }

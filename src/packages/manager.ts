@@ -65,6 +65,8 @@ export interface PackageManagerOptions {
   readonly offline?: boolean;
   /** Resolves PyPI requirements (the installer process in Node); without one they are refused. */
   readonly resolver?: PyPIResolver;
+  /** Why there is no resolver, for the refusal to say (a browser cannot start the installer process). */
+  readonly noResolverReason?: string;
   /** Default: global fetch. */
   readonly fetch?: Fetch;
   /** The bundled Pyodide's version, for the default index URL; default the `pyodide` package's. */
@@ -129,6 +131,7 @@ export class PackageManager {
   private readonly bundledLock: PackageLock;
   private readonly maxDownloadBytes: number;
   private readonly resolver?: PyPIResolver;
+  private readonly noResolverReason?: string;
   private readonly fetchFn: Fetch;
   private readonly usesBundledLock: boolean;
   private readonly deadlineMs: number;
@@ -145,6 +148,7 @@ export class PackageManager {
     this.bundledLock = options.bundledLock;
     this.maxDownloadBytes = options.maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES;
     this.resolver = options.resolver;
+    this.noResolverReason = options.noResolverReason;
     this.fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
     this.deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
   }
@@ -313,7 +317,10 @@ export class PackageManager {
         `${names}: not in the lock and not resolved before; downloads are off (offline), so ${this.pypiIndexUrl} cannot be asked`,
       );
     }
-    if (!this.resolver) throw new PackageError('unknown', `${names}: not in the lock of ${this.indexUrl}`);
+    if (!this.resolver) {
+      const reason = this.noResolverReason === undefined ? '' : `; ${this.noResolverReason}`;
+      throw new PackageError('unknown', `${names}: not in the lock of ${this.indexUrl}${reason}`);
+    }
     const micropip = lock.packages.get('micropip');
     if (!micropip)
       throw new PackageError('unknown', `${names}: not in the lock of ${this.indexUrl}, which has no micropip to resolve them from PyPI`);

@@ -56,6 +56,28 @@ export class WorkspaceStore implements PackageStore {
     return this.uri(key).toString();
   }
 
+  /**
+   * The key of a location this store gave (`location(key)`), or undefined for any other URI:
+   * what lets the browser transport read the cache's files and nothing else.
+   */
+  keyOf(location: string): string | undefined {
+    let uri: vscode.Uri;
+    try {
+      uri = vscode.Uri.parse(location, true);
+    } catch {
+      return undefined;
+    }
+    const prefix = `${this.root.path.replace(/\/+$/, '')}/`;
+    if (!uri.path.startsWith(prefix)) return undefined;
+    const key = uri.path.slice(prefix.length);
+    try {
+      // Only the URI the key makes, to the letter: no other scheme, authority or spelling, no query, no `..`.
+      return this.location(key) === location ? key : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   async clear(): Promise<void> {
     try {
       await this.fs.delete(this.root, { recursive: true, useTrash: false });

@@ -1,13 +1,14 @@
 /**
- * Packages under the editor's settings: one package manager on the extension's cache, rebuilt
+ * Packages under the editor's settings: one package manager on the extension's cache, made again
  * when a `pythonSandbox.packages.*` setting changes, and the preparers that runs, the install
- * command, the API and the agent tool hand to their sandboxes.
+ * command, the API and the agent tool hand to their sandboxes. The platform makes the manager
+ * (a cache folder and the installer process on Node, `vscode.workspace.fs` in a browser); the
+ * rules are the same on both.
  */
 import * as vscode from 'vscode';
 import type { PackageInstallPolicy, Settings, SettingsStore } from '../config';
 import { PackageError } from '../packages/errors';
-import { type PackageManager, type PackagePlan, type PlannedPackage } from '../packages/manager';
-import { cacheRoot, createNodePackageManager } from '../packages/node';
+import type { PackageManager, PackageManagerOptions, PackagePlan, PackageRequest, PlannedPackage } from '../packages/manager';
 import { downloadsOf, namesAndVersions, packagePreparer, type PrepareHooks } from '../packages/prepare';
 import type { PreparePackages } from '../sandbox/package-memory';
 import { askConsent, showDownload } from './package-consent';
@@ -19,32 +20,32 @@ const PACKAGE_SETTINGS: ReadonlyArray<keyof Settings> = [
   'packagesMaxDownloadMb',
 ];
 
+/** What the settings decide of a package manager; the platform brings the rest. */
+export type PackageManagerSettings = Pick<PackageManagerOptions, 'indexUrl' | 'pypiIndexUrl' | 'maxDownloadBytes'>;
+
+/**
+ * Makes the platform's package manager under the settings. It may take a while (the browser
+ * reads the bundled lock through `vscode.workspace.fs`); a failure is tried again at the next use.
+ */
+export type CreatePackageManager = (settings: PackageManagerSettings) => PackageManager | Promise<PackageManager>;
+
 /** The editor's package cache and the rules for filling it. */
 export class PackageService implements vscode.Disposable {
-  private manager: PackageManager;
+  /** The manager under the current settings, made at its first use after they changed. */
+  private managerLoad: Promise<PackageManager> | undefined;
   private readonly cleared = new vscode.EventEmitter<void>();
   private readonly subscription: vscode.Disposable;
   /** Fires when the cache was cleared: runtimes stop reloading what they loaded from it. */
   readonly onDidClearCache = this.cleared.event;
 
-  /**
-   * @param cacheDir the package cache (the extension's global storage); each Pyodide version
-   *   keeps its files in a folder of its own below it.
-   */
+  /** @param createManager makes the platform's manager, on the extension's cache (its global storage). */
   constructor(
     private readonly settings: SettingsStore,
-    private readonly distDir: string,
-    readonly cacheDir: string,
+    private readonly createManager: CreatePackageManager,
   ) {
-    this.manager = this.createManager();
     this.subscription = settings.onDidChange(({ keys }) => {
-      if (keys.some((key) => PACKAGE_SETTINGS.includes(key))) this.manager = this.createManager();
+      if (keys.some((key) => PACKAGE_SETTINGS.includes(key))) this.managerLoad = undefined;
     });
-  }
-
-  /** The folder the sandbox process may read packages from. */
-  get cacheRoot(): string {
-    return cacheRoot(this.cacheDir);
   }
 
   /**
@@ -54,28 +55,28 @@ export class PackageService implements vscode.Disposable {
    */
   forRun(code: string, who: string): PreparePackages {
     const { packagesPreload, packagesInstall } = this.settings.current;
-    return packagePreparer(this.manager, { code, names: packagesPreload }, this.hooks(packagesInstall, who));
+    return this.preparer({ code, names: packagesPreload }, this.hooks(packagesInstall, who));
   }
 
   /** Packages the user named in Install Packages…: naming them is the consent to download them, unless downloads are `never`. */
   forInstall(names: readonly string[], who: string): PreparePackages {
     const policy = this.settings.current.packagesInstall === 'never' ? 'never' : 'auto';
-    return packagePreparer(this.manager, { names, autoImports: false }, this.hooks(policy, who));
+    return this.preparer({ names, autoImports: false }, this.hooks(policy, who));
   }
 
   /** The packages of the configured index, for the install picker. */
-  available(signal?: AbortSignal): Promise<PlannedPackage[]> {
-    return this.manager.available(signal);
+  async available(signal?: AbortSignal): Promise<PlannedPackage[]> {
+    return (await this.manager()).available(signal);
   }
 
   /** A package's download size, as its server gives it. */
-  sizeOf(entry: PlannedPackage, signal?: AbortSignal): Promise<number | undefined> {
-    return this.manager.sizeOf(entry, signal);
+  async sizeOf(entry: PlannedPackage, signal?: AbortSignal): Promise<number | undefined> {
+    return (await this.manager()).sizeOf(entry, signal);
   }
 
   /** Removes every cached package, lock and resolution. */
   async clearCache(): Promise<void> {
-    await this.manager.clearCache();
+    await (await this.manager()).clearCache();
     this.cleared.fire();
   }
 
@@ -95,11 +96,22 @@ export class PackageService implements vscode.Disposable {
     }
   }
 
-  private createManager(): PackageManager {
+  /** Prepares `request` with the manager of the settings in force when the run's turn comes. */
+  private preparer(request: PackageRequest, hooks: PrepareHooks): PreparePackages {
+    return async (signal) => packagePreparer(await this.manager(), request, hooks)(signal);
+  }
+
+  private manager(): Promise<PackageManager> {
+    this.managerLoad ??= this.loadManager().catch((error: unknown) => {
+      this.managerLoad = undefined;
+      throw error;
+    });
+    return this.managerLoad;
+  }
+
+  private async loadManager(): Promise<PackageManager> {
     const { packagesIndexUrl, packagesPypiIndexUrl, packagesMaxDownloadMb } = this.settings.current;
-    return createNodePackageManager({
-      cacheDir: this.cacheDir,
-      distDir: this.distDir,
+    return this.createManager({
       indexUrl: packagesIndexUrl,
       pypiIndexUrl: packagesPypiIndexUrl,
       maxDownloadBytes: Math.round(packagesMaxDownloadMb * 1e6),

@@ -90,6 +90,18 @@ function rendererCpuSeconds(browserPid: number): number {
   return total;
 }
 
+/**
+ * Calls `fn` in the page with the page's globals and `arg`. The function goes as source and is
+ * made again there (the bundle's own names mean nothing in the page), so it must use nothing
+ * but its parameters.
+ */
+export function evaluateIn<G, T, A>(page: Page, fn: (globals: G, arg: A) => T | Promise<T>, arg: A): Promise<T> {
+  return page.evaluate(
+    ([source, value]) => (new Function(`return (${source})`)() as (g: unknown, a: unknown) => unknown)(globalThis, value),
+    [fn.toString(), arg] as const,
+  ) as Promise<T>;
+}
+
 /** Opens the page in a fresh headless Chromium. */
 export async function openBrowserSandbox(isolated: boolean, files: PageFiles): Promise<BrowserSandbox> {
   const server = await serve(isolated, files);

@@ -154,6 +154,13 @@ export async function peek(expression: string): Promise<string> {
   }
 }
 
+/** Runs `code` as a file in the user's runtime, then reads `expression` back through a diagnostic (as `peek` does). */
+export async function runThenPeek(code: string, expression: string): Promise<string> {
+  const editor = await openDocument(`${code}\nraise RuntimeError(repr(${expression}))\n`);
+  await command(CommandIds.execFile);
+  return onlyDiagnostic(editor.document.uri).message.replace(/^RuntimeError: /, '');
+}
+
 type Setting =
   | 'timeoutSeconds'
   | 'persistentNamespace'

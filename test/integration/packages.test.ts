@@ -3,14 +3,7 @@ import * as vscode from 'vscode';
 import type { InstallOutcome } from '../../src/commands/package-commands';
 import { defaultIndexUrl } from '../../src/packages/manager';
 import { bundledLockInfo, generatePackageIndex, servePackageIndex, type PackageIndexServer } from '../fixtures/package-index';
-import { api, closeAllEditors, command, CommandIds, extension, onlyDiagnostic, openDocument, peek, withSettings } from './helpers';
-
-/** Runs `code` as a file in the user's runtime, then reads `expression` back through a diagnostic (as `peek` does). */
-async function runThenPeek(code: string, expression: string): Promise<string> {
-  const editor = await openDocument(`${code}\nraise RuntimeError(repr(${expression}))\n`);
-  await command(CommandIds.execFile);
-  return onlyDiagnostic(editor.document.uri).message.replace(/^RuntimeError: /, '');
-}
+import { api, closeAllEditors, command, CommandIds, extension, peek, runThenPeek, withSettings } from './helpers';
 
 /** Every setting of the package group, with a value unlike its default. */
 const PACKAGE_SETTINGS = {

@@ -7,6 +7,8 @@ import { INTEGRATION_INDEX, REPO_ROOT, WEB_INTEGRATION_INDEX } from './paths';
 import { provisionServer } from './provision';
 import { freshRunDirs } from './scratch';
 import { remoteUri, startServer, WEB_WORKER_HOST_SETTINGS, workbenchUrl } from './server';
+import { startWebPackageIndexes } from './web-package-indexes';
+import { writeWebTestSetup } from './web-test-setup';
 
 /** Whole-run limit for the suite inside the server (override with SANDBOX_TEST_TIMEOUT_MS). */
 const TIMEOUT_MS = Number(process.env.SANDBOX_TEST_TIMEOUT_MS ?? 10 * 60_000);
@@ -45,7 +47,14 @@ export async function runOnServer(host: 'node' | 'web' | 'web-isolated' = 'node'
   console.log(`[launch] host: VS Code server (code-server npm package), VS Code ${toolchain.vscodeVersion}, ${described} extension host`);
   const dirs = freshRunDirs(`integration-${host}`);
   const verbose = Boolean(process.env.SANDBOX_TEST_VERBOSE);
-  if (web) await startLoopbackListener(dirs.workspace, isolated);
+  if (web) {
+    // What the web tests reach from the browser's extension host: a listener and package indexes on loopback.
+    writeWebTestSetup(dirs.workspace, {
+      loopbackUrl: await startLoopbackListener(),
+      crossOriginIsolated: isolated,
+      packageIndexes: await startWebPackageIndexes(),
+    });
+  }
   const direct = await startServer(toolchain, {
     smokeTestDriver: true,
     dataDir: path.join(dirs.root, 'server'),

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { RunResult } from '../../src/sandbox/result';
 import type { SandboxInfo } from '../../src/sandbox/client';
 import * as path from 'node:path';
-import { openBrowserSandbox, type BrowserSandbox } from '../browser/harness';
+import { evaluateIn, openBrowserSandbox, type BrowserSandbox } from '../browser/harness';
 import type { SandboxPage } from '../browser/page';
 import { distDir } from './sandbox';
 
@@ -20,11 +20,7 @@ type PageGlobals = { sandboxPage: SandboxPage; client: ReturnType<SandboxPage['c
 
 /** Drives one client in the page: start, runs, interrupts, input. */
 function pageClient(browser: () => BrowserSandbox) {
-  const evaluate = <T, A>(fn: (g: PageGlobals, arg: A) => T | Promise<T>, arg: A): Promise<T> =>
-    browser().page.evaluate(
-      ([source, value]) => (new Function(`return (${source})`)() as (g: unknown, a: unknown) => unknown)(globalThis, value),
-      [fn.toString(), arg] as const,
-    ) as Promise<T>;
+  const evaluate = <T, A>(fn: (g: PageGlobals, arg: A) => T | Promise<T>, arg: A): Promise<T> => evaluateIn(browser().page, fn, arg);
   return {
     start: (input = false) =>
       evaluate((g, withInput) => {

@@ -22,6 +22,7 @@ export async function run(): Promise<void> {
   await import('./web.test.js');
   await import('./notebook.test.js');
   await import('./package-store.test.js');
+  await import('./packages.test.js');
   await import('../integration/api.test.js');
   await import('../integration/contributions.test.js');
   await import('../integration/diagnostics.test.js');

@@ -28,6 +28,23 @@ describe('packages: the cache through vscode.workspace.fs', () => {
     await store.clear();
   });
 
+  it('knows the locations it gave, and no other URI: the browser transport reads only those', () => {
+    const store = new WorkspaceStore(root());
+    const location = store.location('files/x/a-1.0+local.whl');
+    assert.equal(store.keyOf(location), 'files/x/a-1.0+local.whl');
+    const workspace = vscode.workspace.workspaceFolders![0].uri;
+    for (const other of [
+      vscode.Uri.joinPath(workspace, 'web-test.json').toString(),
+      vscode.Uri.joinPath(root(), '..', '314.0.8', 'files', 'x', 'a.whl').toString(),
+      root().toString(),
+      `${root().toString()}/files/../../../web-test.json`,
+      `${location}?x=1`,
+      location.replace(/^[a-z-]+:/, 'https:'),
+      'not a URI',
+    ])
+      assert.equal(store.keyOf(other), undefined, other);
+  });
+
   it('keys cannot leave the folder', () => {
     const store = new WorkspaceStore(root());
     for (const key of ['../x', 'files/../../x', '/etc/passwd', 'files//x', 'files/./x'])

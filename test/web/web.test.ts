@@ -8,7 +8,6 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { WebTestSetup } from '../launch/loopback-listener';
 import {
   acceptInputBoxesUntil,
   closeAllEditors,
@@ -19,29 +18,11 @@ import {
   runtimeInfo,
   sandboxDiagnostics,
   startRun,
-  type RuntimeInfo,
 } from '../integration/helpers';
-
-/** What runtimeInfo tells of a browser worker. */
-interface BrowserInfo extends RuntimeInfo {
-  runtime?: { boot: string; snapshotFallback?: string };
-  restrictions?: { codeGenerationBlocked: boolean; browser?: { networkRemoved: boolean; storageRemoved: boolean; sharedMemory: boolean } };
-}
-
-/** What the launcher set up, from the workspace. */
-async function setup(): Promise<WebTestSetup> {
-  const folder = vscode.workspace.workspaceFolders![0].uri;
-  return JSON.parse(
-    new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder, 'web-test.json'))),
-  ) as WebTestSetup;
-}
+import { everyRouteFails, requestsHeard, webTestSetup as setup, type BrowserInfo } from './helpers';
 
 /** Whether this page is cross-origin isolated: the tests below that differ are registered for the one case. */
 const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-
-async function requestsHeard(url: string): Promise<number> {
-  return Number(await (await fetch(`${url}count`)).text());
-}
 
 describe('web worker extension host', () => {
   afterEach(closeAllEditors);
@@ -101,17 +82,3 @@ describe('web worker extension host', () => {
     await everyRouteFails(url);
   });
 });
-
-/** Each way Python has to fetch `url` (Pyodide's, the standard library's, JavaScript made from a string) ends in an error. */
-async function everyRouteFails(url: string): Promise<void> {
-  const attempts = [
-    `__import__("pyodide.http").http.open_url(${JSON.stringify(url)})`,
-    `__import__("urllib.request").request.urlopen(${JSON.stringify(url)})`,
-    `__import__("pyodide.ffi").ffi.to_js([]).constructor.constructor('return fetch(${JSON.stringify(url)})')()`,
-  ];
-  for (const attempt of attempts) {
-    const editor = await openDocument(`${attempt}\n`);
-    await command(CommandIds.execFile);
-    assert.equal(sandboxDiagnostics(editor.document.uri).length, 1, `${attempt} failed with an error`);
-  }
-}

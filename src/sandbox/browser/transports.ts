@@ -4,20 +4,23 @@
  * and no Node import: the caller says how to read the extension's files.
  *
  * The worker is as hostile to the extension host as a sandbox process is to the client: the
- * only thing accepted from it is bytes, fed to the client's frame reader and validator. The
- * extension host hands it every byte it loads, and with SharedArrayBuffer (a cross-origin-
+ * only thing accepted from it is bytes, fed to the client's frame reader and validator, and the
+ * checked answer to a package load. The extension host hands it every byte it loads (a run's
+ * packages too, read from the package cache and checked), and with SharedArrayBuffer (a cross-origin-
  * isolated page) writes interrupts and input answers into shared memory, which it never reads.
  */
 import { version as pyodideVersion } from 'pyodide/package.json';
 import { sha256Hex } from '../../packages/sha256';
-import { MAX_FRAME_BYTES } from '../framing';
-import type { BrowserStartMessage, BrowserWorkerConfig, Restrictions, WorkerAssets } from '../protocol';
+import { encodeFrame, MAX_FRAME_BYTES } from '../framing';
+import type { BrowserStartMessage, BrowserWorkerConfig, Restrictions, RunMessage, WorkerAssets } from '../protocol';
 import { epochMs } from '../shared/clock';
 import { createInputBuffer, InputSlot } from '../shared/input-slot';
 import { raiseInterrupt } from '../shared/interrupt';
 import { snapshotFileName } from '../snapshot-name';
 import type { Assessment, TransportFactory } from '../transport/transport';
 import { sanitizeUntrusted } from '../untrusted-text';
+import type { PackageCache } from './package-files';
+import { PackageLoader } from './package-loader';
 
 /** How a browser transport reads the extension's files: paths relative to the extension's folder, e.g. `dist/web/sandbox-worker.js`. */
 export type ReadExtensionFile = (path: string) => Promise<Uint8Array>;
@@ -26,7 +29,7 @@ export type ReadExtensionFile = (path: string) => Promise<Uint8Array>;
 interface BrowserWorker {
   onmessage: ((event: { data: unknown }) => void) | null;
   onerror: ((event: { message?: string }) => void) | null;
-  postMessage(message: unknown): void;
+  postMessage(message: unknown, transfer?: ArrayBuffer[]): void;
   terminate(): void;
 }
 
@@ -118,8 +121,9 @@ function postStart(worker: BrowserWorker, message: BrowserStartMessage): void {
 /**
  * Starts sandboxes as dedicated Workers. The files are read on the first start and kept.
  * @param read reads one of the extension's files (through `vscode.workspace.fs` in the extension).
+ * @param packageCache where runs' packages are read from; without it, no run loads packages.
  */
-export function browserTransports(read: ReadExtensionFile): TransportFactory {
+export function browserTransports(read: ReadExtensionFile, packageCache?: PackageCache): TransportFactory {
   let loaded: Promise<Loaded> | undefined;
   return {
     start(start, events) {
@@ -133,13 +137,27 @@ export function browserTransports(read: ReadExtensionFile): TransportFactory {
       let answered = false;
       let running: number | undefined;
       let stopRearming: () => void = () => undefined;
+      const packages = new PackageLoader(packageCache, (message, transfer) => worker?.postMessage(message, transfer));
       const end = (description: string): void => {
         if (ended) return;
         ended = true;
         clearTimeout(deadline);
         stopRearming();
+        packages.stop(description);
         worker?.terminate();
         events.exit({ description });
+      };
+      /** Loads the run's packages, then posts it; a failure to load is the run's result, and its code does not run. */
+      const loadThenRun = async (message: RunMessage): Promise<void> => {
+        const error = await packages.load(message.id, message.request.packages ?? []);
+        if (ended || running !== message.id) return;
+        if (error === undefined) {
+          worker?.postMessage(message);
+          return;
+        }
+        running = undefined;
+        stopRearming();
+        events.data(encodeFrame({ type: 'result', id: message.id, outcome: { truncated: false, packageError: error } }));
       };
       const deadline = setTimeout(() => {
         if (!answered) end(`the browser worker did not answer within ${START_DEADLINE_MS / 1000} s`);
@@ -165,12 +183,10 @@ export function browserTransports(read: ReadExtensionFile): TransportFactory {
             if (ended) return;
             answered = true;
             // A frame is bytes and nothing else, in a buffer of its own (a small view could carry
-            // a huge buffer along); a worker that sends anything more is stopped.
-            if (!isFrameBytes(data)) {
-              end('the browser worker sent a message that is not a frame of the protocol');
-              return;
-            }
-            events.data(data);
+            // a huge buffer along); besides frames, only the answer to a package load is taken. A
+            // worker that sends anything more is stopped.
+            if (isFrameBytes(data)) events.data(data);
+            else if (!packages.answer(data)) end('the browser worker sent a message that is not a frame of the protocol');
           };
           created.onerror = () => end('the browser worker failed');
           const compiled = await module;
@@ -187,7 +203,8 @@ export function browserTransports(read: ReadExtensionFile): TransportFactory {
               running = message.id;
               stopRearming();
               if (interruptFlag) Atomics.store(interruptFlag, 0, 0);
-              worker.postMessage(message);
+              if (message.request.packages?.length) void loadThenRun(message);
+              else worker.postMessage(message);
               return;
             case 'interrupt':
               if (!interruptFlag || !input || message.id !== running) return;
@@ -208,7 +225,7 @@ export function browserTransports(read: ReadExtensionFile): TransportFactory {
     assess,
     // The worker knows no host paths; its text is only cleaned of control characters.
     sanitize: (text) => sanitizeUntrusted(text, []),
-    // Packages are not wired into the browser build yet (the package store is: packages/workspace-store.ts).
-    canRead: () => false,
+    // The transport reads packages through the cache, which holds its own files only.
+    canRead: (file) => packageCache?.holds(file.path) === true,
   };
 }

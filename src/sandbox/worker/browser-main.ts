@@ -4,7 +4,8 @@
  * removes everything else that reaches the network or the origin's data, and only then loads
  * Pyodide, which is bundled into this script (no import at run time) and fed the bytes the
  * extension host sends. Everything it sends back is a frame of the client's protocol, which the
- * extension host checks as it checks a sandbox process.
+ * extension host checks as it checks a sandbox process, or the answer to a package load (the
+ * extension host loads a run's packages before the run, as the relay does on Node).
  *
  * With SharedArrayBuffer (a cross-origin-isolated page) interrupts, input() and time.sleep work
  * as on the desktop. Without it, time.sleep waits on shared WebAssembly memory of its own (which
@@ -59,13 +60,17 @@ const lockDown = probeBrowserLockDown();
 
 void startMessage.then(({ config, assets, module }) => {
   const { channels } = config;
-  const link = new FrameLink((frame) => postToHost(frame, [frame.buffer as ArrayBuffer]), config.requested, {
-    permissionModel: false,
-    hostFilesDenied: true,
-    childProcessDenied: true,
-    environmentEmpty: true,
-    browser: { ...lockDown, sharedMemory: channels !== undefined },
-  });
+  const link = new FrameLink(
+    (message) => postToHost(message, message instanceof Uint8Array ? [message.buffer as ArrayBuffer] : []),
+    config.requested,
+    {
+      permissionModel: false,
+      hostFilesDenied: true,
+      childProcessDenied: true,
+      environmentEmpty: true,
+      browser: { ...lockDown, sharedMemory: channels !== undefined },
+    },
+  );
   const input = channels && new InputSlot(channels.input);
   const runs: Array<(message: unknown) => void> = [];
   deliver = (message) => {

@@ -7,7 +7,7 @@
  * run ends; output written in the 20 ms after a batch left can therefore wait for the next write.
  */
 import { encodeFrame } from '../framing';
-import type { Restrictions, SandboxMessage, StreamName, WorkerMessage } from '../protocol';
+import type { PackagesLoadedMessage, Restrictions, SandboxMessage, StreamName, WorkerMessage } from '../protocol';
 import type { OutputWriter } from './output-sink';
 
 /** A batch leaves once it holds this many characters (well under a message's limit). */
@@ -24,12 +24,13 @@ export class FrameLink implements OutputWriter {
   running: number | undefined;
 
   /**
-   * @param send posts one frame to the extension host.
+   * @param send posts one frame to the extension host, or the answer to a package load, which
+   *   is for the extension host itself (it loads packages as the relay does on Node).
    * @param requested when the extension host asked for this worker (the first start-up mark).
    * @param restrictions what this worker's lock-down left, for the `ready` message.
    */
   constructor(
-    private readonly send: (frame: Uint8Array) => void,
+    private readonly send: (message: Uint8Array | PackagesLoadedMessage) => void,
     private readonly requested: number,
     private readonly restrictions: Omit<Restrictions, 'codeGenerationBlocked'>,
   ) {}
@@ -57,10 +58,12 @@ export class FrameLink implements OutputWriter {
       case 'load-failed':
         this.emit({ type: 'failed', message: message.message });
         return;
-      // No relay here: the shared buffer, the build's snapshot and package loads (not wired in a browser yet) do not apply.
+      case 'packages-loaded':
+        this.send(message);
+        return;
+      // No relay here: the shared output buffer and the build's snapshot do not apply.
       case 'drain':
       case 'snapshot':
-      case 'packages-loaded':
         return;
     }
   }

@@ -1,0 +1,42 @@
+/**
+ * The browser transport's side of loading packages, as the relay's is on Node
+ * (process/package-files.ts): it reads the verified files the client named from the package
+ * cache, and checks each against its sha256 once more, so that a file changed in the cache after
+ * it was verified is refused rather than loaded. No `vscode` and no Node import: the extension
+ * says how to reach the cache.
+ */
+import { sha256Hex } from '../../packages/sha256';
+import type { PackageFile } from '../protocol';
+
+/** The package cache as the browser transport reads it. */
+export interface PackageCache {
+  /**
+   * Whether `location` (a PackageFile's `path`) is a file of the package cache. Nothing else is
+   * read: in the extension host the file-system API reaches much more than the cache.
+   */
+  holds(location: string): boolean;
+  /** The bytes of the cache's file at `location`; undefined when it is not there. */
+  read(location: string): Promise<Uint8Array | undefined>;
+}
+
+/** The bytes of each package's file, in order, each in an ArrayBuffer of its own (to transfer). The message of a failure names the package. */
+export async function readPackageFiles(packages: readonly PackageFile[], cache: PackageCache): Promise<Uint8Array[]> {
+  return Promise.all(packages.map((file) => readPackageFile(file, cache)));
+}
+
+async function readPackageFile(file: PackageFile, cache: PackageCache): Promise<Uint8Array> {
+  if (!cache.holds(file.path)) throw new Error(`${file.name}: its file is not in the package cache`);
+  let bytes: Uint8Array | undefined;
+  try {
+    bytes = await cache.read(file.path);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`${file.name}: its file ${file.fileName} could not be read from the package cache (${reason})`);
+  }
+  if (!bytes) throw new Error(`${file.name}: its file ${file.fileName} is no longer in the package cache`);
+  const actual = await sha256Hex(bytes);
+  if (actual !== file.sha256) {
+    throw new Error(`${file.name}: ${file.fileName} in the package cache changed after it was verified (sha256 ${actual})`);
+  }
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
+}
