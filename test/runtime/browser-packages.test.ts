@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import type { SandboxClient } from '../../src/sandbox/client';
 import type { PreparedPackage } from '../../src/sandbox/package-memory';
 import type { RunResult } from '../../src/sandbox/result';
+import { COMPROMISED_WORKER_PRELUDE } from '../browser/compromised-worker';
 import { evaluateIn, openBrowserSandbox, type BrowserSandbox } from '../browser/harness';
 import type { SandboxPage } from '../browser/page';
 import { buildWheel, type Wheel } from '../fixtures/package-index';
@@ -174,21 +175,12 @@ describe('browser worker: what a compromised worker answers to a package load', 
   after(() => browser?.close());
 
   /** Worker source: reports a full lock-down when started, then calls `answer(message)` for each later message. */
-  const worker = (answer: string): string => `
-    const frame = (message) => {
-      const body = new TextEncoder().encode(JSON.stringify(message));
-      const bytes = new Uint8Array(4 + body.length);
-      new DataView(bytes.buffer).setUint32(0, body.length);
-      bytes.set(body, 4);
-      return bytes;
-    };
+  const worker = (answer: string): string => `${COMPROMISED_WORKER_PRELUDE}
     let started = false;
     addEventListener('message', ({ data: message }) => {
       if (started) { (${answer})(message); return; }
       started = true;
-      postMessage(frame({ type: 'ready', runtime: { pythonVersion: '3', pyodideVersion: '0', boot: 'plain', loadMs: 1 },
-        restrictions: { permissionModel: false, hostFilesDenied: true, childProcessDenied: true, codeGenerationBlocked: true, environmentEmpty: true,
-          browser: { networkRemoved: true, storageRemoved: true, sharedMemory: false } } }));
+      postMessage(frame(ready({ networkRemoved: true, storageRemoved: true, sharedMemory: false })));
     });`;
 
   /** Runs `print(1)` with package A in a client whose worker is `script`: the run's error, or 'ran'. */

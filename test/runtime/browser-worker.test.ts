@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { RunResult } from '../../src/sandbox/result';
 import type { SandboxInfo } from '../../src/sandbox/client';
 import * as path from 'node:path';
+import { COMPROMISED_WORKER_PRELUDE } from '../browser/compromised-worker';
 import { evaluateIn, openBrowserSandbox, type BrowserSandbox } from '../browser/harness';
 import type { SandboxPage } from '../browser/page';
 import { distDir } from './sandbox';
@@ -208,16 +209,7 @@ describe('browser worker: what a compromised worker sends is refused', function 
   after(() => browser?.close());
 
   /** Worker source that posts `messages` (frames unless `raw`) once it is started. */
-  const worker = (body: string): string => `
-    const frame = (message) => {
-      const body = new TextEncoder().encode(JSON.stringify(message));
-      const bytes = new Uint8Array(4 + body.length);
-      new DataView(bytes.buffer).setUint32(0, body.length);
-      bytes.set(body, 4);
-      return bytes;
-    };
-    const ready = (browser) => ({ type: 'ready', runtime: { pythonVersion: '3', pyodideVersion: '0', boot: 'plain', loadMs: 1 },
-      restrictions: { permissionModel: false, hostFilesDenied: true, childProcessDenied: true, codeGenerationBlocked: true, environmentEmpty: true, browser } });
+  const worker = (body: string): string => `${COMPROMISED_WORKER_PRELUDE}
     addEventListener('message', () => { ${body} }, { once: true });`;
 
   const startWith = (script: string): Promise<string> =>
