@@ -7,6 +7,7 @@
  */
 import { sha256Hex } from '../../packages/sha256';
 import type { PackageFile } from '../protocol';
+import { inOwnBuffer } from '../shared/bytes';
 
 /** The package cache as the browser transport reads it. */
 export interface PackageCache {
@@ -38,5 +39,5 @@ async function readPackageFile(file: PackageFile, cache: PackageCache): Promise<
   if (actual !== file.sha256) {
     throw new Error(`${file.name}: ${file.fileName} in the package cache changed after it was verified (sha256 ${actual})`);
   }
-  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
+  return inOwnBuffer(bytes);
 }

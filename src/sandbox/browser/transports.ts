@@ -13,6 +13,7 @@ import { version as pyodideVersion } from 'pyodide/package.json';
 import { sha256Hex } from '../../packages/sha256';
 import { encodeFrame, MAX_FRAME_BYTES } from '../framing';
 import type { BrowserStartMessage, BrowserWorkerConfig, Restrictions, RunMessage, WorkerAssets } from '../protocol';
+import { fillsBuffer, inOwnBuffer } from '../shared/bytes';
 import { epochMs } from '../shared/clock';
 import { createInputBuffer, InputSlot } from '../shared/input-slot';
 import { raiseInterrupt } from '../shared/interrupt';
@@ -56,17 +57,8 @@ export function hasSharedMemory(): boolean {
   return typeof SharedArrayBuffer === 'function' && (globalThis as unknown as BrowserGlobals).crossOriginIsolated === true;
 }
 
-/**
- * The bytes in a buffer of their own. VS Code's file system can hand back a view at any offset
- * into a larger buffer: Pyodide reads the snapshot through 32-bit views, which need an aligned
- * start, and posting a view copies its whole buffer.
- */
-function ownBuffer(bytes: Uint8Array): Uint8Array {
-  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
-}
-
 async function loadFiles(readFile: ReadExtensionFile): Promise<Loaded> {
-  const read = async (path: string): Promise<Uint8Array> => ownBuffer(await readFile(path));
+  const read = async (path: string): Promise<Uint8Array> => inOwnBuffer(await readFile(path));
   const [script, wasm, stdlib, lock, nodeWorker] = await Promise.all([
     read('dist/web/sandbox-worker.js'),
     read('dist/pyodide/pyodide.asm.wasm'),
@@ -91,13 +83,7 @@ async function loadFiles(readFile: ReadExtensionFile): Promise<Loaded> {
 
 /** Whether a message from the worker is what a frame may be: unshared bytes that fill their buffer, within the frame limit. */
 function isFrameBytes(data: unknown): data is Uint8Array {
-  return (
-    data instanceof Uint8Array &&
-    data.buffer instanceof ArrayBuffer &&
-    data.byteOffset === 0 &&
-    data.byteLength === data.buffer.byteLength &&
-    data.byteLength <= MAX_FRAME_BYTES + 4
-  );
+  return data instanceof Uint8Array && data.buffer instanceof ArrayBuffer && fillsBuffer(data) && data.byteLength <= MAX_FRAME_BYTES + 4;
 }
 
 function assess(restrictions: Restrictions): Assessment {

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import type { PackageFile } from '../protocol';
+import { inOwnBuffer } from '../shared/bytes';
 
 /** A package file could not be read, or is not what was verified. The message names the package, never a host path. */
 export class PackageFileError extends Error {}
@@ -28,5 +29,5 @@ async function readPackageFile(file: PackageFile): Promise<Uint8Array> {
   if (actual !== file.sha256) {
     throw new PackageFileError(`${file.name}: ${file.fileName} in the package cache changed after it was verified (sha256 ${actual})`);
   }
-  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
+  return inOwnBuffer(bytes);
 }

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { version as pyodideVersion } from 'pyodide/package.json';
+import { inOwnBuffer } from '../shared/bytes';
 import { SANDBOX_PYODIDE_MODULES } from '../worker/sandbox-modules';
 import { snapshotFileName } from '../snapshot-name';
 import type { AssetsMessage, BootMode, WorkerAssets, WorkerChannels, WorkerConfig } from '../protocol';
@@ -48,8 +49,7 @@ export interface PyodideWorkerOptions {
 
 /** A file's bytes in an ArrayBuffer of their own, so they can be transferred without a copy. */
 function readOwned(file: string): Uint8Array {
-  const bytes = fs.readFileSync(file);
-  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
+  return inOwnBuffer(fs.readFileSync(file));
 }
 
 function readAssets(distDir: string, boot: PyodideWorkerOptions['boot']): Required<Pick<WorkerAssets, 'pyodide.asm.wasm'>> & WorkerAssets {

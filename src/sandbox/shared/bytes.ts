@@ -11,3 +11,18 @@ export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   }
   return joined;
 }
+
+/** Whether `bytes` fill their whole buffer: posting or transferring them then moves only them. */
+export function fillsBuffer(bytes: Uint8Array): boolean {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+}
+
+/**
+ * The bytes in a buffer of their own: a file read can be a view at any offset into a larger
+ * buffer (VS Code's file system returns such views), and posting a view copies its whole buffer,
+ * transferring one detaches it, and Pyodide reads the snapshot through aligned 32-bit views.
+ * (A copy by `new Uint8Array`: a Node Buffer's `slice` is a view.)
+ */
+export function inOwnBuffer(bytes: Uint8Array): Uint8Array {
+  return fillsBuffer(bytes) ? bytes : new Uint8Array(bytes);
+}
