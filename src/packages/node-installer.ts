@@ -2,8 +2,8 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import type { Duplex } from 'node:stream';
-import { encodeFrame, FrameReader } from '../sandbox/framing';
-import { hostPaths, permissionFlag } from '../sandbox/transport/child-process';
+import { encodeFrame, FrameDeadline, FrameReader } from '../sandbox/framing';
+import { hostPaths, keepStderrTail, permissionFlag } from '../sandbox/transport/child-process';
 import { sanitizeUntrusted } from '../sandbox/untrusted-text';
 import { PackageError, reasonOf, throwIfCancelled } from './errors';
 import type { PyPIRequest, PyPIResolver } from './pypi';
@@ -28,10 +28,6 @@ const MAX_REPLY_BYTES = 2 ** 20;
 
 /** Longest `failed` message taken (before it is sanitized and cut for display). */
 const MAX_MESSAGE_CHARS = 64 * 1024;
-
-/** Stderr kept for reports, and the most read before the pipe is closed (as for the sandbox process). */
-const STDERR_TAIL_CHARS = 4096;
-const STDERR_MAX_BYTES = 64 * 1024;
 
 /**
  * The installer's command line. micropip installs the wheels it picks into the installer's own
@@ -101,16 +97,14 @@ export class InstallerProcess implements PyPIResolver {
       const channel = child.stdio[3] as Duplex;
       const frames = new FrameReader(MAX_REPLY_BYTES);
       const names = request.requirements.join(', ');
-      let stderr = '';
-      let stderrBytes = 0;
+      const stderr = keepStderrTail(child);
       let settled = false;
-      let frameTimer: ReturnType<typeof setTimeout> | undefined;
 
       const finish = (settle: () => void): void => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        clearTimeout(frameTimer);
+        frameDeadline.clear();
         signal?.removeEventListener('abort', cancel);
         child.kill('SIGKILL');
         channel.destroy();
@@ -119,7 +113,8 @@ export class InstallerProcess implements PyPIResolver {
       const fail = (code: 'resolution' | 'cancelled' | 'invalid', message: string): void =>
         finish(() => reject(new PackageError(code, message)));
       const broke = (why: string): void =>
-        fail('invalid', `${names}: the package installer broke its protocol (${why}) and was stopped${this.report(stderr, request)}`);
+        fail('invalid', `${names}: the package installer broke its protocol (${why}) and was stopped${this.report(stderr(), request)}`);
+      const frameDeadline = new FrameDeadline(this.frameDeadlineMs, broke);
       const cancel = (): void => fail('cancelled', 'resolving PyPI packages was cancelled');
       const timer = setTimeout(
         () => fail('resolution', `resolving ${names} took longer than ${INSTALLER_TIMEOUT_MS / 60_000} minutes`),
@@ -127,13 +122,6 @@ export class InstallerProcess implements PyPIResolver {
       );
       signal?.addEventListener('abort', cancel, { once: true });
 
-      child.stderr?.on('data', (chunk: Buffer) => {
-        stderrBytes += chunk.length;
-        stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_TAIL_CHARS);
-        // A flood costs the extension host CPU for nothing: stop listening.
-        if (stderrBytes > STDERR_MAX_BYTES) child.stderr?.destroy();
-      });
-      child.stderr?.on('error', () => undefined);
       channel.on('error', () => undefined);
       channel.on('data', (chunk: Buffer) => {
         if (settled) return;
@@ -155,20 +143,16 @@ export class InstallerProcess implements PyPIResolver {
           const why = sanitizeUntrusted(reply.message, this.hostPaths(request));
           return fail('resolution', `${names}: micropip could not resolve them from ${request.indexUrl}: ${why}`);
         }
-        // The clock runs from a frame's first byte: a trickle does not keep a frame alive.
-        if (frames.partial && frameTimer === undefined) {
-          const seconds = this.frameDeadlineMs / 1000;
-          frameTimer = setTimeout(() => broke(`a frame was left unfinished for ${seconds} s`), this.frameDeadlineMs);
-        }
+        frameDeadline.update(frames, 0);
       });
       child.on('error', (error) => fail('resolution', `the package installer could not start: ${error.message}`));
       // 'close' rather than 'exit': stderr has been read to its end by then.
       child.on('close', (code, how) => {
-        if (permissions && code === REJECTED_OPTION && /bad option/.test(stderr)) finish(() => reject(new RejectedFlags()));
+        if (permissions && code === REJECTED_OPTION && /bad option/.test(stderr())) finish(() => reject(new RejectedFlags()));
         else
           fail(
             'resolution',
-            `the package installer ended (${how ?? `exit code ${code}`}) without an answer${this.report(stderr, request)}`,
+            `the package installer ended (${how ?? `exit code ${code}`}) without an answer${this.report(stderr(), request)}`,
           );
       });
       try {

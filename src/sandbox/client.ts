@@ -1,5 +1,5 @@
 import { Emitter } from './events';
-import { FrameReader } from './framing';
+import { FrameDeadline, FrameReader } from './framing';
 import { PackageMemory, type LoadedPackages, type PreparedPackage, type PreparePackages } from './package-memory';
 import {
   STARTUP_STEPS,
@@ -121,7 +121,7 @@ interface Session {
   readonly requestedEpoch: number;
   readonly frames: FrameReader;
   /** Ends a frame that was started and never finished. */
-  frameDeadline?: ReturnType<typeof setTimeout>;
+  readonly frameDeadline: FrameDeadline;
   /** Restarts the sandbox when the current run ignores an interrupt. */
   escalation?: ReturnType<typeof setTimeout>;
   /** Output characters received for the current run, capped or not. */
@@ -449,6 +449,7 @@ export class SandboxClient {
       requested,
       requestedEpoch,
       frames: new FrameReader(),
+      frameDeadline: new FrameDeadline(FRAME_DEADLINE_MS, (why) => this.fault(session, why)),
       started: false,
       asking: false,
       received: 0,
@@ -475,17 +476,7 @@ export class SandboxClient {
       this.fault(session, error instanceof Error ? error.message : 'an unreadable message');
       return;
     }
-    // The clock runs from a frame's first byte: a trickle does not keep a frame alive.
-    if (!session.frames.partial || completed > 0) {
-      clearTimeout(session.frameDeadline);
-      session.frameDeadline = undefined;
-    }
-    if (session.frames.partial && session.frameDeadline === undefined) {
-      session.frameDeadline = setTimeout(
-        () => this.fault(session, `a frame was left unfinished for ${FRAME_DEADLINE_MS / 1000} s`),
-        FRAME_DEADLINE_MS,
-      );
-    }
+    session.frameDeadline.update(session.frames, completed);
   }
 
   /** Acts on a well-formed message, or throws ProtocolError when it does not fit the moment. */
@@ -619,7 +610,7 @@ export class SandboxClient {
     if (session.ended) return;
     session.ended = true;
     const report = session.endedBecause;
-    clearTimeout(session.frameDeadline);
+    session.frameDeadline.clear();
     clearTimeout(session.escalation);
     if (exit.retry && !session.started) session.rejectStart(new RetryStartError());
     session.rejectStart(new SandboxError(`the sandbox could not start: ${exit.description}`, 'start', exit.stderr));

@@ -134,3 +134,31 @@ export class FrameReader {
     return head;
   }
 }
+
+/**
+ * The clock on a frame that was started and not finished: it runs from the frame's first byte,
+ * so a trickle of bytes does not keep a frame alive. A working peer writes a frame at once.
+ */
+export class FrameDeadline {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  /** @param expired called once the deadline passes, with why. */
+  constructor(
+    private readonly ms: number,
+    private readonly expired: (why: string) => void,
+  ) {}
+
+  /** After each push into `reader`, which completed `completed` frames. */
+  update(reader: FrameReader, completed: number): void {
+    if (!reader.partial || completed > 0) this.clear();
+    if (reader.partial && this.timer === undefined) {
+      this.timer = setTimeout(() => this.expired(`a frame was left unfinished for ${this.ms / 1000} s`), this.ms);
+    }
+  }
+
+  /** Stops the clock, for good or until the next update. */
+  clear(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}

@@ -2,7 +2,7 @@
  * The sandbox as a locked-down child process. Messages travel as frames on a pipe of their own
  * (fd 3); the process's stdout is ignored and its stderr kept only as a short, labelled tail.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import type { Duplex } from 'node:stream';
 import * as os from 'node:os';
@@ -96,9 +96,26 @@ export function defaultLaunchSpec(
   };
 }
 
-/** Stderr kept for reports, and the most read before the pipe is closed: a real sandbox writes little there. */
+/** Stderr kept for reports, and the most read before the pipe is closed: a real child writes little there. */
 const STDERR_TAIL_CHARS = 4096;
 const STDERR_MAX_BYTES = 64 * 1024;
+
+/**
+ * Keeps the tail of what an untrusted child writes to stderr, for its exit report (still to be
+ * sanitized). Past a bound it stops listening: a flood costs the extension host CPU for nothing.
+ * @returns the tail so far.
+ */
+export function keepStderrTail(child: ChildProcess): () => string {
+  let tail = '';
+  let bytes = 0;
+  child.stderr?.on('data', (chunk: Buffer) => {
+    bytes += chunk.length;
+    tail = (tail + chunk.toString('utf8')).slice(-STDERR_TAIL_CHARS);
+    if (bytes > STDERR_MAX_BYTES) child.stderr?.destroy();
+  });
+  child.stderr?.on('error', () => undefined);
+  return () => tail;
+}
 
 /** Host paths that sandbox text must not show, and what to show instead. */
 export function hostPaths(distDir: string): ReadonlyArray<readonly [string, string]> {
@@ -145,17 +162,10 @@ export function startProcess(
     windowsHide: true,
   });
   const channel = child.stdio[3] as Duplex;
-  let stderr = '';
-  let stderrBytes = 0;
   let killedFor: number | undefined;
   let ended = false;
 
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderrBytes += chunk.length;
-    stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_TAIL_CHARS);
-    // A flood costs the extension host CPU for nothing: stop listening.
-    if (stderrBytes > STDERR_MAX_BYTES) child.stderr?.destroy();
-  });
+  const stderr = keepStderrTail(child);
   channel.on('data', (chunk: Buffer) => {
     if (!ended) events.data(chunk);
   });
@@ -174,7 +184,7 @@ export function startProcess(
     ended = true;
     stopWatching();
     channel.destroy();
-    const text = sanitizeUntrusted(stderr, hostPaths(config.distDir));
+    const text = sanitizeUntrusted(stderr(), hostPaths(config.distDir));
     const retry = feature !== undefined && !refused.has(feature);
     if (feature) refused.add(feature);
     events.exit({
@@ -189,7 +199,7 @@ export function startProcess(
   child.on('close', (code, signal) => {
     finish(
       signal ? `the sandbox process was killed by ${signal}` : `the sandbox process exited with code ${code}`,
-      refusal(spec, code, stderr),
+      refusal(spec, code, stderr()),
     );
   });
   return {
