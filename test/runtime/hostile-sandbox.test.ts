@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { SandboxError, type SandboxClient } from '../../src/sandbox/client';
 import { createNodeClient } from '../../src/sandbox/node-client';
+import { osIsolationWrapper } from '../../src/sandbox/transport/child-process';
 import { toContract, type RunResult } from '../../src/sandbox/result';
 import { distDir } from './sandbox';
 
@@ -29,6 +30,8 @@ const SCENARIOS: Record<string, Expected> = {
   'an oversized output message': 'protocol fault',
   'messages after its result': 'protocol fault after the result',
   'a flood on stderr, then exit': 'crash',
+  'a claim that Node refused the permission flags': 'crash',
+  'a claim that the namespaces wrapper failed': 'crash',
   'a stderr message that poses as the client': 'crash',
   'an allocation bomb': 'memory cap',
   'a lie about the result': 'accepted lie',
@@ -113,6 +116,9 @@ describe('hostile sandbox: the client survives anything the sandbox process send
         }
         assert.deepEqual(toContract(await client.exec("print('alive')")), { ok: 'alive\n' });
         assert.notEqual(client.sandbox?.pid, firstPid, 'a fresh sandbox process serves the next run');
+        // Whatever the last one did, the next sandbox is as locked down as the first was meant to be.
+        assert.equal(client.sandbox?.restrictions.permissionModel, true, 'the next sandbox has the permission model');
+        assert.equal(client.sandbox?.osIsolated, osIsolationWrapper().length > 0, 'the next sandbox has the namespaces');
       } finally {
         client.dispose();
       }

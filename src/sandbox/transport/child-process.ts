@@ -164,9 +164,12 @@ export function startProcess(
   const channel = child.stdio[3] as Duplex;
   let killedFor: number | undefined;
   let ended = false;
+  /** Whether the process has sent anything: from then on it may have run untrusted code. */
+  let heard = false;
 
   const stderr = keepStderrTail(child);
   channel.on('data', (chunk: Buffer) => {
+    heard = true;
     if (!ended) events.data(chunk);
   });
   channel.on('error', () => undefined);
@@ -195,11 +198,13 @@ export function startProcess(
     });
   };
   child.on('error', (error: NodeJS.ErrnoException) => finish(`the sandbox process could not start (${error.code ?? 'error'})`));
-  // 'close' rather than 'exit': stderr has been read to its end by then.
+  // 'close' rather than 'exit': stderr has been read to its end by then. Only a process that
+  // never spoke can have been refused a flag: later, its stderr and exit code may be Python's
+  // words, and believing them would start every later sandbox with less isolation.
   child.on('close', (code, signal) => {
     finish(
       signal ? `the sandbox process was killed by ${signal}` : `the sandbox process exited with code ${code}`,
-      refusal(spec, code, stderr()),
+      heard ? undefined : refusal(spec, code, stderr()),
     );
   });
   return {
