@@ -60,6 +60,9 @@ export function checkInstallerReply(raw: unknown): InstallerReply {
 /** Node exits with 9 when it rejects a command-line option (some Electron builds reject the permission flags). */
 const REJECTED_OPTION = 9;
 
+/** Electron's binary (VS Code's) only behaves as Node with this variable; nothing else of the host's goes along. */
+const INSTALLER_ENV = process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {};
+
 /**
  * Resolves in a short-lived child process (`dist/package-installer.js`) that boots Pyodide
  * from `distDir`, loads the verified micropip wheel and runs `micropip.install` against the
@@ -75,13 +78,31 @@ export class InstallerProcess implements PyPIResolver {
     private readonly frameDeadlineMs = FRAME_DEADLINE_MS,
   ) {}
 
+  /** Whether this Node takes the permission flags, asked once. */
+  private permissionFlagsTaken: Promise<boolean> | undefined;
+
   async resolve(request: PyPIRequest, signal?: AbortSignal): Promise<unknown> {
-    try {
-      return await this.run(request, true, signal);
-    } catch (error) {
-      if (!(error instanceof RejectedFlags)) throw error;
-      return this.run(request, false, signal);
-    }
+    return this.run(request, await this.takesPermissionFlags(request.micropipLocation), signal);
+  }
+
+  /**
+   * Asks a process that runs nothing whether Node takes the installer's permission flags. The
+   * installer's own exit cannot tell: by then a wheel's code has run there, and could fake
+   * Node's refusal to be started again without the permission model. Anything but that refusal
+   * keeps the flags.
+   */
+  private takesPermissionFlags(micropipLocation: string): Promise<boolean> {
+    this.permissionFlagsTaken ??= new Promise((resolve) => {
+      const probe = spawn(process.execPath, [...installerExecArgv(this.distDir, micropipLocation), '-e', ''], {
+        env: INSTALLER_ENV,
+        stdio: ['ignore', 'ignore', 'pipe'],
+        windowsHide: true,
+      });
+      const stderr = keepStderrTail(probe);
+      probe.on('error', () => resolve(true));
+      probe.on('close', (code) => resolve(!(code === REJECTED_OPTION && /bad option/.test(stderr()))));
+    });
+    return this.permissionFlagsTaken;
   }
 
   private run(request: PyPIRequest, permissions: boolean, signal?: AbortSignal): Promise<unknown> {
@@ -89,8 +110,7 @@ export class InstallerProcess implements PyPIResolver {
       throwIfCancelled(signal);
       const script = path.join(this.distDir, 'package-installer.js');
       const child = spawn(process.execPath, [...installerExecArgv(this.distDir, request.micropipLocation, permissions), script], {
-        // Electron's binary (VS Code's) only behaves as Node with this variable.
-        env: process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {},
+        env: INSTALLER_ENV,
         stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
         windowsHide: true,
       });
@@ -147,14 +167,12 @@ export class InstallerProcess implements PyPIResolver {
       });
       child.on('error', (error) => fail('resolution', `the package installer could not start: ${error.message}`));
       // 'close' rather than 'exit': stderr has been read to its end by then.
-      child.on('close', (code, how) => {
-        if (permissions && code === REJECTED_OPTION && /bad option/.test(stderr())) finish(() => reject(new RejectedFlags()));
-        else
-          fail(
-            'resolution',
-            `the package installer ended (${how ?? `exit code ${code}`}) without an answer${this.report(stderr(), request)}`,
-          );
-      });
+      child.on('close', (code, how) =>
+        fail(
+          'resolution',
+          `the package installer ended (${how ?? `exit code ${code}`}) without an answer${this.report(stderr(), request)}`,
+        ),
+      );
       try {
         channel.write(encodeFrame({ ...request, distDir: this.distDir } satisfies InstallerRequest));
       } catch (error) {
@@ -174,6 +192,3 @@ export class InstallerProcess implements PyPIResolver {
     return [[path.resolve(path.dirname(request.micropipLocation)), '<package cache>'], ...hostPaths(this.distDir)];
   }
 }
-
-/** Node refused the permission flags; the installer runs again without them. */
-class RejectedFlags extends Error {}

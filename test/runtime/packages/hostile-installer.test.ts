@@ -49,6 +49,16 @@ describe('packages: a hostile installer process', function () {
     );
   });
 
+  it('a claim that Node refused the permission flags does not get it started again without them', async () => {
+    // Under the permission model it fakes Node's refusal; without it, it answers (and could read any file).
+    const installer = hostileInstaller(
+      root,
+      `if (process.permission) { process.stderr.write('node: bad option: --permission\\n'); process.exit(9); }
+       write(frame('{"type":"resolved","wheels":[]}'));`,
+    );
+    await rejectsWith(installer.resolve(request), 'resolution', /^the package installer ended \(exit code 9\) without an answer/);
+  });
+
   it('a frame longer than the reply cap is refused from its header, without buffering its body', async () => {
     const installer = hostileInstaller(
       root,
