@@ -1,4 +1,5 @@
 /** `pyodide-lock.json`: the list of a Pyodide distribution's packages, read and checked. */
+import { countJsonValues } from '../sandbox/framing';
 import { PackageError } from './errors';
 import { canonicalName, fileNameProblem, PACKAGE_NAME } from './names';
 
@@ -38,6 +39,9 @@ export interface PackageLock {
 const INFO_FIELDS = ['abi_version', 'arch', 'platform', 'python'] as const;
 const SHA256 = /^[0-9a-f]{64}$/i;
 
+/** Most JSON values a lock may hold: Pyodide's own, with every package of the distribution, has about 5,000. */
+const MAX_LOCK_VALUES = 200_000;
+
 /**
  * Reads a lock (its JSON text, or the parsed JSON) and checks every entry: a malformed entry,
  * one whose key, name or dependencies are not package names, or whose `file_name` is not a
@@ -50,6 +54,9 @@ export function parseLock(json: unknown, source: string): PackageLock {
   };
   let data = json;
   if (typeof data === 'string') {
+    // Counted before parsing: a few MiB of `[],` would take the extension host seconds and
+    // hundreds of MB to parse.
+    if (countJsonValues(data, MAX_LOCK_VALUES) > MAX_LOCK_VALUES) invalid(`it holds more than ${MAX_LOCK_VALUES} values`);
     try {
       data = JSON.parse(data);
     } catch (error) {

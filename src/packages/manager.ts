@@ -31,7 +31,7 @@ const DOWNLOADS_AT_ONCE = 4;
 const SIZE_PROBES_AT_ONCE = 6;
 
 /** Largest pyodide-lock.json taken from an index: the real one is about 120 kB. */
-export const MAX_LOCK_BYTES = 20 * 2 ** 20;
+export const MAX_LOCK_BYTES = 4 * 2 ** 20;
 
 /**
  * How long planning, or fetching, may take in all: an index that answers a byte at a time must

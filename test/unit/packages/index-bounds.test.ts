@@ -47,6 +47,15 @@ describe('packages: a lock names packages by package names only', () => {
   const info = LOCK_INFO;
   const entry = DEMO_ENTRY;
 
+  it('refuses a lock of too many values before parsing it', () => {
+    const bomb = JSON.stringify({ info, packages: {} }).replace('{}', `{"x":[${'[],'.repeat(300_000)}[]]}`);
+    assert.throws(
+      () => parseLock(bomb, 'x'),
+      (error: unknown) =>
+        error instanceof PackageError && /^the lock x is not usable: it holds more than 200000 values$/.test(error.message),
+    );
+  });
+
   it('takes real names', () => {
     const lock = parseLock({ info, packages: { 'demo-pkg': { ...entry, name: 'Demo_Pkg', depends: ['zope.interface'] } } }, 'x');
     assert.deepEqual(lock.packages.get('demo-pkg')?.depends, ['zope-interface']);
