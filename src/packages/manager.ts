@@ -184,7 +184,7 @@ export class PackageManager {
         );
       } else fromLock.push(requirement.name);
     }
-    const wheels = fromPyPI.length > 0 ? await this.resolvePyPI(fromPyPI, lock, signal) : [];
+    const { wheels, record } = fromPyPI.length > 0 ? await this.resolvePyPI(fromPyPI, lock, signal) : { wheels: [] };
     const candidates = new Map<string, Omit<PlannedPackage, 'cached'>>();
     for (const [name, entry] of lock.packages) candidates.set(name, { ...entry, name, url: this.fileUrl(entry.fileName), source: 'lock' });
     // micropip's choice wins over the lock for what it resolved: its wheels were picked to fit each other.
@@ -192,6 +192,8 @@ export class PackageManager {
     // Requested names first, in the order asked, so that the plan's order depends on the request only.
     const requested = [...fromLock, ...fromPyPI.map((requirement) => requirement.name), ...wheels.map((wheel) => wheel.name).sort()];
     const order = loadOrder(requested, (name) => candidates.get(name));
+    // Recorded once it makes a plan: a resolution that cannot be loaded must not fail every later run from the cache.
+    await record?.();
     const packages = await Promise.all(order.map(async (entry) => ({ ...entry, cached: await this.store.has(fileKey(entry)) })));
     return this.withSizes(packages, signal);
   }
@@ -301,7 +303,12 @@ export class PackageManager {
   }
 
   /** micropip's choice for requirements not in the lock: cached from an earlier run, or asked of the resolver. */
-  private async resolvePyPI(requirements: readonly Requirement[], lock: PackageLock, signal?: AbortSignal): Promise<ResolvedWheel[]> {
+  /** The wheels micropip picks for `requirements`, from the cache's record or the installer; `record` saves a new answer. */
+  private async resolvePyPI(
+    requirements: readonly Requirement[],
+    lock: PackageLock,
+    signal?: AbortSignal,
+  ): Promise<{ wheels: ResolvedWheel[]; record?: () => Promise<void> }> {
     checkIndexUrl('the PyPI index', this.pypiIndexUrl);
     const texts = [...new Set(requirements.map((requirement) => requirement.text))].sort();
     const names = texts.join(', ');
@@ -310,7 +317,7 @@ export class PackageManager {
     );
     const record = await this.store.read(key);
     const recorded = record && this.recordedWheels(record, names);
-    if (recorded) return recorded;
+    if (recorded) return { wheels: recorded };
     if (this.offline) {
       throw new PackageError(
         'unreachable',
@@ -333,8 +340,7 @@ export class PackageManager {
       signal,
     );
     const wheels = checkResolvedWheels(answer, `the package installer's answer for ${names}`, this.pypiIndexUrl);
-    await this.store.write(key, new TextEncoder().encode(JSON.stringify(answer)));
-    return wheels;
+    return { wheels, record: () => this.store.write(key, new TextEncoder().encode(JSON.stringify(answer))) };
   }
 
   /**

@@ -82,6 +82,19 @@ describe('packages: a hostile index', function () {
     assert.equal(resolutions.length, 4, 'resolved once, then again for each broken record');
   }); // prettier-ignore
 
+  it('a resolution that makes no plan is not recorded: the next plan asks again', async () => {
+    const cacheDir = newCacheDir();
+    const answer = [
+      { name: 'sandbox-orphan', version: '1.0', file_name: `${server.url}files/sandbox_orphan-1.0-py3-none-any.whl`, sha256: 'a'.repeat(64), depends: ['sandbox-nowhere'], imports: [] },
+    ];
+    const resolutions: string[][] = [];
+    for (let i = 0; i < 2; i++) {
+      await rejectsWith(managerWith(cacheDir, answer, resolutions).plan({ names: ['sandbox-orphan'] }), 'unknown', /^sandbox-nowhere: needed by sandbox-orphan, but nothing provides it$/);
+    }
+    assert.equal(resolutions.length, 2, 'asked each time, since nothing was recorded');
+    assert.ok(!cachedFiles(cacheDir).some((file) => file.startsWith('resolved/')));
+  }); // prettier-ignore
+
   it('a lock over 4 MiB is refused without reading it whole', async () => {
     const folder = fs.mkdtempSync(path.join(root, 'big-lock-'));
     fs.writeFileSync(path.join(folder, 'pyodide-lock.json'), JSON.stringify({ info: bundledLockInfo(), packages: {}, pad: 'x'.repeat(5 * 2 ** 20) }));
