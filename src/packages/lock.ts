@@ -1,7 +1,7 @@
 /** `pyodide-lock.json`: the list of a Pyodide distribution's packages, read and checked. */
 import { countJsonValues } from '../sandbox/framing';
 import { PackageError } from './errors';
-import { canonicalName, fileNameProblem, PACKAGE_NAME } from './names';
+import { canonicalName, fileNameProblem, IMPORT_NAME, isListOf, PACKAGE_NAME, VERSION } from './names';
 
 /** Which Pyodide a lock was built for; a lock from an index must match the bundled one. */
 export interface LockInfo {
@@ -80,9 +80,9 @@ export function parseLock(json: unknown, source: string): PackageLock {
     const badName = fileNameProblem(fileName);
     if (badName) entryProblem(`file_name ${JSON.stringify(fileName)} is not a plain file name (${badName})`, 'bad-file-name');
     if (typeof sha256 !== 'string' || !SHA256.test(sha256)) entryProblem('sha256 is not 64 hex digits');
-    if (!isStringArray(depends) || !depends.every((dependency) => PACKAGE_NAME.test(dependency)))
-      entryProblem('depends is not a list of package names');
-    if (!isStringArray(imports)) entryProblem('imports is not a list of names');
+    if (typeof version === 'string' && !VERSION.test(version)) entryProblem(`version ${JSON.stringify(version)} is not a version`);
+    if (!isListOf(depends, PACKAGE_NAME)) entryProblem('depends is not a list of package names');
+    if (!isListOf(imports, IMPORT_NAME)) entryProblem('imports is not a list of module names');
     const canonical = canonicalName(key);
     if (packages.has(canonical)) entryProblem(`it is listed twice (as '${packages.get(canonical)!.name}' too)`);
     packages.set(canonical, {
@@ -143,8 +143,4 @@ export function importsToPackages(lock: PackageLock): Map<string, string> {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isStringArray(value: unknown): value is string[] {
-  return Array.isArray(value) && value.every((item) => typeof item === 'string');
 }

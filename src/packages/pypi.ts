@@ -5,7 +5,7 @@
  * read back from the cache).
  */
 import { PackageError } from './errors';
-import { canonicalName, fileNameProblem, PACKAGE_NAME } from './names';
+import { canonicalName, fileNameProblem, IMPORT_NAME, isListOf, PACKAGE_NAME, VERSION } from './names';
 
 /** What micropip is asked to resolve. */
 export interface PyPIRequest {
@@ -50,6 +50,8 @@ const SHA256 = /^[0-9a-f]{64}$/i;
  * index is a `file:` URL itself and the file is inside its folder.
  */
 export function wheelUrlProblem(url: URL, indexUrl: string): string | undefined {
+  // Credentials would be sent along, and shown wherever the URL is.
+  if (url.username || url.password) return 'it carries a user name or password';
   if (url.protocol === 'http:' || url.protocol === 'https:') return undefined;
   const onlyHttp = `${url.protocol} URLs are not downloaded, only http(s)`;
   if (url.protocol !== 'file:') return onlyHttp;
@@ -81,9 +83,9 @@ export function checkResolvedWheels(raw: unknown, source: string, indexUrl: stri
     const { name, version, file_name: url, sha256, depends, imports } = entry as Record<string, unknown>;
     if (typeof name !== 'string' || !PACKAGE_NAME.test(name)) return invalid(`${JSON.stringify(name)} is not a package name`);
     const problem = (why: string, code?: 'bad-file-name'): never => invalid(`${name}: ${why}`, code);
-    if (typeof version !== 'string' || version === '') problem('no version');
+    if (typeof version !== 'string' || !VERSION.test(version)) problem(`${JSON.stringify(version)} is not a version`);
     if (typeof sha256 !== 'string' || !SHA256.test(sha256)) problem('the sha256 is not 64 hex digits');
-    if (!isNames(depends) || !isNames(imports)) problem('depends and imports must be lists of names');
+    if (!isListOf(depends, PACKAGE_NAME) || !isListOf(imports, IMPORT_NAME)) problem('depends and imports must be lists of names');
     const parsed = typeof url === 'string' && URL.canParse(url) ? new URL(url) : problem(`${JSON.stringify(url)} is not a URL`);
     const urlProblem = wheelUrlProblem(parsed, indexUrl);
     if (urlProblem) problem(`${parsed.href} is refused: ${urlProblem}`, 'bad-file-name');
@@ -112,8 +114,4 @@ function lastSegment(url: URL): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function isNames(value: unknown): value is string[] {
-  return Array.isArray(value) && value.every((item) => typeof item === 'string');
 }

@@ -56,4 +56,33 @@ describe('packages: which wheel URLs the host downloads', () => {
     ])
       assert.match(refused(url, local), /is outside the folder of the PyPI index file:\/\/\/srv\/index\/simple/, url);
   });
+
+  it('refuses URLs that carry credentials, and file names that read as others or name Windows devices', () => {
+    assert.match(refused('https://user:secret@files.example/demo-1.0-py3-none-any.whl', https), /carries a user name or password/);
+    assert.match(refused('https://files.example/demo-1.0-py3-none-any%E2%80%AE.whl', https), /invisible formatting character/);
+    assert.match(refused('https://files.example/CON.whl', https), /device name on Windows/);
+  });
+
+  it('takes versions and names only in their own shape', () => {
+    const answer = (fields: Record<string, unknown>): unknown[] => [
+      { ...wheel('https://files.example/demo-1.0-py3-none-any.whl'), ...fields },
+    ];
+    for (const fields of [
+      { version: '1\u001b[31m' },
+      { version: '1'.repeat(65) },
+      { imports: ['a/b'] },
+      { imports: ['\u0000'] },
+      { depends: ['a b'] },
+    ]) {
+      assert.throws(
+        () => checkResolvedWheels(answer(fields), 'the answer', https),
+        (error: unknown) => error instanceof PackageError && error.code === 'invalid',
+        JSON.stringify(fields),
+      );
+    }
+    assert.equal(
+      checkResolvedWheels(answer({ version: '2.0.1rc1+local.7', imports: ['zope.interface'] }), 'x', https)[0].version,
+      '2.0.1rc1+local.7',
+    );
+  });
 });
