@@ -83,6 +83,7 @@ const builds = [
       'make-snapshot': 'src/sandbox/make-snapshot.ts',
       'package-installer': 'src/packages/installer/main.ts',
       bench: 'bench/main.ts',
+      'bench-pyodide-start': 'bench/pyodide-start.ts',
     },
     outdir: 'dist',
     // The benchmark drives Chromium for the browser worker's figures; nothing that ships needs it.

@@ -2,7 +2,7 @@
  * `npm run -s bench [-- --json]`: measures the sandbox runtime as a user meets it. Each figure
  * is a median (or percentile) over repeated runs, since this machine is shared and noisy.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadPyodide } from 'pyodide';
@@ -10,12 +10,21 @@ import type { SandboxClient } from '../src/sandbox/client';
 import { createNodeClient, type NodeSandboxOptions } from '../src/sandbox/node-client';
 import { openBrowserSandbox } from '../test/browser/harness';
 import type { SandboxPage } from '../test/browser/page';
+import { snapshotPath } from '../src/sandbox/process/pyodide-worker';
 import { packageLoadTimes, PYODIDE_LOAD_ARGUMENT, timePyodideLoad } from './packages';
+import type { PyodideStartRequest } from './pyodide-start';
 
 interface Figures {
   cold_start_ms: number;
   /** Median milliseconds per start-up step (see StartupBreakdown), then to the first result. */
   cold_start_breakdown: Record<string, number>;
+  /**
+   * Pyodide alone from fork to its first result: its own loadPyodide restoring the same snapshot
+   * in a fresh Node process (no sandbox, worker or flags). What any start of this Pyodide costs here.
+   */
+  cold_start_pyodide_ms: number;
+  /** cold_start_ms / cold_start_pyodide_ms: what the sandbox adds to, or saves on, Pyodide's own start. */
+  cold_start_ratio: number;
   cold_start_plain_ms: number;
   snapshot_output_identical: boolean;
   roundtrip_ms_p50: number;
@@ -112,6 +121,25 @@ async function coldStart(
     }
   }
   return { ms: median(times), output, breakdown: Object.fromEntries([...steps].map(([step, ms]) => [step, median(ms)])) };
+}
+
+/** Fork to first result of Pyodide alone (`bench-pyodide-start.js`), restored from the sandbox's snapshot. */
+async function pyodideColdStart(runs: number): Promise<{ ms: number; output: string }> {
+  const request: PyodideStartRequest = { distDir: __dirname, snapshot: snapshotPath(__dirname), code: IDENTITY_PROBE };
+  const times: number[] = [];
+  let output = '';
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    output = await new Promise<string>((resolve, reject) => {
+      const child = fork(path.join(__dirname, 'bench-pyodide-start.js'), [JSON.stringify(request)], {
+        stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      });
+      child.once('message', (printed: string) => resolve(printed));
+      child.once('exit', (status) => reject(new Error(`Pyodide's start exited with ${status} before reporting`)));
+    });
+    times.push(performance.now() - started);
+  }
+  return { ms: median(times), output };
 }
 
 /** The workload's own timing in a bare Pyodide in this process: no sandbox, no worker, no flags. */
@@ -255,6 +283,8 @@ async function browserTimings(isolated: boolean, colds: number, trips: number, i
 
 async function measure(): Promise<Figures> {
   const cold = await coldStart({}, 5);
+  const pyodideCold = await pyodideColdStart(5);
+  if (!pyodideCold.output.startsWith(cold.output.split('\n')[0])) throw new Error(`Pyodide alone printed ${pyodideCold.output}`);
   const plain = await coldStart({ snapshot: false }, 3);
   const packages = await packageLoadTimes(__dirname, 5);
 
@@ -284,6 +314,8 @@ async function measure(): Promise<Figures> {
     return {
       cold_start_ms: Math.round(cold.ms),
       cold_start_breakdown: cold.breakdown,
+      cold_start_pyodide_ms: Math.round(pyodideCold.ms),
+      cold_start_ratio: round(cold.ms / pyodideCold.ms),
       cold_start_plain_ms: Math.round(plain.ms),
       snapshot_output_identical: cold.output === plain.output,
       roundtrip_ms_p50: round(median(trips), 3),

@@ -1,0 +1,31 @@
+/**
+ * `dist/bench-pyodide-start.js <request>`: Pyodide alone, started as fresh as a sandbox. A new
+ * Node process, with no sandbox, no worker and no flags, restores the sandbox's memory snapshot
+ * with Pyodide's own `loadPyodide`, runs the code and reports its output over IPC. The
+ * benchmark times it from fork to report, as it times a sandbox from start to first result.
+ * A bundle of its own, so that loading the benchmark's bundle is not counted against Pyodide.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { loadPyodide } from 'pyodide';
+
+/** What the benchmark asks of the process, as its one argument (JSON). */
+export interface PyodideStartRequest {
+  readonly distDir: string;
+  readonly snapshot: string;
+  readonly code: string;
+}
+
+async function main(request: PyodideStartRequest): Promise<void> {
+  const pyodide = await loadPyodide({
+    indexURL: path.join(request.distDir, 'pyodide') + path.sep,
+    _loadSnapshot: fs.readFileSync(request.snapshot),
+    jsglobals: Object.create(null) as object,
+  });
+  let output = '';
+  pyodide.setStdout({ batched: (line) => (output += `${line}\n`) });
+  pyodide.runPython(request.code);
+  process.send?.(output, () => process.exit(0));
+}
+
+void main(JSON.parse(process.argv[2] ?? '{}') as PyodideStartRequest);
