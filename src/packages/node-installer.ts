@@ -63,6 +63,14 @@ const REJECTED_OPTION = 9;
 /** Electron's binary (VS Code's) only behaves as Node with this variable; nothing else of the host's goes along. */
 const INSTALLER_ENV = process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {};
 
+/** How the installer is started: every field has a default (tests shorten the deadline or swap Node for a stand-in). */
+export interface InstallerOptions {
+  /** How long a reply frame may stay unfinished. */
+  readonly frameDeadlineMs?: number;
+  /** The binary that runs it: this process's Node (or VS Code's Electron, run as Node). */
+  readonly execPath?: string;
+}
+
 /**
  * Resolves in a short-lived child process (`dist/package-installer.js`) that boots Pyodide
  * from `distDir`, loads the verified micropip wheel and runs `micropip.install` against the
@@ -72,11 +80,16 @@ const INSTALLER_ENV = process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } 
  * channel would crash or bloat the extension host on a malformed or endless message.
  */
 export class InstallerProcess implements PyPIResolver {
-  /** @param frameDeadlineMs how long a reply frame may stay unfinished (tests shorten it). */
+  private readonly frameDeadlineMs: number;
+  private readonly execPath: string;
+
   constructor(
     private readonly distDir: string,
-    private readonly frameDeadlineMs = FRAME_DEADLINE_MS,
-  ) {}
+    options: InstallerOptions = {},
+  ) {
+    this.frameDeadlineMs = options.frameDeadlineMs ?? FRAME_DEADLINE_MS;
+    this.execPath = options.execPath ?? process.execPath;
+  }
 
   /** Whether this Node takes the permission flags, asked once. */
   private permissionFlagsTaken: Promise<boolean> | undefined;
@@ -93,7 +106,7 @@ export class InstallerProcess implements PyPIResolver {
    */
   private takesPermissionFlags(micropipLocation: string): Promise<boolean> {
     this.permissionFlagsTaken ??= new Promise((resolve) => {
-      const probe = spawn(process.execPath, [...installerExecArgv(this.distDir, micropipLocation), '-e', ''], {
+      const probe = spawn(this.execPath, [...installerExecArgv(this.distDir, micropipLocation), '-e', ''], {
         env: INSTALLER_ENV,
         stdio: ['ignore', 'ignore', 'pipe'],
         windowsHide: true,
@@ -109,7 +122,7 @@ export class InstallerProcess implements PyPIResolver {
     return new Promise((resolve, reject) => {
       throwIfCancelled(signal);
       const script = path.join(this.distDir, 'package-installer.js');
-      const child = spawn(process.execPath, [...installerExecArgv(this.distDir, request.micropipLocation, permissions), script], {
+      const child = spawn(this.execPath, [...installerExecArgv(this.distDir, request.micropipLocation, permissions), script], {
         env: INSTALLER_ENV,
         stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
         windowsHide: true,

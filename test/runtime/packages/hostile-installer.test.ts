@@ -17,7 +17,7 @@ import { rejectsWith } from '../../fixtures/package-tests';
  * A stand-in installer: `body` runs with `write(bytes)` (raw bytes to fd 3, whatever the host
  * reads there) and `frame(text)` (a length-prefixed frame) in scope, and the process stays up.
  */
-function hostileInstaller(root: string, body: string): InstallerProcess {
+function hostileInstaller(root: string, body: string, execPath?: string): InstallerProcess {
   const dist = fs.mkdtempSync(path.join(root, 'dist-'));
   fs.writeFileSync(
     path.join(dist, 'package-installer.js'),
@@ -26,7 +26,7 @@ function hostileInstaller(root: string, body: string): InstallerProcess {
      setInterval(() => undefined, 1000);
      ${body}`,
   );
-  return new InstallerProcess(dist, 1000);
+  return new InstallerProcess(dist, { frameDeadlineMs: 1000, ...(execPath ? { execPath } : {}) });
 }
 
 describe('packages: a hostile installer process', function () {
@@ -57,6 +57,33 @@ describe('packages: a hostile installer process', function () {
        write(frame('{"type":"resolved","wheels":[]}'));`,
     );
     await rejectsWith(installer.resolve(request), 'resolution', /^the package installer ended \(exit code 9\) without an answer/);
+  });
+
+  it('a Node that rejects the permission flags is asked once, and the installer then runs without them', async function () {
+    if (process.platform === 'win32') this.skip(); // the stand-in Node is a shell script
+    // A stand-in Node: refuses the permission flag as Node 20 would, counts how often it was started, runs the rest.
+    const starts = path.join(root, 'starts');
+    const node = path.join(root, 'node-without-permissions');
+    fs.writeFileSync(
+      node,
+      `#!/bin/sh
+echo start >> '${starts}'
+for arg in "$@"; do
+  case "$arg" in --permission|--experimental-permission) echo "$0: bad option: $arg" >&2; exit 9;; esac
+done
+exec '${process.execPath}' "$@"
+`,
+      { mode: 0o755 },
+    );
+    const installer = hostileInstaller(
+      root,
+      `write(frame(JSON.stringify(process.permission ? { type: 'failed', message: 'under the permission model' } : { type: 'resolved', wheels: ['ran'] })));`,
+      node,
+    );
+    assert.deepEqual(await installer.resolve(request), ['ran']);
+    assert.deepEqual(await installer.resolve(request), ['ran']);
+    // The flags were asked about once (a refusal), then two installers ran without them.
+    assert.equal(fs.readFileSync(starts, 'utf8').trim().split('\n').length, 3);
   });
 
   it('a frame longer than the reply cap is refused from its header, without buffering its body', async () => {
