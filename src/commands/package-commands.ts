@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { PlannedPackage } from '../packages/manager';
+import { inParallel } from '../packages/parallel';
 import { byteSize } from '../packages/prepare';
 import { splitRequirementList } from '../packages/requirement-list';
 import { packageLoads } from '../presenters/format';
@@ -36,21 +37,13 @@ export function packagePickItems(entries: readonly PlannedPackage[], sizes: Read
     });
 }
 
-/** The servers' sizes of what is not cached, as many as arrive in time. */
+/** The servers' sizes of what is not cached, as many as arrive in time: later probes are stopped. */
 async function probeSizes(service: PackageService, entries: readonly PlannedPackage[]): Promise<Map<string, number | undefined>> {
   const sizes = new Map<string, number | undefined>();
   const missing = entries.filter((entry) => !entry.cached && entry.packageType === 'package');
-  const stop = new AbortController();
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < missing.length && !stop.signal.aborted) {
-      const entry = missing[next++];
-      sizes.set(entry.url, await service.sizeOf(entry, stop.signal).catch(() => undefined));
-    }
-  };
-  const deadline = new Promise<void>((resolve) => setTimeout(resolve, SIZES_WAIT_MS));
-  await Promise.race([Promise.all(Array.from({ length: SIZE_PROBES_AT_ONCE }, worker)), deadline]);
-  stop.abort();
+  await inParallel(missing, SIZE_PROBES_AT_ONCE, AbortSignal.timeout(SIZES_WAIT_MS), async (entry, stop) =>
+    sizes.set(entry.url, await service.sizeOf(entry, stop).catch(() => undefined)),
+  ).catch(() => undefined);
   return sizes;
 }
 

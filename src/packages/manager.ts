@@ -11,6 +11,7 @@ import { PackageError, throwIfCancelled } from './errors';
 import { findImports } from './imports';
 import { checkLockMatches, formatLock, importsToPackages, parseLock, type LockInfo, type LockPackage, type PackageLock } from './lock';
 import { pyodideEnvironment } from './markers';
+import { inParallel } from './parallel';
 import { checkResolvedWheels, type PyPIResolver, type ResolvedWheel } from './pypi';
 import { parseRequirement, type Requirement } from './requirement';
 import { readScriptMetadata } from './script-metadata';
@@ -302,7 +303,6 @@ export class PackageManager {
     return lock;
   }
 
-  /** micropip's choice for requirements not in the lock: cached from an earlier run, or asked of the resolver. */
   /** The wheels micropip picks for `requirements`, from the cache's record or the installer; `record` saves a new answer. */
   private async resolvePyPI(
     requirements: readonly Requirement[],
@@ -379,7 +379,9 @@ export class PackageManager {
   private async withSizes(packages: readonly PlannedPackage[], signal?: AbortSignal): Promise<PackagePlan> {
     const missing = packages.filter((entry) => !entry.cached);
     if (missing.length > 0 && this.offline) throw this.offlineError(missing[0]);
-    const sizes = await mapAtMost(missing, SIZE_PROBES_AT_ONCE, (entry) => probeSize(this.fetchFn, entry.url, entry.name, signal));
+    const sizes = await inParallel(missing, SIZE_PROBES_AT_ONCE, signal, (entry, stop) =>
+      probeSize(this.fetchFn, entry.url, entry.name, stop),
+    );
     const sized = new Map(missing.map((entry, i) => [entry, sizes[i]]));
     return {
       packages: packages.map((entry) => (sized.get(entry) === undefined ? entry : { ...entry, size: sized.get(entry) })),
@@ -394,7 +396,7 @@ export class PackageManager {
     if (missing.length > 0 && this.offline) throw this.offlineError(missing[0]);
     const budget = new DownloadBudget(this.maxDownloadBytes, onProgress);
     for (const entry of missing) if (entry.size !== undefined) budget.expect(entry.name, entry.size);
-    await inParallel(missing, signal, (entry, stop) => this.download(entry, budget, stop));
+    await inParallel(missing, DOWNLOADS_AT_ONCE, signal, (entry, stop) => this.download(entry, budget, stop));
     return packages.map(({ cached: _cached, size: _size, ...entry }, i) => ({
       ...entry,
       path: this.store.location(fileKey(entry)),
@@ -441,57 +443,4 @@ function fileKey(entry: Pick<PlannedPackage, 'sha256' | 'fileName'>): string {
 /** A folder URL ends in `/`, so that file names resolve inside it. */
 function folderUrl(url: string): string {
   return url.endsWith('/') ? url : `${url}/`;
-}
-
-/** `work` on each item, at most `limit` at once; resolves in the items' order. The first failure rejects and starts no more. */
-async function mapAtMost<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = [];
-  let next = 0;
-  let failed = false;
-  const worker = async (): Promise<void> => {
-    while (next < items.length && !failed) {
-      const i = next++;
-      try {
-        results[i] = await work(items[i]);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
-/**
- * Runs `work` on the items, a few at a time. The first failure stops the rest (through the
- * signal each gets) and is what rejects; the caller's signal stops them all.
- */
-async function inParallel<T>(
-  items: readonly T[],
-  signal: AbortSignal | undefined,
-  work: (item: T, stop: AbortSignal) => Promise<void>,
-): Promise<void> {
-  const stop = new AbortController();
-  const cancel = (): void => stop.abort();
-  signal?.addEventListener('abort', cancel, { once: true });
-  let next = 0;
-  let failure: unknown;
-  const worker = async (): Promise<void> => {
-    while (next < items.length && !stop.signal.aborted) {
-      try {
-        await work(items[next++], stop.signal);
-      } catch (error) {
-        failure ??= error;
-        stop.abort();
-      }
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: Math.min(DOWNLOADS_AT_ONCE, items.length) }, worker));
-  } finally {
-    signal?.removeEventListener('abort', cancel);
-  }
-  if (failure !== undefined) throw failure;
-  throwIfCancelled(signal);
 }
