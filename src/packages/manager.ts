@@ -4,6 +4,7 @@
  * the extension host, the CLI and a browser worker can all use it.
  */
 import { version as bundledPyodideVersion } from 'pyodide/package.json';
+import { KeptPromise } from '../sandbox/shared/kept-promise';
 import { DownloadBudget, type ProgressCallback } from './budget';
 import { loadOrder } from './closure';
 import { fetchBytes, probeSize, type Fetch } from './download';
@@ -136,7 +137,7 @@ export class PackageManager {
   private readonly fetchFn: Fetch;
   private readonly usesBundledLock: boolean;
   private readonly deadlineMs: number;
-  private lockLoad?: Promise<PackageLock>;
+  private readonly lockLoad = new KeptPromise<PackageLock>();
 
   constructor(options: PackageManagerOptions) {
     const defaultIndex = defaultIndexUrl(options.pyodideVersion);
@@ -230,7 +231,7 @@ export class PackageManager {
 
   /** Removes every cached file, lock and resolution of this Pyodide version. */
   async clearCache(): Promise<void> {
-    this.lockLoad = undefined;
+    this.lockLoad.forget();
     await this.store.clear();
   }
 
@@ -268,11 +269,7 @@ export class PackageManager {
   }
 
   private lock(signal?: AbortSignal): Promise<PackageLock> {
-    this.lockLoad ??= this.loadLock(signal).catch((error: unknown) => {
-      this.lockLoad = undefined;
-      throw error;
-    });
-    return this.lockLoad;
+    return this.lockLoad.get(() => this.loadLock(signal));
   }
 
   /** The bundled lock for the default index; otherwise the index's, from the cache or downloaded, checked before it is cached. */

@@ -7,6 +7,7 @@
 import { version as bundledPyodideVersion } from 'pyodide/package.json';
 import * as vscode from 'vscode';
 import type { PackageCache } from '../sandbox/browser/package-files';
+import { KeptPromise } from '../sandbox/shared/kept-promise';
 import { parseLock, type PackageLock } from './lock';
 import { PackageManager, type PackageManagerOptions } from './manager';
 import { WorkspaceStore } from './workspace-store';
@@ -34,16 +35,9 @@ export function workspacePackageManagers(
   store: WorkspaceStore,
   readLock: () => Promise<Uint8Array>,
 ): (options: WorkspacePackageManagerOptions) => Promise<PackageManager> {
-  let lockLoad: Promise<PackageLock> | undefined;
-  const bundledLock = (): Promise<PackageLock> => {
-    lockLoad ??= readLock()
-      .then((bytes) => parseLock(new TextDecoder().decode(bytes), 'the bundled pyodide-lock.json'))
-      .catch((error: unknown) => {
-        lockLoad = undefined;
-        throw error;
-      });
-    return lockLoad;
-  };
+  const lockLoad = new KeptPromise<PackageLock>();
+  const bundledLock = (): Promise<PackageLock> =>
+    lockLoad.get(async () => parseLock(new TextDecoder().decode(await readLock()), 'the bundled pyodide-lock.json'));
   return async (options) =>
     new PackageManager({ ...options, store, bundledLock: await bundledLock(), noResolverReason: NO_PYPI_IN_BROWSER });
 }

@@ -11,6 +11,7 @@ import { PackageError } from '../packages/errors';
 import type { PackageManager, PackageManagerOptions, PackagePlan, PackageRequest, PlannedPackage } from '../packages/manager';
 import { downloadsOf, namesAndVersions, packagePreparer, type PrepareHooks } from '../packages/prepare';
 import type { PreparePackages } from '../sandbox/package-memory';
+import { KeptPromise } from '../sandbox/shared/kept-promise';
 import { askConsent, showDownload } from './package-consent';
 
 const PACKAGE_SETTINGS: ReadonlyArray<keyof Settings> = [
@@ -32,7 +33,7 @@ export type CreatePackageManager = (settings: PackageManagerSettings) => Package
 /** The editor's package cache and the rules for filling it. */
 export class PackageService implements vscode.Disposable {
   /** The manager under the current settings, made at its first use after they changed. */
-  private managerLoad: Promise<PackageManager> | undefined;
+  private readonly managerLoad = new KeptPromise<PackageManager>();
   private readonly cleared = new vscode.EventEmitter<void>();
   private readonly subscription: vscode.Disposable;
   /** Fires when the cache was cleared: runtimes stop reloading what they loaded from it. */
@@ -44,7 +45,7 @@ export class PackageService implements vscode.Disposable {
     private readonly createManager: CreatePackageManager,
   ) {
     this.subscription = settings.onDidChange(({ keys }) => {
-      if (keys.some((key) => PACKAGE_SETTINGS.includes(key))) this.managerLoad = undefined;
+      if (keys.some((key) => PACKAGE_SETTINGS.includes(key))) this.managerLoad.forget();
     });
   }
 
@@ -102,11 +103,7 @@ export class PackageService implements vscode.Disposable {
   }
 
   private manager(): Promise<PackageManager> {
-    this.managerLoad ??= this.loadManager().catch((error: unknown) => {
-      this.managerLoad = undefined;
-      throw error;
-    });
-    return this.managerLoad;
+    return this.managerLoad.get(() => this.loadManager());
   }
 
   private async loadManager(): Promise<PackageManager> {

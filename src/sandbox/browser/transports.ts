@@ -15,6 +15,7 @@ import { encodeFrame, MAX_FRAME_BYTES } from '../framing';
 import type { BrowserStartMessage, BrowserWorkerConfig, Restrictions, RunMessage, WorkerAssets } from '../protocol';
 import { fillsBuffer, inOwnBuffer } from '../shared/bytes';
 import { epochMs } from '../shared/clock';
+import { KeptPromise } from '../shared/kept-promise';
 import { createInputBuffer, InputSlot } from '../shared/input-slot';
 import { raiseInterrupt } from '../shared/interrupt';
 import { snapshotFileName } from '../snapshot-name';
@@ -110,7 +111,7 @@ function postStart(worker: BrowserWorker, message: BrowserStartMessage): void {
  * @param packageCache where runs' packages are read from; without it, no run loads packages.
  */
 export function browserTransports(read: ReadExtensionFile, packageCache?: PackageCache): TransportFactory {
-  let loaded: Promise<Loaded> | undefined;
+  const loaded = new KeptPromise<Loaded>();
   return {
     start(start, events) {
       const shared = hasSharedMemory();
@@ -156,30 +157,28 @@ export function browserTransports(read: ReadExtensionFile, packageCache?: Packag
         ...(interruptFlag && inputBuffer ? { channels: { interrupt: interruptFlag.buffer as SharedArrayBuffer, input: inputBuffer } } : {}),
       };
       // Kept for every later start; a failed read is tried again by the next start.
-      loaded ??= loadFiles(read).catch((error: unknown) => {
-        loaded = undefined;
-        throw error;
-      });
-      loaded.then(
-        async ({ scriptUrl, assets, module }) => {
-          if (ended) return;
-          const created = new (globalThis as unknown as BrowserGlobals).Worker(scriptUrl, { name: 'Python Sandbox' });
-          worker = created;
-          created.onmessage = ({ data }) => {
+      loaded
+        .get(() => loadFiles(read))
+        .then(
+          async ({ scriptUrl, assets, module }) => {
             if (ended) return;
-            answered = true;
-            // A frame is bytes and nothing else, in a buffer of its own (a small view could carry
-            // a huge buffer along); besides frames, only the answer to a package load is taken. A
-            // worker that sends anything more is stopped.
-            if (isFrameBytes(data)) events.data(data);
-            else if (!packages.answer(data)) end('the browser worker sent a message that is not a frame of the protocol');
-          };
-          created.onerror = () => end('the browser worker failed');
-          const compiled = await module;
-          if (!ended) postStart(created, { type: 'start', config, assets, ...(compiled ? { module: compiled } : {}) });
-        },
-        () => end("the browser worker's files could not be read"),
-      );
+            const created = new (globalThis as unknown as BrowserGlobals).Worker(scriptUrl, { name: 'Python Sandbox' });
+            worker = created;
+            created.onmessage = ({ data }) => {
+              if (ended) return;
+              answered = true;
+              // A frame is bytes and nothing else, in a buffer of its own (a small view could carry
+              // a huge buffer along); besides frames, only the answer to a package load is taken. A
+              // worker that sends anything more is stopped.
+              if (isFrameBytes(data)) events.data(data);
+              else if (!packages.answer(data)) end('the browser worker sent a message that is not a frame of the protocol');
+            };
+            created.onerror = () => end('the browser worker failed');
+            const compiled = await module;
+            if (!ended) postStart(created, { type: 'start', config, assets, ...(compiled ? { module: compiled } : {}) });
+          },
+          () => end("the browser worker's files could not be read"),
+        );
       return {
         ...(shared ? {} : { cannotInterrupt: NO_SHARED_MEMORY }),
         send(message) {
