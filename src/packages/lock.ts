@@ -1,5 +1,5 @@
 /** `pyodide-lock.json`: the list of a Pyodide distribution's packages, read and checked. */
-import { countJsonValues } from '../sandbox/framing';
+import { countJsonValues } from '../sandbox/shared/json-text';
 import { PackageError } from './errors';
 import { canonicalName, fileNameProblem, IMPORT_NAME, isListOf, PACKAGE_NAME, VERSION } from './names';
 

@@ -3,6 +3,7 @@ import type { RunOrigin } from '../editor/run-origin';
 import { locateError } from '../editor/traceback';
 import type { PackageLoad } from '../sandbox/package-memory';
 import { formatError, type RunResult } from '../sandbox/result';
+import { jsonDepth } from '../sandbox/shared/json-text';
 
 /** The line that opens a run: what ran, and where from. */
 export function runHeader(what: string, where: string): string {
@@ -42,23 +43,6 @@ export function formatDuration(ms: number): string {
 /** JSON larger or deeper than this is shown as it came: indenting grows it with its depth. */
 const PRETTY_JSON_MAX_CHARS = 64 * 1024;
 const PRETTY_JSON_MAX_DEPTH = 32;
-
-/** How deeply `json` nests arrays and objects (outside strings), counting no further than `limit + 1`. */
-function jsonDepth(json: string, limit: number): number {
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
-  for (let i = 0; i < json.length && deepest <= limit; i++) {
-    const c = json[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === '[' || c === '{') deepest = Math.max(deepest, ++depth);
-    else if (c === ']' || c === '}') depth--;
-  }
-  return deepest;
-}
 
 /**
  * JSON text (an eval value, display data) indented for reading. The text comes from the sandbox:

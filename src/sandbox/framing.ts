@@ -9,6 +9,7 @@
  */
 
 import { concatBytes } from './shared/bytes';
+import { countJsonValues } from './shared/json-text';
 
 const HEADER_BYTES = 4;
 
@@ -35,27 +36,6 @@ export function encodeFrame(message: unknown): Uint8Array {
 /** Why a stream of frames can no longer be trusted. */
 export class FrameError extends Error {
   override readonly name = 'FrameError';
-}
-
-/**
- * Counts the containers and elements JSON text would create (`[`, `{` and `,` outside strings).
- * Returns early once past `limit`.
- */
-export function countJsonValues(text: string, limit: number): number {
-  let count = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c /* \ */) i++;
-      else if (c === 0x22 /* " */) inString = false;
-    } else if (c === 0x22) {
-      inString = true;
-    } else if (c === 0x5b /* [ */ || c === 0x7b /* { */ || c === 0x2c /* , */) {
-      if (++count > limit) return count;
-    }
-  }
-  return count;
 }
 
 /** Parses one frame body; throws FrameError for anything but bounded, well-formed JSON. */
