@@ -6,7 +6,7 @@
  */
 import { version as bundledPyodideVersion } from 'pyodide/package.json';
 import * as vscode from 'vscode';
-import type { PackageCache } from '../sandbox/browser/package-files';
+import type { PackageCache } from '../sandbox/shared/package-files';
 import { KeptPromise } from '../sandbox/shared/kept-promise';
 import { parseLock, type PackageLock } from './lock';
 import { PackageManager, type PackageManagerOptions } from './manager';

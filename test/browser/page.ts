@@ -4,7 +4,7 @@
  * `vscode.workspace.fs`, and a package cache in memory instead of the extension's global
  * storage. Tests drive it through `globalThis.sandboxPage`.
  */
-import type { PackageCache } from '../../src/sandbox/browser/package-files';
+import type { PackageCache } from '../../src/sandbox/shared/package-files';
 import { browserTransports, hasSharedMemory } from '../../src/sandbox/browser/transports';
 import { SandboxClient, type SandboxOptions } from '../../src/sandbox/client';
 

@@ -21,8 +21,8 @@ import { raiseInterrupt } from '../shared/interrupt';
 import { snapshotFileName } from '../snapshot-name';
 import type { Assessment, TransportFactory } from '../transport/transport';
 import { sanitizeUntrusted } from '../untrusted-text';
-import type { PackageCache } from './package-files';
-import { PackageLoader } from './package-loader';
+import type { PackageCache } from '../shared/package-files';
+import { PackageLoader } from '../shared/package-loader';
 
 /** How a browser transport reads the extension's files: paths relative to the extension's folder, e.g. `dist/web/sandbox-worker.js`. */
 export type ReadExtensionFile = (path: string) => Promise<Uint8Array>;

@@ -13,8 +13,9 @@ import { epochMs } from '../shared/clock';
 import { createInputBuffer, InputSlot } from '../shared/input-slot';
 import { raiseInterrupt } from '../shared/interrupt';
 import { createOutputBuffer, OutputBufferReader } from '../shared/output-buffer';
+import { PackageLoader } from '../shared/package-loader';
 import type { ProcessConfig } from './config';
-import { readPackageFiles } from './package-files';
+import { processPackageCache } from './package-files';
 import { startPyodideWorker } from './pyodide-worker';
 
 /** How often output is forwarded while code runs: fast enough to look live, cheap when idle. */
@@ -44,8 +45,8 @@ export class WorkerRelay {
   private drainTimer: NodeJS.Timeout | undefined;
   private stopRearming: () => void = () => undefined;
   private exited = false;
-  /** Settles the package load the worker is doing for a run: undefined when loaded, else why not. */
-  private packagesLoaded: { readonly id: number; readonly settle: (error: string | undefined) => void } | undefined;
+  /** Reads a run's packages from the cache and has the worker load them before the run. */
+  private readonly packages = new PackageLoader(processPackageCache, (message, transfer) => this.worker.postMessage(message, transfer));
 
   /**
    * @param emit receives every message for the client, in order.
@@ -108,20 +109,7 @@ export class WorkerRelay {
   /** Loads the run's packages, then runs its code; a failure to load is the run's result, and its code does not run. */
   private async loadThenRun(message: RunMessage): Promise<void> {
     const { id, request } = message;
-    const packages = request.packages ?? [];
-    let error: string | undefined;
-    try {
-      const files = await readPackageFiles(packages);
-      error = await new Promise<string | undefined>((settle) => {
-        this.packagesLoaded = { id, settle };
-        this.worker.postMessage(
-          { type: 'load-packages', id, packages, files },
-          files.map((bytes) => bytes.buffer as ArrayBuffer),
-        );
-      });
-    } catch (failure) {
-      error = failure instanceof Error ? failure.message : String(failure);
-    }
+    const error = await this.packages.load(id, request.packages ?? []);
     if (this.running !== id) return;
     if (error === undefined) {
       this.worker.postMessage(message);
@@ -177,9 +165,7 @@ export class WorkerRelay {
         Atomics.notify(this.displayForwarded, 0);
         return;
       case 'packages-loaded':
-        if (this.packagesLoaded?.id !== msg.id) return;
-        this.packagesLoaded.settle(typeof msg.error === 'string' ? msg.error : undefined);
-        this.packagesLoaded = undefined;
+        this.packages.answer(msg);
         return;
     }
   }
@@ -236,6 +222,7 @@ export class WorkerRelay {
   private finish(reason: string): void {
     if (this.exited) return;
     this.exited = true;
+    this.packages.stop(reason);
     this.endRun();
     this.onExit(reason);
   }

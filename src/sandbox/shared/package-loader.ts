@@ -1,14 +1,15 @@
 /**
- * Loads a run's packages into a browser worker before its code: the extension host plays the
- * part the relay plays on Node (process/worker-relay.ts). It reads and checks the files, posts
- * `load-packages` with their bytes, and waits for the worker's `packages-loaded`, which it takes
- * as it takes anything from the worker: untrusted. No `vscode` and no Node import.
+ * Loads a run's packages into the worker before its code, for whoever posts to the worker: the
+ * relay on Node (process/worker-relay.ts), the browser transport in the extension host. It reads
+ * and checks the files, posts `load-packages` with their bytes, and waits for the worker's
+ * `packages-loaded`, which it takes as it takes anything from the worker: untrusted. No `vscode`
+ * and no Node import.
  */
 import { isTagged, type LoadPackagesMessage, type PackageFile } from '../protocol';
 import { MESSAGE_LIMITS } from '../validate';
 import { readPackageFiles, type PackageCache } from './package-files';
 
-/** One browser worker's package loads, one at a time (a worker serves one run at a time). */
+/** One worker's package loads, one at a time (a worker serves one run at a time). */
 export class PackageLoader {
   private waiting: { readonly id: number; readonly settle: (error: string | undefined) => void } | undefined;
 

@@ -1,19 +1,19 @@
 /**
- * The browser transport's side of loading packages, as the relay's is on Node
- * (process/package-files.ts): it reads the verified files the client named from the package
- * cache, and checks each against its sha256 once more, so that a file changed in the cache after
- * it was verified is refused rather than loaded. No `vscode` and no Node import: the extension
- * says how to reach the cache.
+ * Reading a run's packages for the worker, on every platform (the relay on Node, the browser
+ * transport in the extension host): the verified files the client named are read from the
+ * package cache and each checked against its sha256 once more, so that a file changed in the
+ * cache after it was verified is refused rather than loaded. No `vscode` and no Node import: the
+ * platform says how to reach the cache.
  */
 import { sha256Hex } from '../../packages/sha256';
 import type { PackageFile } from '../protocol';
 import { inOwnBuffer } from '../shared/bytes';
 
-/** The package cache as the browser transport reads it. */
+/** The package cache as the platform reads it. */
 export interface PackageCache {
   /**
    * Whether `location` (a PackageFile's `path`) is a file of the package cache. Nothing else is
-   * read: in the extension host the file-system API reaches much more than the cache.
+   * read: in a browser's extension host the file-system API reaches much more than the cache.
    */
   holds(location: string): boolean;
   /** The bytes of the cache's file at `location`; undefined when it is not there. */
