@@ -614,6 +614,10 @@ export class SandboxClient {
     clearTimeout(session.escalation);
     if (exit.retry && !session.started) session.rejectStart(new RetryStartError());
     session.rejectStart(new SandboxError(`the sandbox could not start: ${exit.description}`, 'start', exit.stderr));
+    // It ended with packages sent and no result: their load may be what hung or crashed it (a
+    // library that loops or eats memory as it loads), and a new sandbox must not load them again
+    // before every later run.
+    if (session.sentPackages.length > 0) this.packageMemory.forget();
     const run = session.current;
     if (run && report) {
       run.finish({ ...report(run), restarted: true });
