@@ -55,6 +55,9 @@ export function parseFrameBody(body: Uint8Array): unknown {
   }
 }
 
+/** Chunks smaller than this are copied into buffers of this size (a pipe reads up to 64 KiB at once). */
+const GATHER_BYTES = 64 * 1024;
+
 /**
  * Turns a byte stream into messages. Memory stays bounded by one frame: a length past the limit
  * is refused before any of its body is kept. After an error it accepts nothing more.
@@ -63,6 +66,8 @@ export class FrameReader {
   private chunks: Uint8Array[] = [];
   private buffered = 0;
   private failed = false;
+  /** The last chunk, when it is small chunks copied together into a buffer of ours with room to spare. */
+  private gathered: Uint8Array | undefined;
 
   /** @param maxFrameBytes the largest body accepted. */
   constructor(private readonly maxFrameBytes = MAX_FRAME_BYTES) {}
@@ -75,7 +80,7 @@ export class FrameReader {
   /** Adds bytes; returns the messages they complete. Throws FrameError on a bad frame. */
   push(chunk: Uint8Array): unknown[] {
     if (this.failed) throw new FrameError('the stream already failed');
-    this.chunks.push(chunk);
+    this.append(chunk);
     this.buffered += chunk.length;
     const messages: unknown[] = [];
     try {
@@ -87,6 +92,30 @@ export class FrameReader {
       throw error;
     }
     return messages;
+  }
+
+  /**
+   * Keeps a chunk. Small ones are copied together: a peer that writes a byte at a time would
+   * otherwise leave an object per byte (hundreds of bytes each) until the frame deadline, and
+   * a frame's worth of them is gigabytes.
+   */
+  private append(chunk: Uint8Array): void {
+    if (chunk.length >= GATHER_BYTES) {
+      this.chunks.push(chunk);
+      return;
+    }
+    const last = this.gathered;
+    if (last !== undefined && this.chunks[this.chunks.length - 1] === last && last.byteOffset + last.length + chunk.length <= GATHER_BYTES) {
+      const grown = new Uint8Array(last.buffer, last.byteOffset, last.length + chunk.length);
+      grown.set(chunk, last.length);
+      this.chunks[this.chunks.length - 1] = grown;
+      this.gathered = grown;
+      return;
+    }
+    const fresh = new Uint8Array(GATHER_BYTES);
+    fresh.set(chunk);
+    this.gathered = fresh.subarray(0, chunk.length);
+    this.chunks.push(this.gathered);
   }
 
   private next(): { value: unknown } | undefined {

@@ -22,6 +22,7 @@ const SCENARIOS: Record<string, Expected> = {
   'a truncated frame': 'protocol fault',
   'a frame header with no body': 'protocol fault',
   'a frame trickled a byte at a time': 'protocol fault',
+  'a frame written a byte per write, as fast as it can': 'protocol fault',
   'valid output without end': 'protocol fault',
   'garbage bytes': 'protocol fault',
   'a body that is not JSON': 'protocol fault',

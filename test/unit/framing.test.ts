@@ -23,6 +23,26 @@ describe('framing', () => {
     }
   });
 
+  it('round-trips large messages split into small and large pieces alike', () => {
+    const messages = [
+      { type: 'a', text: 'x'.repeat(200_000) },
+      { type: 'b', text: 'y'.repeat(70_000) },
+      { type: 'c', text: 'z'.repeat(5) },
+      { type: 'd', text: 'w'.repeat(130_000) },
+    ];
+    const bytes = new Uint8Array(messages.flatMap((m) => [...encodeFrame(m)]));
+    const sizes = [1, 9, 65_535, 65_536, 100_000, 3, 40_000];
+    const reader = new FrameReader();
+    const seen: unknown[] = [];
+    for (let i = 0, n = 0; i < bytes.length; n++) {
+      const piece = bytes.subarray(i, i + sizes[n % sizes.length]);
+      seen.push(...reader.push(piece));
+      i += piece.length;
+    }
+    assert.deepEqual(seen, messages);
+    assert.equal(reader.partial, false);
+  });
+
   it('knows when a frame is waiting for the rest of its body', () => {
     const reader = new FrameReader();
     const frame = encodeFrame({ type: 'x' });
