@@ -38,9 +38,16 @@ export class PackageError extends Error {
   }
 }
 
-/** Messages are shown on one line (CLI stderr, notifications): fold whatever came in. */
+/**
+ * Messages are shown on one line (CLI stderr, notifications): fold whatever came in. They quote
+ * what came from outside (a requirement in the code, an index's words), so control and format
+ * characters go: no terminal escapes, carriage returns or bidi overrides.
+ */
 function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim();
+  return text
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/[\p{Cf}]|[^\P{Cc}\t]/gu, '')
+    .trim();
 }
 
 /** The reason an error carries, as text, for wrapping into a PackageError message. */

@@ -168,4 +168,16 @@ describe('packages: PEP 508 requirements', () => {
   it('canonicalises names as PEP 503 does', () => {
     assert.equal(canonicalName('Ruamel.YAML__clib'), 'ruamel-yaml-clib');
   });
+
+  it("a requirement's text echoed in an error carries no terminal escape, bidi override or carriage return from the code", () => {
+    let caught: unknown;
+    try {
+      parseRequirement('numpy\u001b]8;;https://evil.example\u0007click\u001b]8;;\u0007\r\u202e ===');
+    } catch (error) {
+      caught = error;
+    }
+    assert.ok(caught instanceof PackageError);
+    assert.doesNotMatch(caught.message, /[\u0000-\u001f\u007f\u202e]/u);
+    assert.match(caught.message, /numpy\]8;;https:\/\/evil\.example/);
+  });
 });
