@@ -1,3 +1,5 @@
+import { withoutControlCharacters } from '../sandbox/untrusted-text';
+
 /** Why a package could not be had; lets callers react to a cause without matching messages. */
 export type PackageErrorCode =
   /** Not in the lock, not on the PyPI index, or a name that is not a package name. */
@@ -44,10 +46,7 @@ export class PackageError extends Error {
  * characters go: no terminal escapes, carriage returns or bidi overrides.
  */
 function oneLine(text: string): string {
-  return text
-    .replace(/\s*\n\s*/g, ' ')
-    .replace(/[\p{Cf}]|[^\P{Cc}\t]/gu, '')
-    .trim();
+  return withoutControlCharacters(text.replace(/\s*\n\s*/g, ' ')).trim();
 }
 
 /** The reason an error carries, as text, for wrapping into a PackageError message. */

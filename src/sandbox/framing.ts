@@ -105,7 +105,11 @@ export class FrameReader {
       return;
     }
     const last = this.gathered;
-    if (last !== undefined && this.chunks[this.chunks.length - 1] === last && last.byteOffset + last.length + chunk.length <= GATHER_BYTES) {
+    if (
+      last !== undefined &&
+      this.chunks[this.chunks.length - 1] === last &&
+      last.byteOffset + last.length + chunk.length <= GATHER_BYTES
+    ) {
       const grown = new Uint8Array(last.buffer, last.byteOffset, last.length + chunk.length);
       grown.set(chunk, last.length);
       this.chunks[this.chunks.length - 1] = grown;
