@@ -3,6 +3,7 @@
  * test/fixtures/packaging/ hold packaging's answers (see its README), and every one must be ours.
  */
 import * as assert from 'node:assert/strict';
+import { parseMarker, type MarkerEnvironment } from '../../../src/packages/markers';
 import { parseSpecifiers, satisfies } from '../../../src/packages/specifier';
 import { compareVersions, parseVersion } from '../../../src/packages/version';
 import { readJsonFixture } from '../../fixtures/repository';
@@ -61,5 +62,35 @@ describe('packages: the packaging corpora', () => {
       }
     }
     assertNoDisagreement('specifier sets', corpus.cases.length, disagreements);
+  });
+
+  it('markers: the same texts are markers, with the same answer in every environment', () => {
+    const corpus = readJsonFixture<Corpus<[string, boolean, string]> & { environments: Record<string, MarkerEnvironment> }>(
+      'test/fixtures/packaging/markers.json',
+    );
+    const environments = Object.entries(corpus.environments);
+    const disagreements: string[] = [];
+    for (const [text, valid, expected] of corpus.cases) {
+      const marker = parseMarker(text);
+      if ((typeof marker === 'function') !== valid) {
+        disagreements.push(`${JSON.stringify(text)}: packaging ${valid ? 'reads' : 'refuses'} it`);
+        continue;
+      }
+      const ours = environments
+        .map(([, environment]) => {
+          if (typeof marker === 'string') return 'E';
+          try {
+            return marker(environment) ? '1' : '0';
+          } catch {
+            return 'E';
+          }
+        })
+        .join('');
+      if (ours !== expected) {
+        const differ = environments.flatMap(([name], i) => (ours[i] === expected[i] ? [] : [`${name}: ${expected[i]}, ours ${ours[i]}`]));
+        disagreements.push(`${JSON.stringify(text)}: ${differ.join(', ')}`);
+      }
+    }
+    assertNoDisagreement('markers', corpus.cases.length, disagreements);
   });
 });
