@@ -76,6 +76,10 @@ describe('packages: PEP 723 inline script metadata', () => {
     invalid('# /// script\n# requires-python = 3.11\n# ///\n', /requires-python/);
   });
 
+  it('refuses a block whose TOML has a control character, even in a comment', () => {
+    invalid('# /// script\n# dependencies = ["numpy"]  # \u001b[31m\n# ///\n', /does not parse \(line 1: U\+001B/);
+  });
+
   it('refuses TOML that does not parse, naming the line', () => {
     invalid('# /// script\n# dependencies = [\n#   "numpy"\n#   "attrs",\n# ]\n# ///\n', /does not parse \(line 3/);
     invalid('# /// script\n# dependencies = ["numpy"]\n# dependencies = ["attrs"]\n# ///\n', /already defined/);
@@ -121,6 +125,41 @@ describe('packages: TOML reader', () => {
     assert.deepEqual(table, { x: { y: 1 }, 'quoted key': { z: 2 }, a: { b: { c: 3 } }, list: [{ n: 1 }, { n: 2, sub: { k: 'v' } }] });
   });
 
+  it("reads keys named like Object's properties as keys, and changes no prototype", () => {
+    const table = parseToml('__proto__ = 1\nconstructor = 2\na.__proto__.polluted = 3\n[toString]\nx = 4\n[[hasOwnProperty]]\n');
+    assert.deepEqual(Object.keys(table), ['__proto__', 'constructor', 'a', 'toString', 'hasOwnProperty']);
+    assert.equal(Object.getPrototypeOf(table), Object.prototype);
+    assert.equal(Object.getOwnPropertyDescriptor(table, '__proto__')?.value, 1);
+    assert.equal(Object.getOwnPropertyDescriptor(table.a, '__proto__')?.value.polluted, 3);
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    assert.equal(({} as Record<string, unknown>).x, undefined);
+  });
+
+  it('refuses dates and times that do not exist, and takes those that do', () => {
+    for (const bad of ['2023-02-29', '2024-02-30', '1979-04-31', '1979-05-27T24:00:00Z', '07:60:00', '1979-05-27T07:32:00+24:00']) {
+      assert.throws(() => parseToml(`a = ${bad}`), /not a date or time that exists/, bad);
+    }
+    for (const good of ['2024-02-29', '2000-02-29', '0000-02-29', '1900-02-28', '1979-05-27 07:32:60Z', '07:32']) {
+      assert.ok(parseToml(`a = ${good}`).a instanceof TomlDateTime, good);
+    }
+  });
+
+  it('reads 64-bit integers exactly, and refuses larger ones', () => {
+    assert.deepEqual(parseToml('a = 9223372036854775807\nb = -9223372036854775808\nc = 9007199254740991'), {
+      a: 9223372036854775807n,
+      b: -9223372036854775808n,
+      c: 9007199254740991,
+    });
+    for (const bad of ['9223372036854775808', '-9223372036854775809', '0x8000000000000000'])
+      assert.throws(() => parseToml(`a = ${bad}`), TomlError, bad);
+  });
+
+  it('refuses arrays and inline tables nested deeper than 100 with a TomlError, not a stack overflow', () => {
+    assert.throws(() => parseToml(`a = ${'['.repeat(100_000)}`), TomlError);
+    assert.throws(() => parseToml(`a = ${'{b='.repeat(101)}1${'}'.repeat(101)}`), TomlError);
+    assert.ok(parseToml(`a = ${'['.repeat(100)}${']'.repeat(100)}`));
+  });
+
   it('refuses what TOML forbids', () => {
     for (const bad of [
       'a = ',
@@ -133,6 +172,13 @@ describe('packages: TOML reader', () => {
       'a = 1 2',
       '= 1',
       'a = nope',
+      'a = "bell \u0007"',
+      'a = 1 # \u0000 in a comment',
+      "a = 'carriage \r return'",
+      'a = { b = 1 }\n[a.c]',
+      '[a.b.c]\n[a]\nb.c.d = 1',
+      '[a]\nb.c = 1\n[a.b]',
+      'a = [{ b = 1 }]\n[a.c]',
     ]) {
       assert.throws(() => parseToml(bad), TomlError, JSON.stringify(bad));
     }
