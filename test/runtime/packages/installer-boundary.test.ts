@@ -77,10 +77,19 @@ describe('packages: the installer process is locked down but for the network', f
            signalTheParent: attempt(() => process.kill(${process.pid}, 0)),
            parent: process.ppid,
            user: require('node:os').userInfo().uid,
+           hostName: require('node:os').hostname(),
          }))`,
       );
-      // It keeps the network; it sees no process outside its PID namespace; it is root of a user namespace of its own (os.userInfo() says root, not the user).
-      assert.deepEqual(report, { index: 200, killAProcessOfTheUser: 'ESRCH', signalTheParent: 'ESRCH', parent: 0, user: 0 });
+      // It keeps the network; it sees no process outside its PID namespace; it is root of a user
+      // namespace of its own (os.userInfo() says root, not the user); it still reads the host name.
+      assert.deepEqual(report, {
+        index: 200,
+        killAProcessOfTheUser: 'ESRCH',
+        signalTheParent: 'ESRCH',
+        parent: 0,
+        user: 0,
+        hostName: os.hostname(),
+      });
       assert.ok(alive(victim.pid!), 'the process outside was killed');
     } finally {
       victim.kill('SIGKILL');
