@@ -46,13 +46,15 @@ const UNSHARE = ['/usr/bin/unshare', '/bin/unshare'];
  * extension host). Unprivileged user namespaces make this work without root where the
  * distribution allows them; where it does not, the start fails and the client goes without.
  * Absolute paths: the process runs with an empty environment, and PATH is not to be trusted.
+ * @param options.keepNetwork leaves out the network namespace: for the package installer, which asks an index.
  */
-export function osIsolationWrapper(): string[] {
+export function osIsolationWrapper(options: { readonly keepNetwork?: boolean } = {}): string[] {
   if (process.platform !== 'linux') return [];
   const setpriv = SETPRIV.find((file) => fs.existsSync(file));
   const unshare = UNSHARE.find((file) => fs.existsSync(file));
   if (!setpriv || !unshare) return [];
-  return [setpriv, '--pdeathsig', 'KILL', '--', unshare, '--user', '--map-root-user', '--net', '--pid', '--fork', '--kill-child', '--'];
+  const namespaces = ['--user', '--map-root-user', ...(options.keepNetwork ? [] : ['--net']), '--pid', '--fork', '--kill-child'];
+  return [setpriv, '--pdeathsig', 'KILL', '--', unshare, ...namespaces, '--'];
 }
 
 /** Parts of the launch that some machines refuse: Node's permission flags, Linux namespaces. */
@@ -125,11 +127,15 @@ export function hostPaths(distDir: string): ReadonlyArray<readonly [string, stri
   ];
 }
 
-/** What refused the launch, judging by how a process that never became ready ended. */
-function refusal(spec: LaunchSpec, code: number | null, stderr: string): LaunchFeature | undefined {
+/**
+ * What refused a launch, judging by how a process ended. Only ask it of a process that has run
+ * nothing untrusted: afterwards its exit code and stderr may be an attacker's words.
+ * @param wrapped whether it was started under `osIsolationWrapper`.
+ */
+export function launchRefusal(wrapped: boolean, code: number | null, stderr: string): LaunchFeature | undefined {
   // Node exits with 9 when it rejects a command-line option.
   if (code === 9 && /bad option/.test(stderr)) return 'permission-flags';
-  if (spec.wrapper.length && /^(unshare|setpriv): /m.test(stderr)) return 'os-isolation';
+  if (wrapped && /^(unshare|setpriv): /m.test(stderr)) return 'os-isolation';
   return undefined;
 }
 
@@ -204,7 +210,7 @@ export function startProcess(
   child.on('close', (code, signal) => {
     finish(
       signal ? `the sandbox process was killed by ${signal}` : `the sandbox process exited with code ${code}`,
-      heard ? undefined : refusal(spec, code, stderr()),
+      heard ? undefined : launchRefusal(spec.wrapper.length > 0, code, stderr()),
     );
   });
   return {

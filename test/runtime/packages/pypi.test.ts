@@ -52,6 +52,7 @@ describe('packages: PyPI wheels resolved by micropip in the installer process', 
     assert.equal(plan.packages[2].url, `${server.url}files/${index.pypi.get(D)![1].fileName}`);
     assert.equal(plan.packages[2].sha256, index.pypi.get(D)![1].sha256);
     assert.deepEqual(plan.packages[2].depends, [A, E]);
+    assert.deepEqual(plan.packages[2].imports, ['sandbox_pypi_d'], 'its top_level.txt');
     // micropip looked in the lock first for sandbox-demo-a, as it does for PyPI.
     assert.ok(server.requests.includes(`GET /simple/${D}/`) && server.requests.includes(`GET /simple/${E}/`));
     assert.ok(!server.requests.some((request) => request.startsWith(`GET /simple/${A}`)));
