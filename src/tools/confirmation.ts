@@ -29,11 +29,14 @@ const MARK_OPEN = '⟦';
  * controls, zero-width characters, the BOM, the soft hyphen, tags); line and paragraph
  * separators; spaces other than U+0020; lone surrogates; what Unicode says to draw as nothing
  * (Hangul fillers, variation selectors, ...); the Braille blank; combining marks past the second
- * on one character (stacked, they draw over the lines around them); and the mark's own opener.
+ * on one character (stacked, they draw over the lines around them); the mark's own opener; and
+ * the `<` of `<vscode_`: VS Code's chat takes `<vscode_annotation details='…'>` and
+ * `<vscode_codeblock_uri>…</vscode_codeblock_uri>` in a code block for its own markup and
+ * leaves them out of what it shows, lines between them included.
  * Line endings (`\r\n`, `\r`, `\n`) are matched to be shown as the line breaks Python reads.
  */
 const SHOWN_DIFFERENTLY =
-  /\r\n?|\n|[^\P{Cc}\t]|[\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Default_Ignorable_Code_Point}\u2800\u27E6]|[^\P{Zs} ]|(?<=\p{M}{2})\p{M}/gu;
+  /\r\n?|\n|[^\P{Cc}\t]|[\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Default_Ignorable_Code_Point}\u2800\u27E6]|[^\P{Zs} ]|(?<=\p{M}{2})\p{M}|<(?=[Vv][Ss][Cc][Oo][Dd][Ee]_)/gu;
 
 /** Code as the confirmation shows it, and the code points it marked (each once, in order). */
 export interface VisibleCode {
@@ -94,15 +97,17 @@ export function confirmationMarkdown(facts: ConfirmationFacts): string {
   const items = [
     `**Size:** ${sizeOf(text)}`,
     marked.length > 0 &&
-      `**Marked:** characters that do not show, or that change how the text around them shows, are written as ⟦U+…⟧ here: ${marked.join(', ')}. The code that runs holds the characters themselves.`,
+      `**Marked:** characters that do not show, that change how the text around them shows, or that VS Code's chat would take for its own markup are written as ⟦U+…⟧ here: ${marked.join(', ')}. The code that runs holds the characters themselves.`,
     `**Time limit:** ${timeLimit(facts.timeout)}`,
     `**Packages:** ${packagesLine(facts.packages, facts.install)}`,
     `**Namespace:** ${facts.fresh ? 'a fresh one: nothing from earlier runs.' : "the agents' own (never yours), which keeps what earlier agent runs defined."}`,
   ].filter((item): item is string => typeof item === 'string');
+  // The facts come first: the chat folds a long message, and they say how much there is to unfold.
   return [
-    `${what} in the Python Sandbox (no file, network or process access), exactly as shown:`,
-    codeBlock(text, 'python'),
+    `${what} in the Python Sandbox (no file, network or process access).`,
     items.map((item) => `- ${item}`).join('\n'),
+    'The code, exactly as it runs:',
+    codeBlock(text, 'python'),
   ].join('\n\n');
 }
 

@@ -60,6 +60,14 @@ describe('agent tool confirmation: the code block', () => {
     });
   }
 
+  it("holds none of VS Code chat's own markup, which the chat leaves out of a code block it shows", () => {
+    for (const { code } of BREAKOUT_CASES) assert.doesNotMatch(confirmationMarkdown(facts(code)), /<vscode_/i);
+    const said = items(confirmationMarkdown(facts("x = 1  # <vscode_annotation details=''>y</vscode_annotation>"))).find((item) =>
+      item.startsWith('Marked:'),
+    );
+    assert.match(said ?? '', /VS Code's chat would take for its own markup are written as ⟦U\+…⟧ here: U\+003C\./);
+  });
+
   it('marks every invisible, control and text-direction character, and says which', () => {
     const hostile = 'x = "\u202E\u2066\u200B\u200F\uFEFF\u00AD\u0000\u001B"';
     const { text, marked: codes } = visibleCode(hostile);
