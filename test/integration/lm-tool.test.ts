@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { BREAKOUT_CASES } from '../fixtures/breakout-code';
+import { foreignTags, splitCode, textOf } from '../fixtures/rendered-html';
 import { bundledLockInfo, generatePackageIndex, servePackageIndex, type PackageIndexServer } from '../fixtures/package-index';
 import { closeAllEditors, command, CommandIds, extension, runThenPeek, withSettings } from './helpers';
 
@@ -96,32 +97,6 @@ async function confirmation(input: object): Promise<Confirmation & { html: strin
   return { ...shown, html: await render(shown.markdown) };
 }
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-
-/** HTML text as a reader sees it: tags dropped, entities decoded. */
-function textOf(html: string): string {
-  return html
-    .replace(/<[^>]*>/g, '')
-    .replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (entity: string, name: string) =>
-      name[0] === '#'
-        ? String.fromCodePoint(Number(name[1] === 'x' || name[1] === 'X' ? `0${name.slice(1)}` : name.slice(1)))
-        : (ENTITIES[name] ?? entity),
-    );
-}
-
-/** The rendered code blocks' text, and the HTML around them. */
-function splitCode(html: string): { blocks: string[]; around: string } {
-  const blocks: string[] = [];
-  const around = html.replace(/<pre\b[^>]*>([\s\S]*?)<\/pre>/g, (_match, inner: string) => {
-    blocks.push(textOf(inner));
-    return '';
-  });
-  return { blocks, around };
-}
-
-/** The tags the confirmation's own words use; anything else came from the code. */
-const OWN_TAGS = new Set(['p', 'ul', 'li', 'strong', 'code']);
-
 describe('language-model tool: the confirmation shows exactly the code that runs', function () {
   this.timeout(120_000);
   before(() => extension().activate());
@@ -137,12 +112,7 @@ describe('language-model tool: the confirmation shows exactly the code that runs
         shown === '' || shown.endsWith('\n') ? shown : `${shown}\n`,
         'the block holds the code, marked, and nothing more',
       );
-      const tags = [...around.matchAll(/<\/?([a-z][a-z0-9-]*)/gi)].map((match) => match[1].toLowerCase());
-      assert.deepEqual(
-        tags.filter((tag) => !OWN_TAGS.has(tag)),
-        [],
-        `only the confirmation's own Markdown renders around the code:\n${around}`,
-      );
+      assert.deepEqual(foreignTags(around), [], `only the confirmation's own Markdown renders around the code:\n${around}`);
       assert.doesNotMatch(around, /\b(href|src)=/i, 'no link or image');
     });
   }

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { PackagePreview } from '../../src/packages/manager';
 import { codeSpan, confirmationMarkdown, visibleCode, type ConfirmationFacts } from '../../src/tools/confirmation';
 import { BREAKOUT_CASES } from '../fixtures/breakout-code';
+import { foreignTags, splitCode, textOf } from '../fixtures/rendered-html';
 
 /** What a confirmation for `code` holds when nothing else matters. */
 function facts(code: string, more: Partial<ConfirmationFacts> = {}): ConfirmationFacts {
@@ -23,23 +24,6 @@ before(async () => {
   render = (markdown) => marked.parse(markdown, { async: false });
 });
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" };
-
-/** HTML text as a reader sees it: tags dropped, entities decoded. */
-function textOf(html: string): string {
-  return html.replace(/<[^>]*>/g, '').replace(/&(#39|[a-z]+);/g, (entity: string, name: string) => ENTITIES[name] ?? entity);
-}
-
-/** The rendered code blocks' text, and the HTML around them. */
-function splitCode(html: string): { blocks: string[]; around: string } {
-  const blocks: string[] = [];
-  const around = html.replace(/<pre\b[^>]*>([\s\S]*?)<\/pre>/g, (_match, inner: string) => {
-    blocks.push(textOf(inner));
-    return '';
-  });
-  return { blocks, around };
-}
-
 /** The text of the confirmation's list items, tags dropped. */
 function items(markdown: string): string[] {
   return [...render(markdown).matchAll(/<li>([\s\S]*?)<\/li>/g)].map((match) => textOf(match[1]));
@@ -51,12 +35,7 @@ describe('agent tool confirmation: the code block', () => {
       const { blocks, around } = splitCode(render(confirmationMarkdown(facts(code))));
       assert.equal(blocks.length, 1, 'exactly one code block');
       assert.equal(blocks[0], shown === '' || shown.endsWith('\n') ? shown : `${shown}\n`);
-      const tags = [...around.matchAll(/<\/?([a-z][a-z0-9-]*)/gi)].map((match) => match[1].toLowerCase());
-      assert.deepEqual(
-        tags.filter((tag) => !['p', 'ul', 'li', 'strong', 'code'].includes(tag)),
-        [],
-        `only the confirmation's own Markdown renders:\n${around}`,
-      );
+      assert.deepEqual(foreignTags(around), [], `only the confirmation's own Markdown renders:\n${around}`);
     });
   }
 
