@@ -62,7 +62,10 @@ export function visibleCode(code: string): VisibleCode {
 
 /** The longest run of `char` in `text`. */
 function longestRun(text: string, char: '`'): number {
-  return Math.max(0, ...[...text.matchAll(new RegExp(`${char}+`, 'g'))].map((match) => match[0].length));
+  // A loop, not Math.max(...runs): code can hold more runs than a call can take arguments.
+  let longest = 0;
+  for (const [run] of text.matchAll(new RegExp(`${char}+`, 'g'))) longest = Math.max(longest, run.length);
+  return longest;
 }
 
 /**
@@ -115,10 +118,14 @@ export function confirmationMarkdown(facts: ConfirmationFacts): string {
 function sizeOf(text: string): string {
   const lines = text === '' ? [] : text.replace(/\n$/, '').split('\n');
   if (lines.length === 0) return 'no code.';
-  const widths = lines.map((line) => [...line].length);
-  const longest = widths.indexOf(Math.max(...widths));
+  let longest = 0;
+  let width = 0;
+  lines.forEach((line, i) => {
+    const characters = [...line].length;
+    if (characters > width) [longest, width] = [i, characters];
+  });
   const count = lines.length === 1 ? '1 line' : `${lines.length} lines`;
-  return `${count}; the longest${lines.length === 1 ? '' : `, line ${longest + 1},`} has ${widths[longest]} characters.`;
+  return `${count}; the longest${lines.length === 1 ? '' : `, line ${longest + 1},`} has ${width} characters.`;
 }
 
 function timeLimit(timeout: RunTimeout): string {

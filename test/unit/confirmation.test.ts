@@ -78,6 +78,13 @@ describe('agent tool confirmation: the code block', () => {
     assert.equal(size('1 + 1'), 'Size: 1 line; the longest has 5 characters.');
     assert.equal(size(''), 'Size: no code.');
   });
+
+  it('takes code of any shape: 300,000 lines, 500,000 backtick runs', () => {
+    const lines = confirmationMarkdown(facts('x\n'.repeat(300_000)));
+    assert.match(lines, /\*\*Size:\*\* 300000 lines; the longest, line 1, has 1 characters\./);
+    const ticks = confirmationMarkdown(facts(`${'`x'.repeat(500_000)}\n${'`'.repeat(7)}`));
+    assert.match(ticks, /\n`{8}python\n/);
+  });
 });
 
 describe('agent tool confirmation: time limit, packages, namespace', () => {
