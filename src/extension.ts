@@ -16,6 +16,7 @@ import { OutputViewPresenter } from './presenters/output-view';
 import { StatusBarPresenter } from './presenters/status-bar';
 import type { ExtensionPlatform } from './platform';
 import { RuntimeSession } from './session/runtime-session';
+import type { PythonToolInput } from './tools/agent-text';
 import { PythonSandboxTool, PYTHON_TOOL_NAME } from './tools/python-tool';
 
 const PYTHON = { language: 'python' };
@@ -78,11 +79,17 @@ export function activateExtension(context: vscode.ExtensionContext, platform: Ex
   return api.api;
 }
 
-/** The language-model tool, where the host has the language-model API. */
+/** The language-model tool, where the host has the language-model API, and the hidden command that shows its confirmation. */
 function registerAgentTool(session: RuntimeSession): vscode.Disposable {
+  const tool = new PythonSandboxTool(session);
+  const confirmation = vscode.commands.registerCommand(CommandIds.agentConfirmation, async (input: PythonToolInput) => {
+    const { confirmationMessages } = await tool.prepareInvocation({ input });
+    const message = confirmationMessages?.message;
+    return { title: confirmationMessages?.title, markdown: typeof message === 'string' ? message : message?.value };
+  });
   // Hosts without chat (older builds, some web hosts) have no `vscode.lm.registerTool`.
-  if (typeof vscode.lm?.registerTool !== 'function') return new vscode.Disposable(() => undefined);
-  return vscode.lm.registerTool(PYTHON_TOOL_NAME, new PythonSandboxTool(session));
+  if (typeof vscode.lm?.registerTool !== 'function') return confirmation;
+  return vscode.Disposable.from(confirmation, vscode.lm.registerTool(PYTHON_TOOL_NAME, tool));
 }
 
 /** Starts the runtime in the background when a Python editor is first shown, if allowed. */

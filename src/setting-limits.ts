@@ -17,3 +17,9 @@ export function limitSetting(key: LimitedSetting, value: unknown): number {
   const { fallback, min, max } = LIMITS[key];
   return typeof value === 'number' && Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : fallback;
 }
+
+/** The least and the most a setting may be. */
+export function settingBounds(key: LimitedSetting): { readonly min: number; readonly max: number } {
+  const { min, max } = LIMITS[key];
+  return { min, max };
+}

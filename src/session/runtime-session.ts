@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
-import type { Settings, SettingsStore } from '../config';
+import type { PackageInstallPolicy, Settings, SettingsStore } from '../config';
 import { RESTART_SETTINGS } from '../config';
 import type { RunOrigin } from '../editor/run-origin';
 import type { ExtensionPlatform } from '../platform';
 import { PackageError } from '../packages/errors';
+import type { PackagePreview } from '../packages/manager';
 import { SandboxError, type SandboxClient, type RunOptions, type SandboxInfo, type SandboxStatus } from '../sandbox/client';
 import type { PreparePackages } from '../sandbox/package-memory';
 import type { RunMode } from '../sandbox/protocol';
@@ -22,6 +23,18 @@ export interface SessionRunOptions extends Pick<
   'fresh' | 'timeoutMs' | 'captureLastValue' | 'label' | 'displayLastValue' | 'packages'
 > {
   readonly origin?: RunOrigin;
+}
+
+/** What a run would get, known before it is queued: for a confirmation shown first. */
+export interface RunPreview {
+  /** `pythonSandbox.timeoutSeconds`, the time limit of a run that names none (0: none). */
+  readonly timeoutSeconds: number;
+  /** The run starts from an empty namespace. */
+  readonly fresh: boolean;
+  /** The packages it would load (see PackageService.preview); undefined when this runtime loads none. */
+  readonly packages: PackagePreview | undefined;
+  /** What `pythonSandbox.packages.install` says of packages that are not cached. */
+  readonly install: PackageInstallPolicy;
 }
 
 /**
@@ -86,6 +99,17 @@ export class RuntimeSession implements vscode.Disposable {
     run.result.catch((error: unknown) => this.reportFault(error));
     if (needsStart) this.showStart(run);
     return run;
+  }
+
+  /** What a run of `code` would get under the current settings; nothing is run or downloaded. */
+  async preview(code: string): Promise<RunPreview> {
+    const settings = this.settings.current;
+    return {
+      timeoutSeconds: settings.timeoutSeconds,
+      fresh: !settings.persistentNamespace,
+      packages: await this.packages?.preview(code),
+      install: settings.packagesInstall,
+    };
   }
 
   /** Loads packages named by the user (Install Packages…) into this runtime, as a run of their own. */
