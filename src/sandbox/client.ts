@@ -2,6 +2,8 @@ import { Emitter } from './events';
 import { FrameDeadline, FrameReader } from './framing';
 import { PackageMemory, type LoadedPackages, type PreparedPackage, type PreparePackages } from './package-memory';
 import {
+  MESSAGE_LIMITS,
+  parseSandboxMessage,
   STARTUP_STEPS,
   type DisplayItem,
   type LastValueDisplay,
@@ -16,8 +18,8 @@ import { epochMs } from './shared/clock';
 import { checkCode, failure, type RunResult } from './result';
 import { RunRecord, type Run } from './run';
 import type { IsolationLevel, SandboxExit, SandboxStart, Transport, TransportFactory } from './transport/transport';
-import { MESSAGE_LIMITS, parseSandboxMessage, ProtocolError } from './validate';
 import { SandboxError } from './sandbox-error';
+import { ProtocolError } from './schema';
 
 export { SandboxError, type SandboxFault } from './sandbox-error';
 
