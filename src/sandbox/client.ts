@@ -90,7 +90,7 @@ const DEFAULTS = { memoryLimitMb: 1024, timeoutMs: 0, maxOutputBytes: 10 * 2 ** 
  */
 export class SandboxClient {
   private readonly options: Required<Pick<SandboxOptions, keyof typeof DEFAULTS>> & SandboxOptions;
-  private state_: SandboxState = 'stopped';
+  private currentState: SandboxState = 'stopped';
   /** The sandbox that serves the queue; a new one is made when it has ended. */
   private connection: SandboxConnection | undefined;
   /** Facts about the sandbox that is (or was last) ready. */
@@ -112,7 +112,7 @@ export class SandboxClient {
 
   /** The current life-cycle state. */
   get state(): SandboxState {
-    return this.state_;
+    return this.currentState;
   }
 
   /** Runs waiting behind the one that runs. */
@@ -126,7 +126,7 @@ export class SandboxClient {
   }
 
   get status(): SandboxStatus {
-    return { state: this.state_, queued: this.queue.length, info: this.info };
+    return { state: this.currentState, queued: this.queue.length, info: this.info };
   }
 
   /** Starts the sandbox if there is none; resolves once it can run code. */
@@ -207,14 +207,14 @@ export class SandboxClient {
       case 'sandbox ended':
         return this.enter('stopped');
       case 'queue changed':
-        return this.stateChanged.fire(this.state_);
+        return this.stateChanged.fire(this.currentState);
     }
   }
 
   /** @param always tell listeners even when the state is unchanged: the queue length is part of what they show. */
   private enter(state: SandboxState, always = false): void {
-    if (state === this.state_ && !always) return;
-    this.state_ = state;
+    if (state === this.currentState && !always) return;
+    this.currentState = state;
     this.stateChanged.fire(state);
   }
 
@@ -319,9 +319,9 @@ export class SandboxClient {
   private interruptRun(record: RunRecord): void {
     const connection = this.connection;
     const running = connection?.running;
-    if (record.state === 'running' && running?.record === record) {
+    if (connection && running?.record === record && record.state === 'running') {
       // A sandbox that cannot be interrupted in place was ended: a fresh one starts at once.
-      if (!connection!.interrupt(running)) this.start().catch(() => undefined); // a start that fails is reported to the next run
+      if (!connection.interrupt(running)) this.start().catch(() => undefined); // a start that fails is reported to the next run
       return;
     }
     if (this.queue.cancel(record, failure(record.mode, 'KeyboardInterrupt', 'the run was cancelled before it started')))
