@@ -32,13 +32,14 @@ export function activateExtension(context: vscode.ExtensionContext, platform: Ex
 
   // One package cache for every party.
   const packages = platform.createPackages(settings);
-  // Every party has a runtime, and a sandbox, of its own.
-  const user = new RuntimeSession(settings, platform, 'Python Sandbox', true, packages);
-  const agents = new RuntimeSession(settings, platform, 'Python Sandbox (agents)', false, packages);
-  const api = createApi(
-    () => platform.createClient(settings.current, { input: false, packages }),
-    (code) => packages.forRun(code, 'Python Sandbox (API)'),
-  );
+  // Every party has a runtime, and a sandbox, of its own, under the same settings and packages.
+  const every = { settings, platform, packages };
+  const user = new RuntimeSession({ ...every, label: 'Python Sandbox', input: true });
+  const agents = new RuntimeSession({ ...every, label: 'Python Sandbox (agents)', input: false });
+  const api = createApi({
+    newClient: () => platform.createClient(settings.current, { input: false }),
+    packagesFor: (code) => packages.forRun(code, 'Python Sandbox (API)'),
+  });
 
   // Presenters follow the user's runs from the moment they are queued.
   const output = new OutputChannelPresenter(current);
@@ -73,8 +74,8 @@ export function activateExtension(context: vscode.ExtensionContext, platform: Ex
     registerAgentTool(agents),
     vscode.languages.registerCodeLensProvider(PYTHON, new CellLenses()),
     prewarmOnPythonEditor(user, settings),
-    // Every notebook has a runtime of its own, answering input() like the editor's.
-    new SandboxNotebookKernels((label) => new RuntimeSession(settings, platform, label, true), current),
+    // Every notebook has a runtime of its own, answering input() and loading packages like the editor's.
+    new SandboxNotebookKernels((label) => new RuntimeSession({ ...every, label, input: true }), current),
   );
   return api.api;
 }

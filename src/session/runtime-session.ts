@@ -31,46 +31,58 @@ export interface RunPreview {
   readonly timeoutSeconds: number;
   /** The run starts from an empty namespace. */
   readonly fresh: boolean;
-  /** The packages it would load (see PackageService.preview); undefined when this runtime loads none. */
-  readonly packages: PackagePreview | undefined;
+  /** The packages it would load (see PackageService.preview). */
+  readonly packages: PackagePreview;
   /** What `pythonSandbox.packages.install` says of packages that are not cached. */
   readonly install: PackageInstallPolicy;
 }
 
+/** What every party's runtime is made with: each field is required, so that none can be left out unnoticed. */
+export interface RuntimeSessionOptions {
+  readonly settings: SettingsStore;
+  readonly platform: ExtensionPlatform;
+  /** Names the runtime in messages ("Python Sandbox", "Python Sandbox (agents)"). */
+  readonly label: string;
+  /** Whether input() may ask: someone follows the runs' input requests. */
+  readonly input: boolean;
+  /** Loads what runs import or name, from the extension's package cache. */
+  readonly packages: PackageService;
+}
+
 /**
- * One party's runtime (the user's, the agents', ...) under the editor's settings: a sandbox
+ * One party's runtime (the user's, the agents', a notebook's) under the editor's settings: a sandbox
  * client started lazily (or prewarmed) with a progress notification, replaced after a crash and
  * when a setting that shapes it changes. It hands out runs and announces each one, so that
  * presenters can follow it.
  */
 export class RuntimeSession implements vscode.Disposable {
+  private readonly settings: SettingsStore;
+  private readonly platform: ExtensionPlatform;
+  private readonly input: boolean;
+  private readonly packages: PackageService;
+  /** Names the runtime in messages. */
+  readonly label: string;
   private client: SandboxClient;
   private clientSubscription: vscode.Disposable;
   private readonly statusChanged = new vscode.EventEmitter<SandboxStatus>();
   private readonly runCreated = new vscode.EventEmitter<CreatedRun>();
   private readonly settingsSubscription: vscode.Disposable;
   private starting: Promise<unknown> | undefined;
-  private readonly cacheSubscription: vscode.Disposable | undefined;
+  private readonly cacheSubscription: vscode.Disposable;
   /** Fires when the runtime starts, becomes ready, runs or stops, and when its queue changes. */
   readonly onDidChangeStatus = this.statusChanged.event;
   /** Fires for every run as it is queued, before it starts. */
   readonly onDidCreateRun = this.runCreated.event;
 
-  /**
-   * @param label names the runtime in messages ("Python Sandbox", "Python Sandbox (agents)").
-   * @param input whether input() may ask (someone follows the runs' input requests).
-   * @param packages loads what runs import or name; without it, runs have the standard library only.
-   */
-  constructor(
-    private readonly settings: SettingsStore,
-    private readonly platform: ExtensionPlatform,
-    readonly label: string,
-    private readonly input = false,
-    private readonly packages?: PackageService,
-  ) {
+  constructor({ settings, platform, label, input, packages }: RuntimeSessionOptions) {
+    this.settings = settings;
+    this.platform = platform;
+    this.label = label;
+    this.input = input;
+    this.packages = packages;
     [this.client, this.clientSubscription] = this.createClient(settings.current);
     this.settingsSubscription = settings.onDidChange(({ keys }) => this.settingsChanged(keys));
-    this.cacheSubscription = packages?.onDidClearCache(() => this.client.forgetPackages());
+    this.cacheSubscription = packages.onDidClearCache(() => this.client.forgetPackages());
   }
 
   get status(): SandboxStatus {
@@ -93,7 +105,7 @@ export class RuntimeSession implements vscode.Disposable {
       captureLastValue: options.captureLastValue,
       label: options.label,
       displayLastValue: options.displayLastValue,
-      packages: this.packages && this.reported(options.packages ?? this.packages.forRun(code, who)),
+      packages: this.reported(options.packages ?? this.packages.forRun(code, who)),
     });
     this.runCreated.fire({ run, origin: options.origin });
     run.result.catch((error: unknown) => this.reportFault(error));
@@ -107,7 +119,7 @@ export class RuntimeSession implements vscode.Disposable {
     return {
       timeoutSeconds: settings.timeoutSeconds,
       fresh: !settings.persistentNamespace,
-      packages: await this.packages?.preview(code),
+      packages: await this.packages.preview(code),
       install: settings.packagesInstall,
     };
   }
@@ -115,7 +127,7 @@ export class RuntimeSession implements vscode.Disposable {
   /** Loads packages named by the user (Install Packages…) into this runtime, as a run of their own. */
   install(names: readonly string[]): Run {
     const label = 'Install Packages';
-    return this.run('exec', '', { label, packages: this.packages?.forInstall(names, `${this.label}: ${label}`) });
+    return this.run('exec', '', { label, packages: this.packages.forInstall(names, `${this.label}: ${label}`) });
   }
 
   interrupt(): void {
@@ -130,7 +142,7 @@ export class RuntimeSession implements vscode.Disposable {
     this.clientSubscription.dispose();
     this.client.dispose();
     this.settingsSubscription.dispose();
-    this.cacheSubscription?.dispose();
+    this.cacheSubscription.dispose();
     this.statusChanged.dispose();
     this.runCreated.dispose();
   }
@@ -149,7 +161,7 @@ export class RuntimeSession implements vscode.Disposable {
   }
 
   private createClient(settings: Settings): [SandboxClient, vscode.Disposable] {
-    const client = this.platform.createClient(settings, { input: this.input, packages: this.packages });
+    const client = this.platform.createClient(settings, { input: this.input });
     const subscription = client.onDidChangeState(() => this.statusChanged.fire(this.status));
     return [client, subscription];
   }
