@@ -54,7 +54,7 @@ async function runCheck(toolchain: ServerToolchain, source: ExtensionSource, che
     dataDir,
     ...(check.userSettings ? { settings: check.userSettings } : {}),
   });
-  const browser = await launchBrowser(check.viewport);
+  const browser = await launchBrowser(check.viewport, check.userAgent);
   const wb = new Workbench(browser.page, SCREENSHOTS);
   try {
     const payload: Payload | undefined =

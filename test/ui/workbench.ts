@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
+import { keyFor, playwrightKey } from './keys';
 
 const SHORT = 10_000;
 
@@ -45,6 +46,36 @@ export class Workbench {
   async runCommand(label: string, opensInput = false): Promise<void> {
     await this.page.keyboard.press('F1');
     await this.pickInQuickInput(label, label, !opensInput);
+  }
+
+  /** Presses the key package.json binds to `command` (on Linux, the platform the browser reports). */
+  async pressKeyOf(command: string): Promise<void> {
+    await this.page.keyboard.press(playwrightKey(keyFor(command)));
+  }
+
+  /**
+   * Runs a command from the palette by its id: `text` narrows the list, and the row of that
+   * command is picked (labels repeat: "Copy" begins many).
+   */
+  async runCommandId(text: string, id: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    await this.quickInput.waitFor({ state: 'visible', timeout: SHORT });
+    await this.page.keyboard.type(text);
+    await this.quickInput.locator(`[data-quick-input-id="${id}"]`).first().click({ timeout: SHORT });
+    await this.quickInput.waitFor({ state: 'hidden', timeout: SHORT });
+  }
+
+  /**
+   * The whole text of the focused editor, through the clipboard (the editor renders only the
+   * lines in view). The palette's Select All and Copy work whatever platform the page reports.
+   */
+  async focusedEditorText(): Promise<string> {
+    await this.page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await this.runCommandId('Select All', 'editor.action.selectAll');
+    await this.runCommandId('Copy', 'editor.action.clipboardCopyAction');
+    return this.page.evaluate(() =>
+      (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText(),
+    );
   }
 
   /** Opens a workspace file with Quick Open and waits for its editor tab to be active. */

@@ -1,3 +1,4 @@
+import { CommandIds } from '../../../src/commands/ids';
 import * as assert from 'node:assert/strict';
 import { WEB_WORKER_HOST_SETTINGS } from '../../launch/server';
 import type { UiCheck } from '../check';
@@ -36,7 +37,7 @@ export const execSelectionFromContextMenu = execSelectionCheck('exec-selection-f
 );
 
 export const execSelectionWithKeybinding = execSelectionCheck('exec-selection-with-keybinding', (wb) =>
-  wb.page.keyboard.press('Control+Alt+X'),
+  wb.pressKeyOf(CommandIds.execSelection),
 );
 
 /**

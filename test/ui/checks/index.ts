@@ -1,4 +1,5 @@
 import type { UiCheck } from '../check';
+import { keysCollideWithNoDefaultLinux, keysCollideWithNoDefaultMac, keysCollideWithNoDefaultWindows } from './default-keybindings';
 import {
   execSelectionFromContextMenu,
   execSelectionFromPalette,
@@ -8,7 +9,7 @@ import {
 import { evalInlineValue } from './inline-value';
 import { inputThroughInputBox } from './input-box';
 import { noProcessLeftAfterDeactivation } from './no-process-left';
-import { notebookOutputs } from './notebook';
+import { keysStayOutOfNotebookCells, notebookOutputs } from './notebook';
 import { outputViewHtmlWithoutScripts, outputViewImage } from './output-view';
 import { clearOutputBeforeRun, revealOutputNever, revealOutputOnError } from './output-settings';
 import { installPackagesPick, packageConsent } from './package-consent';
@@ -22,6 +23,9 @@ export const CHECKS: UiCheck[] = [
   execSelectionFromPalette,
   execSelectionFromContextMenu,
   execSelectionWithKeybinding,
+  keysCollideWithNoDefaultLinux,
+  keysCollideWithNoDefaultWindows,
+  keysCollideWithNoDefaultMac,
   problemsFromError,
   evalInlineValue,
   inputThroughInputBox,
@@ -30,6 +34,7 @@ export const CHECKS: UiCheck[] = [
   revealOutputOnError,
   clearOutputBeforeRun,
   notebookOutputs,
+  keysStayOutOfNotebookCells,
   outputViewImage,
   outputViewHtmlWithoutScripts,
   packageConsent,
