@@ -40,3 +40,16 @@ export function playwrightKey(key: string): string {
     .map((part) => PLAYWRIGHT_NAMES[part] ?? (part.length === 1 ? part.toUpperCase() : part))
     .join('+');
 }
+
+/** A key as VS Code shows it on Linux and Windows, and as the README writes it (`shift+alt+x` -> `Shift+Alt+X`). */
+export function displayKey(key: string): string {
+  return key
+    .split(' ')
+    .map((chord) =>
+      chord
+        .split('+')
+        .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+        .join('+'),
+    )
+    .join(' ');
+}

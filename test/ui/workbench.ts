@@ -39,6 +39,11 @@ export class Workbench {
     if (waitHidden) await this.quickInput.waitFor({ state: 'hidden', timeout: SHORT });
   }
 
+  /** Picks a row of the quick input that a command opened, by typing part of its label. */
+  async pickFromQuickInput(label: string): Promise<void> {
+    await this.pickInQuickInput(label, label);
+  }
+
   /**
    * Runs a command by its palette label, e.g. "Sandbox: Show Output". `opensInput`: the command
    * asks a question in the same widget at once, so it never closes in between.
@@ -200,8 +205,20 @@ export class Workbench {
     return !/Col 1\b/.test(label);
   }
 
-  /** Right-clicks the editor's selection and picks a context menu entry by its label. */
-  async contextMenuOnSelection(entry: string): Promise<void> {
+  /** Right-clicks the editor's selection and picks a context menu entry by its path of labels (submenus first). */
+  async contextMenuOnSelection(...labels: string[]): Promise<void> {
+    await this.openContextMenuOnSelection(...labels.slice(0, -1));
+    const item = this.menuItem(labels[labels.length - 1]);
+    await item.waitFor({ timeout: SHORT });
+    // The workbench ignores a mouse-up that comes right after the menu opened (so releasing the
+    // right button cannot pick an entry); hover first and give the menu a moment before clicking.
+    await item.hover();
+    await this.page.waitForTimeout(300);
+    await item.click();
+  }
+
+  /** Right-clicks the editor's selection and opens the submenus named, leaving the menu open. */
+  async openContextMenuOnSelection(...submenus: string[]): Promise<void> {
     // The selection highlight lies under the text layer, which takes the click, so aim at its middle.
     const selection = this.page.locator('.editor-instance .monaco-editor .selected-text').first();
     await selection.waitFor({ timeout: SHORT });
@@ -213,14 +230,34 @@ export class Workbench {
     }
     if (!box) throw new Error('the editor shows no selection');
     await this.page.mouse.click(box.x + box.width / 2, box.y + box.height / 2, { button: 'right' });
-    // The menu lives in a shadow root, which Playwright's CSS locators pierce.
-    const item = this.page.locator('.monaco-menu .action-item .action-label', { hasText: entry }).first();
-    await item.waitFor({ timeout: SHORT });
-    // The workbench ignores a mouse-up that comes right after the menu opened (so releasing the
-    // right button cannot pick an entry); hover first and give the menu a moment before clicking.
-    await item.hover();
-    await this.page.waitForTimeout(300);
-    await item.click();
+    for (const label of submenus) {
+      const item = this.menuItem(label);
+      await item.waitFor({ timeout: SHORT });
+      await this.page.waitForTimeout(300);
+      // A submenu opens when its entry is hovered.
+      await item.hover();
+      await this.page.locator('.monaco-menu-container .monaco-menu-container').first().waitFor({ timeout: SHORT });
+    }
+  }
+
+  /** The entries of the innermost open menu: label and keybinding label, as shown. */
+  async menuEntries(): Promise<Array<{ label: string; keybinding: string }>> {
+    const menus = this.page.locator('.monaco-menu-container .monaco-menu');
+    const innermost = menus.nth((await menus.count()) - 1);
+    return innermost.locator('.action-item .action-menu-item').evaluateAll((items) =>
+      items.map((item) => {
+        const element = item as unknown as { querySelector(s: string): { textContent: string | null } | null };
+        return {
+          label: element.querySelector('.action-label')?.textContent?.trim() ?? '',
+          keybinding: element.querySelector('.keybinding')?.textContent?.trim() ?? '',
+        };
+      }),
+    );
+  }
+
+  /** An entry of an open context menu, by its label. The menu lives in a shadow root, which Playwright's CSS locators pierce. */
+  private menuItem(label: string): Locator {
+    return this.page.locator('.monaco-menu .action-item .action-label', { hasText: label }).first();
   }
 
   /** Opens the Problems panel and returns its rows' text. */

@@ -13,8 +13,15 @@ interface Keybinding {
   readonly when?: string;
 }
 
-const manifest = (): { contributes: { commands: Array<{ command: string; title: string }>; keybindings: Keybinding[] } } =>
-  JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
+interface Manifest {
+  contributes: {
+    commands: Array<{ command: string; title: string }>;
+    keybindings: Keybinding[];
+    walkthroughs: Array<{ steps: Array<{ description: string }> }>;
+  };
+}
+
+const manifest = (): Manifest => JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as Manifest;
 
 /** Keys that type nothing, whatever the layout; every other key (letters, digits, punctuation, space, the keypad) types something. */
 const NON_PRINTING = new Set([
@@ -117,5 +124,15 @@ describe('keybindings', () => {
       assert.equal(row.split('|')[2].trim(), expected.join(' / '), `the README's keys for ${title}`);
     }
     assert.ok(keybindings.length > 0);
+  });
+
+  it('are the keys the walkthrough names', () => {
+    const { keybindings, walkthroughs } = manifest().contributes;
+    const bound = new Set(keybindings.flatMap((k) => [k.key, k.mac].filter((key) => key !== undefined).map(readmeKey)));
+    const named = walkthroughs.flatMap((w) =>
+      w.steps.flatMap((step) => [...step.description.matchAll(/\*\*((?:Ctrl|Shift|Alt|Cmd)\+[^*]+)\*\*/g)].map((m) => m[1])),
+    );
+    assert.ok(named.length > 0, 'the walkthrough names keys');
+    for (const key of named) assert.ok(bound.has(key), `the walkthrough's ${key} is a contributed key`);
   });
 });

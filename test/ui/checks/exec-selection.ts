@@ -33,7 +33,7 @@ function execSelectionCheck(name: string, trigger: (wb: Workbench) => Promise<vo
 export const execSelectionFromPalette = execSelectionCheck('exec-selection-from-palette', (wb) => wb.runCommand('Sandbox: Exec Selection'));
 
 export const execSelectionFromContextMenu = execSelectionCheck('exec-selection-from-context-menu', (wb) =>
-  wb.contextMenuOnSelection('Exec Selection'),
+  wb.contextMenuOnSelection('Python Sandbox', 'Exec Selection'),
 );
 
 export const execSelectionWithKeybinding = execSelectionCheck('exec-selection-with-keybinding', (wb) =>

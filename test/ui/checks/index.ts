@@ -6,13 +6,14 @@ import {
   execSelectionInWebWorkerHost,
   execSelectionWithKeybinding,
 } from './exec-selection';
+import { contextMenuShowsKeys, runButtonRunsTheFile, walkthrough } from './getting-started';
 import { evalInlineValue } from './inline-value';
 import { inputThroughInputBox } from './input-box';
 import { noProcessLeftAfterDeactivation } from './no-process-left';
 import { keysStayOutOfNotebookCells, notebookOutputs } from './notebook';
 import { outputViewHtmlWithoutScripts, outputViewImage } from './output-view';
 import { clearOutputBeforeRun, revealOutputNever, revealOutputOnError } from './output-settings';
-import { installPackagesPick, packageConsent } from './package-consent';
+import { installPackagesPick, packageConsent, packageConsentQuestion } from './package-consent';
 import { problemsFromError } from './problems';
 import { queuedRunsInOrder } from './queued-runs';
 import { showOutputFromPalette } from './show-output';
@@ -23,6 +24,9 @@ export const CHECKS: UiCheck[] = [
   execSelectionFromPalette,
   execSelectionFromContextMenu,
   execSelectionWithKeybinding,
+  contextMenuShowsKeys,
+  runButtonRunsTheFile,
+  walkthrough,
   keysCollideWithNoDefaultLinux,
   keysCollideWithNoDefaultWindows,
   keysCollideWithNoDefaultMac,
@@ -38,6 +42,7 @@ export const CHECKS: UiCheck[] = [
   outputViewImage,
   outputViewHtmlWithoutScripts,
   packageConsent,
+  packageConsentQuestion,
   installPackagesPick,
   noProcessLeftAfterDeactivation,
   execSelectionInWebWorkerHost,
