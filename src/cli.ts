@@ -4,11 +4,12 @@
  */
 import * as readline from 'node:readline';
 import { parseArgs } from 'node:util';
+import { pythonTraceback } from './cli-traceback';
 import { packageOptions, PACKAGE_USAGE, type PackageCommand } from './packages/cli-options';
 import { SandboxError, type RunOptions } from './sandbox/client';
 import { createNodeClient, type NodeSandboxOptions } from './sandbox/node-client';
 import type { RunMode } from './sandbox/protocol';
-import { formatError, toContract } from './sandbox/result';
+import { toContract } from './sandbox/result';
 import { quoteUntrusted } from './sandbox/untrusted-text';
 
 const USAGE = `usage: npm run -s sandbox -- [options] exec|eval CODE
@@ -25,6 +26,8 @@ class UsageError extends Error {}
 interface Command {
   readonly mode: RunMode;
   readonly code: string;
+  /** What tracebacks call the code, as python3 does: `<string>` (CODE), `<stdin>` (-). */
+  readonly filename: string;
   readonly json: boolean;
   readonly timeoutMs?: number;
   readonly sandbox: NodeSandboxOptions;
@@ -77,6 +80,7 @@ async function parse(argv: string[]): Promise<Command> {
     mode,
     packages,
     code: source === '-' ? await readAll(process.stdin) : source,
+    filename: source === '-' ? '<stdin>' : '<string>',
     json: values.json,
     timeoutMs: positiveInt('timeout-ms', values['timeout-ms']),
     sandbox: {
@@ -126,7 +130,7 @@ async function main(argv: string[]): Promise<number> {
     if (command.json) {
       process.stdout.write(`${JSON.stringify(toContract(result))}\n`);
     } else if (result.error) {
-      process.stderr.write(`${formatError(result.error)}\n`);
+      process.stderr.write(pythonTraceback(result.error, command.code, command.filename));
     } else if (result.mode === 'eval') {
       process.stdout.write(`${result.value}\n`);
     }

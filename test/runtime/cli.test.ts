@@ -20,9 +20,31 @@ describe('CLI', () => {
     assert.deepEqual([failed.status, failed.stdout], [1, '{"err":"ZeroDivisionError: division by zero"}\n']);
   });
 
-  it('a Python error goes to stderr as TypeName: message, with exit 1', () => {
+  it('an uncaught error prints its traceback on stderr as python3 does, with exit 1; --json keeps TypeName: message', () => {
+    const code = 'def ratio(a, b):\n    return a / b\n\nratio(1, 0)\n';
+    assert.deepEqual(cli(['exec', code]), {
+      status: 1,
+      stdout: '',
+      stderr: [
+        'Traceback (most recent call last):',
+        '  File "<string>", line 4, in <module>',
+        '    ratio(1, 0)',
+        '  File "<string>", line 2, in ratio',
+        '    return a / b',
+        '           ^^^^^',
+        'ZeroDivisionError: division by zero',
+        '',
+      ].join('\n'),
+    });
+    assert.deepEqual(cli(['exec', '-'], code).stderr.split('\n')[1], '  File "<stdin>", line 4, in <module>', 'code from stdin is <stdin>');
+    assert.deepEqual(cli(['--json', 'exec', code]), { status: 1, stdout: '{"err":"ZeroDivisionError: division by zero"}\n', stderr: '' });
     const result = cli(['eval', 'undefined_var']);
-    assert.deepEqual(result, { status: 1, stdout: '', stderr: "NameError: name 'undefined_var' is not defined\n" });
+    assert.deepEqual(result, {
+      status: 1,
+      stdout: '',
+      stderr:
+        'Traceback (most recent call last):\n  File "<string>", line 1, in <module>\n    undefined_var\nNameError: name \'undefined_var\' is not defined\n',
+    });
   });
 
   it('reads the code from stdin with -', () => {
@@ -31,19 +53,20 @@ describe('CLI', () => {
 
   it('answers input() from stdin, and EOFError at its end', () => {
     const result = cli(['exec', 'print(input("name? "))\ninput()'], 'Ada\n');
-    assert.deepEqual(result, { status: 1, stdout: 'name? Ada\n', stderr: 'EOFError: EOF when reading a line\n' });
+    assert.deepEqual([result.status, result.stdout], [1, 'name? Ada\n']);
+    assert.match(result.stderr, /\n {4}input\(\)\nEOFError: EOF when reading a line\n$/);
   });
 
   it('--timeout-ms stops a runaway loop', () => {
     const result = cli(['--timeout-ms', '300', 'exec', 'while True: pass']);
     assert.equal(result.status, 1);
-    assert.match(result.stderr, /^TimeoutError: /);
+    assert.match(result.stderr, /^TimeoutError: /m);
   });
 
   it('--memory-mb caps memory', () => {
     const result = cli(['exec', '--memory-mb', '128', 'x = bytearray(512 * 2**20)']);
     assert.equal(result.status, 1);
-    assert.match(result.stderr, /^MemoryError: .*128 MiB limit/);
+    assert.match(result.stderr, /^MemoryError: .*128 MiB limit/m);
   });
 
   it('--isolation worker runs in a thread of the CLI process', () => {
