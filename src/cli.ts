@@ -2,8 +2,12 @@
  * The headless way in: `npm run -s sandbox -- [options] exec|eval CODE` (CODE `-` reads stdin).
  * Exit codes: 0 ok, 1 Python error, 2 bad usage, no sandbox, or a package that cannot be had.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { parseArgs } from 'node:util';
+import { version as pyodideVersion } from 'pyodide/package.json';
+import { version } from '../package.json';
 import { pythonTraceback } from './cli-traceback';
 import { packageOptions, PACKAGE_USAGE, type PackageCommand } from './packages/cli-options';
 import { SandboxError, type RunOptions } from './sandbox/client';
@@ -11,17 +15,41 @@ import { createNodeClient, type NodeSandboxOptions } from './sandbox/node-client
 import type { RunMode } from './sandbox/protocol';
 import { toContract } from './sandbox/result';
 import { quoteUntrusted } from './sandbox/untrusted-text';
+import { settingBounds } from './setting-limits';
 
-const USAGE = `usage: npm run -s sandbox -- [options] exec|eval CODE
+const OUTPUT_CAP = settingBounds('maxOutputBytes');
+
+const USAGE = `usage: python-sandbox [options] exec|eval CODE   (in this repository: npm run -s sandbox -- ...)
   CODE               Python source; - reads it from stdin
   --json             print one line, {"ok": ...} or {"err": ...}, and nothing else
   --timeout-ms N     stop the run after N ms (default: no limit)
   --memory-mb N      cap Python's memory (default 1024)
+  --max-output-bytes N
+                     keep N bytes of output and drop the rest (default ${OUTPUT_CAP.fallback}, at most ${OUTPUT_CAP.max})
   --isolation MODE   process (default) or worker
 ${PACKAGE_USAGE}
+  -h, --help         print this text
+  -V, --version      print the versions of python-sandbox, Pyodide and Python
 exit status: 0 ok, 1 Python error, 2 bad usage, the sandbox could not start, or a package could not be had`;
 
 class UsageError extends Error {}
+
+/** Not a run: what was asked for (--help, --version) is printed on stdout. */
+class Answered extends Error {}
+
+/** `python-sandbox 0.1.0 (Pyodide 314.0.7, Python 3.14.2)`: Python's version from the bundled lock. */
+function versionText(): string {
+  let python = 'unknown';
+  try {
+    const lock = JSON.parse(fs.readFileSync(path.join(__dirname, 'pyodide', 'pyodide-lock.json'), 'utf8')) as {
+      info?: { python?: unknown };
+    };
+    if (typeof lock.info?.python === 'string') python = lock.info.python;
+  } catch {
+    // A missing lock is the sandbox's problem, said when it starts.
+  }
+  return `python-sandbox ${version} (Pyodide ${pyodideVersion}, Python ${python})`;
+}
 
 interface Command {
   readonly mode: RunMode;
@@ -34,6 +62,15 @@ interface Command {
   /** Answers input() with lines of stdin, unless stdin held the code. */
   readonly readLine?: () => Promise<string | null>;
   readonly packages: PackageCommand;
+}
+
+/** A whole number within `bounds`, as the extension bounds its settings. */
+function boundedInt(name: string, value: string | undefined, bounds: { readonly min: number; readonly max: number }): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < bounds.min || n > bounds.max)
+    throw new UsageError(`--${name} takes a whole number from ${bounds.min} to ${bounds.max}, not '${value}'`);
+  return n;
 }
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
@@ -52,7 +89,9 @@ async function parse(argv: string[]): Promise<Command> {
       'timeout-ms': { type: 'string' },
       'memory-mb': { type: 'string' },
       isolation: { type: 'string', default: 'process' },
+      'max-output-bytes': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
+      version: { type: 'boolean', short: 'V', default: false },
       packages: { type: 'string', multiple: true },
       'no-auto-packages': { type: 'boolean', default: false },
       'index-url': { type: 'string' },
@@ -61,7 +100,8 @@ async function parse(argv: string[]): Promise<Command> {
       offline: { type: 'boolean', default: false },
     },
   });
-  if (values.help) throw new UsageError('');
+  if (values.help) throw new Answered(USAGE);
+  if (values.version) throw new Answered(versionText());
   const [mode, source, ...rest] = positionals;
   if (mode !== 'exec' && mode !== 'eval')
     throw new UsageError(`expected exec or eval, not ${mode === undefined ? 'nothing' : `'${mode}'`}`);
@@ -70,6 +110,7 @@ async function parse(argv: string[]): Promise<Command> {
   if (values.isolation !== 'process' && values.isolation !== 'worker')
     throw new UsageError(`--isolation is process or worker, not '${values.isolation}'`);
   const memoryLimitMb = positiveInt('memory-mb', values['memory-mb']);
+  const maxOutputBytes = boundedInt('max-output-bytes', values['max-output-bytes'], OUTPUT_CAP);
   let packages: PackageCommand;
   try {
     packages = packageOptions(values);
@@ -86,6 +127,7 @@ async function parse(argv: string[]): Promise<Command> {
     sandbox: {
       isolation: values.isolation,
       ...(memoryLimitMb ? { memoryLimitMb } : {}),
+      maxOutputBytes: maxOutputBytes ?? OUTPUT_CAP.fallback,
       input: source !== '-',
       packageCacheDir: packages.cacheRoot,
     },
@@ -115,9 +157,13 @@ async function main(argv: string[]): Promise<number> {
   try {
     command = await parse(argv);
   } catch (error) {
+    if (error instanceof Answered) {
+      process.stdout.write(`${error.message}\n`);
+      return 0;
+    }
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(message ? `${message}\n${USAGE}\n` : `${USAGE}\n`);
-    return error instanceof UsageError && !message ? 0 : 2;
+    process.stderr.write(`${message}\n${USAGE}\n`);
+    return 2;
   }
   const client = createNodeClient(command.sandbox);
   try {
@@ -134,7 +180,9 @@ async function main(argv: string[]): Promise<number> {
     } else if (result.mode === 'eval') {
       process.stdout.write(`${result.value}\n`);
     }
-    if (result.truncated && !command.json) process.stderr.write('[output truncated]\n');
+    // Said on stderr with --json too: its stdout holds the contract's one line, and nothing else.
+    if (result.truncated)
+      process.stderr.write(`[output truncated: more than ${command.sandbox.maxOutputBytes} bytes; --max-output-bytes sets the cap]\n`);
     // A package that could not be had is like a sandbox that could not start: the code never ran.
     if (result.packagesFailed) return 2;
     return result.error ? 1 : 0;

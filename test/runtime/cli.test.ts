@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { version as pyodideVersion } from 'pyodide/package.json';
 import { distDir } from './sandbox';
 
 /** Runs the built CLI as a user would, with `stdin` as its input. */
@@ -47,6 +49,36 @@ describe('CLI', () => {
     });
   });
 
+  it('--help prints the usage on stdout, --version the versions of the tool, Pyodide and Python; both exit 0', () => {
+    for (const flag of ['--help', '-h']) {
+      const help = cli([flag]);
+      assert.deepEqual([help.status, help.stderr], [0, '']);
+      assert.match(help.stdout, /^usage: python-sandbox \[options\] exec\|eval CODE/);
+    }
+    const { version } = JSON.parse(fs.readFileSync(path.join(distDir, '..', 'package.json'), 'utf8')) as { version: string };
+    const lock = JSON.parse(fs.readFileSync(path.join(distDir, 'pyodide', 'pyodide-lock.json'), 'utf8')) as { info: { python: string } };
+    assert.deepEqual(cli(['--version']), {
+      status: 0,
+      stdout: `python-sandbox ${version} (Pyodide ${pyodideVersion}, Python ${lock.info.python})\n`,
+      stderr: '',
+    });
+  });
+
+  it("--max-output-bytes sets the output cap, within the extension's bounds; cut output says so on stderr, with --json too", () => {
+    const code = 'print("x" * 5000)';
+    const plain = cli(['--max-output-bytes', '1024', 'exec', code]);
+    assert.equal(plain.status, 0);
+    assert.ok(plain.stdout.length <= 1024 + 64, `about 1024 bytes of output, not ${plain.stdout.length}`);
+    assert.equal(plain.stderr, '[output truncated: more than 1024 bytes; --max-output-bytes sets the cap]\n');
+    const json = cli(['--json', '--max-output-bytes', '1024', 'exec', code]);
+    assert.equal(json.stderr, plain.stderr);
+    const contract = JSON.parse(json.stdout) as { ok: string };
+    assert.equal(json.stdout.split('\n').length, 2, 'one line on stdout');
+    assert.ok(contract.ok.length < 5000);
+    assert.deepEqual(cli(['--json', 'exec', code]).stderr, '', 'under the default cap nothing is said');
+    for (const bad of ['1023', '104857601', '2.5']) assert.equal(cli(['--max-output-bytes', bad, 'exec', 'pass']).status, 2, bad);
+  });
+
   it('reads the code from stdin with -', () => {
     assert.deepEqual(cli(['exec', '-'], 'for i in range(3):\n    print(i)\n'), { status: 0, stdout: '0\n1\n2\n', stderr: '' });
   });
@@ -83,7 +115,7 @@ describe('CLI', () => {
     ]) {
       const result = cli(args);
       assert.equal(result.status, 2, args.join(' '));
-      assert.match(result.stderr, /usage: npm run -s sandbox/);
+      assert.match(result.stderr, /^usage: python-sandbox /m);
     }
   });
 });
