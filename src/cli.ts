@@ -18,12 +18,15 @@ import { quoteUntrusted } from './sandbox/untrusted-text';
 import { settingBounds } from './setting-limits';
 
 const OUTPUT_CAP = settingBounds('maxOutputBytes');
+const MEMORY_MB = settingBounds('memoryLimitMb');
+/** Milliseconds, up to the longest timeoutSeconds setting. */
+const TIMEOUT_MS = { min: 1, max: settingBounds('timeoutSeconds').max * 1000 };
 
 const USAGE = `usage: python-sandbox [options] exec|eval CODE   (in this repository: npm run -s sandbox -- ...)
   CODE               Python source; - reads it from stdin
   --json             print one line, {"ok": ...} or {"err": ...}, and nothing else
-  --timeout-ms N     stop the run after N ms (default: no limit)
-  --memory-mb N      cap Python's memory (default 1024)
+  --timeout-ms N     stop the run after N ms (default: no limit; at most ${TIMEOUT_MS.max}, 24 hours)
+  --memory-mb N      cap Python's memory (default ${MEMORY_MB.fallback}, ${MEMORY_MB.min} to ${MEMORY_MB.max})
   --max-output-bytes N
                      keep N bytes of output and drop the rest (default ${OUTPUT_CAP.fallback}, at most ${OUTPUT_CAP.max})
   --isolation MODE   process (default) or worker
@@ -64,19 +67,12 @@ interface Command {
   readonly packages: PackageCommand;
 }
 
-/** A whole number within `bounds`, as the extension bounds its settings. */
+/** A whole number within `bounds`: the CLI takes what the extension's settings take. */
 function boundedInt(name: string, value: string | undefined, bounds: { readonly min: number; readonly max: number }): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < bounds.min || n > bounds.max)
     throw new UsageError(`--${name} takes a whole number from ${bounds.min} to ${bounds.max}, not '${value}'`);
-  return n;
-}
-
-function positiveInt(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${name} takes a positive whole number, not '${value}'`);
   return n;
 }
 
@@ -109,7 +105,7 @@ async function parse(argv: string[]): Promise<Command> {
     throw new UsageError('expected exactly one CODE argument (quote it, or pass - to read stdin)');
   if (values.isolation !== 'process' && values.isolation !== 'worker')
     throw new UsageError(`--isolation is process or worker, not '${values.isolation}'`);
-  const memoryLimitMb = positiveInt('memory-mb', values['memory-mb']);
+  const memoryLimitMb = boundedInt('memory-mb', values['memory-mb'], MEMORY_MB);
   const maxOutputBytes = boundedInt('max-output-bytes', values['max-output-bytes'], OUTPUT_CAP);
   let packages: PackageCommand;
   try {
@@ -123,7 +119,7 @@ async function parse(argv: string[]): Promise<Command> {
     code: source === '-' ? await readAll(process.stdin) : source,
     filename: source === '-' ? '<stdin>' : '<string>',
     json: values.json,
-    timeoutMs: positiveInt('timeout-ms', values['timeout-ms']),
+    timeoutMs: boundedInt('timeout-ms', values['timeout-ms'], TIMEOUT_MS),
     sandbox: {
       isolation: values.isolation,
       ...(memoryLimitMb ? { memoryLimitMb } : {}),

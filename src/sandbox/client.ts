@@ -144,6 +144,9 @@ interface Session {
 
 const DEFAULTS = { memoryLimitMb: 1024, timeoutMs: 0, maxOutputBytes: 10 * 2 ** 20, interruptGraceMs: 1000 };
 
+/** The longest delay a Node or browser timer takes (about 24.8 days): a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** A frame's body follows its header at once from a working sandbox; waiting longer means it never will. */
 const FRAME_DEADLINE_MS = 10_000;
 
@@ -331,10 +334,13 @@ export class SandboxClient {
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
     const timeout =
       timeoutMs > 0
-        ? setTimeout(() => {
-            record.timedOutAfterMs = timeoutMs;
-            record.interrupt();
-          }, timeoutMs)
+        ? setTimeout(
+            () => {
+              record.timedOutAfterMs = timeoutMs;
+              record.interrupt();
+            },
+            Math.min(timeoutMs, MAX_TIMER_MS),
+          )
         : undefined;
     this.setState('running', true);
     record.markStarted();

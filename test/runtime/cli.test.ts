@@ -105,6 +105,25 @@ describe('CLI', () => {
     assert.deepEqual(cli(['--isolation', 'worker', 'eval', '2 + 2']), { status: 0, stdout: '4\n', stderr: '' });
   });
 
+  it('numbers are bounded as the extension bounds its settings: --memory-mb 64 to 4096, --timeout-ms up to 24 hours', () => {
+    for (const args of [
+      ['--memory-mb', '1'],
+      ['--memory-mb', '100000'],
+      ['--timeout-ms', '0'],
+      ['--timeout-ms', String(2 ** 31)],
+      ['--timeout-ms', String(24 * 3600 * 1000 + 1)],
+    ]) {
+      const result = cli([...args, 'exec', 'pass']);
+      assert.equal(result.status, 2, args.join(' '));
+      assert.match(result.stderr, new RegExp(`^${args[0]} takes a whole number from \\d+ to \\d+, not '${args[1]}'`), args.join(' '));
+    }
+    assert.deepEqual(cli(['--memory-mb', '64', '--timeout-ms', String(24 * 3600 * 1000), 'eval', '1']), {
+      status: 0,
+      stdout: '1\n',
+      stderr: '',
+    });
+  });
+
   it('bad usage exits 2 with the usage text', () => {
     for (const args of [
       ['run', 'x'],

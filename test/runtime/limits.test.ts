@@ -15,6 +15,13 @@ describe('limits', function () {
     assert.equal((await sandbox().eval('kept')).value, '3');
   });
 
+  it('a timeout longer than a timer can wait (over 2^31-1 ms, or Infinity) does not fire at once', async () => {
+    for (const timeoutMs of [2 ** 31, Number.POSITIVE_INFINITY]) {
+      const result = await sandbox().exec('import time\ntime.sleep(0.2)\nprint("slept")', { timeoutMs });
+      assert.deepEqual(toContract(result), { ok: 'slept\n' }, `timeoutMs ${timeoutMs}`);
+    }
+  });
+
   it('a timeout kills code that ignores interrupts (a C loop) and the next run works', async () => {
     await sandbox().exec('lost = 1');
     const result = await sandbox().exec('sum(range(10**12))', { timeoutMs: 300 });
