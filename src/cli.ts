@@ -23,7 +23,7 @@ const MEMORY_MB = settingBounds('memoryLimitMb');
 const TIMEOUT_MS = { min: 1, max: settingBounds('timeoutSeconds').max * 1000 };
 
 const USAGE = `usage: python-sandbox [options] exec|eval CODE   (in this repository: npm run -s sandbox -- ...)
-  CODE               Python source; - reads it from stdin
+  CODE               Python source; - reads it from stdin; for exec, a path ending in .py runs that file
   --json             print one line, {"ok": ...} or {"err": ...}, and nothing else
   --timeout-ms N     stop the run after N ms (default: no limit; at most ${TIMEOUT_MS.max}, 24 hours)
   --memory-mb N      cap Python's memory (default ${MEMORY_MB.fallback}, ${MEMORY_MB.min} to ${MEMORY_MB.max})
@@ -57,7 +57,7 @@ function versionText(): string {
 interface Command {
   readonly mode: RunMode;
   readonly code: string;
-  /** What tracebacks call the code, as python3 does: `<string>` (CODE), `<stdin>` (-). */
+  /** What tracebacks call the code, as python3 does: `<string>` (CODE), `<stdin>` (-), or the file's path. */
   readonly filename: string;
   readonly json: boolean;
   readonly timeoutMs?: number;
@@ -116,8 +116,7 @@ async function parse(argv: string[]): Promise<Command> {
   return {
     mode,
     packages,
-    code: source === '-' ? await readAll(process.stdin) : source,
-    filename: source === '-' ? '<stdin>' : '<string>',
+    ...(await readCode(mode, source)),
     json: values.json,
     timeoutMs: boundedInt('timeout-ms', values['timeout-ms'], TIMEOUT_MS),
     sandbox: {
@@ -130,6 +129,25 @@ async function parse(argv: string[]): Promise<Command> {
     // input() reads stdin unless stdin already held the code.
     readLine: source === '-' ? undefined : lineReader(),
   };
+}
+
+/** A UTF-8 byte order mark, which python3 skips at the start of a file or of stdin (not in `-c` code). */
+const BOM = '\uFEFF';
+
+/**
+ * The code and the name tracebacks give it: CODE itself (`<string>`), stdin for `-` (`<stdin>`),
+ * or for `exec`, a path ending in `.py` (as CODE it would be a bare attribute access, never
+ * meant): that file, run as python3 runs a script.
+ */
+async function readCode(mode: RunMode, source: string): Promise<{ code: string; filename: string }> {
+  const withoutBom = (text: string): string => (text.startsWith(BOM) ? text.slice(BOM.length) : text);
+  if (source === '-') return { code: withoutBom(await readAll(process.stdin)), filename: '<stdin>' };
+  if (mode !== 'exec' || !/^\S+\.pyw?$/.test(source)) return { code: source, filename: '<string>' };
+  try {
+    return { code: withoutBom(fs.readFileSync(source, 'utf8')), filename: source };
+  } catch (error) {
+    throw new UsageError(`can't open file '${source}': ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {

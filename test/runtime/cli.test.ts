@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { version as pyodideVersion } from 'pyodide/package.json';
 import { distDir } from './sandbox';
@@ -81,6 +82,39 @@ describe('CLI', () => {
 
   it('reads the code from stdin with -', () => {
     assert.deepEqual(cli(['exec', '-'], 'for i in range(3):\n    print(i)\n'), { status: 0, stdout: '0\n1\n2\n', stderr: '' });
+  });
+
+  it('exec of a path ending in .py runs that file, as python3 runs a script: tracebacks name it, and input() reads stdin', () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'python-sandbox-cli-'));
+    try {
+      const script = path.join(folder, 'greet.py');
+      fs.writeFileSync(script, 'name = input("name? ")\nprint("hello", name)\n1 / 0\n');
+      const result = cli(['exec', script], 'Ada\n');
+      assert.deepEqual([result.status, result.stdout], [1, 'name? hello Ada\n']);
+      assert.match(
+        result.stderr,
+        new RegExp(
+          `^Traceback \\(most recent call last\\):\\n  File "${script.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}", line 3, in <module>\\n`,
+        ),
+      );
+      const missing = cli(['exec', path.join(folder, 'missing.py')]);
+      assert.equal(missing.status, 2);
+      assert.match(missing.stderr, /^can't open file '.*missing\.py'/);
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('code starting with a UTF-8 byte order mark runs from a file or stdin, as python3 runs it', () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'python-sandbox-cli-'));
+    try {
+      const script = path.join(folder, 'bom.py');
+      fs.writeFileSync(script, '\uFEFFprint("no BOM in sight")\n');
+      assert.deepEqual(cli(['exec', script]), { status: 0, stdout: 'no BOM in sight\n', stderr: '' });
+      assert.deepEqual(cli(['exec', '-'], '\uFEFFprint("from stdin")\n'), { status: 0, stdout: 'from stdin\n', stderr: '' });
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('answers input() from stdin, and EOFError at its end', () => {
