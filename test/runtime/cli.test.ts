@@ -91,12 +91,7 @@ describe('CLI', () => {
       fs.writeFileSync(script, 'name = input("name? ")\nprint("hello", name)\n1 / 0\n');
       const result = cli(['exec', script], 'Ada\n');
       assert.deepEqual([result.status, result.stdout], [1, 'name? hello Ada\n']);
-      assert.match(
-        result.stderr,
-        new RegExp(
-          `^Traceback \\(most recent call last\\):\\n  File "${script.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}", line 3, in <module>\\n`,
-        ),
-      );
+      assert.ok(result.stderr.startsWith(`Traceback (most recent call last):\n  File "${script}", line 3, in <module>\n`), result.stderr);
       const missing = cli(['exec', path.join(folder, 'missing.py')]);
       assert.equal(missing.status, 2);
       assert.match(missing.stderr, /^can't open file '.*missing\.py'/);
