@@ -1,6 +1,6 @@
 /**
- * The headless way in: `npm run -s sandbox -- [options] exec|eval CODE` (CODE `-` reads stdin).
- * Exit codes: 0 ok, 1 Python error, 2 bad usage, no sandbox, or a package that cannot be had.
+ * The headless way in: `python-sandbox [options] exec|eval CODE` (the npm package's bin; `npm run -s sandbox -- ...` here).
+ * Exit codes: 0 ok, 1 Python error, 2 bad usage, no sandbox, or a package that cannot be had, 130 after Ctrl-C.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -10,9 +10,10 @@ import { version as pyodideVersion } from 'pyodide/package.json';
 import { version } from '../package.json';
 import { pythonTraceback } from './cli-traceback';
 import { packageOptions, PACKAGE_USAGE, type PackageCommand } from './packages/cli-options';
-import { SandboxError, type RunOptions } from './sandbox/client';
+import { SandboxError, type RunOptions, type SandboxClient } from './sandbox/client';
 import { createNodeClient, type NodeSandboxOptions } from './sandbox/node-client';
 import type { RunMode } from './sandbox/protocol';
+import type { Run } from './sandbox/run';
 import { toContract } from './sandbox/result';
 import { quoteUntrusted } from './sandbox/untrusted-text';
 import { settingBounds } from './setting-limits';
@@ -33,7 +34,8 @@ const USAGE = `usage: python-sandbox [options] exec|eval CODE   (in this reposit
 ${PACKAGE_USAGE}
   -h, --help         print this text
   -V, --version      print the versions of python-sandbox, Pyodide and Python
-exit status: 0 ok, 1 Python error, 2 bad usage, the sandbox could not start, or a package could not be had`;
+exit status: 0 ok, 1 Python error, 2 bad usage, the sandbox could not start, or a package could not be had;
+  130 after Ctrl-C, which raises KeyboardInterrupt in the code`;
 
 class UsageError extends Error {}
 
@@ -166,6 +168,21 @@ function lineReader(): () => Promise<string | null> {
   };
 }
 
+/**
+ * Ctrl-C (SIGINT) raises KeyboardInterrupt in the running code, as in python3, which then ends
+ * with its traceback; a second Ctrl-C ends the tool at once, with its sandbox.
+ */
+function interruptOnCtrlC(run: Run, client: SandboxClient): { pressed(): boolean; dispose(): void } {
+  let presses = 0;
+  const onSigint = (): void => {
+    if (++presses === 1) return run.interrupt();
+    client.dispose();
+    process.exit(130);
+  };
+  process.on('SIGINT', onSigint);
+  return { pressed: () => presses > 0, dispose: () => void process.off('SIGINT', onSigint) };
+}
+
 async function main(argv: string[]): Promise<number> {
   let command: Command;
   try {
@@ -183,10 +200,11 @@ async function main(argv: string[]): Promise<number> {
   try {
     const options: RunOptions = { timeoutMs: command.timeoutMs, packages: command.packages.preparer(command.code) };
     const run = client.run(command.mode, command.code, options);
+    const ctrlC = interruptOnCtrlC(run, client);
     if (!command.json) run.onDidWrite(({ stream, text }) => process[stream].write(text));
     const { readLine } = command;
     if (readLine) run.onDidRequestInput((request) => void readLine().then((line) => request.reply(line)));
-    const result = await run.result;
+    const result = await run.result.finally(() => ctrlC.dispose());
     if (command.json) {
       process.stdout.write(`${JSON.stringify(toContract(result))}\n`);
     } else if (result.error) {
@@ -199,6 +217,8 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`[output truncated: more than ${command.sandbox.maxOutputBytes} bytes; --max-output-bytes sets the cap]\n`);
     // A package that could not be had is like a sandbox that could not start: the code never ran.
     if (result.packagesFailed) return 2;
+    // As python3 ends after Ctrl-C: by SIGINT, which shells report as 128 + 2.
+    if (ctrlC.pressed() && result.error?.type === 'KeyboardInterrupt') return 130;
     return result.error ? 1 : 0;
   } catch (error) {
     const message = error instanceof SandboxError ? `SandboxError: ${error.message}` : String(error);

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -110,6 +110,28 @@ describe('CLI', () => {
     } finally {
       fs.rmSync(folder, { recursive: true, force: true });
     }
+  });
+
+  it('Ctrl-C raises KeyboardInterrupt in the running code and ends as python3 does: its traceback, status 130', async () => {
+    const child = spawn(process.execPath, [
+      path.join(distDir, 'cli.js'),
+      'exec',
+      'import time\nprint("started", flush=True)\nwhile True:\n    time.sleep(0.05)\n',
+    ]);
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve) =>
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes('started')) resolve();
+      }),
+    );
+    child.kill('SIGINT');
+    assert.equal(await exited, 130);
+    assert.equal(stdout, 'started\n');
+    assert.match(stderr, /^Traceback \(most recent call last\):\n {2}File "<string>", line 4, in <module>\n[\s\S]*\nKeyboardInterrupt\n$/);
   });
 
   it('answers input() from stdin, and EOFError at its end', () => {
