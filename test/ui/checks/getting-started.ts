@@ -59,3 +59,26 @@ export const walkthrough: UiCheck = {
     );
   },
 };
+
+/**
+ * The status bar item shows while a Python editor is active, or while code runs: a text file
+ * alone hides it, and a run going on shows it whatever the editor.
+ */
+export const statusBarOnlyWithPython: UiCheck = {
+  name: 'status-bar-only-with-python',
+  async run(wb) {
+    const item = wb.page.locator('.part.statusbar .statusbar-item', { hasText: /^\S*\s*Python Sandbox/ });
+    await wb.openFile('hello.py');
+    await item.first().waitFor({ timeout: 30_000 });
+    await wb.openFile('notes.txt');
+    await item.first().waitFor({ state: 'hidden', timeout: 10_000 });
+    await wb.openFile('spin.py');
+    await wb.runCommand('Sandbox: Exec File');
+    await item.locator('.codicon-loading').first().waitFor({ timeout: 60_000 });
+    await wb.openFile('notes.txt');
+    await wb.page.waitForTimeout(500);
+    assert.ok(await item.locator('.codicon-loading').first().isVisible(), 'the running item stays while the run goes on');
+    await wb.runCommand('Sandbox: Interrupt');
+    await item.first().waitFor({ state: 'hidden', timeout: 30_000 });
+  },
+};

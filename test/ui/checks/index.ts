@@ -6,7 +6,7 @@ import {
   execSelectionInWebWorkerHost,
   execSelectionWithKeybinding,
 } from './exec-selection';
-import { contextMenuShowsKeys, runButtonRunsTheFile, walkthrough } from './getting-started';
+import { contextMenuShowsKeys, runButtonRunsTheFile, statusBarOnlyWithPython, walkthrough } from './getting-started';
 import { evalInlineValue } from './inline-value';
 import { inputThroughInputBox } from './input-box';
 import { noProcessLeftAfterDeactivation } from './no-process-left';
@@ -27,6 +27,7 @@ export const CHECKS: UiCheck[] = [
   contextMenuShowsKeys,
   runButtonRunsTheFile,
   walkthrough,
+  statusBarOnlyWithPython,
   keysCollideWithNoDefaultLinux,
   keysCollideWithNoDefaultWindows,
   keysCollideWithNoDefaultMac,
