@@ -15,7 +15,11 @@ interface SystemNeed {
   present(): boolean;
 }
 
-const NEEDS_CHROMIUM: SystemNeed = { what: 'Chromium, which drives the workbench', pkg: 'chromium', present: () => fs.existsSync(CHROMIUM) };
+const NEEDS_CHROMIUM: SystemNeed = {
+  what: 'Chromium, which drives the workbench',
+  pkg: 'chromium',
+  present: () => fs.existsSync(CHROMIUM),
+};
 const NEEDS_KERBEROS: SystemNeed = {
   what: "the Kerberos headers, for code-server's native module (only while code-server is installed)",
   pkg: 'libkrb5-dev',
