@@ -144,6 +144,9 @@ interface Session {
 
 const DEFAULTS = { memoryLimitMb: 1024, timeoutMs: 0, maxOutputBytes: 10 * 2 ** 20, interruptGraceMs: 1000 };
 
+/** However busy the machine, code that has not stopped this many grace periods after an interrupt is stopped with its sandbox. */
+const GRACE_PERIODS_AT_MOST = 10;
+
 /** The longest delay a Node or browser timer takes (about 24.8 days): a longer one fires at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -384,7 +387,7 @@ export class SandboxClient {
       session.asking = false;
       run.cancelInput();
       session.transport.send({ type: 'interrupt', id: run.id });
-      session.escalation ??= setTimeout(() => this.stopIgnoredInterrupt(session, run), this.options.interruptGraceMs);
+      if (session.escalation === undefined) this.awaitInterrupt(session, run);
       return;
     }
     const index = this.waiting.findIndex((entry) => entry.record === run);
@@ -392,6 +395,32 @@ export class SandboxClient {
     this.waiting.splice(index, 1)[0].cancel.abort();
     run.finish(failure(run.mode, 'KeyboardInterrupt', 'the run was cancelled before it started'));
     this.emitState();
+  }
+
+  /**
+   * Gives interrupted code the grace period to stop, then stops it with its sandbox. Where the
+   * sandbox's CPU time can be read, the grace is counted in it: a sandbox that a busy machine has
+   * not run since the interrupt has not ignored it, and stopping it would lose its namespace and
+   * the code's traceback for nothing. Never longer than GRACE_PERIODS_AT_MOST grace periods.
+   */
+  private awaitInterrupt(session: Session, run: RunRecord): void {
+    const grace = this.options.interruptGraceMs;
+    const cpuTime = session.transport.cpuTimeMs?.bind(session.transport);
+    const cpuAtInterrupt = cpuTime?.();
+    const deadline = performance.now() + grace * GRACE_PERIODS_AT_MOST;
+    const check = async (): Promise<void> => {
+      if (session.current !== run) return;
+      if (cpuAtInterrupt && cpuTime && performance.now() < deadline) {
+        const [before, now] = await Promise.all([cpuAtInterrupt, cpuTime()]);
+        if (session.current !== run) return;
+        if (before !== undefined && now !== undefined && now - before < grace) {
+          session.escalation = setTimeout(() => void check(), grace / 4);
+          return;
+        }
+      }
+      this.stopIgnoredInterrupt(session, run);
+    };
+    session.escalation = setTimeout(() => void check(), grace);
   }
 
   /** Code that ignores an interrupt (a loop inside C) is stopped with its sandbox. */
