@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO_ROOT } from '../launch/paths';
+import { displayKey } from '../ui/keys';
 
 /** A contributed keybinding: `key` everywhere, unless a platform has its own. */
 interface Keybinding {
@@ -65,19 +66,6 @@ const altGrChords = (key: string): string[] => typingChords(key, (mods) => mods.
 const optionChords = (key: string): string[] =>
   typingChords(key, (mods) => mods.includes('alt') && !mods.includes('cmd') && !mods.includes('ctrl'));
 
-/** How the README writes a key: `shift+alt+x` -> `Shift+Alt+X`. */
-function readmeKey(key: string): string {
-  return key
-    .split(' ')
-    .map((chord) =>
-      chord
-        .split('+')
-        .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-        .join('+'),
-    )
-    .join(' ');
-}
-
 describe('keybindings', () => {
   it('binds no Ctrl+Alt+<key that types> on Windows or Linux (AltGr), nor Option+<key that types> on macOS', () => {
     const offending = manifest().contributes.keybindings.flatMap(({ command, key, win, linux, mac }) =>
@@ -120,7 +108,7 @@ describe('keybindings', () => {
       const row = readme.split('\n').find((line) => line.startsWith(`| Sandbox: ${title} |`));
       if (!row) continue; // not every command is in the table (the hidden ones)
       const binding = keybindings.find((k) => k.command === command);
-      const expected = binding ? [binding.key, binding.mac].filter((k) => k !== undefined).map((k) => `\`${readmeKey(k)}\``) : [];
+      const expected = binding ? [binding.key, binding.mac].filter((k) => k !== undefined).map((k) => `\`${displayKey(k)}\``) : [];
       assert.equal(row.split('|')[2].trim(), expected.join(' / '), `the README's keys for ${title}`);
     }
     assert.ok(keybindings.length > 0);
@@ -128,7 +116,7 @@ describe('keybindings', () => {
 
   it('are the keys the walkthrough names', () => {
     const { keybindings, walkthroughs } = manifest().contributes;
-    const bound = new Set(keybindings.flatMap((k) => [k.key, k.mac].filter((key) => key !== undefined).map(readmeKey)));
+    const bound = new Set(keybindings.flatMap((k) => [k.key, k.mac].filter((key) => key !== undefined).map(displayKey)));
     const named = walkthroughs.flatMap((w) =>
       w.steps.flatMap((step) => [...step.description.matchAll(/\*\*((?:Ctrl|Shift|Alt|Cmd)\+[^*]+)\*\*/g)].map((m) => m[1])),
     );
