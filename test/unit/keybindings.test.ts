@@ -2,22 +2,12 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO_ROOT } from '../launch/paths';
-import { displayKey } from '../ui/keys';
-
-/** A contributed keybinding: `key` everywhere, unless a platform has its own. */
-interface Keybinding {
-  readonly command: string;
-  readonly key: string;
-  readonly mac?: string;
-  readonly linux?: string;
-  readonly win?: string;
-  readonly when?: string;
-}
+import { displayKey, type ContributedKeybinding } from '../ui/keys';
 
 interface Manifest {
   contributes: {
     commands: Array<{ command: string; title: string }>;
-    keybindings: Keybinding[];
+    keybindings: ContributedKeybinding[];
     walkthroughs: Array<{ steps: Array<{ description: string }> }>;
   };
 }
