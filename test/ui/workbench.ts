@@ -83,9 +83,17 @@ export class Workbench {
     );
   }
 
+  /** Quick Open's key: Cmd+P when the page presents itself as a Mac (a check's user agent), else Ctrl+P. */
+  private async quickOpen(): Promise<void> {
+    const mac = await this.page.evaluate(() =>
+      (globalThis as unknown as { navigator: { userAgent: string } }).navigator.userAgent.includes('Macintosh'),
+    );
+    await this.page.keyboard.press(mac ? 'Meta+P' : 'Control+P');
+  }
+
   /** Opens a workspace file with Quick Open and waits for its editor tab to be active. */
   async openFile(name: string): Promise<void> {
-    await this.page.keyboard.press('Control+P');
+    await this.quickOpen();
     await this.pickInQuickInput(name, name);
     await this.page.locator(`.tab.active[data-resource-name="${name}"]`).waitFor({ timeout: SHORT });
     // Quick Open leaves the focus in the editor, with the cursor at the top of the file.
@@ -94,7 +102,7 @@ export class Workbench {
 
   /** Opens a notebook with Quick Open and waits for the notebook editor to show its cells. */
   async openNotebook(name: string): Promise<void> {
-    await this.page.keyboard.press('Control+P');
+    await this.quickOpen();
     await this.pickInQuickInput(name, name);
     await this.page.locator(`.tab.active[data-resource-name="${name}"]`).waitFor({ timeout: SHORT });
     await this.page.locator('.notebook-editor .cell-list-container .code-cell-row').first().waitFor({ timeout: SHORT });
