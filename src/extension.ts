@@ -93,11 +93,16 @@ function registerAgentTool(session: RuntimeSession): vscode.Disposable {
   return vscode.Disposable.from(confirmation, vscode.lm.registerTool(PYTHON_TOOL_NAME, tool));
 }
 
-/** Starts the runtime in the background when a Python editor is first shown, if allowed. */
+/** Starts the runtime in the background when a Python editor is first shown, if the user asked for that (prewarm: onPythonEditor). */
 function prewarmOnPythonEditor(session: RuntimeSession, settings: SettingsStore): vscode.Disposable {
   const check = (editors: readonly vscode.TextEditor[]): void => {
     const { state, info } = session.status;
-    if (settings.current.prewarm && state === 'stopped' && !info && editors.some((e) => e.document.languageId === 'python')) {
+    if (
+      settings.current.prewarm === 'onPythonEditor' &&
+      state === 'stopped' &&
+      !info &&
+      editors.some((e) => e.document.languageId === 'python')
+    ) {
       session.warmUp();
     }
   };

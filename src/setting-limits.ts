@@ -12,14 +12,13 @@ const LIMITS = {
 /** A setting with bounds. */
 export type LimitedSetting = keyof typeof LIMITS;
 
+/** The bounds of a setting, and its value when it has none (the CLI's options take the same). */
+export function settingBounds(key: LimitedSetting): { readonly fallback: number; readonly min: number; readonly max: number } {
+  return LIMITS[key];
+}
+
 /** `value` within the setting's bounds; its default when it is not a number. */
 export function limitSetting(key: LimitedSetting, value: unknown): number {
   const { fallback, min, max } = LIMITS[key];
   return typeof value === 'number' && Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : fallback;
-}
-
-/** The least and the most a setting may be. */
-export function settingBounds(key: LimitedSetting): { readonly min: number; readonly max: number } {
-  const { min, max } = LIMITS[key];
-  return { min, max };
 }

@@ -65,7 +65,7 @@ export class SandboxNotebookKernels implements vscode.Disposable {
     this.subscriptions.push(
       controller.onDidChangeSelectedNotebooks(({ notebook, selected }) => {
         if (!selected) this.disposeKernel(notebook);
-        else if (this.settings().prewarm) this.kernelFor(notebook).session.warmUp();
+        else if (this.settings().prewarm === 'onPythonEditor') this.kernelFor(notebook).session.warmUp();
         this.showStatus();
       }),
     );

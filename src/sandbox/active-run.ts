@@ -22,6 +22,9 @@ export interface RunLimits {
 }
 
 /** A run whose code is with the sandbox. */
+/** The longest delay a Node or browser timer takes (about 24.8 days): a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export class ActiveRun {
   /** Output characters received, capped or not. */
   private received = 0;
@@ -44,10 +47,13 @@ export class ActiveRun {
     const { timeoutMs } = limits;
     this.timeout =
       timeoutMs > 0
-        ? setTimeout(() => {
-            record.timedOutAfterMs = timeoutMs;
-            record.interrupt();
-          }, timeoutMs)
+        ? setTimeout(
+            () => {
+              record.timedOutAfterMs = timeoutMs;
+              record.interrupt();
+            },
+            Math.min(timeoutMs, MAX_TIMER_MS),
+          )
         : undefined;
   }
 

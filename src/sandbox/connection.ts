@@ -14,6 +14,7 @@
  */
 import { CUT_SHORT, cutShortUninterruptible, type ActiveRun, type CutShort } from './active-run';
 import { FrameDeadline, FrameReader } from './framing';
+import { InterruptGrace } from './interrupt-grace';
 import type { LoadedPackages, PackageMemory } from './package-memory';
 import {
   parseSandboxMessage,
@@ -73,7 +74,7 @@ export type Phase =
   | { readonly name: 'idle' }
   | { readonly name: 'running'; readonly run: ActiveRun }
   /** An interrupt was sent; past the grace period the sandbox is ended under the run. */
-  | { readonly name: 'interrupting'; readonly run: ActiveRun; readonly escalation: ReturnType<typeof setTimeout> }
+  | { readonly name: 'interrupting'; readonly run: ActiveRun; readonly grace: InterruptGrace }
   | { readonly name: 'ended' };
 
 type PhaseName = Phase['name'];
@@ -171,8 +172,9 @@ export class SandboxConnection {
     run.withdrawQuestion();
     this.transport.send({ type: 'interrupt', id: run.record.id });
     if (this.phase.name === 'running') {
-      const escalation = setTimeout(() => this.end(CUT_SHORT.ignoredInterrupt), this.options.interruptGraceMs);
-      this.enter({ name: 'interrupting', run, escalation });
+      const cpuTimeMs = this.transport.cpuTimeMs?.bind(this.transport);
+      const grace = new InterruptGrace(this.options.interruptGraceMs, cpuTimeMs, () => this.end(CUT_SHORT.ignoredInterrupt));
+      this.enter({ name: 'interrupting', run, grace });
     }
     return true;
   }
@@ -188,7 +190,7 @@ export class SandboxConnection {
   /** The one place the phase changes: what the phase left held (a timer) is let go. */
   private enter(next: Phase): void {
     if (!NEXT[this.phase.name].includes(next.name)) throw new Error(`a sandbox cannot go from ${this.phase.name} to ${next.name}`);
-    if (this.phase.name === 'interrupting') clearTimeout(this.phase.escalation);
+    if (this.phase.name === 'interrupting') this.phase.grace.cancel();
     if (next.name === 'ended') this.frameDeadline.clear();
     this.phase = next;
   }

@@ -51,7 +51,7 @@ export interface RuntimeSessionOptions {
 
 /**
  * One party's runtime (the user's, the agents', a notebook's) under the editor's settings: a sandbox
- * client started lazily (or prewarmed) with a progress notification, replaced after a crash and
+ * client started lazily at the first run (or prewarmed), kept warm once used, replaced after a crash and
  * when a setting that shapes it changes. It hands out runs and announces each one, so that
  * presenters can follow it.
  */
@@ -68,6 +68,8 @@ export class RuntimeSession implements vscode.Disposable {
   private readonly runCreated = new vscode.EventEmitter<CreatedRun>();
   private readonly settingsSubscription: vscode.Disposable;
   private starting: Promise<unknown> | undefined;
+  /** A run was made since the runtime last started by itself: when it stops, it is started again (prewarm). */
+  private usedSinceWarmUp = false;
   private readonly cacheSubscription: vscode.Disposable;
   /** Fires when the runtime starts, becomes ready, runs or stops, and when its queue changes. */
   readonly onDidChangeStatus = this.statusChanged.event;
@@ -97,6 +99,7 @@ export class RuntimeSession implements vscode.Disposable {
   /** Queues code with the current settings; a first start shows a cancellable progress notification. */
   run(mode: RunMode, code: string, options: SessionRunOptions = {}): Run {
     const settings = this.settings.current;
+    this.usedSinceWarmUp = true;
     const needsStart = this.client.state === 'stopped' || this.client.state === 'starting';
     const who = `${this.label}: ${options.label ?? 'code'}`;
     const run = this.client.run(mode, code, {
@@ -162,8 +165,26 @@ export class RuntimeSession implements vscode.Disposable {
 
   private createClient(settings: Settings): [SandboxClient, vscode.Disposable] {
     const client = this.platform.createClient(settings, { input: this.input });
-    const subscription = client.onDidChangeState(() => this.statusChanged.fire(this.status));
+    let previous = client.state;
+    const subscription = client.onDidChangeState((state) => {
+      this.statusChanged.fire(this.status);
+      // A runtime that had started (not one that failed to start) and stopped: a restart, a crash, the memory cap.
+      const stoppedAfterStart = state === 'stopped' && (previous === 'ready' || previous === 'running');
+      previous = state;
+      if (stoppedAfterStart) this.keepWarm();
+    });
     return [client, subscription];
+  }
+
+  /**
+   * After a run, a runtime that stops is started again at once, so that the next run does not
+   * wait for it (prewarm, unless off). Only once per run: a runtime that keeps stopping before
+   * any run is not started over and over.
+   */
+  private keepWarm(): void {
+    if (!this.usedSinceWarmUp || this.settings.current.prewarm === 'off') return;
+    this.usedSinceWarmUp = false;
+    this.warmUp();
   }
 
   private settingsChanged(keys: ReadonlyArray<keyof Settings>): void {
@@ -210,11 +231,10 @@ export class RuntimeSession implements vscode.Disposable {
     };
   }
 
-  /** A fault of the sandbox itself: say so, and after a crash start a fresh one in the background. */
+  /** A fault of the sandbox itself: say so. (After a crash a fresh one starts in the background: keepWarm.) */
   private reportFault(error: unknown): void {
     const message = error instanceof Error ? error.message : String(error);
     const crashed = error instanceof SandboxError && error.crashed;
-    void vscode.window.showWarningMessage(crashed ? `${this.label} stopped and was restarted: ${message}` : `${this.label}: ${message}`);
-    if (crashed) this.warmUp();
+    void vscode.window.showWarningMessage(crashed ? `${this.label} stopped: ${message}` : `${this.label}: ${message}`);
   }
 }

@@ -11,7 +11,7 @@ import { encodeFrame } from '../framing';
 import { sanitizeUntrusted } from '../untrusted-text';
 import type { ProcessConfig } from '../process/config';
 import type { Transport, TransportEvents } from './transport';
-import { watchMemory } from './memory-watch';
+import { cpuTimeMs, watchMemory } from './memory-watch';
 
 /** How the sandbox process is started; `SandboxOptions.launch` may adjust it (tests do). */
 export interface LaunchSpec {
@@ -180,8 +180,10 @@ export function startProcess(
   });
   channel.on('error', () => undefined);
   const limitMb = memoryLimitMb + PROCESS_OVERHEAD_MB;
+  /** The Node process itself: under the wrapper, its one child. */
+  const nodePid = (): number | undefined => (spec.wrapper.length && child.pid ? onlyChild(child.pid) : child.pid);
   const stopWatching = child.pid
-    ? watchMemory(spec.wrapper.length ? () => onlyChild(child.pid!) : () => child.pid, limitMb * 2 ** 20, () => {
+    ? watchMemory(nodePid, limitMb * 2 ** 20, () => {
         killedFor = limitMb;
         // Under the wrapper, killing it kills Node too (--kill-child).
         child.kill('SIGKILL');
@@ -216,6 +218,7 @@ export function startProcess(
   return {
     pid: child.pid,
     osIsolated: spec.wrapper.length > 0,
+    cpuTimeMs: () => cpuTimeMs(nodePid()),
     send: (message) => {
       if (!ended) channel.write(encodeFrame(message));
     },
