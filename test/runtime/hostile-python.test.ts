@@ -1,12 +1,39 @@
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { SandboxError } from '../../src/sandbox/sandbox-error';
 import { WALK_WORKER_REACH } from '../fixtures/worker-reach';
 import { distDir, sandboxFor } from './sandbox';
+
+/**
+ * Plain Python that leaves the worker's output buffer locked: a typed array method that throws,
+ * put where the worker's write calls it between taking the buffer's lock and letting go of it.
+ */
+const LOCK_THE_OUTPUT_BUFFER = [
+  'from pyodide.ffi import to_js',
+  'to_js(b"x").constructor.prototype.set = to_js([]).constructor.constructor.prototype.toString',
+  'print("locked")',
+].join('\n');
+
+/** Runs the built CLI with `stdin`, killing it after `ms`: for runs that could hang the process they run in. */
+function cliWithin(args: string[], stdin: string, ms: number): Promise<{ status: number | null; signal: string | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(distDir, 'cli.js'), ...args], { stdio: ['pipe', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+    child.on('close', (status, signal) => {
+      clearTimeout(timer);
+      resolve({ status, signal, stderr });
+    });
+    child.stdin.end(stdin);
+  });
+}
 
 /**
  * The routes a red team took from Python towards JavaScript and raw memory (the hostile-sandbox
@@ -76,6 +103,44 @@ describe('hostile Python: no JavaScript with a prototype, no raw memory modules'
     assert.match(result.error.message, /sandbox process used more than its 640 MiB limit/);
     assert.equal(result.restarted, true);
     assert.equal((await sandbox().eval('6 * 7')).value, '42');
+  });
+});
+
+/**
+ * The worker shares memory with the thread that relays it (output, input, interrupts): that
+ * thread, which with `isolation: "worker"` is the extension host's, must never wait on it.
+ */
+describe('hostile Python: the worker cannot make the thread that relays it wait', function () {
+  const sandbox = sandboxFor(this);
+
+  it('a worker that keeps its output buffer locked is stopped: the relay never waits on that lock', async () => {
+    // No time limit: a relay that waited for the lock would wait for ever.
+    await assert.rejects(sandbox().exec(LOCK_THE_OUTPUT_BUFFER), (error: unknown) => {
+      assert.ok(error instanceof SandboxError, String(error));
+      assert.match(error.reported ?? '', /the Python worker kept the output buffer locked/);
+      return true;
+    });
+    assert.equal((await sandbox().eval('6 * 7')).value, '42');
+  });
+
+  it('so is one that keeps it locked while its code runs on', async () => {
+    const code = LOCK_THE_OUTPUT_BUFFER.replace(
+      'print("locked")',
+      'try:\n    print("locked")\nexcept Exception:\n    pass\nwhile True:\n    pass',
+    );
+    await assert.rejects(sandbox().exec(code), (error: unknown) => {
+      assert.ok(error instanceof SandboxError, String(error));
+      assert.match(error.reported ?? '', /the Python worker kept the output buffer locked/);
+      return true;
+    });
+  });
+
+  it('with isolation "worker" it does not hang the process the worker runs in (the extension host)', async () => {
+    const result = await cliWithin(['--isolation', 'worker', 'exec', '-'], LOCK_THE_OUTPUT_BUFFER, 50_000);
+    assert.equal(result.signal, null, 'the process hung, and was killed');
+    // A SandboxError: the worker was stopped, and the CLI says so.
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /the Python worker kept the output buffer locked/);
   });
 });
 
