@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -229,15 +230,61 @@ describe('hostile Python: JavaScript run by Python finds a worker with nothing t
     assert.ok(present.has('WebAssembly') && present.has('fetch'), 'what Pyodide needs is there');
   });
 
-  it("nothing in the worker's reach posts to another thread or carries Node's transfer hooks", async () => {
+  it("nothing in the worker's reach posts to another thread", async () => {
     // Node transfers an object with hooks by loading the module it names in the receiving thread
     // (the relay), before any check of ours; console's streams held the internal port to it.
+    // Objects with hooks can still be made (atob throws a DOMException, which has them from Node
+    // 22 on): what matters is that nothing reached posts them, and that the worker's own
+    // messages carry no object (next test).
     const report = await sandbox().eval(
       `__import__("pyodide.ffi").ffi.to_js([]).constructor.constructor(${JSON.stringify(WALK_WORKER_REACH)})()`,
     );
-    const { objects, ports, hooks, posted } = JSON.parse(JSON.parse(report.value!) as string) as Record<string, unknown>;
+    const { objects, ports, posted } = JSON.parse(JSON.parse(report.value!) as string) as Record<string, unknown>;
     assert.ok((objects as number) > 300, `the walk saw only ${String(objects)} objects`);
-    assert.deepEqual({ ports, hooks, posted }, { ports: [], hooks: [], posted: 0 });
+    assert.deepEqual({ ports, posted }, { ports: [], posted: 0 });
+    assert.equal((await sandbox().eval('6 * 7')).value, '42');
+  });
+
+  it("what the worker posts is text: an object put in its messages never reaches Node's deserializer", async () => {
+    // atob throws a DOMException, which Node (22 and later) clones by having the receiving thread
+    // load the module its clone hook names; the hook is rewritten to name one of our choosing.
+    const module = 'internal/http2/compat';
+    const hooked = `() => {
+      let made; try { atob('*'); } catch (error) { made = error; }
+      const prototype = Object.getPrototypeOf(made);
+      const clone = Object.getOwnPropertySymbols(prototype).find((key) => String(key).includes('clone'));
+      if (clone) prototype[clone] = () => ({ data: {}, deserializeInfo: '${module}:X' });
+      return made;
+    }`;
+    const js = (source: string): string => `__import__("pyodide.ffi").ffi.to_js([]).constructor.constructor(${JSON.stringify(source)})()`;
+    // Every way the worker posts: an input request (its prompt), display data and a result (both JSON.parse'd in the worker).
+    const routes = [
+      `__import__("time").sleep.__globals__["_bridge"].read_line(${js(`return (${hooked})()`)} and ${js(`const made = (${hooked})(); return { slice: () => made }`)})`,
+      `${js(`const made = (${hooked})(); const parse = JSON.parse; JSON.parse = (text) => { const value = parse(text); return Array.isArray(value) ? [made] : value; }; return 1`)}\ndisplay(1)`,
+      `${js(`const made = (${hooked})(); const parse = JSON.parse; JSON.parse = (text) => ({ ...parse(text), made }); return 1`)}`,
+    ];
+    const posted: string[] = [];
+    const loaded = new Set((process as unknown as { moduleLoadList: string[] }).moduleLoadList);
+    Object.defineProperty(Worker.prototype, 'emit', {
+      configurable: true,
+      value(this: Worker, event: string | symbol, ...args: unknown[]): boolean {
+        if (event === 'message') posted.push(typeof args[0]);
+        if (event === 'messageerror') posted.push('messageerror');
+        return Object.getPrototypeOf(Worker.prototype).emit.call(this, event, ...args) as boolean;
+      },
+    });
+    try {
+      for (const code of routes)
+        await sandbox()
+          .exec(code, { timeoutMs: 10_000 })
+          .catch(() => undefined);
+    } finally {
+      delete (Worker.prototype as { emit?: unknown }).emit;
+    }
+    const moduleLoaded = (process as unknown as { moduleLoadList: string[] }).moduleLoadList.includes(`NativeModule ${module}`);
+    assert.ok(!moduleLoaded || loaded.has(`NativeModule ${module}`), `the worker had ${module} loaded in this thread`);
+    assert.ok(posted.length > 3, `only ${posted.length} messages were seen`);
+    assert.deepEqual([...new Set(posted)], ['string']);
     assert.equal((await sandbox().eval('6 * 7')).value, '42');
   });
 

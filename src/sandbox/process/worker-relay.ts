@@ -27,6 +27,16 @@ const DRAIN_INTERVAL_MS = 20;
  */
 const OUTPUT_LOCK_HELD_MS = 5000;
 
+/** A message from the worker, which posts JSON text only (see node-main.ts); anything else is none. */
+function workerMessage(text: unknown): unknown {
+  if (typeof text !== 'string') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** What the relay needs to start a worker. */
 export interface WorkerRelayOptions extends ProcessConfig {
   /** The restrictions of the thread's process, included in the `ready` message. */
@@ -82,7 +92,7 @@ export class WorkerRelay {
       importGuard: !options.restrictions.codeGenerationBlocked,
       boot: options.boot,
     });
-    this.worker.on('message', (message: unknown) => this.fromWorker(message));
+    this.worker.on('message', (text: unknown) => this.fromWorker(workerMessage(text)));
     this.worker.on('error', (error: NodeJS.ErrnoException) => this.failed(error));
     this.worker.on('exit', (code) => this.finish(`the Python worker exited with code ${code}`));
   }
