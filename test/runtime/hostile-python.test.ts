@@ -288,6 +288,26 @@ describe('hostile Python: JavaScript run by Python finds a worker with nothing t
     assert.equal((await sandbox().eval('6 * 7')).value, '42');
   });
 
+  it("a console flood reaches the stderr of the worker's process (the extension host) only up to a cap", async () => {
+    let written = 0;
+    const write = Object.getOwnPropertyDescriptor(process.stderr, 'write');
+    process.stderr.write = ((chunk: string | Uint8Array): boolean => {
+      written += chunk.length;
+      return true;
+    }) as typeof process.stderr.write;
+    try {
+      const flood = "for (let i = 0; i < 20000; i++) console.log('x'.repeat(4000)); return 1";
+      const result = await sandbox().eval(`__import__("pyodide.ffi").ffi.to_js([]).constructor.constructor(${JSON.stringify(flood)})()`);
+      assert.equal(result.value, '1');
+      // The worker's stderr reaches this thread once its event loop runs, after the run.
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+    } finally {
+      if (write) Object.defineProperty(process.stderr, 'write', write);
+      else delete (process.stderr as { write?: unknown }).write;
+    }
+    assert.ok(written > 0 && written <= 80 * 1024, `${written} bytes reached this process's stderr`);
+  });
+
   it('replacing the global Error does not bring a stack-trace hook back, and location names no host path', async () => {
     const probe = `
       const attempt = (change) => { try { change(); return 'changed'; } catch { return 'refused'; } };
