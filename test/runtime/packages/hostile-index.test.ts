@@ -10,13 +10,29 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import * as zlib from 'node:zlib';
 import { PackageManager } from '../../../src/packages/manager';
 import { fetchWithFiles } from '../../../src/packages/node-fetch';
 import { NodeFileStore } from '../../../src/packages/node-store';
 import { cacheRoot, createNodePackageManager, readBundledLock } from '../../../src/packages/node';
 import type { PyPIResolver } from '../../../src/packages/pypi';
-import { cachedFiles, cacheDirsFor, rejectsWith } from '../../fixtures/package-tests';
-import { bundledLockInfo, DIST_DIR, generatePackageIndex, servePackageIndex, type PackageIndexServer } from '../../fixtures/package-index';
+import { cachedFiles, cacheDirsFor, managerOn, rejectsWith } from '../../fixtures/package-tests';
+import {
+  bundledLockInfo,
+  DIST_DIR,
+  generatePackageIndex,
+  servePackageIndex,
+  sha256,
+  type PackageIndexServer,
+} from '../../fixtures/package-index';
+import { storedZip, type DeflatedEntry } from '../../fixtures/zip';
+
+/** `mib` MiB of spaces, deflated: about 1 KiB a MiB (blocks that each start afresh, so one is made and repeated). */
+function deflateBomb(mib: number): DeflatedEntry {
+  const block = zlib.deflateRawSync(Buffer.alloc(2 ** 20, 0x20), { finishFlush: zlib.constants.Z_FULL_FLUSH });
+  const end = zlib.deflateRawSync(Buffer.alloc(0));
+  return { deflated: Buffer.concat([...Array<Buffer>(mib).fill(block), end]), size: mib * 2 ** 20, crc: 0 };
+}
 
 describe('packages: a hostile index', function () {
   this.timeout(60_000);
@@ -64,6 +80,29 @@ describe('packages: a hostile index', function () {
       assert.ok(!error.message.includes(sha256 === secretHash ? '0'.repeat(64) : secretHash));
     }
     assert.ok(!cachedFiles(cacheDir).some((file) => file.includes('sandbox_secret')), 'the local file was not cached');
+  });
+
+  it('a wheel whose METADATA inflates to 2 GiB is refused from its size, before micropip reads it', async () => {
+    const index = generatePackageIndex({ info: bundledLockInfo(), pypi: [{ name: 'sandbox-pypi-bomb', version: '1.0.0' }] });
+    const [wheel] = index.pypi.get('sandbox-pypi-bomb')!;
+    const info = 'sandbox_pypi_bomb-1.0.0.dist-info';
+    const bytes = storedZip(
+      new Map<string, Uint8Array | DeflatedEntry>([
+        [`${info}/WHEEL`, Buffer.from('Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n')],
+        [`${info}/METADATA`, deflateBomb(2048)],
+      ]),
+    );
+    index.pypi.set('sandbox-pypi-bomb', [{ ...wheel, bytes, sha256: sha256(bytes) }]);
+    const bombs = await servePackageIndex(index);
+    try {
+      await rejectsWith(
+        managerOn(bombs, newCacheDir()).plan({ names: ['sandbox-pypi-bomb'] }),
+        'resolution',
+        /sandbox_pypi_bomb-1\.0\.0\.dist-info\/METADATA says it inflates to 2048\.0 MiB, more than the 32 MiB a wheel's metadata may have/,
+      );
+    } finally {
+      await bombs.close();
+    }
   });
 
   it('a cached resolution that is not JSON, or not an answer, is resolved again', async () => {
