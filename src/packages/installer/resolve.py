@@ -9,6 +9,7 @@ import hashlib
 import io
 import json
 import zipfile
+from urllib.parse import urlparse
 
 from micropip import package_index, wheelinfo
 from micropip._compat import compatibility_layer
@@ -40,6 +41,20 @@ class BoundedMetadata(Metadata):
 
 # Where micropip's download reads a wheel's metadata.
 wheelinfo.Metadata = BoundedMetadata
+
+_fetch_bytes = compatibility_layer.fetch_bytes
+
+
+async def fetch_bytes(url, kwargs):
+    """micropip's fetch of a wheel or its metadata, for http(s) URLs only: micropip also reads
+    file: and emfs: URLs, and an index must not have this process read files for it (without
+    Node's permission model, any file of the user's). The host downloads only http(s) too."""
+    if urlparse(url).scheme not in ("http", "https"):
+        raise ValueError(f"{url} is refused: the installer fetches http(s) URLs only")
+    return await _fetch_bytes(url, kwargs)
+
+
+compatibility_layer.fetch_bytes = staticmethod(fetch_bytes)
 
 
 async def resolve(requirements, index_url):

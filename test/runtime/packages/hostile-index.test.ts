@@ -108,8 +108,6 @@ describe('packages: a hostile index', function () {
   it('a wheel without end stops the installer at its memory limit', async function () {
     // About 1.4 GB go through Node's fetch first: slow on a busy machine.
     this.timeout(180_000);
-    const index = generatePackageIndex({ info: bundledLockInfo(), pypi: [{ name: 'sandbox-pypi-endless', version: '1.0.0' }] });
-    const listed = await servePackageIndex(index);
     // The index lists the wheel where this server sends bytes until the reader goes away.
     const chunk = Buffer.alloc(2 ** 20, 1);
     const endless = http.createServer((_request, response) => {
@@ -122,32 +120,35 @@ describe('packages: a hostile index', function () {
     });
     await new Promise<void>((resolve) => endless.listen(0, '127.0.0.1', resolve));
     const { port } = endless.address() as AddressInfo;
-    const proxy = http.createServer((request, response) => {
-      // The project page as the index serves it, with the wheel's URL moved to the endless server.
-      void fetch(new URL(request.url ?? '/', listed.url)).then(async (answer) => {
-        const page = (await answer.text()).replace(`${listed.url}files/`, `http://127.0.0.1:${port}/files/`);
-        response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? '' }).end(page);
-      });
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const index = generatePackageIndex({ info: bundledLockInfo(), pypi: [{ name: 'sandbox-pypi-endless', version: '1.0.0' }] });
+    const listing = await servePackageIndex(index, { wheelUrl: (fileName) => `http://127.0.0.1:${port}/${fileName}` });
     try {
-      const base = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/`;
       await rejectsWith(
-        createNodePackageManager({
-          cacheDir: newCacheDir(),
-          distDir: DIST_DIR,
-          indexUrl: listed.indexUrl,
-          pypiIndexUrl: `${base}simple`,
-        }).plan({
-          names: ['sandbox-pypi-endless'],
-        }),
+        managerOn(listing, newCacheDir()).plan({ names: ['sandbox-pypi-endless'] }),
         'resolution',
         /^sandbox-pypi-endless: the package installer used more than its 1408 MiB of memory, and was stopped/,
       );
     } finally {
       endless.closeAllConnections();
-      proxy.closeAllConnections();
-      await Promise.all([new Promise((resolve) => endless.close(resolve)), new Promise((resolve) => proxy.close(resolve)), listed.close()]);
+      await Promise.all([new Promise((resolve) => endless.close(resolve)), listing.close()]);
+    }
+  });
+
+  it('a wheel the index lists at a file: URL is refused by the installer, which reads no local file for an index', async () => {
+    const index = generatePackageIndex({ info: bundledLockInfo(), pypi: [{ name: 'sandbox-pypi-local', version: '1.0.0' }] });
+    const [wheel] = index.pypi.get('sandbox-pypi-local')!;
+    // A real wheel on this machine: without Node's permission model, micropip read it and resolved it.
+    const local = path.join(fs.mkdtempSync(path.join(root, 'local-')), wheel.fileName);
+    fs.writeFileSync(local, wheel.bytes);
+    const listing = await servePackageIndex(index, { wheelUrl: () => pathToFileURL(local).href });
+    try {
+      await rejectsWith(
+        managerOn(listing, newCacheDir()).plan({ names: ['sandbox-pypi-local'] }),
+        'resolution',
+        /: file:\/\/\S+sandbox_pypi_local-1\.0\.0-py3-none-any\.whl is refused: the installer fetches http\(s\) URLs only$/,
+      );
+    } finally {
+      await listing.close();
     }
   });
 
