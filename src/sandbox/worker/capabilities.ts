@@ -61,7 +61,7 @@ function textConsole(log: (line: string) => void): object {
     const room = left < CONSOLE_LINE_CHARS ? left : CONSOLE_LINE_CHARS;
     const line = `${text.length > room ? (apply(slice, text, [0, room]) as string) : text}\n`;
     left -= line.length;
-    log(left > 0 ? line : `${line}[the sandbox's console output past ${CONSOLE_TOTAL_CHARS / 1024} KiB is dropped]\n`);
+    log(left > 0 ? line : `${line}[the sandbox's console output past ${CONSOLE_TOTAL_CHARS} characters is dropped]\n`);
   });
   return Object.freeze(Object.fromEntries(['log', 'info', 'debug', 'warn', 'error', 'trace'].map((name) => [name, write])));
 }
