@@ -27,6 +27,7 @@ const MEDIA_SHOTS = [
   { check: 'exec-selection-in-web-worker-host', file: path.join(REPO_ROOT, 'media', 'screenshot-web.png') },
   { check: 'notebook-outputs', file: path.join(REPO_ROOT, 'media', 'screenshot-notebook.png') },
   { check: 'output-view-image', file: path.join(REPO_ROOT, 'media', 'screenshot-output-view.png') },
+  { check: 'variables-view', file: path.join(REPO_ROOT, 'media', 'screenshot-variables.png') },
 ];
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

@@ -15,6 +15,7 @@ import { installPackagesPick, packageConsent } from './package-consent';
 import { problemsFromError } from './problems';
 import { queuedRunsInOrder } from './queued-runs';
 import { showOutputFromPalette } from './show-output';
+import { variablesView } from './variables';
 
 /** All UI checks, run in this order, each in a fresh server, browser and workspace. */
 export const CHECKS: UiCheck[] = [
@@ -32,6 +33,7 @@ export const CHECKS: UiCheck[] = [
   notebookOutputs,
   outputViewImage,
   outputViewHtmlWithoutScripts,
+  variablesView,
   packageConsent,
   installPackagesPick,
   noProcessLeftAfterDeactivation,
