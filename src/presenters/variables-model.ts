@@ -55,7 +55,7 @@ export function variableLabel(variable: Variable): string {
 export function variableDescription(variable: Variable): string {
   const type = [variable.type, variable.summary].filter(Boolean).join(', ');
   if (variable.unavailable !== undefined) return oneLine(`${type ? `${type} · ` : ''}unavailable: ${variable.unavailable}`, 300);
-  return oneLine(`${variable.value ?? ''}${type ? `  · ${type}` : ''}`, 300);
+  return oneLine(`${variable.value ?? ''}${type ? ` · ${type}` : ''}`, 300);
 }
 
 /**

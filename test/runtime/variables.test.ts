@@ -152,6 +152,24 @@ before = (sorted(globals()), _sandbox_runner._run_count)`);
     assert.deepEqual(displayed, []);
   });
 
+  it('never iterates an iterator, and walks a large container instead of calling repr on all of it', async () => {
+    await sandbox().exec(`class Counted:
+    calls = 0
+    def __repr__(self):
+        Counted.calls += 1
+        return 'c'
+many = [Counted() for _ in range(100_000)]
+squares = (i * i for i in range(3))
+letters = iter('abc')`);
+    const answer = await names(sandbox());
+    assert.match(answer.entries.find((e) => e.name === 'many')?.value ?? '', /^\[c, c, c, .*…$/);
+    assert.equal(answer.entries.find((e) => e.name === 'squares')?.type, 'generator');
+    await children(sandbox(), ['squares']);
+    await children(sandbox(), ['letters']);
+    assert.deepEqual(toContract(await sandbox().exec('print(Counted.calls < 200, next(squares), next(letters))')), { ok: 'True 0 a\n' });
+    await sandbox().exec('del many, squares, letters, Counted');
+  });
+
   it('a __repr__ that loops forever, one that sleeps and one that raises are unavailable, and the runtime answers the next run', async () => {
     await sandbox().exec(`import time
 class Loops:

@@ -5,6 +5,9 @@ import type { UiCheck } from '../check';
  * Exec File on sales.py, then the Variables view as a person uses it: the names with their
  * types, summaries and values, an object expanded, and a list of dicts opened as a table.
  */
+/** The note sales.py keeps: markup that must stay text. */
+const NOTE = '<img src=x onerror="document.title=1"><b>bold</b>';
+
 export const variablesView: UiCheck = {
   name: 'variables-view',
   viewport: { width: 1400, height: 1000 },
@@ -23,6 +26,15 @@ export const variablesView: UiCheck = {
     await wb.page.keyboard.press('ArrowRight');
     await row('manager').waitFor({ timeout: 30_000 });
     assert.match(await row('manager').innerText(), /'Ann'/);
+    // A cell's text is text: markup in it shows as written and does nothing.
+    await row('notes').hover();
+    await row('notes').locator('.action-label[aria-label="Show as Table"]').click();
+    const notes = await wb.waitForFrame(
+      'the table of notes',
+      async (frame) => (await frame.locator('#size', { hasText: /^notes:/ }).count()) > 0,
+    );
+    assert.equal(await notes.locator('tbody td').first().innerText(), NOTE);
+    assert.equal(await notes.locator('tbody img, tbody b').count(), 0, 'no element was made of the cell');
     await row('sales').hover();
     await row('sales').locator('.action-label[aria-label="Show as Table"]').click();
     const table = await wb.waitForFrame('the table of sales', async (frame) => (await frame.locator('#table tbody tr').count()) === 4);
