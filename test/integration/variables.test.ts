@@ -171,6 +171,13 @@ loops, raises, fine = Loops(), Raises(), 'fine'
     const inNotebook = await shownVariables();
     assert.deepEqual(rows(inNotebook.items).in_notebook, ['list', '2 items', '[1, 2]']);
     assert.equal(rows(inNotebook.items).numbers, undefined, 'the editor’s names are not the notebook’s');
+    const cell = notebook.cellAt(0).document;
+    const hovers = await command<vscode.Hover[]>('vscode.executeHoverProvider', cell.uri, new vscode.Position(0, 2));
+    const hovered = hovers.flatMap((hover) => hover.contents.map((content) => (typeof content === 'string' ? content : content.value)));
+    assert.ok(
+      hovered.some((text) => text.includes('`in_notebook`: `list, 2 items` — Python Sandbox (variables-notebook.ipynb)')),
+      `a hover in the cell reads the kernel: ${JSON.stringify(hovered)}`,
+    );
     await execFile('in_editor = 1\n');
     const inEditor = await shownVariables();
     assert.equal(inEditor.runtime, 'Python Sandbox');
