@@ -110,6 +110,13 @@ export class WorkerRelay {
         if (msg.request.packages?.length) void this.loadThenRun(msg);
         else this.worker.postMessage(msg);
         return;
+      case 'variables':
+        // Like a run, but for one answer: no output to forward, no packages to load.
+        if (this.running !== undefined || typeof msg.id !== 'number') return;
+        this.running = msg.id;
+        Atomics.store(this.interruptFlag, 0, 0);
+        this.worker.postMessage(msg);
+        return;
       case 'interrupt':
         if (msg.id === this.running) this.interrupt();
         return;
@@ -167,6 +174,11 @@ export class WorkerRelay {
       case 'result':
         if (msg.id !== this.running) return;
         if (!this.forwardOutput(true)) return;
+        this.endRun();
+        this.emit(msg);
+        return;
+      case 'variables-result':
+        if (msg.id !== this.running) return;
         this.endRun();
         this.emit(msg);
         return;
