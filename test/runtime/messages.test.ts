@@ -14,6 +14,7 @@ import { FrameReader } from '../../src/sandbox/framing';
 import { nodeTransports, type NodeTransportOptions } from '../../src/sandbox/node-client';
 import { SANDBOX_MESSAGE } from '../../src/sandbox/protocol';
 import type { TransportFactory } from '../../src/sandbox/transport/transport';
+import type { PreparedWorkspace } from '../../src/sandbox/workspace-files';
 import { cacheDirsFor } from '../fixtures/package-tests';
 import { distDir } from './sandbox';
 
@@ -100,6 +101,18 @@ describe('messages: what a real sandbox sends is what protocol.ts defines', func
         ]),
     });
     assert.equal(refused.packagesFailed, true, JSON.stringify(refused));
+    // A run with a workspace: output files listed (and one that cannot be saved counted), then one read back.
+    const bytes = new TextEncoder().encode('a\n');
+    const workspace = async (): Promise<PreparedWorkspace> => ({
+      cwd: 'sub',
+      notFoundHint: 'grant it',
+      files: [{ path: 'sub/in.csv', size: bytes.length, mtimeMs: 1, read: async () => bytes.slice() }],
+    });
+    const wrote = await sandbox.exec(
+      'import os\nos.makedirs("output", exist_ok=True)\nopen("output/out.csv", "w").write(open("in.csv").read())\nopen("output/con", "w")',
+      { workspace },
+    );
+    assert.deepEqual(await sandbox.readOutputFile(wrote.outputFiles![0]), bytes);
     const memory = await sandbox.exec('b = bytearray(512 * 2**20)');
     assert.equal(memory.error?.type, 'MemoryError');
 
@@ -120,6 +133,9 @@ describe('messages: what a real sandbox sends is what protocol.ts defines', func
       'result.outcome.error.frames.endColumn',
       'result.outcome.packageError',
       'result.outcome.recycle',
+      'result.outcome.outputFiles.mtimeMs',
+      'result.outcome.outputFilesOmitted',
+      'file-data.data',
     ]) {
       assert.ok(seen.has(expected), `no message had ${expected}`);
     }

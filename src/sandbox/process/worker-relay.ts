@@ -90,7 +90,7 @@ export class WorkerRelay {
         Atomics.store(this.interruptFlag, 0, 0);
         this.drainTimer = setInterval(() => this.forwardOutput(), DRAIN_INTERVAL_MS);
         if (msg.request.packages?.length) void this.loadThenRun(msg);
-        else this.worker.postMessage(msg);
+        else this.postRun(msg);
         return;
       case 'interrupt':
         if (msg.id === this.running) this.interrupt();
@@ -112,12 +112,17 @@ export class WorkerRelay {
     const error = await this.packages.load(id, request.packages ?? []);
     if (this.running !== id) return;
     if (error === undefined) {
-      this.worker.postMessage(message);
+      this.postRun(message);
       return;
     }
     this.forwardOutput(true);
     this.endRun();
     this.emit({ type: 'result', id, outcome: { truncated: false, packageError: error } });
+  }
+
+  /** Hands the run to the worker; the workspace files' bytes move there, not copied. */
+  private postRun(message: RunMessage): void {
+    this.worker.postMessage(message, message.files?.map((bytes) => bytes.buffer as ArrayBuffer) ?? []);
   }
 
   private interrupt(): void {
@@ -166,6 +171,9 @@ export class WorkerRelay {
         return;
       case 'packages-loaded':
         this.packages.answer(msg);
+        return;
+      case 'file-data':
+        if (this.running !== undefined) this.emit({ type: 'file-data', id: this.running, data: msg.data });
         return;
     }
   }
