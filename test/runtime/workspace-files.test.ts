@@ -1,4 +1,9 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { expandGrants, type Grant } from '../../src/files/grants';
+import { nodeGrantFileSystem } from '../../src/files/node-fs';
 import type { SandboxClient } from '../../src/sandbox/client';
 import type { IsolationMode } from '../../src/sandbox/transport/transport';
 import type { PrepareWorkspace, WorkspaceFile } from '../../src/sandbox/workspace-files';
@@ -195,3 +200,42 @@ function describeWorkspaceFiles(isolation: IsolationMode): void {
 
 describeWorkspaceFiles('process');
 describeWorkspaceFiles('worker');
+
+describe('workspace files from a folder on disk (what --read grants)', function () {
+  const sandbox = sandboxFor(this);
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-grant-'));
+  before(() => {
+    fs.mkdirSync(path.join(root, 'data', 'deeper'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'data', 'x.csv'), 'granted\n');
+    fs.writeFileSync(path.join(root, 'data', 'deeper', 'y.csv'), 'deep\n');
+    fs.writeFileSync(path.join(root, 'secret.txt'), 'not granted\n');
+    fs.symlinkSync(path.join(root, 'secret.txt'), path.join(root, 'data', 'escape.txt'));
+    fs.symlinkSync('/etc', path.join(root, 'data', 'etc'));
+  });
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  const grant = (grants: Grant[], cwd = ''): PrepareWorkspace => {
+    return async () => ({ cwd, notFoundHint: HINT, files: (await expandGrants(nodeGrantFileSystem(root), grants)).files });
+  };
+
+  it('a granted folder is read as it is on disk; links out of it and `..` reach nothing', async () => {
+    const result = await sandbox().exec(
+      [
+        'import os',
+        'print(open("x.csv").read() + open("deeper/y.csv").read(), end="")',
+        'for path in ("escape.txt", "etc/passwd", "../secret.txt"):',
+        '    try:',
+        '        print(open(path).read())',
+        '    except FileNotFoundError as error:',
+        '        print(type(error).__name__, error.filename)',
+        'print(sorted(os.path.join(d, f) for d, _, fs in os.walk("/workspace") for f in fs))',
+      ].join('\n'),
+      { workspace: grant([{ kind: 'folder', path: 'data' }], 'data') },
+    );
+    assert.equal(result.error, undefined, result.error?.message);
+    assert.equal(
+      result.output,
+      "granted\ndeep\nFileNotFoundError escape.txt\nFileNotFoundError etc/passwd\nFileNotFoundError ../secret.txt\n['/workspace/data/deeper/y.csv', '/workspace/data/x.csv']\n",
+    );
+  });
+});
