@@ -173,6 +173,12 @@ const OUTPUT_FILE = object('an output file', {
 });
 export type OutputFile = Infer<typeof OUTPUT_FILE>;
 
+/**
+ * Checks an output file as a result listed it, when it comes back from somewhere the host does
+ * not keep (a notebook's saved outputs, a webview's message). Throws ProtocolError.
+ */
+export const parseOutputFile: (value: unknown) => OutputFile = OUTPUT_FILE.parse;
+
 /** How a run ended inside the worker. Output travels separately, as `output` messages. */
 const RUN_OUTCOME = object('an outcome', {
   /** `json.dumps` of the value, for a successful `eval`. */
