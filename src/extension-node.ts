@@ -20,6 +20,8 @@ export function activate(context: vscode.ExtensionContext): PythonSandboxApi {
         maxOutputBytes: settings.maxOutputBytes,
         timeoutMs: settings.timeoutSeconds * 1000,
         input,
+        maxReadableMb: settings.filesMaxReadableMb,
+        readableLimitName: 'pythonSandbox.files.maxReadableMb',
         // The folder the sandbox process may read packages from.
         packageCacheDir: cacheRoot(cacheDir),
       }),

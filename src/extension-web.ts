@@ -28,6 +28,8 @@ export function activate(context: vscode.ExtensionContext): PythonSandboxApi {
         maxOutputBytes: settings.maxOutputBytes,
         timeoutMs: settings.timeoutSeconds * 1000,
         input,
+        maxReadableMb: settings.filesMaxReadableMb,
+        readableLimitName: 'pythonSandbox.files.maxReadableMb',
       }),
     createPackages: (settings) =>
       new PackageService(

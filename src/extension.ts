@@ -2,12 +2,15 @@ import * as vscode from 'vscode';
 import { createApi, type PythonSandboxApi } from './api';
 import { CellLenses } from './commands/cell-lenses';
 import { CommandIds } from './commands/ids';
+import { registerFileCommands } from './commands/file-commands';
+import { registerOutputFileCommands, type OutputFileRef } from './commands/output-file-commands';
 import { registerOutputViewCommands } from './commands/output-view-commands';
 import { registerPackageCommands } from './commands/package-commands';
 import { RunCommands } from './commands/run-commands';
 import { registerRuntimeCommands, setRunningContext } from './commands/runtime-commands';
 import { SettingsStore } from './config';
 import { SandboxNotebookKernels } from './notebook/controller';
+import { listenToOutputFileButtons } from './notebook/output-files';
 import { DiagnosticsPresenter } from './presenters/diagnostics';
 import { InlineValuesPresenter } from './presenters/inline-values';
 import { InputBoxPresenter } from './presenters/input-box';
@@ -15,6 +18,7 @@ import { OutputChannelPresenter } from './presenters/output-channel';
 import { OutputViewPresenter } from './presenters/output-view';
 import { StatusBarPresenter } from './presenters/status-bar';
 import type { ExtensionPlatform } from './platform';
+import { FileAccess } from './session/file-access';
 import { RuntimeSession } from './session/runtime-session';
 import type { PythonToolInput } from './tools/agent-text';
 import { PythonSandboxTool, PYTHON_TOOL_NAME } from './tools/python-tool';
@@ -32,10 +36,12 @@ export function activateExtension(context: vscode.ExtensionContext, platform: Ex
 
   // One package cache for every party.
   const packages = platform.createPackages(settings);
+  // What runs of the user's documents and notebooks may read of the workspace; the agents read nothing.
+  const files = new FileAccess(settings, context.workspaceState);
   // Every party has a runtime, and a sandbox, of its own, under the same settings and packages.
   const every = { settings, platform, packages };
-  const user = new RuntimeSession({ ...every, label: 'Python Sandbox', input: true });
-  const agents = new RuntimeSession({ ...every, label: 'Python Sandbox (agents)', input: false });
+  const user = new RuntimeSession({ ...every, label: 'Python Sandbox', input: true, files });
+  const agents = new RuntimeSession({ ...every, label: 'Python Sandbox (agents)', input: false, files: undefined });
   const api = createApi({
     newClient: () => platform.createClient(settings.current, { input: false }),
     packagesFor: (code) => packages.forRun(code, 'Python Sandbox (API)'),
@@ -46,7 +52,12 @@ export function activateExtension(context: vscode.ExtensionContext, platform: Ex
   const diagnostics = new DiagnosticsPresenter();
   const inlineValues = new InlineValuesPresenter(current);
   const inputBox = new InputBoxPresenter();
-  const outputView = new OutputViewPresenter(context.extensionUri, current);
+  const outputView = new OutputViewPresenter(context.extensionUri, current, (action, file, document) => {
+    const ref: OutputFileRef = { runtime: 'editor', ...(document ? { document } : {}), file };
+    void vscode.commands.executeCommand(action === 'save' ? CommandIds.saveOutputFile : CommandIds.openOutputFile, ref);
+  });
+  // Every notebook has a runtime of its own, answering input() and loading packages like the editor's.
+  const notebooks = new SandboxNotebookKernels((label) => new RuntimeSession({ ...every, label, input: true, files }), current);
   const following = user.onDidCreateRun(({ run, origin }) => {
     output.follow(run, origin);
     outputView.follow(run, origin);
@@ -71,11 +82,17 @@ export function activateExtension(context: vscode.ExtensionContext, platform: Ex
     registerRuntimeCommands(user, () => output.show()),
     registerOutputViewCommands(outputView),
     registerPackageCommands(user, packages),
+    files,
+    registerFileCommands(files),
+    registerOutputFileCommands((ref) => {
+      if (ref.runtime === 'editor') return user;
+      return ref.document ? notebooks.sessionOf(vscode.Uri.parse(ref.document)) : undefined;
+    }, files),
+    listenToOutputFileButtons(),
     registerAgentTool(agents),
     vscode.languages.registerCodeLensProvider(PYTHON, new CellLenses()),
     prewarmOnPythonEditor(user, settings),
-    // Every notebook has a runtime of its own, answering input() and loading packages like the editor's.
-    new SandboxNotebookKernels((label) => new RuntimeSession({ ...every, label, input: true }), current),
+    notebooks,
   );
   return api.api;
 }

@@ -83,7 +83,7 @@ export class SandboxNotebookKernels implements vscode.Disposable {
         if (status.info) for (const controller of this.controllers) controller.detail = detailFor(status.info.isolation);
         this.showStatus();
       });
-      this.kernels.set(key, (kernel = new NotebookKernel(session, name)));
+      this.kernels.set(key, (kernel = new NotebookKernel(session, name, notebook.uri)));
     }
     return kernel;
   }
@@ -110,6 +110,11 @@ export class SandboxNotebookKernels implements vscode.Disposable {
     }
     await kernel.restart();
     vscode.window.setStatusBarMessage('Python Sandbox kernel restarted: a fresh namespace', 4000);
+  }
+
+  /** The runtime of a notebook's kernel, if it has one (where its cells' output files are). */
+  sessionOf(notebook: vscode.Uri): RuntimeSession | undefined {
+    return this.kernels.get(notebook.toString())?.session;
   }
 
   /** Facts about a notebook's kernel, for tests and support; undefined when it has none. */

@@ -7,9 +7,15 @@ import { PackageError } from '../packages/errors';
 import type { PackagePreview } from '../packages/manager';
 import { SandboxError, type SandboxClient, type RunOptions, type SandboxInfo, type SandboxStatus } from '../sandbox/client';
 import type { PreparePackages } from '../sandbox/package-memory';
-import type { RunMode } from '../sandbox/protocol';
+import type { OutputFile, RunMode } from '../sandbox/protocol';
 import type { Run } from '../sandbox/run';
+import type { FileAccess } from './file-access';
 import type { PackageService } from './packages';
+
+/** The document an editor run came from. */
+function originDocument(origin: RunOrigin | undefined): vscode.Uri | undefined {
+  return origin && vscode.Uri.parse(origin.documentUri);
+}
 
 /** A run as it was created, with where its code came from (absent for agents and the API). */
 export interface CreatedRun {
@@ -23,6 +29,8 @@ export interface SessionRunOptions extends Pick<
   'fresh' | 'timeoutMs' | 'captureLastValue' | 'label' | 'displayLastValue' | 'packages'
 > {
   readonly origin?: RunOrigin;
+  /** The document (or notebook) that runs: its workspace folder's grants are what the run may read, its folder where it starts. */
+  readonly document?: vscode.Uri;
 }
 
 /** What a run would get, known before it is queued: for a confirmation shown first. */
@@ -47,6 +55,8 @@ export interface RuntimeSessionOptions {
   readonly input: boolean;
   /** Loads what runs import or name, from the extension's package cache. */
   readonly packages: PackageService;
+  /** What runs may read of the workspace; undefined: nothing, and no working directory there (the agents' runtime). */
+  readonly files: FileAccess | undefined;
 }
 
 /**
@@ -60,6 +70,7 @@ export class RuntimeSession implements vscode.Disposable {
   private readonly platform: ExtensionPlatform;
   private readonly input: boolean;
   private readonly packages: PackageService;
+  private readonly files: FileAccess | undefined;
   /** Names the runtime in messages. */
   readonly label: string;
   private client: SandboxClient;
@@ -74,12 +85,13 @@ export class RuntimeSession implements vscode.Disposable {
   /** Fires for every run as it is queued, before it starts. */
   readonly onDidCreateRun = this.runCreated.event;
 
-  constructor({ settings, platform, label, input, packages }: RuntimeSessionOptions) {
+  constructor({ settings, platform, label, input, packages, files }: RuntimeSessionOptions) {
     this.settings = settings;
     this.platform = platform;
     this.label = label;
     this.input = input;
     this.packages = packages;
+    this.files = files;
     [this.client, this.clientSubscription] = this.createClient(settings.current);
     this.settingsSubscription = settings.onDidChange(({ keys }) => this.settingsChanged(keys));
     this.cacheSubscription = packages.onDidClearCache(() => this.client.forgetPackages());
@@ -106,6 +118,7 @@ export class RuntimeSession implements vscode.Disposable {
       label: options.label,
       displayLastValue: options.displayLastValue,
       packages: this.reported(options.packages ?? this.packages.forRun(code, who)),
+      ...(this.files ? { workspace: this.files.forRun(options.document ?? originDocument(options.origin)) } : {}),
     });
     this.runCreated.fire({ run, origin: options.origin });
     run.result.catch((error: unknown) => this.reportFault(error));
@@ -132,6 +145,11 @@ export class RuntimeSession implements vscode.Disposable {
 
   interrupt(): void {
     this.client.interrupt();
+  }
+
+  /** The bytes of a file a run of this runtime wrote under output/, read from its sandbox (which must still hold that version). */
+  readOutputFile(file: OutputFile): Promise<Uint8Array> {
+    return this.client.readOutputFile(file);
   }
 
   async restart(): Promise<SandboxInfo> {
