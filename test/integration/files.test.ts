@@ -9,7 +9,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { OutputFile } from '../../src/sandbox/protocol';
-import { closeAllEditors, command, CommandIds, sandboxDiagnostics, withSettings } from './helpers';
+import { closeAllEditors, command, CommandIds, EXTENSION_ID, sandboxDiagnostics, waitFor, withSettings } from './helpers';
 
 const folder = (): vscode.Uri => vscode.workspace.workspaceFolders![0].uri;
 const inWorkspace = (path: string): vscode.Uri => vscode.Uri.joinPath(folder(), ...path.split('/'));
@@ -125,5 +125,44 @@ describe('workspace files', () => {
     );
     assert.equal(saved?.toString(), target.toString());
     assert.equal(new TextDecoder().decode(await vscode.workspace.fs.readFile(target)), 'region,total\nnorth,3295.50\n');
+  });
+
+  it('a notebook cell reads from the notebook’s folder, and lists what it wrote under output/ as an output of its own', async () => {
+    await withSettings(GRANT, async () => {
+      const uri = inWorkspace('sales/files_test.ipynb');
+      written.push(uri);
+      const source =
+        'import os\nos.makedirs("output", exist_ok=True)\nopen("output/first.txt", "w").write(open("data/sales.csv").readline())';
+      const ipynb = {
+        cells: [{ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source }],
+        metadata: { language_info: { name: 'python' } },
+        nbformat: 4,
+        nbformat_minor: 5,
+      };
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(JSON.stringify(ipynb)));
+      await command('vscode.open', uri);
+      await command('_notebook.selectKernel', { id: 'python-sandbox-kernel', extension: EXTENSION_ID });
+      await command('notebook.cell.execute', { ranges: [{ start: 0, end: 1 }], document: uri });
+      const notebook = vscode.window.activeNotebookEditor!.notebook;
+      const cell = notebook.cellAt(0);
+      await waitFor(() => cell.executionSummary?.success !== undefined && cell.outputs.length > 0, 'the cell to run');
+      // The cell's value (19, what write returned), then the list.
+      const items = cell.outputs[cell.outputs.length - 1].items;
+      assert.deepEqual(
+        items.map((item) => item.mime),
+        ['application/vnd.python-sandbox.output-files+json', 'text/plain'],
+      );
+      const listed = JSON.parse(new TextDecoder().decode(items[0].data)) as { files: OutputFile[] };
+      assert.deepEqual(
+        listed.files.map((file) => [file.path, file.size]),
+        [['sales/output/first.txt', 19]],
+      );
+      assert.match(new TextDecoder().decode(items[1].data), /sales\/output\/first\.txt {2}\(19 B\)/);
+      const target = inWorkspace('sales/output/first.txt');
+      written.push(inWorkspace('sales/output'));
+      assert.equal(await exists(target), false);
+      await command(CommandIds.saveOutputFile, { runtime: 'notebook', document: uri.toString(), file: listed.files[0] }, target);
+      assert.equal(new TextDecoder().decode(await vscode.workspace.fs.readFile(target)), 'date,region,amount\n');
+    });
   });
 });
