@@ -4,6 +4,7 @@
  */
 import * as readline from 'node:readline';
 import { parseArgs } from 'node:util';
+import { FILE_USAGE, fileOptions, type FileCommand } from './files/cli-options';
 import { packageOptions, PACKAGE_USAGE, type PackageCommand } from './packages/cli-options';
 import { SandboxError, type RunOptions } from './sandbox/client';
 import { createNodeClient, type NodeSandboxOptions } from './sandbox/node-client';
@@ -18,6 +19,7 @@ const USAGE = `usage: npm run -s sandbox -- [options] exec|eval CODE
   --memory-mb N      cap Python's memory (default 1024)
   --isolation MODE   process (default) or worker
 ${PACKAGE_USAGE}
+${FILE_USAGE}
 exit status: 0 ok, 1 Python error, 2 bad usage, the sandbox could not start, or a package could not be had`;
 
 class UsageError extends Error {}
@@ -31,6 +33,7 @@ interface Command {
   /** Answers input() with lines of stdin, unless stdin held the code. */
   readonly readLine?: () => Promise<string | null>;
   readonly packages: PackageCommand;
+  readonly files: FileCommand;
 }
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
@@ -56,6 +59,8 @@ async function parse(argv: string[]): Promise<Command> {
       'pypi-url': { type: 'string' },
       'cache-dir': { type: 'string' },
       offline: { type: 'boolean', default: false },
+      read: { type: 'string', multiple: true },
+      'output-dir': { type: 'string' },
     },
   });
   if (values.help) throw new UsageError('');
@@ -68,14 +73,17 @@ async function parse(argv: string[]): Promise<Command> {
     throw new UsageError(`--isolation is process or worker, not '${values.isolation}'`);
   const memoryLimitMb = positiveInt('memory-mb', values['memory-mb']);
   let packages: PackageCommand;
+  let files: FileCommand;
   try {
     packages = packageOptions(values);
+    files = fileOptions(values);
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
   return {
     mode,
     packages,
+    files,
     code: source === '-' ? await readAll(process.stdin) : source,
     json: values.json,
     timeoutMs: positiveInt('timeout-ms', values['timeout-ms']),
@@ -117,7 +125,11 @@ async function main(argv: string[]): Promise<number> {
   }
   const client = createNodeClient(command.sandbox);
   try {
-    const options: RunOptions = { timeoutMs: command.timeoutMs, packages: command.packages.preparer(command.code) };
+    const options: RunOptions = {
+      timeoutMs: command.timeoutMs,
+      packages: command.packages.preparer(command.code),
+      workspace: command.files.workspace,
+    };
     const run = client.run(command.mode, command.code, options);
     if (!command.json) run.onDidWrite(({ stream, text }) => process[stream].write(text));
     const { readLine } = command;
@@ -131,6 +143,7 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${result.value}\n`);
     }
     if (result.truncated && !command.json) process.stderr.write('[output truncated]\n');
+    await command.files.saveOutputs(result, client, (line) => process.stderr.write(`${line}\n`));
     // A package that could not be had is like a sandbox that could not start: the code never ran.
     if (result.packagesFailed) return 2;
     return result.error ? 1 : 0;
