@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { PythonSandboxApi } from './api';
 import { activateExtension } from './extension';
+import { workspaceGrantFileSystem } from './files/workspace-fs';
 import { workspaceCacheRoot, workspacePackageCache, workspacePackageManagers } from './packages/workspace';
 import { WorkspaceStore } from './packages/workspace-store';
 import { browserTransports } from './sandbox/browser/transports';
@@ -36,5 +37,6 @@ export function activate(context: vscode.ExtensionContext): PythonSandboxApi {
         settings,
         workspacePackageManagers(store, () => read('dist/pyodide/pyodide-lock.json')),
       ),
+    grantFileSystem: (folder) => workspaceGrantFileSystem(folder),
   });
 }

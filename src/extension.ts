@@ -37,7 +37,7 @@ export function activateExtension(context: vscode.ExtensionContext, platform: Ex
   // One package cache for every party.
   const packages = platform.createPackages(settings);
   // What runs of the user's documents and notebooks may read of the workspace; the agents read nothing.
-  const files = new FileAccess(settings, context.workspaceState);
+  const files = new FileAccess(settings, context.workspaceState, (folder) => platform.grantFileSystem(folder));
   // Every party has a runtime, and a sandbox, of its own, under the same settings and packages.
   const every = { settings, platform, packages };
   const user = new RuntimeSession({ ...every, label: 'Python Sandbox', input: true, files });

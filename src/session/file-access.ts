@@ -4,13 +4,13 @@
  * the workspace carries) and the globs of `pythonSandbox.files.readable` (a restricted setting:
  * in an untrusted workspace VS Code takes it from the user's settings only). Runs of a document
  * read the grants of its workspace folder, listed again when each run's turn comes, and start in
- * the document's folder.
+ * the document's folder. The platform says how a folder is read: `vscode.workspace.fs` (remote,
+ * virtual and web workspaces), or Node's fs for a folder on the extension host's own disk.
  */
 import * as vscode from 'vscode';
 import type { SettingsStore } from '../config';
-import { expandGrants, totalSize, type Coverage, type Grant } from '../files/grants';
+import { expandGrants, totalSize, type Coverage, type Grant, type GrantFileSystem } from '../files/grants';
 import { formatSize } from '../sandbox/shared/bytes';
-import { workspaceGrantFileSystem } from '../files/workspace-fs';
 import { isRelativeFolder } from '../sandbox/shared/workspace-paths';
 import type { PrepareWorkspace } from '../sandbox/workspace-files';
 
@@ -61,10 +61,14 @@ export class FileAccess implements vscode.Disposable {
   /** Fires when a grant is made or revoked with a command. */
   readonly onDidChange = this.changed.event;
 
-  /** @param state the workspace's state (`ExtensionContext.workspaceState`), where command grants are kept. */
+  /**
+   * @param state the workspace's state (`ExtensionContext.workspaceState`), where command grants are kept.
+   * @param fileSystem how a workspace folder's files are listed and read (the platform's).
+   */
   constructor(
     private readonly settings: SettingsStore,
     private readonly state: vscode.Memento,
+    private readonly fileSystem: (folder: vscode.Uri) => GrantFileSystem,
   ) {
     this.subscription = settings.onDidChange(({ keys }) => {
       if (keys.includes('filesReadable')) void this.announceSetting();
@@ -108,7 +112,7 @@ export class FileAccess implements vscode.Disposable {
 
   /** What grants cover in a folder, as of now. */
   coverage(folder: vscode.WorkspaceFolder, grants: readonly Grant[]): Promise<Coverage> {
-    return expandGrants(workspaceGrantFileSystem(folder.uri), grants);
+    return expandGrants(this.fileSystem(folder.uri), grants);
   }
 
   async add(folder: vscode.WorkspaceFolder, grant: CommandGrant): Promise<void> {
