@@ -74,13 +74,7 @@ async function saveOutputFile(
   const ref = checkedRef(value);
   if (!ref) return undefined;
   const { folder } = access.placeOf(ref.document ? vscode.Uri.parse(ref.document) : undefined);
-  const uri =
-    target ??
-    (await vscode.window.showSaveDialog({
-      title: `Save ${nameOf(ref.file)} (${formatSize(ref.file.size)}) from the Sandbox`,
-      defaultUri: folder ? vscode.Uri.joinPath(folder.uri, ...ref.file.path.split('/')) : undefined,
-      saveLabel: 'Save',
-    }));
+  const uri = target ?? (await askWhere(ref.file, folder && vscode.Uri.joinPath(folder.uri, ...ref.file.path.split('/'))));
   if (!uri) return undefined;
   try {
     const bytes = await vscode.window.withProgress(
@@ -96,6 +90,47 @@ async function saveOutputFile(
   }
   vscode.window.setStatusBarMessage(`Python Sandbox: saved ${vscode.workspace.asRelativePath(uri)}`, 5000);
   return uri;
+}
+
+/**
+ * Asks where to save, offering `offered` (the file's path in the workspace folder). Save dialogs
+ * fall back to the nearest folder that exists, dropping the rest of the path and the name
+ * (output/ has usually never been saved before), so the folders on the way are made for the time
+ * of the question, and removed again if they are still empty afterwards.
+ */
+async function askWhere(file: OutputFile, offered: vscode.Uri | undefined): Promise<vscode.Uri | undefined> {
+  const made = offered ? await makeFolders(vscode.Uri.joinPath(offered, '..')) : [];
+  try {
+    return await vscode.window.showSaveDialog({
+      title: `Save ${nameOf(file)} (${formatSize(file.size)}) from the Sandbox`,
+      defaultUri: offered,
+      saveLabel: 'Save',
+    });
+  } finally {
+    for (const folder of made) {
+      const empty = await vscode.workspace.fs.readDirectory(folder).then(
+        (entries) => entries.length === 0,
+        () => false,
+      );
+      if (!empty) break;
+      await vscode.workspace.fs.delete(folder).then(undefined, () => undefined);
+    }
+  }
+}
+
+/** Makes `folder` and the folders above it that are missing; returns those it made, deepest first. */
+async function makeFolders(folder: vscode.Uri): Promise<vscode.Uri[]> {
+  const missing: vscode.Uri[] = [];
+  for (let at = folder; ; at = vscode.Uri.joinPath(at, '..')) {
+    const exists = await vscode.workspace.fs.stat(at).then(
+      () => true,
+      () => false,
+    );
+    if (exists || at.path === '/' || missing.length > 64) break;
+    missing.push(at);
+  }
+  if (missing.length > 0) await vscode.workspace.fs.createDirectory(folder).then(undefined, () => undefined);
+  return missing;
 }
 
 /** Output files as a read-only file system: what Open shows, read from the sandbox when VS Code asks. */

@@ -36,7 +36,7 @@ export type OutputFileAction = (action: 'save' | 'open', file: OutputFile, docum
  * The "Python Sandbox" view in the panel: each run of the editor with its header, its text and
  * what it displayed (images, HTML tables, Markdown), newest at the bottom, the files it wrote
  * under output/ with Save… and Open, and its footer. It comes forward when a run displays
- * something (`revealOutput: always`). The output channel stays the text log. The page renders
+ * something or lists files (`revealOutput: always`). The output channel stays the text log. The page renders
  * outputs without running any script from them.
  */
 export class OutputViewPresenter implements vscode.WebviewViewProvider, vscode.Disposable {
@@ -79,6 +79,8 @@ export class OutputViewPresenter implements vscode.WebviewViewProvider, vscode.D
         };
         this.outputFiles.set(part.id, { files, document: origin?.documentUri });
         this.add(shown, part);
+        // Their Save… buttons are here.
+        if (this.settings().revealOutput === 'always') this.reveal();
       }
       shown.footer = footerOf(result, origin);
       shown.failed = result.error !== undefined;
