@@ -13,9 +13,12 @@ export interface UiCheck {
   userSettings?: Readonly<Record<string, unknown>>;
   /** The browser window's size, when the default (1400x900) is too small for what the check shows. */
   viewport?: { readonly width: number; readonly height: number };
+  /** Open the workspace in Restricted Mode (the check's server keeps workspace trust on); by default every workspace is trusted. */
+  untrusted?: boolean;
   /** Starts what the check needs beside the workbench (a package index); its settings join `settings`. */
   setUp?(): Promise<CheckFixture>;
-  run(wb: Workbench): Promise<void>;
+  /** @param workspace the workspace folder on disk (the server runs on this machine). */
+  run(wb: Workbench, workspace: string): Promise<void>;
 }
 
 /** What a check's `setUp` started. */

@@ -8,6 +8,7 @@ import {
 import { evalInlineValue } from './inline-value';
 import { inputThroughInputBox } from './input-box';
 import { noProcessLeftAfterDeactivation } from './no-process-left';
+import { filesNotebookSave, filesReadAndSave, filesReadAndSaveInWebWorkerHost, filesRevoke, filesUntrustedWorkspace } from './files';
 import { notebookOutputs } from './notebook';
 import { outputViewHtmlWithoutScripts, outputViewImage } from './output-view';
 import { clearOutputBeforeRun, revealOutputNever, revealOutputOnError } from './output-settings';
@@ -36,4 +37,9 @@ export const CHECKS: UiCheck[] = [
   installPackagesPick,
   noProcessLeftAfterDeactivation,
   execSelectionInWebWorkerHost,
+  filesReadAndSave,
+  filesRevoke,
+  filesUntrustedWorkspace,
+  filesNotebookSave,
+  filesReadAndSaveInWebWorkerHost,
 ];
