@@ -14,7 +14,7 @@ const LABEL = 'Python Sandbox';
 
 /** What the kernel picker says of the kernel: what it is, and how it is isolated. */
 function detailFor(level: IsolationLevel): string {
-  return `CPython in WebAssembly (Pyodide), with the packages its cells import; no host files, network, environment or processes. Isolation: ${ISOLATION_LABELS[level]}.`;
+  return `CPython in WebAssembly (Pyodide), with the packages its cells import and only the workspace files you allow, read-only; no network, environment or processes. Isolation: ${ISOLATION_LABELS[level]}.`;
 }
 
 /**

@@ -31,9 +31,10 @@ export class OutputChannelPresenter implements vscode.Disposable {
       if (text !== null) this.append(`${text}\n`);
     });
     void settledResult(run).then((result) => {
-      // A run whose packages could not be had never started; it is told all the same.
-      if (!started && result.packagesFailed) this.begin(runHeader(run.mode, run.label ?? 'code'));
-      if (started || result.packagesFailed) this.end(result, origin);
+      // A run whose packages or files could not be had never started; it is told all the same.
+      const refused = result.packagesFailed === true || result.filesFailed === true;
+      if (!started && refused) this.begin(runHeader(run.mode, run.label ?? 'code'));
+      if (started || refused) this.end(result, origin);
     });
   }
 

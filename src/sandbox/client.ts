@@ -300,7 +300,7 @@ export class SandboxClient {
           continue;
         }
         if (plan instanceof Error) {
-          next.record.finish(failure(next.record.mode, 'FileAccessError', plan.message));
+          next.record.finish(failure(next.record.mode, 'FileAccessError', plan.message, { filesFailed: true }));
           continue;
         }
         await this.execute(connection, next, packages, plan);

@@ -9,7 +9,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { OutputFile } from '../../src/sandbox/protocol';
-import { closeAllEditors, command, CommandIds, EXTENSION_ID, sandboxDiagnostics, waitFor, withSettings } from './helpers';
+import { api, closeAllEditors, command, CommandIds, EXTENSION_ID, sandboxDiagnostics, waitFor, withSettings } from './helpers';
 
 const folder = (): vscode.Uri => vscode.workspace.workspaceFolders![0].uri;
 const inWorkspace = (path: string): vscode.Uri => vscode.Uri.joinPath(folder(), ...path.split('/'));
@@ -163,6 +163,23 @@ describe('workspace files', () => {
       assert.equal(await exists(target), false);
       await command(CommandIds.saveOutputFile, { runtime: 'notebook', document: uri.toString(), file: listed.files[0] }, target);
       assert.equal(new TextDecoder().decode(await vscode.workspace.fs.readFile(target)), 'date,region,amount\n');
+    });
+  });
+
+  it('the API’s sandboxes and the agents’ runtime read none of the granted files', async () => {
+    await withSettings(GRANT, async () => {
+      const read = 'open("/workspace/sales/data/sales.csv")';
+      assert.match(JSON.stringify(await (await api()).exec(read)), /^\{"err":"FileNotFoundError: /);
+      const session = (await api()).createSession();
+      try {
+        assert.match(JSON.stringify(await session.exec(read)), /^\{"err":"FileNotFoundError: /);
+      } finally {
+        session.dispose();
+      }
+      if (typeof vscode.lm?.invokeTool !== 'function') return; // no chat in this host: the agents' runtime has no way in
+      const result = await vscode.lm.invokeTool('python_sandbox_run', { input: { code: read }, toolInvocationToken: undefined });
+      const answer = result.content.map((part) => (part instanceof vscode.LanguageModelTextPart ? part.value : '')).join('');
+      assert.match(answer, /FileNotFoundError/);
     });
   });
 });

@@ -93,8 +93,10 @@ function describeWorkspaceFiles(isolation: IsolationMode): void {
       );
       assert.equal(refused.error, undefined, refused.error?.message);
       assert.equal(refused.output, 'True\nTrue\nTrue\nTrue\nTrue\nreplaced\n');
-      const back = await exec('print(open("data.csv").read(), end="")', workspace.prepare());
+      const back = await exec('print(open("data.csv").read(), end="")\nimport os\nos.rename("data.csv", "moved.csv")', workspace.prepare());
       assert.equal(back.output, 'original\n');
+      const moved = await exec('import os\nprint(sorted(os.listdir(".")), open("data.csv").read(), end="")', workspace.prepare());
+      assert.equal(moved.output, "['data.csv'] original\n", 'a moved file is put back where it belongs, and only there');
       assert.equal(workspace.reads.get('data.csv'), 1, 'put back from the bytes the sandbox kept, not sent again');
       const hinted = await exec('open("data.csv", "w")', workspace.prepare());
       assert.equal(hinted.error?.type, 'PermissionError');
@@ -170,6 +172,17 @@ function describeWorkspaceFiles(isolation: IsolationMode): void {
       assert.deepEqual(again.outputFiles, [], 'a run that wrote nothing lists nothing');
       await exec('open("output/result.csv", "a").write("3,4\\n")', workspace.prepare('notebooks'));
       await assert.rejects(sandbox().readOutputFile(result.outputFiles![1]), /changed in the sandbox after the run that wrote it/);
+      const moved = await exec(
+        'import os\nopen("elsewhere.txt", "w").write("x")\nos.rename("elsewhere.txt", "output/moved.txt")',
+        workspace.prepare('notebooks'),
+      );
+      assert.deepEqual(
+        moved.outputFiles?.map((file) => file.path),
+        ['notebooks/output/moved.txt'],
+        'a file moved into output/ during the run is listed',
+      );
+      await sandbox().restart();
+      await assert.rejects(sandbox().readOutputFile(moved.outputFiles![0]), /no longer in the sandbox/);
     });
 
     it('an output file larger than one message is read back whole', async () => {
