@@ -14,6 +14,8 @@ export interface PyodideStartRequest {
   readonly distDir: string;
   readonly snapshot: string;
   readonly code: string;
+  /** Files to write into Pyodide's in-memory file system before the code runs: its path -> the host file. */
+  readonly files?: Readonly<Record<string, string>>;
 }
 
 async function main(request: PyodideStartRequest): Promise<void> {
@@ -22,6 +24,7 @@ async function main(request: PyodideStartRequest): Promise<void> {
     _loadSnapshot: fs.readFileSync(request.snapshot),
     jsglobals: Object.create(null) as object,
   });
+  for (const [file, host] of Object.entries(request.files ?? {})) pyodide.FS.writeFile(file, fs.readFileSync(host));
   let output = '';
   pyodide.setStdout({ batched: (line) => (output += `${line}\n`) });
   pyodide.runPython(request.code);

@@ -78,6 +78,27 @@ th{font-weight:600;}img{max-width:100%;}a{color:inherit;}`;
     return figure;
   }
 
+  /** The files a run wrote under output/: nothing of them is on the disk until Save… is clicked. */
+  /** @param {{id: number, files: Array<{path: string, size: string}>, omitted: number}} part */
+  function filesList(part) {
+    const list = element('div', 'files');
+    list.append(element('div', 'files-title', 'Written under output/ (in the sandbox only, until saved):'));
+    part.files.forEach((file, index) => {
+      const row = element('div', 'file');
+      const save = element('button', 'save', 'Save…');
+      save.title = `Save ${file.path} to a file`;
+      save.addEventListener('click', () => vscode.postMessage({ type: 'output-file', action: 'save', partId: part.id, index }));
+      const open = element('button', 'open', 'Open');
+      open.title = `Open ${file.path} read-only, without saving it`;
+      open.addEventListener('click', () => vscode.postMessage({ type: 'output-file', action: 'open', partId: part.id, index }));
+      row.append(element('span', 'path', file.path), element('span', 'size', file.size), save, open);
+      list.append(row);
+    });
+    if (part.omitted > 0)
+      list.append(element('div', 'files-title', `${part.omitted} more not listed (too many, or named so that they cannot be saved)`));
+    return list;
+  }
+
   /** @param {any} part */
   function renderPart(part) {
     switch (part.kind) {
@@ -87,6 +108,8 @@ th{font-weight:600;}img{max-width:100%;}a{color:inherit;}`;
         return imageFigure(part);
       case 'html':
         return htmlFrame(part.html);
+      case 'files':
+        return filesList(part);
       default:
         return element('pre', 'value', part.text);
     }

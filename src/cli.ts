@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { version as pyodideVersion } from 'pyodide/package.json';
 import { version } from '../package.json';
 import { pythonTraceback } from './cli-traceback';
+import { FILE_USAGE, fileOptions, type FileCommand } from './files/cli-options';
 import { packageOptions, PACKAGE_USAGE, type PackageCommand } from './packages/cli-options';
 import { SandboxError, type RunOptions, type SandboxClient } from './sandbox/client';
 import { createNodeClient, type NodeSandboxOptions } from './sandbox/node-client';
@@ -32,6 +33,7 @@ const USAGE = `usage: python-sandbox [options] exec|eval CODE   (in this reposit
                      keep N bytes of output and drop the rest (default ${OUTPUT_CAP.fallback}, at most ${OUTPUT_CAP.max})
   --isolation MODE   process (default) or worker
 ${PACKAGE_USAGE}
+${FILE_USAGE}
   -h, --help         print this text
   -V, --version      print the versions of python-sandbox, Pyodide and Python
 exit status: 0 ok, 1 Python error, 2 bad usage, the sandbox could not start, or a package could not be had;
@@ -67,6 +69,7 @@ interface Command {
   /** Answers input() with lines of stdin, unless stdin held the code. */
   readonly readLine?: () => Promise<string | null>;
   readonly packages: PackageCommand;
+  readonly files: FileCommand;
 }
 
 /** A whole number within `bounds`: the CLI takes what the extension's settings take. */
@@ -96,6 +99,8 @@ async function parse(argv: string[]): Promise<Command> {
       'pypi-url': { type: 'string' },
       'cache-dir': { type: 'string' },
       offline: { type: 'boolean', default: false },
+      read: { type: 'string', multiple: true },
+      'output-dir': { type: 'string' },
     },
   });
   if (values.help) throw new Answered(USAGE);
@@ -110,14 +115,17 @@ async function parse(argv: string[]): Promise<Command> {
   const memoryLimitMb = boundedInt('memory-mb', values['memory-mb'], MEMORY_MB);
   const maxOutputBytes = boundedInt('max-output-bytes', values['max-output-bytes'], OUTPUT_CAP);
   let packages: PackageCommand;
+  let files: FileCommand;
   try {
     packages = packageOptions(values);
+    files = fileOptions(values);
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
   return {
     mode,
     packages,
+    files,
     ...(await readCode(mode, source)),
     json: values.json,
     timeoutMs: boundedInt('timeout-ms', values['timeout-ms'], TIMEOUT_MS),
@@ -125,6 +133,8 @@ async function parse(argv: string[]): Promise<Command> {
       isolation: values.isolation,
       ...(memoryLimitMb ? { memoryLimitMb } : {}),
       maxOutputBytes: maxOutputBytes ?? OUTPUT_CAP.fallback,
+      // Room for the folders named with --read, which the process holds besides Python's memory.
+      maxReadableMb: values.read?.length ? settingBounds('files.maxReadableMb').fallback : 0,
       input: source !== '-',
       packageCacheDir: packages.cacheRoot,
     },
@@ -198,7 +208,11 @@ async function main(argv: string[]): Promise<number> {
   }
   const client = createNodeClient(command.sandbox);
   try {
-    const options: RunOptions = { timeoutMs: command.timeoutMs, packages: command.packages.preparer(command.code) };
+    const options: RunOptions = {
+      timeoutMs: command.timeoutMs,
+      packages: command.packages.preparer(command.code),
+      workspace: command.files.workspace,
+    };
     const run = client.run(command.mode, command.code, options);
     const ctrlC = interruptOnCtrlC(run, client);
     if (!command.json) run.onDidWrite(({ stream, text }) => process[stream].write(text));
@@ -215,8 +229,9 @@ async function main(argv: string[]): Promise<number> {
     // Said on stderr with --json too: its stdout holds the contract's one line, and nothing else.
     if (result.truncated)
       process.stderr.write(`[output truncated: more than ${command.sandbox.maxOutputBytes} bytes; --max-output-bytes sets the cap]\n`);
-    // A package that could not be had is like a sandbox that could not start: the code never ran.
-    if (result.packagesFailed) return 2;
+    await command.files.saveOutputs(result, client, (line) => process.stderr.write(`${line}\n`));
+    // Packages or files that could not be had are like a sandbox that could not start: the code never ran.
+    if (result.packagesFailed || result.filesFailed) return 2;
     // As python3 ends after Ctrl-C: by SIGINT, which shells report as 128 + 2.
     if (ctrlC.pressed() && result.error?.type === 'KeyboardInterrupt') return 130;
     return result.error ? 1 : 0;

@@ -36,10 +36,14 @@ export interface Settings {
   readonly packagesPypiIndexUrl: string | undefined;
   /** `pythonSandbox.packages.maxDownloadMb` */
   readonly packagesMaxDownloadMb: number;
+  /** `pythonSandbox.files.readable`: globs relative to each workspace folder whose files runs may read. */
+  readonly filesReadable: readonly string[];
+  /** `pythonSandbox.files.maxReadableMb`: most megabytes of workspace files one runtime is handed. */
+  readonly filesMaxReadableMb: number;
 }
 
 /** Settings that only a new runtime picks up. */
-export const RESTART_SETTINGS: ReadonlyArray<keyof Settings> = ['memoryLimitMb', 'isolation'];
+export const RESTART_SETTINGS: ReadonlyArray<keyof Settings> = ['memoryLimitMb', 'isolation', 'filesMaxReadableMb'];
 
 const SECTION = 'pythonSandbox';
 
@@ -58,6 +62,8 @@ function read(): Settings {
     prewarm: readPrewarm(config.get<unknown>('prewarm')),
     inlineResults: get('inlineResults', true),
     ...readPackageSettings(config),
+    filesReadable: stringList(config.get<unknown>('files.readable')),
+    filesMaxReadableMb: limited('files.maxReadableMb'),
   });
 }
 
@@ -66,6 +72,11 @@ function readPrewarm(value: unknown): PrewarmPolicy {
   if (value === true) return 'onPythonEditor';
   if (value === false) return 'off';
   return value === 'onPythonEditor' || value === 'off' ? value : 'afterFirstRun';
+}
+
+/** The strings of a list setting; anything else in it (or a value that is no list) is left out. */
+function stringList(value: unknown): readonly string[] {
+  return Object.freeze(Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
 }
 
 /**
@@ -82,7 +93,7 @@ function readPackageSettings(config: vscode.WorkspaceConfiguration): Pick<Settin
   };
   const maxDownloadMb = config.get<unknown>('packages.maxDownloadMb');
   return {
-    packagesPreload: Object.freeze(Array.isArray(list) ? list.filter((item): item is string => typeof item === 'string') : []),
+    packagesPreload: stringList(list),
     packagesInstall: install === 'auto' || install === 'never' ? install : 'ask',
     packagesIndexUrl: text('packages.indexUrl'),
     packagesPypiIndexUrl: text('packages.pypiIndexUrl'),

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { PythonSandboxApi } from './api';
 import { activateExtension } from './extension';
+import { workspaceGrantFileSystem } from './files/workspace-fs';
 import { workspaceCacheRoot, workspacePackageCache, workspacePackageManagers } from './packages/workspace';
 import { WorkspaceStore } from './packages/workspace-store';
 import { browserTransports } from './sandbox/browser/transports';
@@ -21,18 +22,21 @@ export function activate(context: vscode.ExtensionContext): PythonSandboxApi {
   // One factory for every runtime: the files are read once and kept.
   const transport = browserTransports(read, workspacePackageCache(store));
   return activateExtension(context, {
-    createClient: (settings, { input }) =>
+    createClient: (settings, { input, readsFiles }) =>
       new SandboxClient({
         transport,
         memoryLimitMb: settings.memoryLimitMb,
         maxOutputBytes: settings.maxOutputBytes,
         timeoutMs: settings.timeoutSeconds * 1000,
         input,
+        maxReadableMb: readsFiles ? settings.filesMaxReadableMb : 0,
+        readableLimitName: 'pythonSandbox.files.maxReadableMb',
       }),
     createPackages: (settings) =>
       new PackageService(
         settings,
         workspacePackageManagers(store, () => read('dist/pyodide/pyodide-lock.json')),
       ),
+    grantFileSystem: (folder) => workspaceGrantFileSystem(folder),
   });
 }

@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import { createApi, type PythonSandboxApi } from './api';
 import { CellLenses } from './commands/cell-lenses';
 import { CommandIds } from './commands/ids';
+import { registerFileCommands } from './commands/file-commands';
+import { registerOutputFileCommands, type OutputFileRef } from './commands/output-file-commands';
 import { registerOutputViewCommands } from './commands/output-view-commands';
 import { registerPackageCommands } from './commands/package-commands';
 import { RunCommands } from './commands/run-commands';
@@ -9,6 +11,7 @@ import { registerRuntimeCommands, setRunningContext } from './commands/runtime-c
 import { registerVariablesCommands } from './commands/variables-commands';
 import { SettingsStore } from './config';
 import { SandboxNotebookKernels } from './notebook/controller';
+import { listenToOutputFileButtons } from './notebook/output-files';
 import { DiagnosticsPresenter } from './presenters/diagnostics';
 import { InlineValuesPresenter } from './presenters/inline-values';
 import { InputBoxPresenter } from './presenters/input-box';
@@ -19,6 +22,7 @@ import { VariableHoverProvider } from './presenters/variable-hover';
 import { VariableTablePresenter } from './presenters/variable-table';
 import { VariablesViewPresenter } from './presenters/variables-view';
 import type { ExtensionPlatform } from './platform';
+import { FileAccess } from './session/file-access';
 import { RuntimeSession } from './session/runtime-session';
 import type { PythonToolInput } from './tools/agent-text';
 import { PythonSandboxTool, PYTHON_TOOL_NAME } from './tools/python-tool';
@@ -36,12 +40,14 @@ export function activateExtension(context: vscode.ExtensionContext, platform: Ex
 
   // One package cache for every party.
   const packages = platform.createPackages(settings);
+  // What runs of the user's documents and notebooks may read of the workspace; the agents read nothing.
+  const files = new FileAccess(settings, context.workspaceState, (folder) => platform.grantFileSystem(folder));
   // Every party has a runtime, and a sandbox, of its own, under the same settings and packages.
   const every = { settings, platform, packages };
-  const user = new RuntimeSession({ ...every, label: 'Python Sandbox', input: true });
-  const agents = new RuntimeSession({ ...every, label: 'Python Sandbox (agents)', input: false });
+  const user = new RuntimeSession({ ...every, label: 'Python Sandbox', input: true, files });
+  const agents = new RuntimeSession({ ...every, label: 'Python Sandbox (agents)', input: false, files: undefined });
   const api = createApi({
-    newClient: () => platform.createClient(settings.current, { input: false }),
+    newClient: () => platform.createClient(settings.current, { input: false, readsFiles: false }),
     packagesFor: (code) => packages.forRun(code, 'Python Sandbox (API)'),
   });
 
@@ -50,7 +56,10 @@ export function activateExtension(context: vscode.ExtensionContext, platform: Ex
   const diagnostics = new DiagnosticsPresenter();
   const inlineValues = new InlineValuesPresenter(current);
   const inputBox = new InputBoxPresenter();
-  const outputView = new OutputViewPresenter(context.extensionUri, current);
+  const outputView = new OutputViewPresenter(context.extensionUri, current, (action, file, document) => {
+    const ref: OutputFileRef = { runtime: 'editor', ...(document ? { document } : {}), file };
+    void vscode.commands.executeCommand(action === 'save' ? CommandIds.saveOutputFile : CommandIds.openOutputFile, ref);
+  });
   const following = user.onDidCreateRun(({ run, origin }) => {
     output.follow(run, origin);
     outputView.follow(run, origin);
@@ -60,11 +69,11 @@ export function activateExtension(context: vscode.ExtensionContext, platform: Ex
   });
 
   // Every notebook has a runtime of its own, answering input() and loading packages like the editor's.
-  const notebookKernels = new SandboxNotebookKernels((label) => new RuntimeSession({ ...every, label, input: true }), current);
+  const notebookKernels = new SandboxNotebookKernels((label) => new RuntimeSession({ ...every, label, input: true, files }), current);
   // The Variables view, hovers and tables read the namespace of the editor's runtime or of a notebook's kernel.
   const runtimes = {
     editor: user,
-    forNotebook: (notebook: vscode.NotebookDocument) => notebookKernels.sessionFor(notebook),
+    forNotebook: (notebook: vscode.NotebookDocument) => notebookKernels.sessionFor(notebook.uri),
     onDidChange: notebookKernels.onDidChangeKernels,
   };
   const variables = new VariablesViewPresenter(runtimes, context.globalState);
@@ -86,6 +95,13 @@ export function activateExtension(context: vscode.ExtensionContext, platform: Ex
     registerRuntimeCommands(user, () => output.show()),
     registerOutputViewCommands(outputView),
     registerPackageCommands(user, packages),
+    files,
+    registerFileCommands(files),
+    registerOutputFileCommands((ref) => {
+      if (ref.runtime === 'editor') return user;
+      return ref.document ? notebookKernels.sessionFor(vscode.Uri.parse(ref.document)) : undefined;
+    }, files),
+    listenToOutputFileButtons(),
     registerAgentTool(agents),
     vscode.languages.registerCodeLensProvider(PYTHON, new CellLenses()),
     prewarmOnPythonEditor(user, settings),

@@ -1,4 +1,6 @@
+import type * as vscode from 'vscode';
 import type { Settings, SettingsStore } from './config';
+import type { GrantFileSystem } from './files/grants';
 import type { SandboxClient } from './sandbox/client';
 import type { PackageService } from './session/packages';
 
@@ -6,6 +8,8 @@ import type { PackageService } from './session/packages';
 export interface ClientChoices {
   /** Someone answers input() (the user's runtime); otherwise input() raises EOFError at once. */
   readonly input: boolean;
+  /** Its runs may be handed workspace files (the user's and notebooks' runtimes): its memory watch allows for them. */
+  readonly readsFiles: boolean;
 }
 
 /**
@@ -18,4 +22,6 @@ export interface ExtensionPlatform {
   createClient(settings: Settings, choices: ClientChoices): SandboxClient;
   /** The package cache (in the extension's global storage) and its rules. */
   createPackages(settings: SettingsStore): PackageService;
+  /** How the files of a workspace folder are listed and read for the sandbox. */
+  grantFileSystem(folder: vscode.Uri): GrantFileSystem;
 }

@@ -7,6 +7,8 @@ const LIMITS = {
   timeoutSeconds: { fallback: 60, min: 0, max: 24 * 3600 },
   memoryLimitMb: { fallback: 1024, min: 64, max: 4096 },
   maxOutputBytes: { fallback: 10 * 2 ** 20, min: 1024, max: 100 * 2 ** 20 },
+  // A file is one raw frame to the sandbox process: under 2 GiB.
+  'files.maxReadableMb': { fallback: 512, min: 1, max: 2000 },
 } as const;
 
 /** A setting with bounds. */

@@ -10,6 +10,13 @@ export const CommandIds = {
   showOutput: 'pythonSandbox.showOutput',
   installPackages: 'pythonSandbox.installPackages',
   clearPackageCache: 'pythonSandbox.clearPackageCache',
+  allowReadingFolder: 'pythonSandbox.allowReadingFolder',
+  allowReadingFile: 'pythonSandbox.allowReadingFile',
+  showFileAccess: 'pythonSandbox.showFileAccess',
+  /** What an output file's Save… button runs (the output view, a notebook cell): asks where, then writes it. */
+  saveOutputFile: 'pythonSandbox.saveOutputFile',
+  /** What an output file's Open button runs: opens it read-only from the sandbox, writing nothing to disk. */
+  openOutputFile: 'pythonSandbox.openOutputFile',
   /** Not in the palette: what clicking the status bar item does. */
   statusBarClick: 'pythonSandbox.statusBarClick',
   /** Not in the palette: facts about the running sandbox, for tests and support. */

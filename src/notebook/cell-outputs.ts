@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { DisplayData, PythonError, StreamName } from '../sandbox/protocol';
 import { cellTraceback } from './cell-traceback';
+import { outputFilesOutput, type OutputFilesData } from './output-files';
 
 /** A display bundle as a notebook output: one item per MIME type, saved to .ipynb as Jupyter saves it. */
 export function displayOutput(data: DisplayData, executionCount: number): vscode.NotebookCellOutput {
@@ -51,6 +52,12 @@ export class CellOutputs {
   display(data: DisplayData): void {
     this.stream = undefined;
     this.edits.push(this.execution.appendOutput(displayOutput(data, this.executionCount)));
+  }
+
+  /** The files the cell wrote under output/, with Save… and Open. */
+  files(data: OutputFilesData): void {
+    this.stream = undefined;
+    this.edits.push(this.execution.appendOutput(outputFilesOutput(data)));
   }
 
   /** The error that ended the cell, with the traceback in the cell's own lines. */

@@ -14,7 +14,7 @@ const LABEL = 'Python Sandbox';
 
 /** What the kernel picker says of the kernel: what it is, and how it is isolated. */
 function detailFor(level: IsolationLevel): string {
-  return `CPython in WebAssembly (Pyodide), with the packages its cells import; no host files, network, environment or processes. Isolation: ${ISOLATION_LABELS[level]}.`;
+  return `CPython in WebAssembly (Pyodide), with the packages its cells import and only the workspace files you allow, read-only; no network, environment or processes. Isolation: ${ISOLATION_LABELS[level]}.`;
 }
 
 /**
@@ -51,9 +51,9 @@ export class SandboxNotebookKernels implements vscode.Disposable {
     );
   }
 
-  /** The runtime of a notebook's kernel, when it has one. */
-  sessionFor(notebook: vscode.NotebookDocument): RuntimeSession | undefined {
-    return this.kernels.get(notebook.uri.toString())?.session;
+  /** The runtime of a notebook's kernel, when it has one (its namespace, and where its cells' output files are). */
+  sessionFor(notebook: vscode.Uri): RuntimeSession | undefined {
+    return this.kernels.get(notebook.toString())?.session;
   }
 
   dispose(): void {
@@ -91,7 +91,7 @@ export class SandboxNotebookKernels implements vscode.Disposable {
         if (status.info) for (const controller of this.controllers) controller.detail = detailFor(status.info.isolation);
         this.showStatus();
       });
-      this.kernels.set(key, (kernel = new NotebookKernel(session, name)));
+      this.kernels.set(key, (kernel = new NotebookKernel(session, name, notebook.uri)));
       this.kernelsChanged.fire();
     }
     return kernel;

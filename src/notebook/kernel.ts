@@ -17,10 +17,14 @@ export class NotebookKernel implements vscode.Disposable {
   private readonly inputBox = new InputBoxPresenter();
   private disposed = false;
 
-  /** @param name the notebook's file name, which input() boxes show with the cell asking. */
+  /**
+   * @param name the notebook's file name, which input() boxes show with the cell asking.
+   * @param notebook its URI: cells read the grants of its workspace folder, and start in its folder.
+   */
   constructor(
     readonly session: RuntimeSession,
     private readonly name: string,
+    private readonly notebook: vscode.Uri,
   ) {}
 
   /** Queues `cells` behind those already queued; resolves once they ran or were cancelled. */
@@ -93,6 +97,7 @@ export class NotebookKernel implements vscode.Disposable {
       fresh: false,
       displayLastValue: 'all',
       label: `${this.name}, cell ${execution.cell.index + 1}`,
+      document: this.notebook,
     });
     run.onDidStart(start);
     run.onDidWrite(({ stream, text }) => outputs.write(stream, text));
@@ -102,6 +107,8 @@ export class NotebookKernel implements vscode.Disposable {
     this.inputBox.follow(run);
     const result = await settledResult(run);
     start();
+    if (result.outputFiles?.length || result.outputFilesOmitted)
+      outputs.files({ files: result.outputFiles ?? [], omitted: result.outputFilesOmitted ?? 0 });
     if (result.error) outputs.error(result.error, code);
     if (result.truncated) outputs.write('stderr', '\n[output truncated: pythonSandbox.maxOutputBytes]\n');
     // VS Code applies output edits in order and the end after them: no need to wait for them.

@@ -3,6 +3,7 @@ import type { RunOrigin } from '../editor/run-origin';
 import { locateError } from '../editor/traceback';
 import type { PackageLoad } from '../sandbox/package-memory';
 import { formatError, type RunResult } from '../sandbox/result';
+import { formatSize } from '../sandbox/shared/bytes';
 import { jsonDepth } from '../sandbox/shared/json-text';
 
 /** The line that opens a run: what ran, and where from. */
@@ -26,6 +27,19 @@ export function runFooter(result: RunResult, errorLine?: number): string {
 export function footerOf(result: RunResult, origin: RunOrigin | undefined): string {
   const location = result.error && origin ? locateError(origin.region, result.error, origin.lineText) : undefined;
   return runFooter(result, location && location.range.start.line + 1);
+}
+
+/** Files listed by name in the output channel; the view lists them all. */
+const NAMED_OUTPUT_FILES = 5;
+
+/** What a run wrote under output/, for the output channel; undefined when it wrote nothing there. */
+export function outputFilesNote(result: RunResult, where: string): string | undefined {
+  const files = result.outputFiles ?? [];
+  const count = files.length + (result.outputFilesOmitted ?? 0);
+  if (count === 0) return undefined;
+  const named = files.slice(0, NAMED_OUTPUT_FILES).map((file) => `${file.path} (${formatSize(file.size)})`);
+  if (count > named.length) named.push(`${count - named.length} more`);
+  return `wrote ${named.join(', ')}: in the sandbox only, until saved with Save… in ${where}`;
 }
 
 /** `numpy 2.4.6 (cached), pandas 2.3.1 (downloaded)`: what a run loaded before its code. */

@@ -3,7 +3,7 @@ import type { Settings } from '../config';
 import type { RunOrigin } from '../editor/run-origin';
 import type { RunResult } from '../sandbox/result';
 import { settledResult, type Run } from '../sandbox/run';
-import { footerOf, packageLoads, prettyJson, runHeader } from './format';
+import { footerOf, outputFilesNote, packageLoads, prettyJson, runHeader } from './format';
 
 /**
  * The "Python Sandbox" output channel: for every run it follows, a header when the run starts
@@ -31,9 +31,10 @@ export class OutputChannelPresenter implements vscode.Disposable {
       if (text !== null) this.append(`${text}\n`);
     });
     void settledResult(run).then((result) => {
-      // A run whose packages could not be had never started; it is told all the same.
-      if (!started && result.packagesFailed) this.begin(runHeader(run.mode, run.label ?? 'code'));
-      if (started || result.packagesFailed) this.end(result, origin);
+      // A run whose packages or files could not be had never started; it is told all the same.
+      const refused = result.packagesFailed === true || result.filesFailed === true;
+      if (!started && refused) this.begin(runHeader(run.mode, run.label ?? 'code'));
+      if (started || refused) this.end(result, origin);
     });
   }
 
@@ -64,6 +65,8 @@ export class OutputChannelPresenter implements vscode.Disposable {
   private end(result: RunResult, origin: RunOrigin | undefined): void {
     if (result.value !== undefined) this.append(`${prettyJson(result.value)}\n`);
     if (!this.atLineStart) this.channel.appendLine('');
+    const files = outputFilesNote(result, 'the Python Sandbox view');
+    if (files) this.channel.appendLine(files);
     this.channel.appendLine(footerOf(result, origin));
     this.atLineStart = true;
     if (result.error && this.settings().revealOutput === 'onError') this.show();

@@ -14,7 +14,16 @@ export type ViewPart =
   /** HTML (or Markdown rendered to it), shown without running scripts. */
   | { readonly kind: 'html'; readonly id: number; readonly html: string }
   /** A value as text: text/plain, JSON, and Markdown until it is rendered. */
-  | { readonly kind: 'pre'; readonly id: number; readonly text: string };
+  | { readonly kind: 'pre'; readonly id: number; readonly text: string }
+  /** Files the run wrote under output/ (each path relative to the workspace folder, its size shown), with Save… and Open. */
+  | { readonly kind: 'files'; readonly id: number; readonly files: readonly ViewFile[]; readonly omitted: number };
+
+/** An output file as the view lists it. */
+export interface ViewFile {
+  readonly path: string;
+  /** As people read it: `1.2 KB`. */
+  readonly size: string;
+}
 
 /** A run as the view shows it: its header, parts and, once over, its footer. */
 export interface ViewRun {
@@ -39,6 +48,8 @@ export type ToPage =
 export type FromPage =
   | { readonly type: 'ready' }
   | { readonly type: 'save'; readonly partId: number }
+  /** A Save… or Open button of the `index`th file of a files part. */
+  | { readonly type: 'output-file'; readonly action: 'save' | 'open'; readonly partId: number; readonly index: number }
   | { readonly type: 'copy-failed'; readonly reason: string };
 
 /** The representation a bundle is shown by, richest first; text/plain is always there. */
@@ -84,6 +95,8 @@ export function partChars(part: ViewPart): number {
       return part.base64.length;
     case 'html':
       return part.html.length;
+    case 'files':
+      return part.files.reduce((n, file) => n + file.path.length, 0);
     default:
       return part.text.length;
   }

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { Settings } from '../config';
 import type { RunOrigin } from '../editor/run-origin';
-import type { DisplayData, StreamName } from '../sandbox/protocol';
+import type { DisplayData, OutputFile, StreamName } from '../sandbox/protocol';
+import { formatSize } from '../sandbox/shared/bytes';
 import { settledResult, type Run } from '../sandbox/run';
 import { footerOf, runHeader } from './format';
 import {
@@ -28,21 +29,28 @@ const MAX_DATA_CHARS = 64 * 2 ** 20;
 /** Markdown rendered to HTML; longer documents show as their text. */
 const MAX_MARKDOWN_CHARS = 2 ** 20;
 
+/** What a Save… or Open button of an output file does: `document` is the one whose run wrote it. */
+export type OutputFileAction = (action: 'save' | 'open', file: OutputFile, document: string | undefined) => void;
+
 /**
  * The "Python Sandbox" view in the panel: each run of the editor with its header, its text and
- * what it displayed (images, HTML tables, Markdown), newest at the bottom, and its footer. It
- * comes forward when a run displays something (`revealOutput: always`). The output channel stays
- * the text log. The page renders outputs without running any script from them.
+ * what it displayed (images, HTML tables, Markdown), newest at the bottom, the files it wrote
+ * under output/ with Save… and Open, and its footer. It comes forward when a run displays
+ * something or lists files (`revealOutput: always`). The output channel stays the text log. The page renders
+ * outputs without running any script from them.
  */
 export class OutputViewPresenter implements vscode.WebviewViewProvider, vscode.Disposable {
   private readonly runs: ViewRun[] = [];
   private view: vscode.WebviewView | undefined;
   private nextId = 1;
   private readonly registration: vscode.Disposable;
+  /** The files of each files part, and the document whose run wrote them. */
+  private readonly outputFiles = new Map<number, { readonly files: readonly OutputFile[]; readonly document: string | undefined }>();
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly settings: () => Settings,
+    private readonly onOutputFile: OutputFileAction,
   ) {
     this.registration = vscode.window.registerWebviewViewProvider(OUTPUT_VIEW_ID, this);
   }
@@ -61,6 +69,19 @@ export class OutputViewPresenter implements vscode.WebviewViewProvider, vscode.D
     run.onDidDisplay((data) => shown && this.display(shown, data));
     void settledResult(run).then((result) => {
       if (!shown) return;
+      if (result.outputFiles?.length || result.outputFilesOmitted) {
+        const files = result.outputFiles ?? [];
+        const part: ViewPart = {
+          kind: 'files',
+          id: this.nextId++,
+          files: files.map((file) => ({ path: file.path, size: formatSize(file.size) })),
+          omitted: result.outputFilesOmitted ?? 0,
+        };
+        this.outputFiles.set(part.id, { files, document: origin?.documentUri });
+        this.add(shown, part);
+        // Their Save… buttons are here.
+        if (this.settings().revealOutput === 'always') this.reveal();
+      }
       shown.footer = footerOf(result, origin);
       shown.failed = result.error !== undefined;
       this.post({ type: 'end', runId: shown.id, footer: shown.footer, failed: shown.failed });
@@ -70,17 +91,20 @@ export class OutputViewPresenter implements vscode.WebviewViewProvider, vscode.D
   /** Empties the view. */
   clear(): void {
     this.runs.length = 0;
+    this.outputFiles.clear();
     this.post({ type: 'reset', runs: [] });
   }
 
-  /** What the view holds, without image data: for tests and support. */
+  /** What the view holds, without image data and with each listed output file as its result named it: for tests and support. */
   summary(): object[] {
     return this.runs.map((run) => ({
       header: run.header,
       footer: run.footer,
-      parts: run.parts.map((part) =>
-        part.kind === 'image' ? { kind: part.kind, mime: part.mime, bytes: (part.base64.length * 3) / 4 } : part,
-      ),
+      parts: run.parts.map((part) => {
+        if (part.kind === 'image') return { kind: part.kind, mime: part.mime, bytes: (part.base64.length * 3) / 4 };
+        if (part.kind === 'files') return { ...part, files: this.outputFiles.get(part.id)?.files ?? [] };
+        return part;
+      }),
     }));
   }
 
@@ -147,6 +171,7 @@ export class OutputViewPresenter implements vscode.WebviewViewProvider, vscode.D
     const dataChars = (): number => this.runs.reduce((n, run) => n + run.parts.reduce((m, part) => m + partChars(part), 0), 0);
     while (this.runs.length > MAX_RUNS || (this.runs.length > 1 && dataChars() > MAX_DATA_CHARS)) {
       const dropped = this.runs.shift()!;
+      for (const part of dropped.parts) this.outputFiles.delete(part.id);
       this.post({ type: 'drop', runId: dropped.id });
     }
   }
@@ -168,6 +193,12 @@ export class OutputViewPresenter implements vscode.WebviewViewProvider, vscode.D
       case 'save':
         void this.saveImage(message.partId);
         return;
+      case 'output-file': {
+        const listed = this.outputFiles.get(message.partId);
+        const file = listed?.files[message.index];
+        if (file && (message.action === 'save' || message.action === 'open')) this.onOutputFile(message.action, file, listed.document);
+        return;
+      }
       case 'copy-failed':
         void vscode.window.showWarningMessage(`Python Sandbox: the image could not be copied (${String(message.reason).slice(0, 200)})`);
         return;

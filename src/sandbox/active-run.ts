@@ -5,7 +5,16 @@
  * here from the sandbox's outcome, or from the client's own words when its sandbox ended under it.
  * No `vscode` and no Node import.
  */
-import { MESSAGE_LIMITS, type DisplayMessage, type OutputMessage, type PackageFile, type RunOutcome } from './protocol';
+import {
+  MESSAGE_LIMITS,
+  type DisplayMessage,
+  type FileDataMessage,
+  type OutputFile,
+  type OutputMessage,
+  type PackageFile,
+  type RunOutcome,
+} from './protocol';
+import { concatBytes, fromBase64 } from './shared/bytes';
 import { failure, type RunResult } from './result';
 import type { RunRecord } from './run';
 import { ProtocolError } from './schema';
@@ -13,12 +22,16 @@ import { ProtocolError } from './schema';
 /** Output a run may send past the cap: the worker cuts bytes, and the relay decodes them in pieces. */
 const OUTPUT_SLACK_CHARS = 2 ** 20;
 
-/** What limits a run in the sandbox. */
+/** What limits a run in the sandbox, and what else it may send for it. */
 export interface RunLimits {
   /** Output kept per run; the sandbox cuts it there, and one that goes on is flooding the client. */
   readonly maxOutputBytes: number;
   /** Interrupt the run after this long; 0 means never. */
   readonly timeoutMs: number;
+  /** The run has a workspace: its result may list output files. */
+  readonly workspace: boolean;
+  /** The output file the run asks for: `file-data` messages bring exactly its bytes. */
+  readonly readOutput?: OutputFile;
 }
 
 /** A run whose code is with the sandbox. */
@@ -33,6 +46,9 @@ export class ActiveRun {
   private displayChars = 0;
   /** An input() question is out and unanswered. */
   private asking = false;
+  /** The parts of the output file asked for, received so far, and their length. */
+  private readonly fileParts: Uint8Array[] = [];
+  private fileBytes = 0;
   private readonly timeout: ReturnType<typeof setTimeout> | undefined;
 
   /**
@@ -71,6 +87,29 @@ export class ActiveRun {
     if (this.displays > MESSAGE_LIMITS.displaysPerRun || this.displayChars > MESSAGE_LIMITS.displayCharsPerRun)
       throw new ProtocolError('display data went on past the limits of a run');
     this.record.display({ kind, items });
+  }
+
+  /** Whether the run has a workspace (and may list output files). */
+  get hasWorkspace(): boolean {
+    return this.limits.workspace;
+  }
+
+  /** The next part of the output file the run asks for; more than the file holds, or bytes nobody asked for, are a fault. */
+  receiveFile({ data }: FileDataMessage): void {
+    const expected = this.limits.readOutput;
+    if (!expected) throw new ProtocolError('file data came for a run that asked for none');
+    const part = fromBase64(data);
+    this.fileBytes += part.length;
+    if (this.fileBytes > expected.size) throw new ProtocolError('file data went past the size of the file');
+    this.fileParts.push(part);
+  }
+
+  /** Checks that a result fits the run: output files only with a workspace, and an asked-for file whole. */
+  verify(outcome: RunOutcome): void {
+    if (outcome.outputFiles !== undefined && !this.limits.workspace)
+      throw new ProtocolError('output files came for a run without a workspace');
+    const expected = this.limits.readOutput;
+    if (expected && !outcome.error && this.fileBytes !== expected.size) throw new ProtocolError('file data ended before the file did');
   }
 
   /**
@@ -113,6 +152,9 @@ export class ActiveRun {
       error,
       truncated: outcome.truncated || record.truncated,
       restarted: outcome.recycle !== undefined,
+      ...(outcome.outputFiles ? { outputFiles: outcome.outputFiles } : {}),
+      ...(outcome.outputFilesOmitted ? { outputFilesOmitted: outcome.outputFilesOmitted } : {}),
+      ...(this.limits.readOutput && !error ? { file: concatBytes(this.fileParts) } : {}),
     });
   }
 

@@ -23,10 +23,11 @@ import { RetryStartError, SandboxConnection, type SandboxInfo } from './connecti
 import { Emitter } from './events';
 import { NOT_INSPECTED, type Inspection, type InspectOptions } from './inspection';
 import { PackageMemory, type PreparedPackage, type PreparePackages } from './package-memory';
-import type { LastValueDisplay, RunMode, VariablesQuery } from './protocol';
+import type { LastValueDisplay, OutputFile, RunMode, VariablesQuery } from './protocol';
 import { checkCode, failure, type RunResult } from './result';
 import { RunRecord, type Run } from './run';
-import { preparePackages, RunQueue, type QueuedRun } from './run-queue';
+import { preparePackages, prepareWorkspace, RunQueue, type QueuedRun } from './run-queue';
+import { FileAccessError, planWorkspace, type PrepareWorkspace, type PreparedWorkspace, type WorkspacePlan } from './workspace-files';
 import { SandboxError } from './sandbox-error';
 import type { TransportFactory } from './transport/transport';
 
@@ -50,6 +51,10 @@ export interface SandboxOptions {
   readonly input?: boolean;
   /** Restore the bundled memory snapshot at start (default true); false boots Python plainly. */
   readonly snapshot?: boolean;
+  /** Most megabytes of workspace files its runs may be handed (default 0: none); a sandbox process may use that much more memory. */
+  readonly maxReadableMb?: number;
+  /** How that limit is set, named in the error past it (a setting, a flag). */
+  readonly readableLimitName?: string;
 }
 
 /** Per-run choices. */
@@ -67,6 +72,10 @@ export interface RunOptions {
   readonly label?: string;
   /** The packages to load before the code runs, worked out when the run is next in the queue. */
   readonly packages?: PreparePackages;
+  /** The workspace files the run may read and its working directory, listed when the run is next in the queue. */
+  readonly workspace?: PrepareWorkspace;
+  /** Instead of running code, fetch this output file of an earlier run (see `readOutputFile`). */
+  readonly readOutput?: OutputFile;
 }
 
 /** The client's life cycle, for status displays. */
@@ -84,7 +93,14 @@ export interface SandboxStatus {
 /** What moves the client's state (see the diagram above). */
 type ClientEvent = 'asked for a sandbox' | 'sandbox ready' | 'run sent' | 'queue done' | 'sandbox ended' | 'queue changed';
 
-const DEFAULTS = { memoryLimitMb: 1024, timeoutMs: 0, maxOutputBytes: 10 * 2 ** 20, interruptGraceMs: 1000 };
+const DEFAULTS = {
+  memoryLimitMb: 1024,
+  timeoutMs: 0,
+  maxOutputBytes: 10 * 2 ** 20,
+  interruptGraceMs: 1000,
+  maxReadableMb: 0,
+  readableLimitName: 'the limit on workspace files',
+};
 
 /**
  * A sandbox for a queue of runs. Everything the sandbox sends is checked: a message out of place
@@ -192,6 +208,17 @@ export class SandboxClient {
     });
   }
 
+  /**
+   * The bytes of a file an earlier run wrote under output/ (as its result listed it), read from
+   * the sandbox in the queue's order. Rejects when the sandbox no longer has that version of it
+   * (a later run changed it, or the runtime restarted).
+   */
+  async readOutputFile(file: OutputFile): Promise<Uint8Array> {
+    const result = await this.run('exec', '', { label: file.path, readOutput: file }).result;
+    if (result.error || !result.file) throw new FileAccessError(result.error?.message ?? `${file.path} could not be read from the sandbox`);
+    return result.file;
+  }
+
   /** Raises KeyboardInterrupt in the running code; with none running, cancels the next queued run. */
   interrupt(): void {
     (this.connection?.running?.record ?? this.queue.first?.record)?.interrupt();
@@ -247,6 +274,7 @@ export class SandboxClient {
       transport: this.options.transport,
       start: {
         memoryLimitMb: this.options.memoryLimitMb,
+        readableMb: this.options.maxReadableMb,
         inputEnabled: this.options.input === true,
         boot: this.options.snapshot === false ? 'plain' : 'snapshot',
       },
@@ -275,7 +303,7 @@ export class SandboxClient {
         // The sandbox starts while the packages are found and downloaded.
         const starting = this.start();
         starting.catch(() => undefined); // awaited below, once the packages are ready
-        const packages = await preparePackages(next);
+        const [packages, workspace] = await Promise.all([preparePackages(next), prepareWorkspace(next)]);
         let connection: SandboxConnection;
         try {
           await starting;
@@ -287,13 +315,19 @@ export class SandboxClient {
           next.record.fail(error instanceof Error ? error : new SandboxError(String(error), 'start'));
           continue;
         }
-        // Cancelled while the sandbox started or the packages were prepared.
+        // The files are read while the run can still be cancelled.
+        const plan = await this.planWorkspace(connection, workspace);
+        // Cancelled while the sandbox started, the packages were prepared or the files read.
         if (!this.queue.take(next)) continue;
         if (packages instanceof Error) {
           next.record.finish(failure(next.record.mode, 'PackageError', packages.message, { packagesFailed: true }));
           continue;
         }
-        await this.execute(connection, next, packages);
+        if (plan instanceof Error) {
+          next.record.finish(failure(next.record.mode, 'FileAccessError', plan.message, { filesFailed: true }));
+          continue;
+        }
+        await this.execute(connection, next, packages, plan);
       }
     } finally {
       this.pumping = false;
@@ -319,11 +353,26 @@ export class SandboxClient {
     }
   }
 
-  /** Sends a run to the sandbox, with the packages it must load first; resolves once the run has ended. */
+  /** What to send the sandbox of the run's workspace, given what it holds; an Error when the run cannot have it. */
+  private async planWorkspace(
+    connection: SandboxConnection,
+    workspace: PreparedWorkspace | Error | undefined,
+  ): Promise<WorkspacePlan | Error | undefined> {
+    if (!workspace || workspace instanceof Error) return workspace;
+    const { maxReadableMb, readableLimitName } = this.options;
+    try {
+      return await planWorkspace(workspace, connection.held, maxReadableMb * 2 ** 20, readableLimitName);
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
+    }
+  }
+
+  /** Sends a run to the sandbox, with the packages it must load first and its files; resolves once the run has ended. */
   private async execute(
     connection: SandboxConnection,
     { record, options }: QueuedRun,
     packages: readonly PreparedPackage[],
+    workspace: WorkspacePlan | undefined,
   ): Promise<void> {
     // A query that was sent before the run came is answered first: the sandbox does one thing at a time.
     await this.inspecting;
@@ -338,18 +387,29 @@ export class SandboxClient {
     }
     record.packages = selection.loads;
     const { maxOutputBytes } = this.options;
-    const run = new ActiveRun(record, selection.files, { maxOutputBytes, timeoutMs: options.timeoutMs ?? this.options.timeoutMs });
-    this.transition('run sent');
-    connection.send(run, {
-      mode: record.mode,
-      code: record.code,
-      fresh: options.fresh ?? false,
-      discardOutput: options.discardOutput ?? false,
-      captureLastValue: options.captureLastValue ?? false,
-      displayLastValue: options.displayLastValue ?? 'none',
+    const { readOutput } = options;
+    const run = new ActiveRun(record, selection.files, {
       maxOutputBytes,
-      ...(selection.files.length > 0 ? { packages: selection.files } : {}),
+      timeoutMs: options.timeoutMs ?? this.options.timeoutMs,
+      workspace: workspace !== undefined,
+      ...(readOutput ? { readOutput } : {}),
     });
+    this.transition('run sent');
+    connection.send(
+      run,
+      {
+        mode: record.mode,
+        code: record.code,
+        fresh: options.fresh ?? false,
+        discardOutput: options.discardOutput ?? false,
+        captureLastValue: options.captureLastValue ?? false,
+        displayLastValue: options.displayLastValue ?? 'none',
+        maxOutputBytes,
+        ...(selection.files.length > 0 ? { packages: selection.files } : {}),
+        ...(readOutput ? { readOutput } : {}),
+      },
+      workspace,
+    );
     try {
       await record.result;
     } catch {

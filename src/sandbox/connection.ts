@@ -34,6 +34,7 @@ import { failure } from './result';
 import { SandboxError } from './sandbox-error';
 import { ProtocolError } from './schema';
 import { epochMs } from './shared/clock';
+import type { HeldFiles, WorkspacePlan } from './workspace-files';
 import type { IsolationLevel, SandboxExit, SandboxStart, Transport, TransportFactory } from './transport/transport';
 
 /** What the client knows about the running sandbox. */
@@ -100,8 +101,8 @@ const NEXT: Readonly<Record<PhaseName, readonly PhaseName[]>> = {
 const ALLOWED: Readonly<Record<PhaseName, ReadonlyArray<SandboxMessage['type']>>> = {
   starting: ['ready', 'failed'],
   idle: [],
-  running: ['output', 'display', 'input-request', 'result'],
-  interrupting: ['output', 'display', 'input-request', 'result'],
+  running: ['output', 'display', 'input-request', 'file-data', 'result'],
+  interrupting: ['output', 'display', 'input-request', 'file-data', 'result'],
   inspecting: ['variables-result'],
   ended: [],
 };
@@ -131,6 +132,8 @@ export class SandboxConnection {
   readonly ready: Promise<SandboxInfo>;
   /** The packages this sandbox has loaded. */
   readonly loaded: LoadedPackages = new Map();
+  /** The workspace files this sandbox holds, as the last run with a workspace left them. */
+  private heldFiles: HeldFiles = new Map();
   private phase: Phase = { name: 'starting' };
   private settleReady!: { resolve: (info: SandboxInfo) => void; reject: (error: Error) => void };
   /** When the sandbox was asked for, to measure its start (`performance.now()`, and epoch milliseconds). */
@@ -168,11 +171,22 @@ export class SandboxConnection {
     return this.phase.name === 'running' || this.phase.name === 'interrupting' ? this.phase.run : undefined;
   }
 
-  /** Sends a run to the idle sandbox; its messages are allowed from now until its result. */
-  send(run: ActiveRun, request: RunRequest): void {
+  /** The workspace files this sandbox holds: a run sends only the bytes of others. */
+  get held(): HeldFiles {
+    return this.heldFiles;
+  }
+
+  /** Sends a run to the idle sandbox, with its workspace files; its messages are allowed from now until its result. */
+  send(run: ActiveRun, request: RunRequest, workspace?: WorkspacePlan): void {
     this.enter({ name: 'running', run });
     run.record.markStarted();
-    this.transport.send({ type: 'run', id: run.record.id, request });
+    if (workspace) this.heldFiles = workspace.held;
+    this.transport.send({
+      type: 'run',
+      id: run.record.id,
+      request: workspace ? { ...request, workspace: workspace.request } : request,
+      ...(workspace?.bytes.length ? { files: workspace.bytes } : {}),
+    });
   }
 
   /**
@@ -280,6 +294,8 @@ export class SandboxConnection {
         return run.write(message);
       case 'display':
         return run.display(message);
+      case 'file-data':
+        return run.receiveFile(message);
       case 'input-request':
         if (!this.options.input) throw new ProtocolError('an input request came when none was possible');
         return run.ask(message.prompt, (text) => this.transport.send({ type: 'input-reply', id: run.record.id, text }));
@@ -287,6 +303,9 @@ export class SandboxConnection {
         const { outcome } = message;
         if (outcome.packageError !== undefined && run.packages.length === 0)
           throw new ProtocolError('a package error came for a run without packages');
+        run.verify(outcome);
+        // The sandbox could not place the run's files as sent: the next run sends them all again.
+        if (outcome.error?.type === 'FileAccessError' && run.hasWorkspace) this.heldFiles = new Map();
         // From here on, anything more about this run is out of place.
         this.enter({ name: 'idle' });
         if (outcome.packageError !== undefined) return this.packagesNotLoaded(run, outcome.packageError);

@@ -96,7 +96,9 @@ export function nodeTransports(options: NodeTransportOptions = {}): TransportFac
         },
         packageCacheDir ? [packageCacheDir] : [],
       );
-      return startProcess((options.launch ?? ((given) => given))(spec), config, start.memoryLimitMb, events, refused);
+      // The workspace files handed to it are held as bytes in the worker, besides Python's memory.
+      const processMemoryMb = start.memoryLimitMb + start.readableMb;
+      return startProcess((options.launch ?? ((given) => given))(spec), config, processMemoryMb, events, refused);
     },
     // A thread of this process has no restrictions to speak of: its level says so.
     assess: (restrictions) => (worker ? { level: 'worker' } : assessProcess(restrictions)),

@@ -25,6 +25,7 @@ import {
   type ObjectOf,
   type Schema,
 } from './schema';
+import { isSaveablePath } from './shared/workspace-paths';
 
 /** `exec` runs statements and returns their output; `eval` returns `json.dumps(value)`. */
 export type RunMode = 'exec' | 'eval';
@@ -57,6 +58,34 @@ export interface RunRequest {
   readonly maxOutputBytes: number;
   /** Packages to load before the code runs (dependencies first); a failure to load any ends the run before its code. */
   readonly packages?: readonly PackageFile[];
+  /**
+   * The workspace files the run may read, and its working directory among them. Absent: the
+   * sandbox's files and working directory stay as they are (runtimes that never see a workspace).
+   */
+  readonly workspace?: RunWorkspace;
+  /** Instead of running code: send the bytes of a file an earlier run wrote (`file-data` messages), then the result. */
+  readonly readOutput?: OutputFile;
+}
+
+/** A granted file as a run names it: where the sandbox shows it, and which version of it. */
+export interface MountedFile {
+  /** Relative to the workspace root, '/'-separated (shared/workspace-paths.ts). */
+  readonly path: string;
+  readonly size: number;
+  /** When the file was last modified (epoch milliseconds): with its size, its version. */
+  readonly mtimeMs: number;
+  /** Its bytes come with this run (the sandbox lacks this version); otherwise the sandbox has them from an earlier one. */
+  readonly sent: boolean;
+}
+
+/** What a run sees of the workspace: every file it may read, read-only, and where it starts. */
+export interface RunWorkspace {
+  /** The working directory, relative to the workspace root ('' for the root itself). */
+  readonly cwd: string;
+  /** Every file the run may read. Files an earlier run could read that are not listed are gone for this one. */
+  readonly files: readonly MountedFile[];
+  /** Added to a FileNotFoundError for a path in the workspace: how the user grants more (the host's words). */
+  readonly notFoundHint: string;
 }
 
 /**
@@ -119,6 +148,10 @@ export const MESSAGE_LIMITS = {
   tableCellChars: 256,
   /** All the cells of one table together (variables.py stops adding rows before 2 Mi). */
   tableChars: 4 * 2 ** 20,
+  /** Files written under output/ that one result lists (the worker lists no more, and counts the rest). */
+  outputFiles: 1000,
+  /** Bytes in one `file-data` message (the worker sends a file in chunks of this size). */
+  fileChunkBytes: 4 * 2 ** 20,
 } as const;
 
 const MAX_LINE = 10_000_000;
@@ -143,6 +176,22 @@ const PYTHON_ERROR = object('an error', {
 });
 export type PythonError = Infer<typeof PYTHON_ERROR>;
 
+/** A file the code wrote under output/, as the run's result lists it; the host may ask for its bytes afterwards. */
+const OUTPUT_FILE = object('an output file', {
+  /** Relative to the workspace root: `output/`, or `<the working directory>/output/`, then the file's path. */
+  path: refine(string('an output file path', 1024), isSaveablePath, 'an output file path is not a path that can be saved'),
+  size: integer('an output file size', 0, Number.MAX_SAFE_INTEGER),
+  /** When it was last modified (epoch milliseconds): with its size, the version the host asks for. */
+  mtimeMs: number('an output file time'),
+});
+export type OutputFile = Infer<typeof OUTPUT_FILE>;
+
+/**
+ * Checks an output file as a result listed it, when it comes back from somewhere the host does
+ * not keep (a notebook's saved outputs, a webview's message). Throws ProtocolError.
+ */
+export const parseOutputFile: (value: unknown) => OutputFile = OUTPUT_FILE.parse;
+
 /** How a run ended inside the worker. Output travels separately, as `output` messages. */
 const RUN_OUTCOME = object('an outcome', {
   /** `json.dumps` of the value, for a successful `eval`. */
@@ -156,6 +205,10 @@ const RUN_OUTCOME = object('an outcome', {
   recycle: optional(string('a recycle reason', MESSAGE_LIMITS.shortChars)),
   /** The run's packages could not be loaded (why); its code did not run. */
   packageError: optional(string('a package load error', MESSAGE_LIMITS.errorMessageChars)),
+  /** Files the run wrote under output/ of its working directory (a run with a workspace only). */
+  outputFiles: optional(array('output files', OUTPUT_FILE, 0, MESSAGE_LIMITS.outputFiles)),
+  /** Files it wrote there that are not listed: past the limit, or named so that they cannot be saved. */
+  outputFilesOmitted: optional(integer('omitted output files', 1, Number.MAX_SAFE_INTEGER)),
 });
 export type RunOutcome = Infer<typeof RUN_OUTCOME>;
 
@@ -238,6 +291,12 @@ export interface RunMessage {
   readonly type: 'run';
   readonly id: number;
   readonly request: RunRequest;
+  /**
+   * The bytes of the workspace files marked `sent`, in their order, each in a buffer of its own
+   * (moved to the worker, not copied). To a sandbox process they travel as raw frames ahead of
+   * the run's own frame (framing.ts), since the process has no file system to read them from.
+   */
+  readonly files?: readonly Uint8Array[];
 }
 
 /** Client -> sandbox: raise KeyboardInterrupt in the run with this id, if it is running. */
@@ -424,6 +483,15 @@ export const SANDBOX_MESSAGE = messages('a message', {
   display: { id: RUN_ID, ...DISPLAY_DATA },
   /** Also worker -> relay: the answer to the `variables` query with this id. */
   'variables-result': { id: RUN_ID, answer: VARIABLES_ANSWER },
+  /** Also worker -> relay: the next part of the file a `readOutput` run asked for, in base64. */
+  'file-data': {
+    id: RUN_ID,
+    data: refine(
+      string('file data', 4 * Math.ceil(MESSAGE_LIMITS.fileChunkBytes / 3)),
+      (data) => data.length % 4 === 0 && BASE64.test(data),
+      'file data is not base64',
+    ),
+  },
 });
 export type SandboxMessage = Infer<typeof SANDBOX_MESSAGE>;
 export type ReadyMessage = Extract<SandboxMessage, { type: 'ready' }>;
@@ -433,6 +501,7 @@ export type InputRequestMessage = Extract<SandboxMessage, { type: 'input-request
 export type ResultMessage = Extract<SandboxMessage, { type: 'result' }>;
 export type DisplayMessage = Extract<SandboxMessage, { type: 'display' }>;
 export type VariablesResultMessage = Extract<SandboxMessage, { type: 'variables-result' }>;
+export type FileDataMessage = Extract<SandboxMessage, { type: 'file-data' }>;
 
 /**
  * Checks that `value` is a well-formed message from the sandbox and returns a copy made of its
@@ -501,6 +570,7 @@ export type WorkerMessage =
   | SnapshotMessage
   | LoadFailedMessage
   | DisplayMessage
+  | FileDataMessage
   | PackagesLoadedMessage
   | VariablesResultMessage;
 

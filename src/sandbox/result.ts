@@ -1,4 +1,4 @@
-import type { PythonError, RunMode } from './protocol';
+import type { OutputFile, PythonError, RunMode } from './protocol';
 
 /** The original component's result type, `result<string, string>`: other extensions rely on it. */
 export type ContractResult = { readonly ok: string } | { readonly err: string };
@@ -21,6 +21,14 @@ export interface RunResult {
   readonly restarted: boolean;
   /** The run's packages could not be had or loaded, so its code did not run; `error` says which and why. */
   readonly packagesFailed?: boolean;
+  /** The run's workspace files could not be given to it (too many, unreadable), so its code did not run; `error` says why. */
+  readonly filesFailed?: boolean;
+  /** Files the run wrote under output/ of its working directory (runs with a workspace). Nothing of them is on the host. */
+  readonly outputFiles?: readonly OutputFile[];
+  /** Files it wrote there that are not listed: too many, or names that cannot be saved. */
+  readonly outputFilesOmitted?: number;
+  /** The bytes of the output file a `readOutputFile` asked for. */
+  readonly file?: Uint8Array;
 }
 
 /** `TypeName: message`, or just `TypeName` when the message is empty. */

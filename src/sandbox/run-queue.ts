@@ -7,6 +7,7 @@ import type { RunOptions } from './client';
 import type { PreparedPackage } from './package-memory';
 import type { RunResult } from './result';
 import type { RunRecord } from './run';
+import type { PreparedWorkspace } from './workspace-files';
 
 /** A run waiting in the queue, with what it asked for. */
 export interface QueuedRun {
@@ -63,6 +64,16 @@ export async function preparePackages({ options, cancel }: QueuedRun): Promise<r
   if (!options.packages) return [];
   try {
     return await options.packages(cancel.signal);
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+/** The workspace a queued run may read, listed now, or why it cannot have it; never rejects. */
+export async function prepareWorkspace({ options, cancel }: QueuedRun): Promise<PreparedWorkspace | Error | undefined> {
+  if (!options.workspace) return undefined;
+  try {
+    return await options.workspace(cancel.signal);
   } catch (error) {
     return error instanceof Error ? error : new Error(String(error));
   }

@@ -15,9 +15,15 @@ import {
   type SandboxStatus,
 } from '../sandbox/client';
 import type { PreparePackages } from '../sandbox/package-memory';
-import type { RunMode, VariablesQuery } from '../sandbox/protocol';
+import type { OutputFile, RunMode, VariablesQuery } from '../sandbox/protocol';
 import type { Run } from '../sandbox/run';
+import type { FileAccess } from './file-access';
 import type { PackageService } from './packages';
+
+/** The document an editor run came from. */
+function originDocument(origin: RunOrigin | undefined): vscode.Uri | undefined {
+  return origin && vscode.Uri.parse(origin.documentUri);
+}
 
 /** A run as it was created, with where its code came from (absent for agents and the API). */
 export interface CreatedRun {
@@ -31,6 +37,8 @@ export interface SessionRunOptions extends Pick<
   'fresh' | 'timeoutMs' | 'captureLastValue' | 'label' | 'displayLastValue' | 'packages'
 > {
   readonly origin?: RunOrigin;
+  /** The document (or notebook) that runs: its workspace folder's grants are what the run may read, its folder where it starts. */
+  readonly document?: vscode.Uri;
 }
 
 /** What a run would get, known before it is queued: for a confirmation shown first. */
@@ -55,6 +63,8 @@ export interface RuntimeSessionOptions {
   readonly input: boolean;
   /** Loads what runs import or name, from the extension's package cache. */
   readonly packages: PackageService;
+  /** What runs may read of the workspace; undefined: nothing, and no working directory there (the agents' runtime). */
+  readonly files: FileAccess | undefined;
 }
 
 /**
@@ -68,6 +78,7 @@ export class RuntimeSession implements vscode.Disposable {
   private readonly platform: ExtensionPlatform;
   private readonly input: boolean;
   private readonly packages: PackageService;
+  private readonly files: FileAccess | undefined;
   /** Names the runtime in messages. */
   readonly label: string;
   private client: SandboxClient;
@@ -84,12 +95,13 @@ export class RuntimeSession implements vscode.Disposable {
   /** Fires for every run as it is queued, before it starts. */
   readonly onDidCreateRun = this.runCreated.event;
 
-  constructor({ settings, platform, label, input, packages }: RuntimeSessionOptions) {
+  constructor({ settings, platform, label, input, packages, files }: RuntimeSessionOptions) {
     this.settings = settings;
     this.platform = platform;
     this.label = label;
     this.input = input;
     this.packages = packages;
+    this.files = files;
     [this.client, this.clientSubscription] = this.createClient(settings.current);
     this.settingsSubscription = settings.onDidChange(({ keys }) => this.settingsChanged(keys));
     this.cacheSubscription = packages.onDidClearCache(() => this.client.forgetPackages());
@@ -117,6 +129,7 @@ export class RuntimeSession implements vscode.Disposable {
       label: options.label,
       displayLastValue: options.displayLastValue,
       packages: this.reported(options.packages ?? this.packages.forRun(code, who)),
+      ...(this.files ? { workspace: this.files.forRun(options.document ?? originDocument(options.origin)) } : {}),
     });
     this.runCreated.fire({ run, origin: options.origin });
     run.result.catch((error: unknown) => this.reportFault(error));
@@ -150,6 +163,11 @@ export class RuntimeSession implements vscode.Disposable {
     this.client.interrupt();
   }
 
+  /** The bytes of a file a run of this runtime wrote under output/, read from its sandbox (which must still hold that version). */
+  readOutputFile(file: OutputFile): Promise<Uint8Array> {
+    return this.client.readOutputFile(file);
+  }
+
   async restart(): Promise<SandboxInfo> {
     return this.client.restart();
   }
@@ -177,7 +195,7 @@ export class RuntimeSession implements vscode.Disposable {
   }
 
   private createClient(settings: Settings): [SandboxClient, vscode.Disposable] {
-    const client = this.platform.createClient(settings, { input: this.input });
+    const client = this.platform.createClient(settings, { input: this.input, readsFiles: this.files !== undefined });
     let previous = client.state;
     const subscription = client.onDidChangeState((state) => {
       this.statusChanged.fire(this.status);

@@ -172,7 +172,8 @@ type Setting =
   | 'packages.install'
   | 'packages.indexUrl'
   | 'packages.pypiIndexUrl'
-  | 'packages.maxDownloadMb';
+  | 'packages.maxDownloadMb'
+  | 'files.readable';
 
 /** Runs `body` with user settings changed, and resets them afterwards whatever happens. */
 export async function withSettings(values: Partial<Record<Setting, unknown>>, body: () => Promise<void>): Promise<void> {

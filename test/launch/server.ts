@@ -24,6 +24,8 @@ export interface ServerOptions {
   verbose?: boolean;
   /** User settings beyond the test defaults (e.g. `remote.extensionKind` to force the web worker host). */
   settings?: Record<string, unknown>;
+  /** Keep workspace trust on, so that a workspace opens untrusted (Restricted Mode); by default it is off and every workspace trusted. */
+  workspaceTrust?: boolean;
 }
 
 function freePort(): Promise<number> {
@@ -127,7 +129,7 @@ export async function startServer(toolchain: ServerToolchain, options: ServerOpt
     '--without-connection-token',
     '--accept-server-license-terms',
     '--disable-telemetry',
-    '--disable-workspace-trust',
+    ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
     ...dirFlags(options.dataDir),
   ];
   if (options.smokeTestDriver) args.push('--enable-smoke-test-driver');

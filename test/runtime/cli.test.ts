@@ -6,9 +6,14 @@ import * as path from 'node:path';
 import { version as pyodideVersion } from 'pyodide/package.json';
 import { distDir } from './sandbox';
 
-/** Runs the built CLI as a user would, with `stdin` as its input. */
-function cli(args: string[], stdin = ''): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [path.join(distDir, 'cli.js'), ...args], { input: stdin, encoding: 'utf8', timeout: 60_000 });
+/** Runs the built CLI as a user would, with `stdin` as its input, in `cwd`. */
+function cli(args: string[], stdin = '', cwd?: string): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [path.join(distDir, 'cli.js'), ...args], {
+    input: stdin,
+    encoding: 'utf8',
+    timeout: 60_000,
+    ...(cwd ? { cwd } : {}),
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -186,6 +191,51 @@ describe('CLI', () => {
       const result = cli(args);
       assert.equal(result.status, 2, args.join(' '));
       assert.match(result.stderr, /^usage: python-sandbox /m);
+    }
+  });
+});
+
+describe('CLI: --read and --output-dir', () => {
+  const project = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-cli-files-'));
+  before(() => {
+    fs.mkdirSync(path.join(project, 'data'));
+    fs.writeFileSync(path.join(project, 'data', 'x.csv'), 'a,b\n1,2\n');
+    fs.writeFileSync(path.join(project, 'secret.txt'), 'not granted');
+    fs.symlinkSync(path.join(project, 'secret.txt'), path.join(project, 'data', 'link.txt'));
+    fs.symlinkSync(path.join(project, 'data'), path.join(project, 'linked'));
+  });
+  after(() => fs.rmSync(project, { recursive: true, force: true }));
+
+  const WRITE =
+    'import os\nos.makedirs("output/sub", exist_ok=True)\nopen("output/sub/y.csv", "w").write(open("data/x.csv").read().upper())';
+
+  it('--read DIR shows the folder at the same relative path, and nothing else', () => {
+    const read = cli(['--read', 'data', 'exec', 'import csv\nprint(list(csv.reader(open("data/x.csv"))))'], '', project);
+    assert.deepEqual(read, { status: 0, stdout: "[['a', 'b'], ['1', '2']]\n", stderr: '' });
+    const refused = cli(['--read', 'data', 'exec', 'open("secret.txt")'], '', project);
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /\nFileNotFoundError: .*'secret.txt'; the sandbox reads only the folders named with --read\n$/);
+    assert.equal(cli(['--read', 'data', 'exec', 'open("data/link.txt")'], '', project).status, 1, 'a link in the folder is not followed');
+  });
+
+  it('without --output-dir nothing the code writes reaches the disk; with it, ./output/ is copied there', () => {
+    const unsaved = cli(['--read', 'data', 'exec', WRITE], '', project);
+    assert.deepEqual(unsaved, {
+      status: 0,
+      stdout: '',
+      stderr: 'the code wrote output/sub/y.csv (8 B); nothing was saved (--output-dir DIR saves what it writes under ./output/)\n',
+    });
+    assert.deepEqual(fs.readdirSync(project).sort(), ['data', 'linked', 'secret.txt']);
+    const saved = cli(['--read', 'data', '--output-dir', 'results', 'exec', WRITE], '', project);
+    assert.deepEqual(saved, { status: 0, stdout: '', stderr: 'saved output/sub/y.csv (8 B) to results/sub/y.csv\n' });
+    assert.equal(fs.readFileSync(path.join(project, 'results', 'sub', 'y.csv'), 'utf8'), 'A,B\n1,2\n');
+  });
+
+  it('--read refuses a folder outside the current directory, a link, and what is not a folder', () => {
+    for (const dir of ['..', '/etc', 'linked', 'secret.txt', 'missing']) {
+      const result = cli(['--read', dir, 'exec', 'pass'], '', project);
+      assert.equal(result.status, 2, dir);
+      assert.match(result.stderr, new RegExp(`^--read ${dir}: `), dir);
     }
   });
 });

@@ -9,7 +9,9 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { SandboxClient } from '../../src/sandbox/client';
+import { expandGrants } from '../../src/files/grants';
+import { nodeGrantFileSystem } from '../../src/files/node-fs';
+import type { RunOptions, SandboxClient } from '../../src/sandbox/client';
 import type { NodeSandboxOptions } from '../../src/sandbox/node-client';
 import { formatError } from '../../src/sandbox/result';
 import { sandboxFor } from './sandbox';
@@ -19,6 +21,11 @@ export interface CorpusSetup {
   readonly options?: NodeSandboxOptions;
   /** Runs once the sandbox has started, before the attacks (e.g. loads packages). */
   readonly prepare?: (client: SandboxClient) => Promise<void>;
+  /**
+   * Every run may read a granted folder (as the extension's grants and the CLI's --read give
+   * one), beside the secret file and with a link to it inside, and starts in that folder.
+   */
+  readonly grantFolder?: boolean;
 }
 
 /**
@@ -34,6 +41,18 @@ export function describeIsolationCorpus(title: string, setup: CorpusSetup = {}):
     const hostDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-host-'));
     const secretFile = path.join(hostDir, 'secret.txt');
     const marker = path.join(hostDir, 'marker');
+    const project = path.join(hostDir, 'project');
+    const granted = `granted-${randomUUID()}`;
+    /** What each run may read: project/data, granted, and nothing beside it. */
+    const runOptions: RunOptions = setup.grantFolder
+      ? {
+          workspace: async () => ({
+            cwd: 'data',
+            notFoundHint: 'not granted',
+            files: (await expandGrants(nodeGrantFileSystem(project), [{ kind: 'folder', path: 'data' }])).files,
+          }),
+        }
+      : {};
     let connections = 0;
     const listener = net.createServer((socket) => {
       connections++;
@@ -43,6 +62,10 @@ export function describeIsolationCorpus(title: string, setup: CorpusSetup = {}):
 
     before(async () => {
       fs.writeFileSync(secretFile, secret);
+      fs.mkdirSync(path.join(project, 'data'), { recursive: true });
+      fs.writeFileSync(path.join(project, 'data', 'granted.csv'), granted);
+      fs.writeFileSync(path.join(project, 'beside.txt'), secret);
+      fs.symlinkSync(secretFile, path.join(project, 'data', 'link.txt'));
       process.env.SANDBOX_TEST_CANARY = canary;
       await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
       port = (listener.address() as net.AddressInfo).port;
@@ -53,7 +76,7 @@ export function describeIsolationCorpus(title: string, setup: CorpusSetup = {}):
       fs.rmSync(hostDir, { recursive: true, force: true });
     });
 
-    const sandbox = sandboxFor(this, setup.options);
+    const sandbox = sandboxFor(this, { ...(setup.grantFolder ? { maxReadableMb: 64 } : {}), ...setup.options });
     if (setup.prepare) before(() => setup.prepare!(sandbox()));
 
     /** Python snippets; `{secret}`, `{marker}` and `{port}` arrive as globals, not spliced in. */
@@ -85,9 +108,9 @@ export function describeIsolationCorpus(title: string, setup: CorpusSetup = {}):
     for (const [name, code] of Object.entries(attacks)) {
       it(`${name}: an ordinary Python result, and nothing reaches the host`, async () => {
         const globals = `HOST_DIR = ${JSON.stringify(hostDir)}\nSECRET_FILE = ${JSON.stringify(secretFile)}\nMARKER = marker = ${JSON.stringify(marker)}\nPORT = ${port}\n`;
-        await sandbox().exec(globals);
+        await sandbox().exec(globals, runOptions);
         const connectionsBefore = connections;
-        const result = await sandbox().exec(code);
+        const result = await sandbox().exec(code, runOptions);
         // Code may start a connection without waiting for it (an un-awaited fetch): give one that
         // the attack set off the time to arrive before counting.
         if (code.includes('PORT')) await new Promise((resolve) => setTimeout(resolve, 200));
@@ -125,6 +148,32 @@ export function describeIsolationCorpus(title: string, setup: CorpusSetup = {}):
       assert.equal(result.error, undefined, result.error && formatError(result.error));
       assert.equal(result.output, '[]\n');
     });
+
+    if (setup.grantFolder) {
+      it('the granted file is all the sandbox holds of the host: a walk of its whole file system finds nothing else', async () => {
+        const code = [
+          'import os',
+          'print(open("granted.csv").read())',
+          'found, workspace = [], []',
+          'for top, folders, files in os.walk("/"):',
+          '    if top in ("/dev", "/proc"):',
+          '        folders[:] = []',
+          '        continue',
+          '    for name in files:',
+          '        path = os.path.join(top, name)',
+          '        if path.startswith("/workspace/"): workspace.append(path)',
+          '        try:',
+          '            with open(path, "rb") as f: data = f.read()',
+          '        except OSError: continue',
+          '        if SECRET.encode() in data or HOST_DIR.encode() in data or HOST_DIR.encode() in path.encode(): found.append(path)',
+          'print(found, workspace)',
+        ].join('\n');
+        await sandbox().exec(`SECRET = ${JSON.stringify(secret)}\nHOST_DIR = ${JSON.stringify(hostDir)}`, runOptions);
+        const result = await sandbox().exec(code, runOptions);
+        assert.equal(result.error, undefined, result.error && formatError(result.error));
+        assert.equal(result.output, `${granted}\n[] ['/workspace/data/granted.csv']\n`);
+      });
+    }
 
     it('os.system cannot start anything: the worker has no child processes at all', async () => {
       assert.equal((await sandbox().eval('__import__("os").system("true")')).value, '-1');

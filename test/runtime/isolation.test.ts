@@ -5,6 +5,9 @@ import { describeIsolationCorpus } from './isolation-corpus';
 import { distDir, sandboxFor } from './sandbox';
 
 describeIsolationCorpus('isolation: the sandbox process keeps Python away from the host');
+describeIsolationCorpus('isolation: the same attacks with a folder of the workspace granted: nothing outside it is there', {
+  grantFolder: true,
+});
 
 describe('isolation: the attacks are live (worker isolation has no process boundary)', function () {
   const sandbox = sandboxFor(this, { isolation: 'worker' });

@@ -14,6 +14,7 @@ import { FrameReader } from '../../src/sandbox/framing';
 import { nodeTransports, type NodeTransportOptions } from '../../src/sandbox/node-client';
 import { SANDBOX_MESSAGE } from '../../src/sandbox/protocol';
 import type { TransportFactory } from '../../src/sandbox/transport/transport';
+import type { PreparedWorkspace } from '../../src/sandbox/workspace-files';
 import { cacheDirsFor } from '../fixtures/package-tests';
 import { distDir } from './sandbox';
 
@@ -66,7 +67,7 @@ describe('messages: what a real sandbox sends is what protocol.ts defines', func
   it('every message, from start-up to each kind of result, carries only fields its schema defines', async () => {
     const sent: unknown[] = [];
     const cacheDir = cacheRoot(newCacheDir());
-    const sandbox = client({ input: true, maxOutputBytes: 4096, memoryLimitMb: 256, packageCacheDir: cacheDir }, sent);
+    const sandbox = client({ input: true, maxOutputBytes: 4096, memoryLimitMb: 256, maxReadableMb: 64, packageCacheDir: cacheDir }, sent);
     await sandbox.exec("import sys\nprint('out')\nprint('err', file=sys.stderr)");
     await sandbox.eval('{"a": [1, 2.5, None]}');
     await sandbox.exec('x = 41\nx + 1', { captureLastValue: true });
@@ -107,6 +108,18 @@ describe('messages: what a real sandbox sends is what protocol.ts defines', func
         ]),
     });
     assert.equal(refused.packagesFailed, true, JSON.stringify(refused));
+    // A run with a workspace: output files listed (and one that cannot be saved counted), then one read back.
+    const bytes = new TextEncoder().encode('a\n');
+    const workspace = async (): Promise<PreparedWorkspace> => ({
+      cwd: 'sub',
+      notFoundHint: 'grant it',
+      files: [{ path: 'sub/in.csv', size: bytes.length, mtimeMs: 1, read: async () => bytes.slice() }],
+    });
+    const wrote = await sandbox.exec(
+      'import os\nos.makedirs("output", exist_ok=True)\nopen("output/out.csv", "w").write(open("in.csv").read())\nopen("output/con", "w")',
+      { workspace },
+    );
+    assert.deepEqual(await sandbox.readOutputFile(wrote.outputFiles![0]), bytes);
     const memory = await sandbox.exec('b = bytearray(512 * 2**20)');
     assert.equal(memory.error?.type, 'MemoryError');
 
@@ -132,6 +145,9 @@ describe('messages: what a real sandbox sends is what protocol.ts defines', func
       'variables-result.answer.by',
       'variables-result.answer.table.totalColumns',
       'variables-result.answer.problem',
+      'result.outcome.outputFiles.mtimeMs',
+      'result.outcome.outputFilesOmitted',
+      'file-data.data',
     ]) {
       assert.ok(seen.has(expected), `no message had ${expected}`);
     }

@@ -15,9 +15,12 @@ export interface UiCheck {
   viewport?: { readonly width: number; readonly height: number };
   /** The browser's user agent, when the workbench must present itself as another platform (its keys). */
   userAgent?: string;
+  /** Open the workspace in Restricted Mode (the check's server keeps workspace trust on); by default every workspace is trusted. */
+  untrusted?: boolean;
   /** Starts what the check needs beside the workbench (a package index); its settings join `settings`. */
   setUp?(): Promise<CheckFixture>;
-  run(wb: Workbench): Promise<void>;
+  /** @param workspace the workspace folder on disk (the server runs on this machine). */
+  run(wb: Workbench, workspace: string): Promise<void>;
 }
 
 /** What a check's `setUp` started. */

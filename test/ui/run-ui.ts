@@ -32,7 +32,11 @@ const MEDIA_SHOTS = [
   { check: 'walkthrough', file: path.join(REPO_ROOT, 'media', 'screenshot-walkthrough.png') },
   { check: 'package-consent-question', file: path.join(REPO_ROOT, 'media', 'screenshot-packages.png') },
   { check: 'variables-view', file: path.join(REPO_ROOT, 'media', 'screenshot-variables.png') },
+  { check: 'files-read-and-save', file: path.join(REPO_ROOT, 'media', 'screenshot-files.png') },
 ];
+
+/** A workspace opened with workspace trust on is untrusted (Restricted Mode), without the question at start. */
+const UNTRUSTED_SETTINGS = { 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.emptyWindow': false };
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -57,7 +61,10 @@ async function runCheck(toolchain: ServerToolchain, source: ExtensionSource, che
   const server = await startServer(toolchain, {
     smokeTestDriver: source.kind === 'development',
     dataDir,
-    ...(check.userSettings ? { settings: check.userSettings } : {}),
+    ...(check.userSettings || check.untrusted
+      ? { settings: { ...check.userSettings, ...(check.untrusted ? UNTRUSTED_SETTINGS : {}) } }
+      : {}),
+    ...(check.untrusted ? { workspaceTrust: true } : {}),
   });
   const browser = await launchBrowser(check.viewport, check.userAgent);
   const wb = new Workbench(browser.page, SCREENSHOTS);
@@ -71,7 +78,7 @@ async function runCheck(toolchain: ServerToolchain, source: ExtensionSource, che
         : undefined;
     await browser.page.goto(workbenchUrl(server, dirs.workspace, payload));
     await wb.waitReady();
-    await withTimeout(check.run(wb), CHECK_TIMEOUT_MS, check.name);
+    await withTimeout(check.run(wb, dirs.workspace), CHECK_TIMEOUT_MS, check.name);
     return undefined;
   } catch (err) {
     return err instanceof Error ? err.message : String(err);

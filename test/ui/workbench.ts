@@ -268,6 +268,56 @@ export class Workbench {
     return this.page.locator('.monaco-menu .action-item .action-label', { hasText: label }).first();
   }
 
+  /** Shows the Explorer, expands the folders on the way to `path` (a '/'-separated path in the workspace) and returns its row. */
+  private async explorerRow(path: string): Promise<Locator> {
+    await this.runCommand('View: Show Explorer');
+    const names = path.split('/');
+    const row = (name: string): Locator =>
+      this.page
+        .locator('.explorer-folders-view .monaco-list-row', { has: this.page.locator('.label-name', { hasText: new RegExp(`^${name}$`) }) })
+        .first();
+    for (const folder of names.slice(0, -1)) {
+      const folderRow = row(folder);
+      await folderRow.waitFor({ timeout: SHORT });
+      if ((await folderRow.getAttribute('aria-expanded')) !== 'true') await folderRow.click();
+    }
+    const target = row(names[names.length - 1]);
+    await target.waitFor({ timeout: SHORT });
+    return target;
+  }
+
+  /** Right-clicks `path` in the Explorer and picks a context menu entry by its label. */
+  async contextMenuInExplorer(path: string, entry: string): Promise<void> {
+    await (await this.explorerRow(path)).click({ button: 'right' });
+    const item = this.page.locator('.monaco-menu .action-item .action-label', { hasText: entry }).first();
+    await item.waitFor({ timeout: SHORT });
+    // As in the editor's menu: a click right after it opened is ignored.
+    await item.hover();
+    await this.page.waitForTimeout(300);
+    await item.click();
+  }
+
+  /** Opens a file from the Explorer (the Explorer shows a new file at once; Quick Open's search may not yet). */
+  async openFromExplorer(path: string): Promise<void> {
+    await (await this.explorerRow(path)).click();
+    await this.page.locator(`.tab.active[data-resource-name="${path.slice(path.lastIndexOf('/') + 1)}"]`).waitFor({ timeout: SHORT });
+  }
+
+  /** Waits for a modal dialog whose message matches `message`, returns its message and detail, and clicks `button`. */
+  async answerDialog(message: RegExp, button: string): Promise<{ message: string; detail: string }> {
+    const dialog = this.page
+      .locator('.monaco-dialog-box', { has: this.page.locator('.dialog-message-text', { hasText: message }) })
+      .first();
+    await dialog.waitFor({ timeout: 60_000 });
+    const shown = {
+      message: await dialog.locator('.dialog-message-text').innerText(),
+      detail: await dialog.locator('.dialog-message-detail').innerText(),
+    };
+    await dialog.locator('.dialog-buttons .monaco-button', { hasText: button }).first().click();
+    await dialog.waitFor({ state: 'hidden', timeout: SHORT });
+    return shown;
+  }
+
   /** Opens the Problems panel and returns its rows' text. */
   async problems(): Promise<string[]> {
     await this.page.keyboard.press('Control+Shift+M');

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { encodeFrame, FrameError, FrameReader, MAX_FRAME_BYTES, MAX_FRAME_VALUES } from '../../src/sandbox/framing';
+import { encodeFrame, encodeRawFrameHeader, FrameError, FrameReader, MAX_FRAME_BYTES, MAX_FRAME_VALUES } from '../../src/sandbox/framing';
 
 /** A frame with `body` as its bytes, whatever they are. */
 function rawFrame(body: string): Uint8Array {
@@ -71,6 +71,25 @@ describe('framing', () => {
     assert.throws(() => new FrameReader().push(rawFrame(many)), /more than 16384 values/);
     const deep = `${'['.repeat(MAX_FRAME_VALUES + 1)}${']'.repeat(MAX_FRAME_VALUES + 1)}`;
     assert.throws(() => new FrameReader().push(rawFrame(deep)), /more than 16384 values/);
+  });
+
+  it('a reader made for them takes raw frames of any size among JSON frames, however the bytes are split', () => {
+    const big = new Uint8Array(MAX_FRAME_BYTES + 100).map((_, i) => i % 253);
+    const parts = [encodeRawFrameHeader(big.length), big, encodeRawFrameHeader(0), encodeRawFrameHeader(3), new Uint8Array([7, 8, 9])];
+    const stream = new Uint8Array([...parts.flatMap((part) => [...part]), ...encodeFrame({ type: 'run' })]);
+    for (const size of [1, 5, 65_536, 1_000_003, stream.length]) {
+      const reader = new FrameReader(MAX_FRAME_BYTES, { rawFrames: true });
+      const seen: unknown[] = [];
+      for (let i = 0; i < stream.length; i += size) seen.push(...reader.push(stream.subarray(i, i + size)));
+      assert.equal(seen.length, 4, `in pieces of ${size}`);
+      assert.deepEqual(seen[0], big);
+      assert.deepEqual(seen.slice(1), [new Uint8Array(0), new Uint8Array([7, 8, 9]), { type: 'run' }]);
+      assert.equal(reader.partial, false);
+    }
+  });
+
+  it('a reader of what the sandbox sends refuses a raw frame as too long', () => {
+    assert.throws(() => new FrameReader().push(encodeRawFrameHeader(3)), /exceeds the 33554432-byte limit/);
   });
 
   it('will not encode a message over the limit', () => {

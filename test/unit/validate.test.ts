@@ -40,7 +40,22 @@ describe('validate: messages from the sandbox', () => {
     });
   });
 
+  it('accepts output files that can be saved, and file data in base64', () => {
+    const outcome = {
+      truncated: false,
+      outputFiles: [{ path: 'notebooks/output/résumé 2.csv', size: 12, mtimeMs: 1.5 }],
+      outputFilesOmitted: 2,
+    };
+    assert.deepEqual(parseSandboxMessage({ type: 'result', id: 1, outcome }), { type: 'result', id: 1, outcome });
+    assert.deepEqual(parseSandboxMessage({ type: 'file-data', id: 1, data: 'AAEC' }), { type: 'file-data', id: 1, data: 'AAEC' });
+  });
+
   const display = (...items: unknown[]): unknown => ({ type: 'display', id: 1, kind: 'display', items });
+  const outputFile = (path: unknown, extra: object = {}): unknown => ({
+    type: 'result',
+    id: 1,
+    outcome: { truncated: false, outputFiles: [{ path, size: 1, mtimeMs: 1, ...extra }] },
+  });
   const plain = { mime: 'text/plain', data: 'x', encoding: 'text' };
 
   const refused: Record<string, unknown> = {
@@ -78,6 +93,22 @@ describe('validate: messages from the sandbox', () => {
     'a missing truncated flag': { type: 'result', id: 1, outcome: {} },
     'restrictions that are not booleans': { type: 'ready', restrictions: { ...restrictions, environmentEmpty: 'yes' }, runtime },
     'an unknown boot mode': { type: 'ready', restrictions, runtime: { ...runtime, boot: 'magic' } },
+    'an output file path that climbs out (..)': outputFile('output/../../.bashrc'),
+    'an absolute output file path': outputFile('/home/user/.bashrc'),
+    'an output file path with a backslash': outputFile('output\\..\\x'),
+    'an output file name with a right-to-left override': outputFile('output/invoice\u202Efdp.exe'),
+    'an output file name with a control character': outputFile('output/a\nb'),
+    'an output file named like a Windows device': outputFile('output/NUL.txt'),
+    'an output file name ending in a dot': outputFile('output/x.'),
+    'an empty output file name': outputFile('output//x'),
+    'a negative output file size': outputFile('output/x', { size: -1 }),
+    'too many output files': {
+      type: 'result',
+      id: 1,
+      outcome: { truncated: false, outputFiles: Array(MESSAGE_LIMITS.outputFiles + 1).fill({ path: 'output/x', size: 1, mtimeMs: 1 }) },
+    },
+    'file data that is not base64': { type: 'file-data', id: 1, data: 'a-b_' },
+    'an oversized chunk of file data': { type: 'file-data', id: 1, data: 'AAAA'.repeat(Math.ceil(MESSAGE_LIMITS.fileChunkBytes / 3) + 1) },
   };
   for (const [what, value] of Object.entries(refused)) {
     it(`refuses ${what}`, () => {

@@ -29,6 +29,7 @@ export async function run(): Promise<void> {
   await import('../integration/exec-selection.test.js');
   await import('../integration/output-view.test.js');
   await import('../integration/variables.test.js');
+  await import('../integration/files.test.js');
   return new Promise((resolve, reject) => {
     const runner = mocha.run(() => {
       const passed = runner.stats?.passes ?? 0;

@@ -134,12 +134,15 @@ export function browserTransports(read: ReadExtensionFile, packageCache?: Packag
         worker?.terminate();
         events.exit({ description });
       };
+      /** Posts a run; the workspace files' bytes move to the worker, not copied. */
+      const postRun = (message: RunMessage): void =>
+        worker?.postMessage(message, message.files?.map((bytes) => bytes.buffer as ArrayBuffer) ?? []);
       /** Loads the run's packages, then posts it; a failure to load is the run's result, and its code does not run. */
       const loadThenRun = async (message: RunMessage): Promise<void> => {
         const error = await packages.load(message.id, message.request.packages ?? []);
         if (ended || running !== message.id) return;
         if (error === undefined) {
-          worker?.postMessage(message);
+          postRun(message);
           return;
         }
         running = undefined;
@@ -189,7 +192,7 @@ export function browserTransports(read: ReadExtensionFile, packageCache?: Packag
               stopRearming();
               if (interruptFlag) Atomics.store(interruptFlag, 0, 0);
               if (message.request.packages?.length) void loadThenRun(message);
-              else worker.postMessage(message);
+              else postRun(message);
               return;
             case 'variables':
               running = message.id;

@@ -5,12 +5,15 @@
  * client closes the channel.
  */
 import { Socket } from 'node:net';
-import { encodeFrame, FrameReader } from '../framing';
-import type { SandboxMessage } from '../protocol';
+import { encodeFrame, FrameReader, MAX_FRAME_BYTES } from '../framing';
+import { isTagged, type SandboxMessage } from '../protocol';
 import type { ProcessConfig } from './config';
 import { removeRelayCapabilities } from './capabilities';
 import { probeRestrictions } from './restrictions';
 import { WorkerRelay } from './worker-relay';
+
+/** Values one frame from the client may hold: a run lists every file it may read, four values each. */
+const MAX_CLIENT_FRAME_VALUES = 1_000_000;
 
 function main(): void {
   const config = JSON.parse(process.argv[2] ?? '{}') as ProcessConfig;
@@ -24,9 +27,17 @@ function main(): void {
     process.exit(1);
   });
   removeRelayCapabilities();
-  const frames = new FrameReader();
+  // The client is trusted: a run may name thousands of workspace files, whose bytes come first, as raw frames.
+  const frames = new FrameReader(MAX_FRAME_BYTES, { rawFrames: true, maxValues: MAX_CLIENT_FRAME_VALUES });
+  let files: Uint8Array[] = [];
   channel.on('data', (chunk: Buffer) => {
-    for (const message of frames.push(chunk)) relay.handle(message);
+    for (const message of frames.push(chunk)) {
+      if (message instanceof Uint8Array) files.push(message);
+      else if (isTagged(message) && message.type === 'run') {
+        relay.handle({ ...message, files });
+        files = [];
+      } else relay.handle(message);
+    }
   });
   channel.on('close', () => process.exit(0));
 }

@@ -108,7 +108,7 @@ export class WorkerRelay {
         Atomics.store(this.interruptFlag, 0, 0);
         this.drainTimer = setInterval(() => this.forwardOutput(), DRAIN_INTERVAL_MS);
         if (msg.request.packages?.length) void this.loadThenRun(msg);
-        else this.worker.postMessage(msg);
+        else this.postRun(msg);
         return;
       case 'variables':
         // Like a run, but for one answer: no output to forward, no packages to load.
@@ -137,12 +137,17 @@ export class WorkerRelay {
     const error = await this.packages.load(id, request.packages ?? []);
     if (this.running !== id) return;
     if (error === undefined) {
-      this.worker.postMessage(message);
+      this.postRun(message);
       return;
     }
     if (!this.forwardOutput(true)) return;
     this.endRun();
     this.emit({ type: 'result', id, outcome: { truncated: false, packageError: error } });
+  }
+
+  /** Hands the run to the worker; the workspace files' bytes move there, not copied. */
+  private postRun(message: RunMessage): void {
+    this.worker.postMessage(message, message.files?.map((bytes) => bytes.buffer as ArrayBuffer) ?? []);
   }
 
   private interrupt(): void {
@@ -195,6 +200,9 @@ export class WorkerRelay {
         return;
       case 'packages-loaded':
         this.packages.answer(msg);
+        return;
+      case 'file-data':
+        if (this.running !== undefined) this.emit({ type: 'file-data', id: this.running, data: msg.data });
         return;
     }
   }

@@ -10,6 +10,7 @@ import asyncio
 import builtins
 import inspect
 import json
+import os
 import sys
 import traceback
 
@@ -70,10 +71,37 @@ def _collapse(frames):
     return kept
 
 
-def _describe(error, filename):
+# Where the worker places the workspace files a run may read (shared/workspace-paths.ts).
+_WORKSPACE_ROOT = "/workspace"
+
+
+def _in_workspace(path):
+    """Whether a path an OSError names is in the workspace folder (relative ones from the working directory)."""
+    if not isinstance(path, (str, bytes)):
+        return False
+    try:
+        path = os.path.abspath(os.fsdecode(path))
+    except (TypeError, ValueError, OSError):
+        return False
+    return path == _WORKSPACE_ROOT or path.startswith(_WORKSPACE_ROOT + "/")
+
+
+def _file_hint(error, not_found_hint):
+    """What to add to an OSError about a workspace path: how files become readable, or that they are read-only."""
+    if not not_found_hint or not isinstance(error, OSError) or not _in_workspace(error.filename):
+        return ""
+    if isinstance(error, FileNotFoundError):
+        return f"; {not_found_hint}"
+    if isinstance(error, PermissionError):
+        return "; the workspace files the sandbox reads are read-only: write results under ./output/, where they can be saved"
+    return ""
+
+
+def _describe(error, filename, not_found_hint=None):
     message = error.msg if isinstance(error, SyntaxError) else str(error)
     if len(message) > _MAX_MESSAGE:
         message = message[:_MAX_MESSAGE] + f"… ({len(message) - _MAX_MESSAGE} more characters)"
+    message += _file_hint(error, not_found_hint)
     if isinstance(error, ModuleNotFoundError) and (error.name or "").split(".")[0] in _optional_packages:
         message += (
             f"; {error.name.split('.')[0]} is a Pyodide package that was not loaded: the sandbox loads"
@@ -123,8 +151,11 @@ def _evaluate(code_object, namespace):
     return result
 
 
-def run(mode, code, fresh, capture_last_value=False, display_last_value="none"):
-    """Runs ``code`` (``mode`` 'exec' or 'eval'); returns the outcome as a JSON string."""
+def run(mode, code, fresh, capture_last_value=False, display_last_value="none", not_found_hint=None):
+    """Runs ``code`` (``mode`` 'exec' or 'eval'); returns the outcome as a JSON string.
+
+    ``not_found_hint``, when the run has a workspace, is added to a FileNotFoundError there.
+    """
     global _run_count
     _run_count += 1
     _sandbox_display.begin_run()
@@ -143,7 +174,7 @@ def run(mode, code, fresh, capture_last_value=False, display_last_value="none"):
             if last_value is not None:
                 outcome["lastValue"] = last_value
     except BaseException as error:  # noqa: BLE001 - every exception is a result, even SystemExit
-        outcome["error"] = _describe(error, filename)
+        outcome["error"] = _describe(error, filename, not_found_hint)
         error.__traceback__ = None
     finally:
         _flush()

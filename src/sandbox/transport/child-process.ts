@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import type { Duplex } from 'node:stream';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { encodeFrame } from '../framing';
+import { encodeFrame, encodeRawFrameHeader } from '../framing';
 import { sanitizeUntrusted } from '../untrusted-text';
 import type { ProcessConfig } from '../process/config';
 import type { Transport, TransportEvents } from './transport';
@@ -220,7 +220,17 @@ export function startProcess(
     osIsolated: spec.wrapper.length > 0,
     cpuTimeMs: () => cpuTimeMs(nodePid()),
     send: (message) => {
-      if (!ended) channel.write(encodeFrame(message));
+      if (ended) return;
+      // The files' bytes go ahead of the run, as raw frames: nothing of them is copied into JSON.
+      if (message.type === 'run' && message.files?.length) {
+        for (const bytes of message.files) {
+          channel.write(encodeRawFrameHeader(bytes.length));
+          channel.write(bytes);
+        }
+        channel.write(encodeFrame({ ...message, files: undefined }));
+        return;
+      }
+      channel.write(encodeFrame(message));
     },
     kill: () => {
       child.kill('SIGKILL');

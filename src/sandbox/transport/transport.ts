@@ -57,6 +57,8 @@ export interface TransportEvents {
 export interface SandboxStart {
   /** Cap on Python's WebAssembly memory; a process gets a fixed allowance more. */
   readonly memoryLimitMb: number;
+  /** Megabytes of workspace files its runs may be handed, which a process holds besides. */
+  readonly readableMb: number;
   readonly boot: BootMode;
   /** Whether a client answers input(); without one input() raises EOFError at once. */
   readonly inputEnabled: boolean;

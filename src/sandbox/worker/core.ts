@@ -34,6 +34,7 @@ import { capWasmMemory, type MemoryCap } from './memory-cap';
 import { inert } from './globals';
 import { OutputSink, type OutputWriter } from './output-sink';
 import { loadPackages } from './packages';
+import { WorkspaceError, WorkspaceFiles, type EmscriptenFs } from './workspace';
 
 /** How the core should start: the parts of the worker's configuration every platform has. */
 export interface CoreConfig {
@@ -200,21 +201,55 @@ function escapedOutcome(pyodide: PyodideAPI, error: unknown): Omit<RunOutcome, '
   return { error: { type: 'RuntimeError', message: `the Python runtime failed: ${detail}`, frames: [] }, recycle: 'runtime fault' };
 }
 
-function runOne(
-  host: WorkerHost,
-  pyodide: PyodideAPI,
-  run: PyCallable,
-  sink: OutputSink,
-  memory: MemoryCap,
-  message: RunMessage,
-): RunOutcome {
+/** What the worker serves runs with, once Python is loaded. */
+interface Runtime {
+  readonly host: WorkerHost;
+  readonly pyodide: PyodideAPI;
+  readonly run: PyCallable;
+  readonly sink: OutputSink;
+  readonly memory: MemoryCap;
+  readonly workspace: WorkspaceFiles;
+}
+
+/** A run's workspace or output file went wrong: the run's result, its code not run. */
+function fileAccessError(error: unknown): RunOutcome {
+  if (!(error instanceof WorkspaceError)) throw error;
+  return { error: { type: 'FileAccessError', message: error.message, frames: [] }, truncated: false };
+}
+
+/** Serves one `run` message: the request's code in its workspace, or the bytes of an output file. */
+function serveRun(runtime: Runtime, message: RunMessage): RunOutcome {
+  const { request, id } = message;
+  const { workspace } = runtime;
+  try {
+    if (request.readOutput) {
+      workspace.readOutput(request.readOutput, (data) => runtime.host.post({ type: 'file-data', id, data }));
+      return { truncated: false };
+    }
+    if (request.workspace) workspace.apply(request.workspace, message.files ?? []);
+  } catch (error) {
+    return fileAccessError(error);
+  }
+  if (!request.workspace) return runOne(runtime, message);
+  const before = workspace.outputsBefore();
+  return { ...runOne(runtime, message), ...workspace.outputsSince(before) };
+}
+
+function runOne({ host, pyodide, run, sink, memory, workspace }: Runtime, message: RunMessage): RunOutcome {
   const { request } = message;
   sink.begin(request);
   memory.reset();
   let outcome: Omit<RunOutcome, 'truncated'>;
   try {
     outcome = JSON.parse(
-      run(request.mode, request.code, request.fresh, request.captureLastValue, request.displayLastValue) as string,
+      run(
+        request.mode,
+        request.code,
+        request.fresh,
+        request.captureLastValue,
+        request.displayLastValue,
+        workspace.notFoundHint ?? null,
+      ) as string,
     ) as RunOutcome;
   } catch (error) {
     outcome = escapedOutcome(pyodide, error);
@@ -307,6 +342,7 @@ async function serve(host: WorkerHost): Promise<void> {
   // Lock down the Python side and wire its streams.
   const sink = wireStreams(host, pyodide);
   const { run, answer } = lockDown(host, pyodide);
+  const runtime: Runtime = { host, pyodide, run, sink, memory, workspace: new WorkspaceFiles(pyodide.FS as unknown as EmscriptenFs) };
   pyodide.setInterruptBuffer(host.interruptFlag);
   // Stacks show no frames (globals.ts pins that): capturing them would cost every error for nothing.
   Error.stackTraceLimit = 0;
@@ -328,7 +364,7 @@ async function serve(host: WorkerHost): Promise<void> {
     if (!isTagged(message) || message.type !== 'run') return;
     const runMessage = message as RunMessage;
     runningId = runMessage.id;
-    host.post({ type: 'result', id: runMessage.id, outcome: runOne(host, pyodide, run, sink, memory, runMessage) });
+    host.post({ type: 'result', id: runMessage.id, outcome: serveRun(runtime, runMessage) });
   });
   host.post({
     type: 'loaded',

@@ -57,6 +57,7 @@ export class FrameLink implements OutputWriter {
         return;
       case 'input-request':
       case 'display':
+      case 'file-data':
         this.flush();
         this.emit(message);
         return;

@@ -17,7 +17,7 @@ function execSelectionCheck(name: string, trigger: (wb: Workbench) => Promise<vo
   return {
     name,
     ...extra,
-    async run(wb) {
+    async run(wb, workspace) {
       await wb.openFile('hello.py');
       await wb.selectLines(FIRST, LAST);
       await trigger(wb);
@@ -25,7 +25,7 @@ function execSelectionCheck(name: string, trigger: (wb: Workbench) => Promise<vo
       const text = await wb.waitForOutput(/✓ \d+(\.\d+)? m?s/);
       assert.match(text, new RegExp(`▶ exec hello\\.py:${FIRST}-${LAST}\\n`), 'the header names the file and lines');
       assert.match(text, /\nhello, sandbox\n45\n✓ /, 'the output, then the footer');
-      await extra.run?.(wb);
+      await extra.run?.(wb, workspace);
     },
   };
 }

@@ -10,6 +10,7 @@ import { contextMenuShowsKeys, runButtonRunsTheFile, statusBarOnlyWithPython, wa
 import { evalInlineValue } from './inline-value';
 import { inputThroughInputBox } from './input-box';
 import { noProcessLeftAfterDeactivation } from './no-process-left';
+import { filesNotebookSave, filesReadAndSave, filesReadAndSaveInWebWorkerHost, filesRevoke, filesUntrustedWorkspace } from './files';
 import { keysStayOutOfNotebookCells, notebookOutputs } from './notebook';
 import { outputViewHtmlWithoutScripts, outputViewImage } from './output-view';
 import { clearOutputBeforeRun, revealOutputNever, revealOutputOnError } from './output-settings';
@@ -49,4 +50,9 @@ export const CHECKS: UiCheck[] = [
   installPackagesPick,
   noProcessLeftAfterDeactivation,
   execSelectionInWebWorkerHost,
+  filesReadAndSave,
+  filesRevoke,
+  filesUntrustedWorkspace,
+  filesNotebookSave,
+  filesReadAndSaveInWebWorkerHost,
 ];
