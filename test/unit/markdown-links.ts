@@ -2,7 +2,7 @@
  * The links and heading anchors of a Markdown document, read with marked (GitHub-flavoured, as
  * VS Code renders Markdown): what the documents' link checks compare.
  */
-import type { Token } from 'marked';
+import type { Token } from 'marked' with { 'resolution-mode': 'import' };
 
 /** What a document links to and the anchors its headings make. */
 export interface MarkdownOutline {
