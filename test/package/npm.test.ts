@@ -55,7 +55,8 @@ describe('the npm package', function () {
     assert.deepEqual(npx('exec', 'import sys; print(sys.platform, 6 * 7)'), { status: 0, stdout: 'emscripten 42\n', stderr: '' });
   });
 
-  it('carries the third-party notices', () => {
-    assert.ok(fs.existsSync(path.join(project, 'node_modules', 'python-sandbox', 'ThirdPartyNotices.txt')));
+  it('carries the third-party notices, and the documents its README links to', () => {
+    for (const file of ['ThirdPartyNotices.txt', 'README.md', 'SECURITY.md', path.join('docs', 'benchmarks.md')])
+      assert.ok(fs.existsSync(path.join(project, 'node_modules', 'python-sandbox', file)), `${file} is in the package`);
   });
 });

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as yauzl from 'yauzl';
 import { REPO_ROOT } from '../launch/paths';
+import { outline, relativeLinks } from '../unit/markdown-links';
 import { findExtensionSource } from '../ui/extension-source';
 
 /** The names of a zip's entries, and the text of those `wanted` says to read. */
@@ -78,7 +79,7 @@ describe('the .vsix', function () {
     assert.equal(source.kind, 'vsix', 'a .vsix at the repository root (npm run package)');
     if (source.kind !== 'vsix') return;
     ({ names, texts } = await readZip(source.file, (name) =>
-      /^extension\/(ThirdPartyNotices\.txt|dist\/pyodide\/pyodide-lock\.json)$/.test(name),
+      /^extension\/(ThirdPartyNotices\.txt|dist\/pyodide\/pyodide-lock\.json|readme\.md|SECURITY\.md|docs\/benchmarks\.md)$/.test(name),
     ));
   });
 
@@ -123,6 +124,29 @@ describe('the .vsix', function () {
   it('ships the licence and the changelog', () => {
     for (const file of ['extension/LICENSE.txt', 'extension/changelog.md', 'extension/readme.md', 'extension/media/icon.png'])
       assert.ok(names.includes(file), `${file} is in the package`);
+  });
+
+  it('ships what its README links to: the pictures, SECURITY.md and docs/benchmarks.md, with the sections it names', async () => {
+    const readme = texts.get('extension/readme.md');
+    assert.ok(readme, 'the README is in the package');
+    assert.equal(readme, fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8'), 'vsce left the README as it is');
+    // Not in the package under the name the README links to: the developers' guide, and the
+    // changelog, which vsce ships as changelog.md (the extension page's Changelog tab).
+    const notShipped = new Set(['CONTRIBUTING.md', 'CHANGELOG.md']);
+    const links = relativeLinks((await outline(readme)).hrefs);
+    assert.ok(
+      links.some((link) => link.path === 'SECURITY.md' && link.anchor),
+      'the README links into SECURITY.md',
+    );
+    for (const link of links) {
+      if (link.path === '' || notShipped.has(link.path)) continue;
+      const entry = `extension/${path.posix.normalize(link.path)}`;
+      assert.ok(names.includes(entry), `${link.href}: ${entry} is in the package`);
+      if (link.anchor === undefined) continue;
+      const target = texts.get(entry);
+      assert.ok(target, `${entry} was read`);
+      assert.ok((await outline(target)).anchors.has(link.anchor), `${link.href}: a heading of ${entry} makes the anchor`);
+    }
   });
 
   it('ships nothing under dist/ that nothing loads: no source map, no module no bundle imports', () => {

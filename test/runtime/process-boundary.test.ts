@@ -91,7 +91,7 @@ describe('isolation: arbitrary JavaScript inside the sandbox process', () => {
     }
   });
 
-  it('reaches no abstract Unix socket, but does reach one by its path: the limit the README states', async function () {
+  it('reaches no abstract Unix socket, but does reach one by its path: the limit SECURITY.md states', async function () {
     if (!namespaces) return this.skip();
     const heard: string[] = [];
     const serve = async (where: string): Promise<net.Server> => {
