@@ -11,6 +11,7 @@ import { createNodeClient, type NodeSandboxOptions } from '../src/sandbox/node-c
 import { openBrowserSandbox } from '../test/browser/harness';
 import type { SandboxPage } from '../test/browser/page';
 import { snapshotPath } from '../src/sandbox/process/pyodide-worker';
+import { memoryBreakdown, sevenRuntimes, type MemoryBreakdown } from './memory';
 import { packageLoadTimes, PYODIDE_LOAD_ARGUMENT, timePyodideLoad } from './packages';
 import type { PyodideStartRequest } from './pyodide-start';
 
@@ -42,6 +43,14 @@ interface Figures {
   rss_mb: number | null;
   /** The same after every workload above, once Python's heap has grown. */
   rss_mb_after_workloads: number | null;
+  /** Sandbox process RSS when idle (5 s) after one small run: what a runtime that is open and unused costs. */
+  rss_idle_after_run_mb: number | null;
+  /** Where that memory goes (MiB; see bench/memory.ts): resident, private, proportional, by kind, the threads' heaps, and Node's own. */
+  memory_idle_mb: MemoryBreakdown | null;
+  /** Seven runtimes (the user's, the agents', five notebooks'), each idle after one small run: RSS summed. */
+  rss_7_runtimes_mb: number | null;
+  /** The same as proportional set sizes: Node's binary, which every process maps, counted once. */
+  pss_7_runtimes_mb: number | null;
   /** The browser worker (the web extension's runtime) in headless Chromium, page not cross-origin isolated: first exec result. */
   browser_cold_start_ms: number;
   browser_cold_start_breakdown: Record<string, number>;
@@ -73,6 +82,8 @@ const TARGETS: ReadonlyArray<[keyof Figures, number]> = [
   ['sleep_cpu_fraction', 0.05],
   ['flood_ratio', 1.3],
   ['rss_mb', 250],
+  ['rss_idle_after_run_mb', 110],
+  ['rss_7_runtimes_mb', 800],
   ['package_load_ratio', 1.2],
 ];
 
@@ -281,7 +292,22 @@ async function browserTimings(isolated: boolean, colds: number, trips: number, i
   }
 }
 
+/** The memory figures, which `--memory` measures alone. */
+type MemoryFigures = Pick<Figures, 'rss_idle_after_run_mb' | 'memory_idle_mb' | 'rss_7_runtimes_mb' | 'pss_7_runtimes_mb'>;
+
+async function measureMemory(): Promise<MemoryFigures> {
+  const breakdown = await memoryBreakdown(__dirname);
+  const seven = await sevenRuntimes(__dirname);
+  return {
+    rss_idle_after_run_mb: breakdown ? Math.round(breakdown.rss) : null,
+    memory_idle_mb: breakdown ?? null,
+    rss_7_runtimes_mb: seven?.rss ?? null,
+    pss_7_runtimes_mb: seven?.pss ?? null,
+  };
+}
+
 async function measure(): Promise<Figures> {
+  const memory = await measureMemory();
   const cold = await coldStart({}, 5);
   const pyodideCold = await pyodideColdStart(5);
   if (!pyodideCold.output.startsWith(cold.output.split('\n')[0])) throw new Error(`Pyodide alone printed ${pyodideCold.output}`);
@@ -330,6 +356,7 @@ async function measure(): Promise<Figures> {
       cpu_ratio_vs_raw_pyodide: round(Math.min(...sandboxed) / Math.min(...raw)),
       rss_mb: idleRss === undefined ? null : Math.round(idleRss),
       rss_mb_after_workloads: finalRss === undefined ? null : Math.round(finalRss),
+      ...memory,
       browser_cold_start_ms: Math.round(median(web.cold)),
       browser_cold_start_breakdown: Object.fromEntries(webSteps),
       browser_roundtrip_ms_p50: round(median(web.trips), 3),
@@ -346,19 +373,22 @@ async function measure(): Promise<Figures> {
   }
 }
 
-function table(figures: Figures): string {
+function table(figures: Partial<Figures>): string {
   const limits = new Map(TARGETS);
   const rows = Object.entries(figures).map(([key, value]) => {
     const limit = limits.get(key as keyof Figures);
     const verdict = limit === undefined || value === null ? '' : (value as number) <= limit ? `ok (<= ${limit})` : `MISSED (<= ${limit})`;
     return [key, typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value), verdict];
   });
+  // Objects (breakdowns) are printed as they are, and do not widen the column of numbers.
+  const numbers = rows.filter((r) => !r[1].startsWith('{'));
   const width = (i: number): number => Math.max(...rows.map((r) => r[i].length));
-  return rows.map((r) => `${r[0].padEnd(width(0))}  ${r[1].padStart(width(1))}  ${r[2]}`).join('\n');
+  const valueWidth = Math.max(...numbers.map((r) => r[1].length));
+  return rows.map((r) => `${r[0].padEnd(width(0))}  ${r[1].startsWith('{') ? r[1] : `${r[1].padStart(valueWidth)}  ${r[2]}`}`).join('\n');
 }
 
 async function main(): Promise<void> {
-  const figures = await measure();
+  const figures = process.argv.includes('--memory') ? await measureMemory() : await measure();
   process.stdout.write(process.argv.includes('--json') ? `${JSON.stringify(figures)}\n` : `${table(figures)}\n`);
 }
 

@@ -18,7 +18,7 @@ const WORKER_SCRIPT = 'sandbox-worker.js';
 const IMPORT_GUARD_REGISTER = 'sandbox-import-guard-register.mjs';
 
 /** JavaScript heap of the worker: Pyodide's own objects. Python's heap is wasm memory, capped apart. */
-const WORKER_HEAP_LIMITS = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 32 };
+export const WORKER_HEAP_LIMITS = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 32 };
 
 /**
  * The bundled memory snapshot, named by what it depends on: the Pyodide version and the worker
