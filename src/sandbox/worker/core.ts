@@ -25,6 +25,7 @@ import {
 } from '../protocol';
 import type { InputAnswer } from '../shared/input-slot';
 import { epochMs } from '../shared/clock';
+import { IDLE_COLLECT_MS, IdleCollector } from '../shared/idle-collector';
 import { bootPyodide, SANDBOX_MODULES, type CreatePyodideModule } from './boot';
 import type { ServedFiles } from './serving-fetch';
 import { instantiateFrom } from './precompiled-wasm';
@@ -75,6 +76,8 @@ export interface WorkerHost {
   beforeWait(): void;
   /** Whether JavaScript can no longer be made from strings here, by every route this platform has. */
   codeGenerationBlocked(): boolean;
+  /** A full garbage collection of this thread, where the platform offers one (see IdleCollector). */
+  readonly collectGarbage?: () => void;
 }
 
 /** Pyodide's `loadPyodide`, and the function that makes its Emscripten module when bundled. */
@@ -240,6 +243,28 @@ async function bootInputs(host: WorkerHost): Promise<{
   return { pyodideModule, assets, pyodideImported, assetsReceived, wasmReady: instantiateFrom(module) };
 }
 
+/** The start-up files whose bytes Pyodide copied: its WebAssembly memory holds the snapshot, its file system the standard library. */
+const COPIED_AT_START = ['snapshot', 'pyodide.asm.wasm', 'python_stdlib.zip'] as const;
+
+/**
+ * Lets go of the start-up bytes Pyodide holds a copy of, 40 MB that would otherwise stay for the
+ * runtime's life: the entry's message and Pyodide's configuration keep references to them, so
+ * their buffers are detached (moved into a clone that is dropped at once). The served files keep
+ * their names, so that no package file can be served in their place.
+ */
+function releaseStartupBytes(host: WorkerHost, assets: WorkerAssets): void {
+  for (const name of COPIED_AT_START) {
+    const bytes = assets[name];
+    if (!bytes || bytes.byteLength === 0) continue;
+    try {
+      structuredClone(bytes.buffer, { transfer: [bytes.buffer as ArrayBuffer] });
+    } catch {
+      // Not transferable here: it stays, and only costs memory.
+    }
+    if (host.served.has(name)) host.served.set(name, new Uint8Array(0));
+  }
+}
+
 async function makeSnapshot(host: WorkerHost): Promise<void> {
   const { pyodideModule, assets } = await bootInputs(host);
   const { pyodide } = await bootPyodide({
@@ -267,6 +292,8 @@ async function serve(host: WorkerHost): Promise<void> {
   });
   const pythonReady = epochMs();
   const { pyodide } = booted;
+  releaseStartupBytes(host, assets);
+  const collector = new IdleCollector(host.collectGarbage, IDLE_COLLECT_MS);
   // Lock down the Python side and wire its streams.
   const sink = wireStreams(host, pyodide);
   const run = lockDown(host, pyodide);
@@ -277,15 +304,17 @@ async function serve(host: WorkerHost): Promise<void> {
   host.onMessage((message: unknown) => {
     if (isTagged(message) && message.type === 'load-packages') {
       const load = message as LoadPackagesMessage;
-      void loadPackages(pyodide, host.served, load).then((error) =>
-        host.post({ type: 'packages-loaded', id: load.id, ...(error ? { error } : {}) }),
-      );
+      void loadPackages(pyodide, host.served, load).then((error) => {
+        host.post({ type: 'packages-loaded', id: load.id, ...(error ? { error } : {}) });
+        collector.touch();
+      });
       return;
     }
     if (!isTagged(message) || message.type !== 'run') return;
     const runMessage = message as RunMessage;
     runningId = runMessage.id;
     host.post({ type: 'result', id: runMessage.id, outcome: runOne(host, pyodide, run, sink, memory, runMessage) });
+    collector.touch();
   });
   host.post({
     type: 'loaded',
@@ -307,6 +336,7 @@ async function serve(host: WorkerHost): Promise<void> {
       loadMs: Math.round(performance.now() - started),
     },
   });
+  collector.touch();
 }
 
 /** Serves runs (or makes the build's snapshot) on the platform the entry describes; a failure to load is reported. */
