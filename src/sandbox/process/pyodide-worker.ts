@@ -12,6 +12,7 @@ import { version as pyodideVersion } from 'pyodide/package.json';
 import { inOwnBuffer } from '../shared/bytes';
 import { SANDBOX_PYODIDE_MODULES } from '../worker/sandbox-modules';
 import { snapshotFileName } from '../snapshot-name';
+import { zeroRanges } from './zero-ranges';
 import type { AssetsMessage, BootMode, WorkerAssets, WorkerChannels, WorkerConfig } from '../protocol';
 
 const WORKER_SCRIPT = 'sandbox-worker.js';
@@ -97,9 +98,12 @@ async function sendAssets(
   worker: Worker,
   { 'pyodide.asm.wasm': wasm, ...files }: Required<Pick<WorkerAssets, 'pyodide.asm.wasm'>> & WorkerAssets,
 ): Promise<void> {
-  const module = await WebAssembly.compile(wasm).catch(() => undefined);
+  const compiling = WebAssembly.compile(wasm).catch(() => undefined);
+  // On this thread while V8's compile threads work.
+  const snapshotZeros = files.snapshot && zeroRanges(files.snapshot);
+  const module = await compiling;
   const assets: WorkerAssets = module ? files : { ...files, 'pyodide.asm.wasm': wasm };
-  const message: AssetsMessage = { type: 'assets', assets, ...(module ? { module } : {}) };
+  const message: AssetsMessage = { type: 'assets', assets, ...(module ? { module } : {}), ...(snapshotZeros ? { snapshotZeros } : {}) };
   worker.postMessage(
     message,
     Object.values(assets).map((bytes: Uint8Array) => bytes.buffer as ArrayBuffer),

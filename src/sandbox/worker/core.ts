@@ -228,19 +228,20 @@ function runOne(
 async function bootInputs(host: WorkerHost): Promise<{
   pyodideModule: PyodideModule;
   assets: WorkerAssets;
+  snapshotZeros: readonly number[] | undefined;
   pyodideImported: number;
   assetsReceived: number;
   wasmReady: Promise<number>;
 }> {
   const pyodideModule = await host.loadPyodideModule();
   const pyodideImported = epochMs();
-  const { assets, module } = await host.assets;
+  const { assets, module, snapshotZeros } = await host.assets;
   const assetsReceived = epochMs();
   for (const [name, bytes] of Object.entries(assets)) if (name !== 'snapshot') host.served.set(name, bytes);
   // Pyodide fetches its WebAssembly before instantiating it; with the compiled module at hand the
   // bytes are never read, and were not sent.
   if (module && !assets['pyodide.asm.wasm']) host.served.set('pyodide.asm.wasm', new Uint8Array(0));
-  return { pyodideModule, assets, pyodideImported, assetsReceived, wasmReady: instantiateFrom(module) };
+  return { pyodideModule, assets, snapshotZeros, pyodideImported, assetsReceived, wasmReady: instantiateFrom(module) };
 }
 
 /** The start-up files whose bytes Pyodide copied: its WebAssembly memory holds the snapshot, its file system the standard library. */
@@ -282,12 +283,13 @@ async function serve(host: WorkerHost): Promise<void> {
   const started = performance.now();
   const memory = capWasmMemory(config.memoryLimitBytes);
   // Load Python.
-  const { pyodideModule, assets, pyodideImported, assetsReceived, wasmReady } = await bootInputs(host);
+  const { pyodideModule, assets, snapshotZeros, pyodideImported, assetsReceived, wasmReady } = await bootInputs(host);
   const booted = await bootPyodide({
     ...pyodideModule,
     indexUrl: config.indexUrl,
     mode: config.boot === 'make-snapshot' ? 'plain' : config.boot,
     snapshot: assets.snapshot,
+    snapshotZeros,
     optionalPackages: optionalPackageImports(assets['pyodide-lock.json']),
   });
   const pythonReady = epochMs();
