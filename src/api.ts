@@ -22,9 +22,9 @@ export interface PythonSandboxSession {
  * process, and a session is one process for whoever created it.
  */
 export interface PythonSandboxApi {
-  /** Runs statements in a fresh sandbox process, which ends with the call. */
+  /** Runs statements in a fresh sandbox process (never used before), which ends with the call. */
   exec(statements: string): Promise<ContractResult>;
-  /** Evaluates an expression in a fresh sandbox process, which ends with the call. */
+  /** Evaluates an expression in a fresh sandbox process (never used before), which ends with the call. */
   eval(expression: string): Promise<ContractResult>;
   /** A runtime of the caller's own, kept until `dispose()` (or until this extension deactivates). */
   createSession(): PythonSandboxSession;
@@ -45,11 +45,13 @@ async function contractRun(client: SandboxClient, mode: RunMode, code: string, p
 /**
  * The API over sandbox clients made with the user's current settings.
  * @param packagesFor the packages a run needs (its imports, its PEP 723 block, the setting), as for the user's runs.
+ * @param prepareNext called after each one-off call: the next may come soon, and can start from a spare sandbox.
  * @returns the API, and a function that stops every session it handed out.
  */
 export function createApi(
   newClient: () => SandboxClient,
   packagesFor: PackagesFor = () => undefined,
+  prepareNext: () => void = () => undefined,
 ): { api: PythonSandboxApi; dispose(): void } {
   const sessions = new Set<SandboxClient>();
   const once = async (mode: RunMode, code: string): Promise<ContractResult> => {
@@ -58,6 +60,7 @@ export function createApi(
       return await contractRun(client, mode, code, packagesFor);
     } finally {
       client.dispose();
+      prepareNext();
     }
   };
   const api: PythonSandboxApi = {

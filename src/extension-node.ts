@@ -4,25 +4,32 @@ import type * as vscode from 'vscode';
 import type { PythonSandboxApi } from './api';
 import { activateExtension } from './extension';
 import { cacheRoot, createNodePackageManager } from './packages/node';
-import { createNodeClient } from './sandbox/node-client';
+import type { Settings } from './config';
+import type { ClientChoices } from './platform';
+import { createNodeClient, spareKind, type NodeSandboxOptions } from './sandbox/node-client';
+import { SpareTransports } from './sandbox/spare-transports';
 import { PackageService } from './session/packages';
 
 export function activate(context: vscode.ExtensionContext): PythonSandboxApi {
   const distDir = context.asAbsolutePath('dist');
   // One package cache for every party, in the extension's global storage.
   const cacheDir = path.join(context.globalStorageUri.fsPath, 'packages');
+  const clientOptions = (settings: Settings, { input, packages }: ClientChoices): NodeSandboxOptions => ({
+    distDir,
+    isolation: settings.isolation,
+    memoryLimitMb: settings.memoryLimitMb,
+    maxOutputBytes: settings.maxOutputBytes,
+    timeoutMs: settings.timeoutSeconds * 1000,
+    input,
+    // The folder the sandbox process may read packages from.
+    packageCacheDir: packages ? cacheRoot(cacheDir) : undefined,
+  });
+  // One spare sandbox at most, for every party.
+  const spares = new SpareTransports();
+  context.subscriptions.push({ dispose: () => spares.dispose() });
   return activateExtension(context, {
-    createClient: (settings, { input, packages }) =>
-      createNodeClient({
-        distDir,
-        isolation: settings.isolation,
-        memoryLimitMb: settings.memoryLimitMb,
-        maxOutputBytes: settings.maxOutputBytes,
-        timeoutMs: settings.timeoutSeconds * 1000,
-        input,
-        // The folder the sandbox process may read packages from.
-        packageCacheDir: packages ? cacheRoot(cacheDir) : undefined,
-      }),
+    createClient: (settings, choices) => createNodeClient(clientOptions(settings, choices), spares),
+    prepareSpare: (settings, choices) => spares.prepare(spareKind(clientOptions(settings, choices))),
     createPackages: (settings) => new PackageService(settings, (options) => createNodePackageManager({ ...options, cacheDir, distDir })),
   });
 }

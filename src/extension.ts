@@ -34,9 +34,11 @@ export function activateExtension(context: vscode.ExtensionContext, platform: Ex
   // Every party has a runtime, and a sandbox, of its own.
   const user = new RuntimeSession(settings, platform, 'Python Sandbox', true, packages);
   const agents = new RuntimeSession(settings, platform, 'Python Sandbox (agents)', false, packages);
+  const apiChoices = { input: false, packages };
   const api = createApi(
-    () => platform.createClient(settings.current, { input: false, packages }),
+    () => platform.createClient(settings.current, apiChoices),
     (code) => packages.forRun(code, 'Python Sandbox (API)'),
+    () => platform.prepareSpare?.(settings.current, apiChoices),
   );
 
   // Presenters follow the user's runs from the moment they are queued.

@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SandboxClient, type SandboxOptions } from './client';
+import type { SpareTransports } from './spare-transports';
 import type { ProcessConfig } from './process/config';
 import type { Restrictions } from './protocol';
 import { defaultLaunchSpec, hostPaths, startProcess, type LaunchFeature, type LaunchSpec } from './transport/child-process';
@@ -106,7 +107,19 @@ export function nodeTransports(options: NodeTransportOptions = {}): TransportFac
   };
 }
 
-/** A sandbox client on Node (a process of its own, unless `isolation: "worker"`). */
-export function createNodeClient(options: NodeSandboxOptions = {}): SandboxClient {
-  return new SandboxClient({ ...options, transport: nodeTransports(options) });
+/** What makes two Node sandboxes of a kind, beyond how each is started (SandboxStart): one can stand in for the other. */
+export function spareKind(options: NodeTransportOptions): string {
+  const { isolation = 'process', distDir, osIsolation, packageCacheDir } = options;
+  return JSON.stringify({ isolation, distDir, osIsolation, packageCacheDir });
+}
+
+/**
+ * A sandbox client on Node (a process of its own, unless `isolation: "worker"`).
+ * @param spares where a sandbox started ahead of need comes from, when one of this kind is
+ *   there; not for a client whose launch is adjusted (`launch`), which no spare can stand for.
+ */
+export function createNodeClient(options: NodeSandboxOptions = {}, spares?: SpareTransports): SandboxClient {
+  const transports = nodeTransports(options);
+  const transport = spares && !options.launch ? spares.wrap(transports, spareKind(options)) : transports;
+  return new SandboxClient({ ...options, transport });
 }

@@ -8,6 +8,7 @@ import { SandboxError, type SandboxClient, type RunOptions, type SandboxInfo, ty
 import type { PreparePackages } from '../sandbox/package-memory';
 import type { RunMode } from '../sandbox/protocol';
 import type { Run } from '../sandbox/run';
+import { UNUSED_SANDBOX_MS, whenUnused } from '../sandbox/unused-sandbox';
 import type { PackageService } from './packages';
 
 /** A run as it was created, with where its code came from (absent for agents and the API). */
@@ -83,7 +84,10 @@ export class RuntimeSession implements vscode.Disposable {
       packages: this.packages && this.reported(options.packages ?? this.packages.forRun(code, who)),
     });
     this.runCreated.fire({ run, origin: options.origin });
-    run.result.catch((error: unknown) => this.reportFault(error));
+    run.result.then(
+      () => this.prepareSpare(),
+      (error: unknown) => this.reportFault(error),
+    );
     if (needsStart) this.showStart(run);
     return run;
   }
@@ -99,7 +103,9 @@ export class RuntimeSession implements vscode.Disposable {
   }
 
   async restart(): Promise<SandboxInfo> {
-    return this.client.restart();
+    const info = await this.client.restart();
+    this.prepareSpare();
+    return info;
   }
 
   dispose(): void {
@@ -126,8 +132,17 @@ export class RuntimeSession implements vscode.Disposable {
 
   private createClient(settings: Settings): [SandboxClient, vscode.Disposable] {
     const client = this.platform.createClient(settings, { input: this.input, packages: this.packages });
-    const subscription = client.onDidChangeState(() => this.statusChanged.fire(this.status));
-    return [client, subscription];
+    const subscriptions = [
+      client.onDidChangeState(() => this.statusChanged.fire(this.status)),
+      // A runtime that has run nothing holds nothing: it goes, and the next run starts one.
+      whenUnused(client, UNUSED_SANDBOX_MS, () => this.replaceClient(false)),
+    ];
+    return [client, vscode.Disposable.from(...subscriptions)];
+  }
+
+  /** This party was just active: a spare sandbox of its kind is kept ready for its next start (a Restart). */
+  private prepareSpare(): void {
+    this.platform.prepareSpare?.(this.settings.current, { input: this.input, packages: this.packages });
   }
 
   private settingsChanged(keys: ReadonlyArray<keyof Settings>): void {
@@ -147,14 +162,14 @@ export class RuntimeSession implements vscode.Disposable {
       });
   }
 
-  private replaceClient(): void {
+  /** @param comeBack whether a runtime that was in use starts again by itself. */
+  private replaceClient(comeBack = true): void {
     const wasRunning = this.client.state !== 'stopped';
     this.clientSubscription.dispose();
     this.client.dispose();
     [this.client, this.clientSubscription] = this.createClient(this.settings.current);
     this.statusChanged.fire(this.status);
-    // Only a runtime that was in use comes back by itself.
-    if (wasRunning) this.warmUp();
+    if (wasRunning && comeBack) this.warmUp();
   }
 
   /**
