@@ -11,7 +11,8 @@ import { createNodeClient, type NodeSandboxOptions } from '../src/sandbox/node-c
 import { openBrowserSandbox } from '../test/browser/harness';
 import type { SandboxPage } from '../test/browser/page';
 import { snapshotPath } from '../src/sandbox/process/pyodide-worker';
-import { memoryBreakdown, sevenRuntimes, type MemoryBreakdown } from './memory';
+import { IDLE_MS, memoryBreakdown, sevenRuntimes, type MemoryBreakdown } from './memory';
+import { apiExecTimes, restartTimes, unusedRuntimeRss } from './spare';
 import { packageLoadTimes, PYODIDE_LOAD_ARGUMENT, timePyodideLoad } from './packages';
 import type { PyodideStartRequest } from './pyodide-start';
 
@@ -51,6 +52,16 @@ interface Figures {
   rss_7_runtimes_mb: number | null;
   /** The same as proportional set sizes: Node's binary, which every process maps, counted once. */
   pss_7_runtimes_mb: number | null;
+  /** A runtime that has run nothing, idle: what a spare costs, and what ending an unused runtime saves. */
+  rss_unused_runtime_mb: number | null;
+  /** A runtime's restart (the Restart command's wait) until it is ready, with the spare the extension keeps ready. */
+  restart_ms: number;
+  /** The same without a spare: a cold start. */
+  restart_cold_ms: number;
+  /** A one-off api.exec('pass') round trip, with the spare the last call left ready. */
+  api_exec_ms: number;
+  /** The same without a spare: a cold start per call. */
+  api_exec_cold_ms: number;
   /** The browser worker (the web extension's runtime) in headless Chromium, page not cross-origin isolated: first exec result. */
   browser_cold_start_ms: number;
   browser_cold_start_breakdown: Record<string, number>;
@@ -293,21 +304,47 @@ async function browserTimings(isolated: boolean, colds: number, trips: number, i
 }
 
 /** The memory figures, which `--memory` measures alone. */
-type MemoryFigures = Pick<Figures, 'rss_idle_after_run_mb' | 'memory_idle_mb' | 'rss_7_runtimes_mb' | 'pss_7_runtimes_mb'>;
+type MemoryFigures = Pick<
+  Figures,
+  'rss_idle_after_run_mb' | 'memory_idle_mb' | 'rss_7_runtimes_mb' | 'pss_7_runtimes_mb' | 'rss_unused_runtime_mb'
+>;
 
 async function measureMemory(): Promise<MemoryFigures> {
   const breakdown = await memoryBreakdown(__dirname);
   const seven = await sevenRuntimes(__dirname);
+  const unused = await unusedRuntimeRss(__dirname, IDLE_MS);
   return {
     rss_idle_after_run_mb: breakdown ? Math.round(breakdown.rss) : null,
     memory_idle_mb: breakdown ?? null,
     rss_7_runtimes_mb: seven?.rss ?? null,
     pss_7_runtimes_mb: seven?.pss ?? null,
+    rss_unused_runtime_mb: unused === undefined ? null : Math.round(unused),
+  };
+}
+
+/** The spare's figures, which `--spare` measures alone: with and without, alternating. */
+type SpareFigures = Pick<Figures, 'restart_ms' | 'restart_cold_ms' | 'api_exec_ms' | 'api_exec_cold_ms'>;
+
+async function measureSpare(): Promise<SpareFigures> {
+  const restarts = { spare: [] as number[], cold: [] as number[] };
+  const calls = { spare: [] as number[], cold: [] as number[] };
+  for (let i = 0; i < 3; i++) {
+    restarts.spare.push(...(await restartTimes(__dirname, 2, true)));
+    restarts.cold.push(...(await restartTimes(__dirname, 2, false)));
+    calls.spare.push(...(await apiExecTimes(__dirname, 2, true)));
+    calls.cold.push(...(await apiExecTimes(__dirname, 2, false)));
+  }
+  return {
+    restart_ms: Math.round(median(restarts.spare)),
+    restart_cold_ms: Math.round(median(restarts.cold)),
+    api_exec_ms: Math.round(median(calls.spare)),
+    api_exec_cold_ms: Math.round(median(calls.cold)),
   };
 }
 
 async function measure(): Promise<Figures> {
   const memory = await measureMemory();
+  const spare = await measureSpare();
   const cold = await coldStart({}, 5);
   const pyodideCold = await pyodideColdStart(5);
   if (!pyodideCold.output.startsWith(cold.output.split('\n')[0])) throw new Error(`Pyodide alone printed ${pyodideCold.output}`);
@@ -357,6 +394,7 @@ async function measure(): Promise<Figures> {
       rss_mb: idleRss === undefined ? null : Math.round(idleRss),
       rss_mb_after_workloads: finalRss === undefined ? null : Math.round(finalRss),
       ...memory,
+      ...spare,
       browser_cold_start_ms: Math.round(median(web.cold)),
       browser_cold_start_breakdown: Object.fromEntries(webSteps),
       browser_roundtrip_ms_p50: round(median(web.trips), 3),
@@ -388,7 +426,11 @@ function table(figures: Partial<Figures>): string {
 }
 
 async function main(): Promise<void> {
-  const figures = process.argv.includes('--memory') ? await measureMemory() : await measure();
+  const figures = process.argv.includes('--memory')
+    ? await measureMemory()
+    : process.argv.includes('--spare')
+      ? await measureSpare()
+      : await measure();
   process.stdout.write(process.argv.includes('--json') ? `${JSON.stringify(figures)}\n` : `${table(figures)}\n`);
 }
 

@@ -17,7 +17,7 @@ import type { ProbeHeaps, ProbeMessage, ProbeRequest } from './memory-probe';
 const SMALL_RUN = 'x = sum(range(100))\nprint(x)';
 
 /** How long a runtime sits idle after its run before it is measured: what an idle runtime holds. */
-const IDLE_MS = 5000;
+export const IDLE_MS = 5000;
 
 /** Resident memory of a process tree by kind, in MiB. */
 export interface Resident {
