@@ -19,6 +19,11 @@ export interface SpareTiming {
   readonly delayMs?: number;
   /** How long a spare is kept without its kind being used (default 5 minutes). */
   readonly idleMs?: number;
+  /**
+   * The most sandboxes, the spare included, for a spare to be kept (default 7: the memory budget
+   * is for seven runtimes). Past it, the runtimes in use get the memory.
+   */
+  readonly maxSandboxes?: number;
 }
 
 /** How a kind of sandbox is started: learnt from the last start through its factory. */
@@ -35,6 +40,8 @@ interface Spare {
   transport?: Transport;
   /** Bytes it sent before it was taken, in order. */
   readonly received: Uint8Array[];
+  /** Whether it ever sent anything. */
+  spoke: boolean;
   ended: boolean;
   /** Whoever took it: from then on its bytes and its end go there. */
   taker?: TransportEvents;
@@ -50,12 +57,16 @@ export class SpareTransports {
   private starting: ReturnType<typeof setTimeout> | undefined;
   private ending: ReturnType<typeof setTimeout> | undefined;
   private disposed = false;
+  /** Sandboxes of clients (the spare once taken) that have not ended. */
+  private inUse = 0;
   private readonly delayMs: number;
   private readonly idleMs: number;
+  private readonly maxSandboxes: number;
 
   constructor(timing: SpareTiming = {}) {
     this.delayMs = timing.delayMs ?? 2000;
     this.idleMs = timing.idleMs ?? 5 * 60_000;
+    this.maxSandboxes = timing.maxSandboxes ?? 7;
   }
 
   /**
@@ -68,7 +79,12 @@ export class SpareTransports {
       ...factory,
       start: (start, events) => {
         this.recipes.set(key, { factory, start });
-        return this.take(key, start, events) ?? factory.start(start, events);
+        const spare = this.take(key, start, events);
+        if (spare) return spare;
+        const transport = factory.start(start, this.counted(events));
+        // One sandbox more in use: the spare goes if it would pass the budget.
+        if (this.inUse >= this.maxSandboxes) this.discard();
+        return transport;
       },
     };
   }
@@ -98,7 +114,7 @@ export class SpareTransports {
     if (!spare?.transport || spare.ended || spare.key !== key || !sameStart(spare.start, start)) return undefined;
     this.spare = undefined;
     clearTimeout(this.ending);
-    spare.taker = events;
+    spare.taker = this.counted(events);
     // After the client has its transport in hand: what the spare said so far, then the rest as it comes.
     queueMicrotask(() => {
       for (const bytes of spare.received.splice(0)) events.data(bytes);
@@ -112,7 +128,8 @@ export class SpareTransports {
     const current = this.spare;
     if (current && !current.ended && current.key === key && sameStart(current.start, recipe.start)) return;
     this.discard();
-    const spare: Spare = { key, start: recipe.start, received: [], ended: false };
+    if (this.inUse >= this.maxSandboxes) return;
+    const spare: Spare = { key, start: recipe.start, received: [], spoke: false, ended: false };
     spare.transport = recipe.factory.start(recipe.start, this.eventsOf(spare));
     if (!spare.ended) this.spare = spare;
     this.keepUntilIdle();
@@ -122,15 +139,31 @@ export class SpareTransports {
   private eventsOf(spare: Spare): TransportEvents {
     return {
       data: (bytes) => {
+        spare.spoke = true;
         if (spare.taker && spare.received.length === 0) spare.taker.data(bytes);
         else spare.received.push(bytes);
       },
       exit: (exit: SandboxExit) => {
         spare.ended = true;
         const taker = spare.taker;
+        // A spare that ended before it said a word was taken as it died: the taker starts
+        // another (a `retry`), as it would have had there been no spare.
+        const reported: SandboxExit = spare.spoke ? exit : { ...exit, retry: true };
         // After any bytes still on their way to the taker.
-        if (taker) queueMicrotask(() => taker.exit(exit));
+        if (taker) queueMicrotask(() => taker.exit(reported));
         else if (this.spare === spare) this.spare = undefined;
+      },
+    };
+  }
+
+  /** `events`, counting the sandbox as in use until it ends. */
+  private counted(events: TransportEvents): TransportEvents {
+    this.inUse++;
+    return {
+      data: (bytes) => events.data(bytes),
+      exit: (exit) => {
+        this.inUse--;
+        events.exit(exit);
       },
     };
   }
