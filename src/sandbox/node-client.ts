@@ -107,10 +107,10 @@ export function nodeTransports(options: NodeTransportOptions = {}): TransportFac
   };
 }
 
-/** What makes two Node sandboxes of a kind, beyond how each is started (SandboxStart): one can stand in for the other. */
-export function spareKind(options: NodeTransportOptions): string {
-  const { isolation = 'process', distDir, osIsolation, packageCacheDir } = options;
-  return JSON.stringify({ isolation, distDir, osIsolation, packageCacheDir });
+/** What makes two Node sandboxes of a kind, so that one can stand in for the other: how they are hosted and started. */
+export function spareKind(options: NodeSandboxOptions): string {
+  const { isolation = 'process', distDir, osIsolation, packageCacheDir, memoryLimitMb, input, snapshot } = options;
+  return JSON.stringify({ isolation, distDir, osIsolation, packageCacheDir, memoryLimitMb, input, snapshot });
 }
 
 /**

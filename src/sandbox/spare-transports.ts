@@ -72,7 +72,8 @@ export class SpareTransports {
   /**
    * A factory that starts sandboxes as `factory` does, but hands out the spare when it is of
    * this kind and was started the same way.
-   * @param key names the kind: everything about the factory that shapes a sandbox (its isolation, what it may read).
+   * @param key names the kind: everything that shapes a sandbox (its isolation, what it may read,
+   *   how it is started), so that the last start of a kind is how its spare is started.
    */
   wrap(factory: TransportFactory, key: string): TransportFactory {
     return {

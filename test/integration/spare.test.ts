@@ -13,16 +13,32 @@ const TASKS = `/proc/${process.pid}/task`;
 /** Past the 2 s a spare waits after its party's last activity: its process has been started. */
 const SPARE_STARTED_MS = 3000;
 
-/** The processes the extension host started that are still running. */
-function childProcesses(): number[] {
-  const pids = fs.readdirSync(TASKS).flatMap((task) => fs.readFileSync(`${TASKS}/${task}/children`, 'utf8').trim().split(' '));
-  return pids.filter(Boolean).map(Number).filter(processExists);
+/** Whether a process runs the sandbox (under its wrapper, or not). */
+function isSandbox(pid: number): boolean {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('sandbox-process.js');
+  } catch {
+    return false;
+  }
 }
 
-/** Waits for a process the extension host starts after `before` was listed (a spare sandbox), and returns its id. */
-async function newChildProcess(before: readonly number[]): Promise<number> {
+/** The sandbox processes the extension host started that are still running. */
+function sandboxProcesses(): number[] {
+  const pids = fs.readdirSync(TASKS).flatMap((task) => fs.readFileSync(`${TASKS}/${task}/children`, 'utf8').trim().split(' '));
+  return pids
+    .filter(Boolean)
+    .map(Number)
+    .filter((pid) => processExists(pid) && isSandbox(pid));
+}
+
+/** Waits for a sandbox process the extension host starts after `before` was listed (a spare), and returns its id. */
+async function newSandboxProcess(before: readonly number[]): Promise<number> {
   let found: number | undefined;
-  await waitFor(() => (found = childProcesses().find((pid) => !before.includes(pid))) !== undefined, 'a spare sandbox', 60_000);
+  await waitFor(
+    () => (found = sandboxProcesses().find((pid) => !before.includes(pid))) !== undefined,
+    `a spare sandbox (before: ${before.join(', ')})`,
+    60_000,
+  );
   return found!;
 }
 
@@ -38,7 +54,7 @@ describe('spare sandboxes', function () {
     const old = (await runtimeInfo()).pid!;
     // The spare is started 2 s after the party's last run.
     await new Promise((resolve) => setTimeout(resolve, SPARE_STARTED_MS));
-    const before = childProcesses();
+    const before = sandboxProcesses();
     await command(CommandIds.restart);
     const now = (await runtimeInfo()).pid!;
     assert.notEqual(now, old);
@@ -50,7 +66,7 @@ describe('spare sandboxes', function () {
   it('a one-off API call after another runs in the spare started meanwhile, which ends with it', async () => {
     const sandbox = await api();
     assert.deepEqual(await sandbox.exec('left_behind = 1'), { ok: '' });
-    const spare = await newChildProcess(childProcesses());
+    const spare = await newSandboxProcess(sandboxProcesses());
     assert.deepEqual(await sandbox.eval('left_behind'), { err: "NameError: name 'left_behind' is not defined" });
     // A call that had not taken the spare would leave it running for minutes.
     await waitFor(() => !processExists(spare), `the spare ${spare} to end with the call that took it`);
