@@ -35,20 +35,6 @@ export function permissionFlag(): string | undefined {
   return undefined;
 }
 
-/**
- * glibc's allocator keeps what a thread freed for that thread's next allocations: V8's optimising
- * compiler takes ~25 MB of 32 KiB zone segments to compile CPython's interpreter loop (at every
- * start) and frees them at the end, and the process kept ~20 MB of them resident for good. From
- * 32 KiB up, glibc maps each allocation on its own and returns it when freed. glibc reads this
- * once, at start-up; the process's JavaScript never sees it (`ALLOCATOR_SETTING_REMOVAL`).
- */
-const ALLOCATOR_SETTING = { MALLOC_MMAP_THRESHOLD_: '32768' };
-
-/** Deletes the allocator setting before the process's first line of JavaScript: its environment is empty. */
-const ALLOCATOR_SETTING_REMOVAL = `--import=data:text/javascript,${Object.keys(ALLOCATOR_SETTING)
-  .map((name) => `delete process.env.${name};`)
-  .join('')}`;
-
 /** Where util-linux keeps the two tools, on every distribution that ships them. */
 const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'];
 const UNSHARE = ['/usr/bin/unshare', '/bin/unshare'];
@@ -89,8 +75,6 @@ export function defaultLaunchSpec(
 ): LaunchSpec {
   const permission = features.permissionFlags ? permissionFlag() : undefined;
   const readable = [distDir, ...readDirs].map((dir) => `--allow-fs-read=${path.resolve(dir)}${path.sep}`);
-  // glibc's allocator is the one tuned; another C library on Linux ignores the setting.
-  const glibc = process.platform === 'linux';
   return {
     wrapper: features.osIsolation ? osIsolationWrapper() : [],
     execPath: process.execPath,
@@ -108,14 +92,10 @@ export function defaultLaunchSpec(
       // For the relay and the worker to collect once idle (IdleCollector): V8 frees a buffer's
       // bytes only when it collects the object that held them, which an idle thread never does.
       '--expose-gc',
-      ...(glibc ? [ALLOCATOR_SETTING_REMOVAL] : []),
     ],
     script: path.join(distDir, 'sandbox-process.js'),
-    env: {
-      // Electron's binary only behaves as Node with this one variable; the process deletes it.
-      ...(process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {}),
-      ...(glibc ? ALLOCATOR_SETTING : {}),
-    },
+    // Electron's binary only behaves as Node with this one variable; the process deletes it.
+    env: process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {},
   };
 }
 
