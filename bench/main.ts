@@ -11,6 +11,7 @@ import { createNodeClient, type NodeSandboxOptions } from '../src/sandbox/node-c
 import { openBrowserSandbox } from '../test/browser/harness';
 import type { SandboxPage } from '../test/browser/page';
 import { snapshotPath } from '../src/sandbox/process/pyodide-worker';
+import { pageQuery } from '../src/presenters/variables-model';
 import { IDLE_MS, memoryBreakdown, sevenRuntimes, type MemoryBreakdown } from './memory';
 import { apiExecTimes, restartTimes, unusedRuntimeRss } from './spare';
 import { packageLoadTimes, PYODIDE_LOAD_ARGUMENT, timePyodideLoad } from './packages';
@@ -74,6 +75,13 @@ interface Figures {
    * integration suite (notebook.test.ts) and read from its last run; null when it has not run.
    */
   notebook_cell_ms_p50: number | null;
+  /**
+   * What the first run in a window costs: Exec File of `pass` from the command to its end, in the
+   * extension host, with no runtime started yet (prewarm off) and with a warm one. Measured by the
+   * integration suite (runtime-control.test.ts) and read from its last run; null when it has not run.
+   */
+  first_run_cold_ms: number | null;
+  first_run_warm_ms: number | null;
   /** A fresh runtime's first result with 20 cached test wheels (2 MB) to load first, from asking for the run. */
   package_load_ms: number;
   /** Pyodide's own loadPackage of the same files from a local folder, and the import, in a fresh Node process restored from the same snapshot. */
@@ -81,6 +89,8 @@ interface Figures {
   package_load_ratio: number;
   /** The same in a plainly booted Pyodide, whose boot has compiled the code a load needs. */
   package_load_pyodide_booted_ms: number;
+  /** The Variables view's query for 100 names of mixed types (the view's own page and budgets), asked to answered, p50. */
+  variables_refresh_ms: number;
 }
 
 /** Targets from the runtime issue: [key, limit]; every one is an upper bound. */
@@ -96,6 +106,7 @@ const TARGETS: ReadonlyArray<[keyof Figures, number]> = [
   ['rss_idle_after_run_mb', 110],
   ['rss_7_runtimes_mb', 800],
   ['package_load_ratio', 1.2],
+  ['variables_refresh_ms', 50],
 ];
 
 /** Prints what it gets, so a snapshot and a plain boot can be compared. */
@@ -111,6 +122,15 @@ fib(24)
 "".join(str(i) for i in range(200000))
 print(time.perf_counter() - start)`;
 
+/** 100 names as a session leaves them: numbers, text, containers, objects of a class, long text. */
+const NAMESPACE_100 = `class Point:
+    def __init__(self, i):
+        self.x, self.y = i, -i
+values = [lambda i: i, str, lambda i: {'key': i, 'items': list(range(i % 10))}, Point, lambda i: 'text ' * i, lambda i: i * 1.5, lambda i: list(range(i))]
+for i in range(100):
+    globals()[f'v{i:03}'] = values[i % len(values)](i)
+del i, values`;
+
 const median = (xs: number[]): number => percentile(xs, 50);
 function percentile(xs: number[], p: number): number {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -118,6 +138,22 @@ function percentile(xs: number[], p: number): number {
 }
 const round = (x: number, digits = 2): number => Number(x.toFixed(digits));
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The Variables view's refresh of 100 names: the query it sends, from asking to the checked answer. */
+async function variablesRefreshMs(client: SandboxClient, runs: number): Promise<number> {
+  const exec = await client.exec(NAMESPACE_100);
+  if (exec.error) throw new Error(`the namespace for the variables figure failed: ${exec.error.message}`);
+  const query = pageQuery([], 1, true);
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    const inspection = await client.inspect(query);
+    times.push(performance.now() - started);
+    if (!('answer' in inspection) || inspection.answer.entries.length !== 100)
+      throw new Error(`the variables query did not list 100 names: ${JSON.stringify(inspection).slice(0, 300)}`);
+  }
+  return median(times);
+}
 
 /** Spawn to first exec result, for a fresh client each time, with the start-up steps. */
 async function coldStart(
@@ -370,6 +406,7 @@ async function measure(): Promise<Figures> {
     for (let i = 0; i < 3; i++) sandboxed.push(Number((await client.exec(WORKLOAD)).output.trim()));
     const native = [nativeSeconds(), nativeSeconds(), nativeSeconds()].filter((x): x is number => x !== undefined);
     const raw = await rawPyodideSeconds(3);
+    const variablesMs = await variablesRefreshMs(client, 50);
     const finalRss = rssMb(pid!);
     const web = await browserTimings(false, 3, 1000, 0);
     const webIsolated = await browserTimings(true, 0, 0, 20);
@@ -400,11 +437,14 @@ async function measure(): Promise<Figures> {
       browser_roundtrip_ms_p50: round(median(web.trips), 3),
       browser_roundtrip_ms_p99: round(percentile(web.trips, 99), 3),
       browser_interrupt_ms_p50: round(median(webIsolated.interrupts)),
-      notebook_cell_ms_p50: notebookCellMs(),
+      notebook_cell_ms_p50: integrationFigure('bench-notebook.json', 'notebook_cell_ms_p50'),
+      first_run_cold_ms: integrationFigure('bench-first-run.json', 'first_run_cold_ms'),
+      first_run_warm_ms: integrationFigure('bench-first-run.json', 'first_run_warm_ms'),
       package_load_ms: Math.round(median(packages.sandboxMs)),
       package_load_pyodide_ms: Math.round(median(packages.pyodideMs)),
       package_load_ratio: round(median(packages.sandboxMs) / median(packages.pyodideMs)),
       package_load_pyodide_booted_ms: Math.round(median(packages.pyodideBootedMs)),
+      variables_refresh_ms: round(variablesMs),
     };
   } finally {
     client.dispose();
@@ -425,12 +465,27 @@ function table(figures: Partial<Figures>): string {
   return rows.map((r) => `${r[0].padEnd(width(0))}  ${r[1].startsWith('{') ? r[1] : `${r[1].padStart(valueWidth)}  ${r[2]}`}`).join('\n');
 }
 
+/** `--variables`: that figure alone, in a fresh runtime (a quick check while working on the view). */
+async function measureVariables(): Promise<Partial<Figures>> {
+  const client = createNodeClient();
+  try {
+    await client.start();
+    await variablesRefreshMs(client, 10); // warm-up
+    return { variables_refresh_ms: round(await variablesRefreshMs(client, 50)) };
+  } finally {
+    client.dispose();
+  }
+}
+
 async function main(): Promise<void> {
-  const figures = process.argv.includes('--memory')
+  const only = (flag: string): boolean => process.argv.includes(flag);
+  const figures = only('--memory')
     ? await measureMemory()
-    : process.argv.includes('--spare')
+    : only('--spare')
       ? await measureSpare()
-      : await measure();
+      : only('--variables')
+        ? await measureVariables()
+        : await measure();
   process.stdout.write(process.argv.includes('--json') ? `${JSON.stringify(figures)}\n` : `${table(figures)}\n`);
 }
 
@@ -443,11 +498,11 @@ if (process.argv[2] === PYODIDE_LOAD_ARGUMENT) {
   });
 }
 
-/** The notebook figure the last integration run wrote (bench is dist/bench.js, results are in test-results/). */
-function notebookCellMs(): number | null {
+/** A figure the last integration run wrote to test-results/ (bench is dist/bench.js); null when it has not run. */
+function integrationFigure(file: string, key: string): number | null {
   try {
-    const file = path.join(__dirname, '..', 'test-results', 'bench-notebook.json');
-    return (JSON.parse(fs.readFileSync(file, 'utf8')) as { notebook_cell_ms_p50: number }).notebook_cell_ms_p50;
+    const figures = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'test-results', file), 'utf8')) as Record<string, unknown>;
+    return typeof figures[key] === 'number' ? figures[key] : null;
   } catch {
     return null;
   }

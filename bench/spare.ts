@@ -47,11 +47,12 @@ export async function restartTimes(distDir: string, runs: number, withSpare: boo
 export async function apiExecTimes(distDir: string, runs: number, withSpare: boolean): Promise<number[]> {
   const options: NodeSandboxOptions = { distDir, input: false };
   const spares = new SpareTransports({ delayMs: 0 });
-  const { api, dispose } = createApi(
-    () => createNodeClient(options, withSpare ? spares : undefined),
-    undefined,
-    () => spares.prepare(spareKind(options)),
-  );
+  const { api, dispose } = createApi({
+    newClient: () => createNodeClient(options, withSpare ? spares : undefined),
+    // The call loads no package.
+    packagesFor: () => () => Promise.resolve([]),
+    prepareNext: () => spares.prepare(spareKind(options)),
+  });
   const times: number[] = [];
   try {
     await api.exec('pass');

@@ -14,7 +14,7 @@ export function activate(context: vscode.ExtensionContext): PythonSandboxApi {
   const distDir = context.asAbsolutePath('dist');
   // One package cache for every party, in the extension's global storage.
   const cacheDir = path.join(context.globalStorageUri.fsPath, 'packages');
-  const clientOptions = (settings: Settings, { input, packages }: ClientChoices): NodeSandboxOptions => ({
+  const clientOptions = (settings: Settings, { input }: ClientChoices): NodeSandboxOptions => ({
     distDir,
     isolation: settings.isolation,
     memoryLimitMb: settings.memoryLimitMb,
@@ -22,7 +22,7 @@ export function activate(context: vscode.ExtensionContext): PythonSandboxApi {
     timeoutMs: settings.timeoutSeconds * 1000,
     input,
     // The folder the sandbox process may read packages from.
-    packageCacheDir: packages ? cacheRoot(cacheDir) : undefined,
+    packageCacheDir: cacheRoot(cacheDir),
   });
   // One spare sandbox at most, for every party.
   const spares = new SpareTransports();

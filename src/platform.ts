@@ -6,8 +6,6 @@ import type { PackageService } from './session/packages';
 export interface ClientChoices {
   /** Someone answers input() (the user's runtime); otherwise input() raises EOFError at once. */
   readonly input: boolean;
-  /** The package cache the client's runs load from; without it, its runs have the standard library only. */
-  readonly packages?: PackageService;
 }
 
 /**
@@ -16,7 +14,10 @@ export interface ClientChoices {
  * `activateExtension`.
  */
 export interface ExtensionPlatform {
-  /** A sandbox client under the user's current settings; it starts with the spare sandbox when one of its kind is ready. */
+  /**
+   * A sandbox client under the user's current settings; its sandbox may read the package cache,
+   * and it starts with the spare sandbox when one of its kind is ready.
+   */
   createClient(settings: Settings, choices: ClientChoices): SandboxClient;
   /**
    * A party that makes clients with these settings and choices was just active: keep a spare

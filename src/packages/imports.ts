@@ -49,7 +49,8 @@ export function findImports(code: string): string[] {
       i = j;
     }
   }
-  return [...found].map((name) => name.normalize('NFKC')).sort();
+  // Python reads identifiers in NFKC form: `ｎｕｍｐｙ` is `numpy`, and one import with it.
+  return [...new Set([...found].map((name) => name.normalize('NFKC')))].sort();
 }
 
 /** Hard keywords that can never be a module name. */
@@ -62,6 +63,11 @@ const KEYWORDS = new Set([
 const IDENTIFIER = /[\p{XID_Start}_][\p{XID_Continue}]*/uy;
 const NUMBER = /(?:\d[\w]*(?:\.\w*)?|\.\d\w*)(?:(?<=[eE])[+-]\w+)?/y;
 const STRING_PREFIX = /^(?:[rRuUbBfFtT]|[rR][bBfFtT]|[bBfFtT][rR])$/;
+/**
+ * CPython reads f-strings (and t-strings) nested 149 deep and refuses more; fields deeper than
+ * that are skipped as text, so that the scanner's recursion stays bounded.
+ */
+const MAX_FIELD_DEPTH = 149;
 
 /** What the enclosing string of an f-string field is, to know where its format spec ends. */
 interface StringShape {
@@ -74,6 +80,7 @@ interface StringShape {
 /** Turns code into the tokens imports are read from; strings, numbers and comments are dropped. */
 class Scanner {
   private position = 0;
+  private fieldDepth = 0;
   private readonly tokens: Token[] = [];
 
   constructor(private readonly source: string) {}
@@ -165,9 +172,11 @@ class Scanner {
         return;
       } else if (!shape.triple && (char === '\n' || char === '\r')) return;
       else if (shape.format && char === '{' && !inSpec && source[this.position + 1] === '{') this.position += 2;
-      else if (shape.format && char === '{') {
+      else if (shape.format && char === '{' && this.fieldDepth < MAX_FIELD_DEPTH) {
         this.position++;
+        this.fieldDepth++;
         this.field(shape);
+        this.fieldDepth--;
       } else if (inSpec && char === '}') return;
       else this.position++;
     }

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { MESSAGE_LIMITS, parseSandboxMessage, ProtocolError } from '../../src/sandbox/validate';
+import { MESSAGE_LIMITS, parseSandboxMessage, SANDBOX_MESSAGE } from '../../src/sandbox/protocol';
+import { ProtocolError } from '../../src/sandbox/schema';
 
 const restrictions = {
   permissionModel: true,
@@ -56,6 +57,8 @@ describe('validate: messages from the sandbox', () => {
     'not an object': 'ready',
     'an array': [],
     'an unknown type': { type: 'escape' },
+    'a type named like a property of every object': { type: 'constructor' },
+    'a type named like the prototype': JSON.parse('{"type": "__proto__"}'),
     'a run id that is not a positive whole number': { type: 'output', id: -1, stream: 'stdout', text: '' },
     'a fractional run id': { type: 'output', id: 1.5, stream: 'stdout', text: '' },
     'an unknown stream': { type: 'output', id: 1, stream: 'stdin', text: '' },
@@ -81,6 +84,12 @@ describe('validate: messages from the sandbox', () => {
       assert.throws(() => parseSandboxMessage(value), ProtocolError);
     });
   }
+
+  it('names the fields a message carries that no schema defines (what the runtime tests hold the sandbox to)', () => {
+    const message = { type: 'display', id: 1, kind: 'display', items: [{ ...plain, metadata: {} }], extra: 1 };
+    assert.deepEqual(SANDBOX_MESSAGE.unknownFields(message, 'message'), ['message.items[0].metadata', 'message.extra']);
+    assert.deepEqual(SANDBOX_MESSAGE.unknownFields({ type: 'output', id: 3, stream: 'stderr', text: 'hi' }, 'message'), []);
+  });
 
   it('never quotes what the sandbox sent in its reason', () => {
     try {

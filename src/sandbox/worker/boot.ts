@@ -5,14 +5,23 @@ import displaySource from '../python/display.py';
 import environmentSource from '../python/environment.py';
 import hardeningSource from '../python/hardening.py';
 import runnerSource from '../python/runner.py';
+import variablesSource from '../python/variables.py';
 import { DISABLED_BUILTIN_MODULES, disableBuiltinModules } from './builtin-modules';
 import { restoringSparsely } from './sparse-restore';
 
 /** Modules imported before a snapshot is taken, so a restored runtime starts with them. */
 export const PRELOADED_MODULES = 'import ast, builtins, io, json, os, random, time, traceback';
 
-/** Python modules the worker installs before the snapshot: the sandbox's environment, its display data and its runner. */
-export const SANDBOX_MODULES = { environment: '_sandbox_environment', display: '_sandbox_display', runner: '_sandbox_runner' } as const;
+/**
+ * Python modules the worker installs before the snapshot: the sandbox's environment, its display
+ * data, its runner, and what reads the runner's namespace for the Variables view.
+ */
+export const SANDBOX_MODULES = {
+  environment: '_sandbox_environment',
+  display: '_sandbox_display',
+  runner: '_sandbox_runner',
+  variables: '_sandbox_variables',
+} as const;
 
 /** Runs `source` as a new module `name` (with `globals` set first) and registers it in sys.modules. */
 const INSTALL_MODULE = `
@@ -92,6 +101,7 @@ function prepare(pyodide: PyodideAPI, optionalPackages: readonly string[]): void
   installModule(pyodide, SANDBOX_MODULES.environment, environmentSource, {});
   installModule(pyodide, SANDBOX_MODULES.display, displaySource, {});
   installModule(pyodide, SANDBOX_MODULES.runner, runnerSource, { optional_packages: optionalPackages });
+  installModule(pyodide, SANDBOX_MODULES.variables, variablesSource, {});
   pyodide.runPython(PRELOADED_MODULES);
 }
 
