@@ -71,7 +71,7 @@ function prepareReadableFolder(folder: string): void {
 
 /**
  * Starts sandboxes as Node does. A machine that refuses part of the process launch (Node's
- * permission flags, Linux namespaces) is not asked again: later starts go without it, at the
+ * permission flags, Linux namespaces, `--expose-gc`) is not asked again: later starts go without it, at the
  * isolation level that says so.
  */
 export function nodeTransports(options: NodeTransportOptions = {}): TransportFactory {
@@ -94,6 +94,7 @@ export function nodeTransports(options: NodeTransportOptions = {}): TransportFac
         {
           permissionFlags: !refused.has('permission-flags'),
           osIsolation: options.osIsolation !== false && !refused.has('os-isolation'),
+          exposeGc: !refused.has('expose-gc'),
         },
         packageCacheDir ? [packageCacheDir] : [],
       );
