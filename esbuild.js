@@ -88,6 +88,7 @@ const builds = [
       'package-installer': 'src/packages/installer/main.ts',
       bench: 'bench/main.ts',
       'bench-pyodide-start': 'bench/pyodide-start.ts',
+      'bench-memory-probe': 'bench/memory-probe.ts',
     },
     outdir: 'dist',
     // The benchmark drives Chromium for the browser worker's figures; nothing that ships needs it.

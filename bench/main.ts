@@ -13,6 +13,8 @@ import type { SandboxPage } from '../test/browser/page';
 import { snapshotPath } from '../src/sandbox/process/pyodide-worker';
 import { pageQuery } from '../src/presenters/variables-model';
 import { fileFigures } from './files';
+import { IDLE_MS, memoryBreakdown, sevenRuntimes, type MemoryBreakdown } from './memory';
+import { apiExecTimes, restartTimes, unusedRuntimeRss } from './spare';
 import { packageLoadTimes, PYODIDE_LOAD_ARGUMENT, timePyodideLoad } from './packages';
 import type { PyodideStartRequest } from './pyodide-start';
 
@@ -44,6 +46,24 @@ interface Figures {
   rss_mb: number | null;
   /** The same after every workload above, once Python's heap has grown. */
   rss_mb_after_workloads: number | null;
+  /** Sandbox process RSS when idle (5 s) after one small run: what a runtime that is open and unused costs. */
+  rss_idle_after_run_mb: number | null;
+  /** Where that memory goes (MiB; see bench/memory.ts): resident, private, proportional, by kind, the threads' heaps, and Node's own. */
+  memory_idle_mb: MemoryBreakdown | null;
+  /** Seven runtimes (the user's, the agents', five notebooks'), each idle after one small run: RSS summed. */
+  rss_7_runtimes_mb: number | null;
+  /** The same as proportional set sizes: Node's binary, which every process maps, counted once. */
+  pss_7_runtimes_mb: number | null;
+  /** A runtime that has run nothing, idle: what a spare costs, and what ending an unused runtime saves. */
+  rss_unused_runtime_mb: number | null;
+  /** A runtime's restart (the Restart command's wait) until it is ready, with the spare the extension keeps ready. */
+  restart_ms: number;
+  /** The same without a spare: a cold start. */
+  restart_cold_ms: number;
+  /** A one-off api.exec('pass') round trip, with the spare the last call left ready. */
+  api_exec_ms: number;
+  /** The same without a spare: a cold start per call. */
+  api_exec_cold_ms: number;
   /** The browser worker (the web extension's runtime) in headless Chromium, page not cross-origin isolated: first exec result. */
   browser_cold_start_ms: number;
   browser_cold_start_breakdown: Record<string, number>;
@@ -102,6 +122,8 @@ const TARGETS: ReadonlyArray<[keyof Figures, number]> = [
   ['sleep_cpu_fraction', 0.05],
   ['flood_ratio', 1.3],
   ['rss_mb', 250],
+  ['rss_idle_after_run_mb', 110],
+  ['rss_7_runtimes_mb', 800],
   ['package_load_ratio', 1.2],
   ['variables_refresh_ms', 50],
 ];
@@ -336,7 +358,48 @@ async function browserTimings(isolated: boolean, colds: number, trips: number, i
   }
 }
 
+/** The memory figures, which `--memory` measures alone. */
+type MemoryFigures = Pick<
+  Figures,
+  'rss_idle_after_run_mb' | 'memory_idle_mb' | 'rss_7_runtimes_mb' | 'pss_7_runtimes_mb' | 'rss_unused_runtime_mb'
+>;
+
+async function measureMemory(): Promise<MemoryFigures> {
+  const breakdown = await memoryBreakdown(__dirname);
+  const seven = await sevenRuntimes(__dirname);
+  const unused = await unusedRuntimeRss(__dirname, IDLE_MS);
+  return {
+    rss_idle_after_run_mb: breakdown ? Math.round(breakdown.rss) : null,
+    memory_idle_mb: breakdown ?? null,
+    rss_7_runtimes_mb: seven?.rss ?? null,
+    pss_7_runtimes_mb: seven?.pss ?? null,
+    rss_unused_runtime_mb: unused === undefined ? null : Math.round(unused),
+  };
+}
+
+/** The spare's figures, which `--spare` measures alone: with and without, alternating. */
+type SpareFigures = Pick<Figures, 'restart_ms' | 'restart_cold_ms' | 'api_exec_ms' | 'api_exec_cold_ms'>;
+
+async function measureSpare(): Promise<SpareFigures> {
+  const restarts = { spare: [] as number[], cold: [] as number[] };
+  const calls = { spare: [] as number[], cold: [] as number[] };
+  for (let i = 0; i < 3; i++) {
+    restarts.spare.push(...(await restartTimes(__dirname, 2, true)));
+    restarts.cold.push(...(await restartTimes(__dirname, 2, false)));
+    calls.spare.push(...(await apiExecTimes(__dirname, 2, true)));
+    calls.cold.push(...(await apiExecTimes(__dirname, 2, false)));
+  }
+  return {
+    restart_ms: Math.round(median(restarts.spare)),
+    restart_cold_ms: Math.round(median(restarts.cold)),
+    api_exec_ms: Math.round(median(calls.spare)),
+    api_exec_cold_ms: Math.round(median(calls.cold)),
+  };
+}
+
 async function measure(): Promise<Figures> {
+  const memory = await measureMemory();
+  const spare = await measureSpare();
   const cold = await coldStart({}, 5);
   const pyodideCold = await pyodideColdStart(5);
   if (!pyodideCold.output.startsWith(cold.output.split('\n')[0])) throw new Error(`Pyodide alone printed ${pyodideCold.output}`);
@@ -387,6 +450,8 @@ async function measure(): Promise<Figures> {
       cpu_ratio_vs_raw_pyodide: round(Math.min(...sandboxed) / Math.min(...raw)),
       rss_mb: idleRss === undefined ? null : Math.round(idleRss),
       rss_mb_after_workloads: finalRss === undefined ? null : Math.round(finalRss),
+      ...memory,
+      ...spare,
       browser_cold_start_ms: Math.round(median(web.cold)),
       browser_cold_start_breakdown: Object.fromEntries(webSteps),
       browser_roundtrip_ms_p50: round(median(web.trips), 3),
@@ -414,7 +479,7 @@ async function measure(): Promise<Figures> {
   }
 }
 
-function table(figures: Figures): string {
+function table(figures: Partial<Figures>): string {
   const limits = new Map(TARGETS);
   const floors = new Map(FLOORS);
   const rows = Object.entries(figures).map(([key, value]) => {
@@ -425,8 +490,11 @@ function table(figures: Figures): string {
     if (value !== null && floor !== undefined) verdict = (value as number) >= floor ? `ok (>= ${floor})` : `MISSED (>= ${floor})`;
     return [key, typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value), verdict];
   });
+  // Objects (breakdowns) are printed as they are, and do not widen the column of numbers.
+  const numbers = rows.filter((r) => !r[1].startsWith('{'));
   const width = (i: number): number => Math.max(...rows.map((r) => r[i].length));
-  return rows.map((r) => `${r[0].padEnd(width(0))}  ${r[1].padStart(width(1))}  ${r[2]}`).join('\n');
+  const valueWidth = Math.max(...numbers.map((r) => r[1].length));
+  return rows.map((r) => `${r[0].padEnd(width(0))}  ${r[1].startsWith('{') ? r[1] : `${r[1].padStart(valueWidth)}  ${r[2]}`}`).join('\n');
 }
 
 /** `--variables`: that figure alone, in a fresh runtime (a quick check while working on the view). */
@@ -442,7 +510,14 @@ async function measureVariables(): Promise<Partial<Figures>> {
 }
 
 async function main(): Promise<void> {
-  const figures = (process.argv.includes('--variables') ? await measureVariables() : await measure()) as Figures;
+  const only = (flag: string): boolean => process.argv.includes(flag);
+  const figures = only('--memory')
+    ? await measureMemory()
+    : only('--spare')
+      ? await measureSpare()
+      : only('--variables')
+        ? await measureVariables()
+        : await measure();
   process.stdout.write(process.argv.includes('--json') ? `${JSON.stringify(figures)}\n` : `${table(figures)}\n`);
 }
 

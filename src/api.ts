@@ -22,9 +22,9 @@ export interface PythonSandboxSession {
  * process, and a session is one process for whoever created it.
  */
 export interface PythonSandboxApi {
-  /** Runs statements in a fresh sandbox process, which ends with the call. */
+  /** Runs statements in a fresh sandbox process (never used before), which ends with the call. */
   exec(statements: string): Promise<ContractResult>;
-  /** Evaluates an expression in a fresh sandbox process, which ends with the call. */
+  /** Evaluates an expression in a fresh sandbox process (never used before), which ends with the call. */
   eval(expression: string): Promise<ContractResult>;
   /** A runtime of the caller's own, kept until `dispose()` (or until this extension deactivates). */
   createSession(): PythonSandboxSession;
@@ -39,6 +39,8 @@ export interface ApiOptions {
   readonly newClient: () => SandboxClient;
   /** The packages a run needs (its imports, its PEP 723 block, the setting), as for the user's runs. */
   readonly packagesFor: PackagesFor;
+  /** Called after each one-off call: the next may come soon, and can start from a spare sandbox. */
+  readonly prepareNext?: () => void;
 }
 
 /** A failure of the sandbox itself, in the contract's shape. */
@@ -54,7 +56,7 @@ async function contractRun(client: SandboxClient, mode: RunMode, code: string, p
  * The API over sandbox clients made with the user's current settings.
  * @returns the API, and a function that stops every session it handed out.
  */
-export function createApi({ newClient, packagesFor }: ApiOptions): { api: PythonSandboxApi; dispose(): void } {
+export function createApi({ newClient, packagesFor, prepareNext }: ApiOptions): { api: PythonSandboxApi; dispose(): void } {
   const sessions = new Set<SandboxClient>();
   const once = async (mode: RunMode, code: string): Promise<ContractResult> => {
     const client = newClient();
@@ -62,6 +64,7 @@ export function createApi({ newClient, packagesFor }: ApiOptions): { api: Python
       return await contractRun(client, mode, code, packagesFor);
     } finally {
       client.dispose();
+      prepareNext?.();
     }
   };
   const api: PythonSandboxApi = {

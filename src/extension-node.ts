@@ -6,27 +6,34 @@ import { activateExtension } from './extension';
 import { nodeGrantFileSystem } from './files/node-fs';
 import { workspaceGrantFileSystem } from './files/workspace-fs';
 import { cacheRoot, createNodePackageManager } from './packages/node';
-import { createNodeClient } from './sandbox/node-client';
+import type { Settings } from './config';
+import type { ClientChoices } from './platform';
+import { createNodeClient, spareKind, type NodeSandboxOptions } from './sandbox/node-client';
+import { SpareTransports } from './sandbox/spare-transports';
 import { PackageService } from './session/packages';
 
 export function activate(context: vscode.ExtensionContext): PythonSandboxApi {
   const distDir = context.asAbsolutePath('dist');
   // One package cache for every party, in the extension's global storage.
   const cacheDir = path.join(context.globalStorageUri.fsPath, 'packages');
+  const clientOptions = (settings: Settings, { input, readsFiles }: ClientChoices): NodeSandboxOptions => ({
+    distDir,
+    isolation: settings.isolation,
+    memoryLimitMb: settings.memoryLimitMb,
+    maxOutputBytes: settings.maxOutputBytes,
+    timeoutMs: settings.timeoutSeconds * 1000,
+    input,
+    maxReadableMb: readsFiles ? settings.filesMaxReadableMb : 0,
+    readableLimitName: 'pythonSandbox.files.maxReadableMb',
+    // The folder the sandbox process may read packages from.
+    packageCacheDir: cacheRoot(cacheDir),
+  });
+  // One spare sandbox at most, for every party.
+  const spares = new SpareTransports();
+  context.subscriptions.push({ dispose: () => spares.dispose() });
   return activateExtension(context, {
-    createClient: (settings, { input, readsFiles }) =>
-      createNodeClient({
-        distDir,
-        isolation: settings.isolation,
-        memoryLimitMb: settings.memoryLimitMb,
-        maxOutputBytes: settings.maxOutputBytes,
-        timeoutMs: settings.timeoutSeconds * 1000,
-        input,
-        maxReadableMb: readsFiles ? settings.filesMaxReadableMb : 0,
-        readableLimitName: 'pythonSandbox.files.maxReadableMb',
-        // The folder the sandbox process may read packages from.
-        packageCacheDir: cacheRoot(cacheDir),
-      }),
+    createClient: (settings, choices) => createNodeClient(clientOptions(settings, choices), spares),
+    prepareSpare: (settings, choices) => spares.prepare(spareKind(clientOptions(settings, choices))),
     createPackages: (settings) => new PackageService(settings, (options) => createNodePackageManager({ ...options, cacheDir, distDir })),
     // A folder on this machine's disk is read with Node's fs, as VS Code's own disk provider does:
     // through vscode.workspace.fs each request crosses to the window and back (about 4 ms in the

@@ -46,9 +46,11 @@ export function activateExtension(context: vscode.ExtensionContext, platform: Ex
   const every = { settings, platform, packages };
   const user = new RuntimeSession({ ...every, label: 'Python Sandbox', input: true, files });
   const agents = new RuntimeSession({ ...every, label: 'Python Sandbox (agents)', input: false, files: undefined });
+  const apiChoices = { input: false, readsFiles: false };
   const api = createApi({
-    newClient: () => platform.createClient(settings.current, { input: false, readsFiles: false }),
+    newClient: () => platform.createClient(settings.current, apiChoices),
     packagesFor: (code) => packages.forRun(code, 'Python Sandbox (API)'),
+    prepareNext: () => platform.prepareSpare?.(settings.current, apiChoices),
   });
 
   // Presenters follow the user's runs from the moment they are queued.

@@ -18,8 +18,17 @@ export interface ClientChoices {
  * `activateExtension`.
  */
 export interface ExtensionPlatform {
-  /** A sandbox client under the user's current settings; its sandbox may read the package cache. */
+  /**
+   * A sandbox client under the user's current settings; its sandbox may read the package cache,
+   * and it starts with the spare sandbox when one of its kind is ready.
+   */
   createClient(settings: Settings, choices: ClientChoices): SandboxClient;
+  /**
+   * A party that makes clients with these settings and choices was just active: keep a spare
+   * sandbox of that kind ready for its next start (a Restart, a one-off call). Absent where
+   * sandboxes are not started ahead of need.
+   */
+  prepareSpare?(settings: Settings, choices: ClientChoices): void;
   /** The package cache (in the extension's global storage) and its rules. */
   createPackages(settings: SettingsStore): PackageService;
   /** How the files of a workspace folder are listed and read for the sandbox. */

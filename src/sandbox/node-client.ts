@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SandboxClient, type SandboxOptions } from './client';
+import type { SpareTransports } from './spare-transports';
 import type { ProcessConfig } from './process/config';
 import type { Restrictions } from './protocol';
 import { defaultLaunchSpec, hostPaths, startProcess, type LaunchFeature, type LaunchSpec } from './transport/child-process';
@@ -70,7 +71,7 @@ function prepareReadableFolder(folder: string): void {
 
 /**
  * Starts sandboxes as Node does. A machine that refuses part of the process launch (Node's
- * permission flags, Linux namespaces) is not asked again: later starts go without it, at the
+ * permission flags, Linux namespaces, `--expose-gc`) is not asked again: later starts go without it, at the
  * isolation level that says so.
  */
 export function nodeTransports(options: NodeTransportOptions = {}): TransportFactory {
@@ -93,6 +94,7 @@ export function nodeTransports(options: NodeTransportOptions = {}): TransportFac
         {
           permissionFlags: !refused.has('permission-flags'),
           osIsolation: options.osIsolation !== false && !refused.has('os-isolation'),
+          exposeGc: !refused.has('expose-gc'),
         },
         packageCacheDir ? [packageCacheDir] : [],
       );
@@ -108,7 +110,19 @@ export function nodeTransports(options: NodeTransportOptions = {}): TransportFac
   };
 }
 
-/** A sandbox client on Node (a process of its own, unless `isolation: "worker"`). */
-export function createNodeClient(options: NodeSandboxOptions = {}): SandboxClient {
-  return new SandboxClient({ ...options, transport: nodeTransports(options) });
+/** What makes two Node sandboxes of a kind, so that one can stand in for the other: how they are hosted and started. */
+export function spareKind(options: NodeSandboxOptions): string {
+  const { isolation = 'process', distDir, osIsolation, packageCacheDir, memoryLimitMb, input, snapshot, maxReadableMb } = options;
+  return JSON.stringify({ isolation, distDir, osIsolation, packageCacheDir, memoryLimitMb, input, snapshot, maxReadableMb });
+}
+
+/**
+ * A sandbox client on Node (a process of its own, unless `isolation: "worker"`).
+ * @param spares where a sandbox started ahead of need comes from, when one of this kind is
+ *   there; not for a client whose launch is adjusted (`launch`), which no spare can stand for.
+ */
+export function createNodeClient(options: NodeSandboxOptions = {}, spares?: SpareTransports): SandboxClient {
+  const transports = nodeTransports(options);
+  const transport = spares && !options.launch ? spares.wrap(transports, spareKind(options)) : transports;
+  return new SandboxClient({ ...options, transport });
 }

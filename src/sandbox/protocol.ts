@@ -527,6 +527,8 @@ export interface AssetsMessage {
   readonly assets: WorkerAssets;
   /** Compiled while the worker started; absent when compiling failed (the worker compiles the bytes). */
   readonly module?: WebAssembly.Module;
+  /** Byte ranges of the snapshot that hold only zeros ([start, end) pairs, in order), which its restore need not write. */
+  readonly snapshotZeros?: readonly number[];
 }
 
 /** Worker -> relay: the shared output buffer is full; drain it now. */

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { PackageInstallPolicy, Settings, SettingsStore } from '../config';
 import { RESTART_SETTINGS } from '../config';
 import type { RunOrigin } from '../editor/run-origin';
-import type { ExtensionPlatform } from '../platform';
+import type { ClientChoices, ExtensionPlatform } from '../platform';
 import { PackageError } from '../packages/errors';
 import type { PackagePreview } from '../packages/manager';
 import {
@@ -18,6 +18,7 @@ import type { PreparePackages } from '../sandbox/package-memory';
 import type { OutputFile, RunMode, VariablesQuery } from '../sandbox/protocol';
 import type { Run } from '../sandbox/run';
 import type { FileAccess } from './file-access';
+import { UNUSED_SANDBOX_MS, whenUnused } from '../sandbox/unused-sandbox';
 import type { PackageService } from './packages';
 
 /** The document an editor run came from. */
@@ -76,7 +77,8 @@ export interface RuntimeSessionOptions {
 export class RuntimeSession implements vscode.Disposable {
   private readonly settings: SettingsStore;
   private readonly platform: ExtensionPlatform;
-  private readonly input: boolean;
+  /** What its sandboxes are given: someone to answer input(), room for workspace files. */
+  private readonly choices: ClientChoices;
   private readonly packages: PackageService;
   private readonly files: FileAccess | undefined;
   /** Names the runtime in messages. */
@@ -99,9 +101,9 @@ export class RuntimeSession implements vscode.Disposable {
     this.settings = settings;
     this.platform = platform;
     this.label = label;
-    this.input = input;
     this.packages = packages;
     this.files = files;
+    this.choices = { input, readsFiles: files !== undefined };
     [this.client, this.clientSubscription] = this.createClient(settings.current);
     this.settingsSubscription = settings.onDidChange(({ keys }) => this.settingsChanged(keys));
     this.cacheSubscription = packages.onDidClearCache(() => this.client.forgetPackages());
@@ -132,7 +134,10 @@ export class RuntimeSession implements vscode.Disposable {
       ...(this.files ? { workspace: this.files.forRun(options.document ?? originDocument(options.origin)) } : {}),
     });
     this.runCreated.fire({ run, origin: options.origin });
-    run.result.catch((error: unknown) => this.reportFault(error));
+    run.result.then(
+      () => this.prepareSpare(),
+      (error: unknown) => this.reportFault(error),
+    );
     if (needsStart) this.showStart(run);
     return run;
   }
@@ -169,7 +174,9 @@ export class RuntimeSession implements vscode.Disposable {
   }
 
   async restart(): Promise<SandboxInfo> {
-    return this.client.restart();
+    const info = await this.client.restart();
+    this.prepareSpare();
+    return info;
   }
 
   dispose(): void {
@@ -195,16 +202,25 @@ export class RuntimeSession implements vscode.Disposable {
   }
 
   private createClient(settings: Settings): [SandboxClient, vscode.Disposable] {
-    const client = this.platform.createClient(settings, { input: this.input, readsFiles: this.files !== undefined });
+    const client = this.platform.createClient(settings, this.choices);
     let previous = client.state;
-    const subscription = client.onDidChangeState((state) => {
-      this.statusChanged.fire(this.status);
-      // A runtime that had started (not one that failed to start) and stopped: a restart, a crash, the memory cap.
-      const stoppedAfterStart = state === 'stopped' && (previous === 'ready' || previous === 'running');
-      previous = state;
-      if (stoppedAfterStart) this.keepWarm();
-    });
-    return [client, subscription];
+    const subscriptions = [
+      client.onDidChangeState((state) => {
+        this.statusChanged.fire(this.status);
+        // A runtime that had started (not one that failed to start) and stopped: a restart, a crash, the memory cap.
+        const stoppedAfterStart = state === 'stopped' && (previous === 'ready' || previous === 'running');
+        previous = state;
+        if (stoppedAfterStart) this.keepWarm();
+      }),
+      // A runtime that has run nothing holds nothing: it goes, and the next run starts one.
+      whenUnused(client, UNUSED_SANDBOX_MS, () => this.replaceClient(false)),
+    ];
+    return [client, vscode.Disposable.from(...subscriptions)];
+  }
+
+  /** This party was just active: a spare sandbox of its kind is kept ready for its next start (a Restart). */
+  private prepareSpare(): void {
+    this.platform.prepareSpare?.(this.settings.current, this.choices);
   }
 
   /**
@@ -235,14 +251,14 @@ export class RuntimeSession implements vscode.Disposable {
       });
   }
 
-  private replaceClient(): void {
+  /** @param comeBack whether a runtime that was in use starts again by itself. */
+  private replaceClient(comeBack = true): void {
     const wasRunning = this.client.state !== 'stopped';
     this.clientSubscription.dispose();
     this.client.dispose();
     [this.client, this.clientSubscription] = this.createClient(this.settings.current);
     this.statusChanged.fire(this.status);
-    // Only a runtime that was in use comes back by itself.
-    if (wasRunning) this.warmUp();
+    if (wasRunning && comeBack) this.warmUp();
   }
 
   /**

@@ -1,6 +1,10 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { SandboxInfo } from '../../src/sandbox/client';
 import { createNodeClient, type NodeSandboxOptions } from '../../src/sandbox/node-client';
-import type { LaunchSpec } from '../../src/sandbox/transport/child-process';
+import { refusingNode, rejectOptions } from '../fixtures/refusing-node';
 import { describeIsolationCorpus } from './isolation-corpus';
 import { distDir, sandboxFor } from './sandbox';
 
@@ -25,6 +29,8 @@ describe('isolation: the attacks are live (worker isolation has no process bound
 });
 
 describe('isolation: refusing to run without the required restrictions', () => {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'refusing-node-'));
+  after(() => fs.rmSync(folder, { recursive: true, force: true }));
   async function startWith(launch: NodeSandboxOptions['launch']): Promise<Error> {
     const client = createNodeClient({ distDir, launch });
     try {
@@ -62,15 +68,47 @@ describe('isolation: refusing to run without the required restrictions', () => {
     }
   });
 
-  it('when Node rejects the permission flags at start, it runs without them at the weaker level', async () => {
-    const rejectsPermissionFlags = (spec: LaunchSpec): LaunchSpec =>
-      spec.execArgv.some((flag) => /permission/.test(flag))
-        ? { ...spec, execArgv: [...spec.execArgv, '--no-such-flag-in-this-node'] }
-        : spec;
-    const client = createNodeClient({ distDir, launch: rejectsPermissionFlags });
+  /** Starts a client whose sandbox process runs under a Node that rejects the options `pattern` matches; returns what it reported and how often that Node was started. */
+  async function startRejecting(pattern: string, name: string): Promise<{ info: SandboxInfo; value: string | undefined; starts: number }> {
+    const { node, starts } = refusingNode(folder, name, rejectOptions(pattern));
+    const client = createNodeClient({ distDir, launch: (spec) => ({ ...spec, execPath: node }) });
     try {
-      assert.equal((await client.start()).isolation, 'process-no-fs-permissions');
-      assert.equal((await client.eval('6 * 7')).value, '42');
+      const info = await client.start();
+      return { info, value: (await client.eval('6 * 7')).value, starts: starts() };
+    } finally {
+      client.dispose();
+    }
+  }
+
+  it('when Node rejects the permission flags at start, it runs without them at the weaker level', async function () {
+    if (process.platform === 'win32') this.skip(); // the stand-in Node is a shell script
+    const { info, value, starts } = await startRejecting('--permission|--experimental-permission', 'node-without-permissions');
+    assert.equal(info.isolation, 'process-no-fs-permissions');
+    assert.equal(value, '42');
+    assert.equal(starts, 2);
+  });
+
+  it('when Node rejects --expose-gc at start, it runs without it, keeping the permission model and the empty environment', async function () {
+    if (process.platform === 'win32') this.skip();
+    const { info, value, starts } = await startRejecting('--expose-gc', 'node-without-expose-gc');
+    assert.equal(info.isolation, 'process');
+    assert.equal(info.restrictions.permissionModel, true);
+    assert.equal(info.restrictions.environmentEmpty, true);
+    assert.equal(value, '42');
+    assert.equal(starts, 2);
+  });
+
+  it('when Node rejects an option no part of the launch can go without, the start fails, and nothing is dropped', async function () {
+    if (process.platform === 'win32') this.skip();
+    const { node, starts } = refusingNode(
+      folder,
+      'node-without-code-generation-flag',
+      rejectOptions('--disallow-code-generation-from-strings'),
+    );
+    const client = createNodeClient({ distDir, launch: (spec) => ({ ...spec, execPath: node }) });
+    try {
+      await assert.rejects(client.start(), /exited with code 9/);
+      assert.equal(starts(), 1);
     } finally {
       client.dispose();
     }

@@ -7,6 +7,7 @@
 import { Socket } from 'node:net';
 import { encodeFrame, FrameReader, MAX_FRAME_BYTES } from '../framing';
 import { isTagged, type SandboxMessage } from '../protocol';
+import { exposedGc, IDLE_COLLECT_MS, IdleCollector } from '../shared/idle-collector';
 import type { ProcessConfig } from './config';
 import { removeRelayCapabilities } from './capabilities';
 import { probeRestrictions } from './restrictions';
@@ -21,7 +22,12 @@ function main(): void {
   // measuring the environment.
   delete process.env.ELECTRON_RUN_AS_NODE;
   const channel = new Socket({ fd: 3, readable: true, writable: true });
-  const send = (message: SandboxMessage): void => void channel.write(encodeFrame(message));
+  // Once idle after start-up, this thread holds nothing but garbage of it (Pyodide's WebAssembly bytes, 10 MB).
+  const collector = new IdleCollector(exposedGc(), IDLE_COLLECT_MS);
+  const send = (message: SandboxMessage): void => {
+    channel.write(encodeFrame(message));
+    if (message.type === 'ready' || message.type === 'result') collector.touch();
+  };
   const relay = new WorkerRelay({ ...config, restrictions: probeRestrictions(config.distDir) }, send, (reason) => {
     process.stderr.write(`${reason}\n`);
     process.exit(1);

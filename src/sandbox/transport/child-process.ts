@@ -57,13 +57,18 @@ export function osIsolationWrapper(options: { readonly keepNetwork?: boolean } =
   return [setpriv, '--pdeathsig', 'KILL', '--', unshare, ...namespaces, '--'];
 }
 
-/** Parts of the launch that some machines refuse: Node's permission flags, Linux namespaces. */
-export type LaunchFeature = 'permission-flags' | 'os-isolation';
+/** Parts of the launch that some machines refuse: Node's permission flags, Linux namespaces, `--expose-gc`. */
+export type LaunchFeature = 'permission-flags' | 'os-isolation' | 'expose-gc';
 
 /** Which parts of the launch to use; a machine that refused one is not asked again. */
 export interface LaunchFeatures {
   readonly permissionFlags: boolean;
   readonly osIsolation: boolean;
+}
+
+/** The sandbox process's parts: also `--expose-gc`, which only saves memory (IdleCollector), so a Node that rejects it goes without. */
+export interface SandboxLaunchFeatures extends LaunchFeatures {
+  readonly exposeGc: boolean;
 }
 
 /**
@@ -72,7 +77,7 @@ export interface LaunchFeatures {
  */
 export function defaultLaunchSpec(
   distDir: string,
-  features: LaunchFeatures = { permissionFlags: true, osIsolation: true },
+  features: SandboxLaunchFeatures = { permissionFlags: true, osIsolation: true, exposeGc: true },
   readDirs: readonly string[] = [],
 ): LaunchSpec {
   const permission = features.permissionFlags ? permissionFlag() : undefined;
@@ -91,6 +96,9 @@ export function defaultLaunchSpec(
       // defers that past start-up and still optimises long runs (npm run bench: first result
       // 517 -> 464 ms, idle RSS 227 -> 213 MB, CPU-bound ratio vs python3 unchanged at 2.5).
       '--wasm-tiering-budget=60000000',
+      // For the relay and the worker to collect once idle (IdleCollector): V8 frees a buffer's
+      // bytes only when it collects the object that held them, which an idle thread never does.
+      ...(features.exposeGc ? ['--expose-gc'] : []),
     ],
     script: path.join(distDir, 'sandbox-process.js'),
     // Electron's binary only behaves as Node with this one variable; the process deletes it.
@@ -127,14 +135,24 @@ export function hostPaths(distDir: string): ReadonlyArray<readonly [string, stri
   ];
 }
 
+/** The part of the launch a command-line option belongs to; none for the options no sandbox may go without. */
+function featureOf(option: string): LaunchFeature | undefined {
+  if (/^--(experimental-)?permission$|^--allow-/.test(option)) return 'permission-flags';
+  if (option === '--expose-gc') return 'expose-gc';
+  return undefined;
+}
+
 /**
  * What refused a launch, judging by how a process ended. Only ask it of a process that has run
- * nothing untrusted: afterwards its exit code and stderr may be an attacker's words.
+ * nothing untrusted: afterwards its exit code and stderr may be an attacker's words. Node names
+ * the one option it rejects: only that option's part is gone without, so that a Node that rejects
+ * `--expose-gc` keeps the permission flags.
  * @param wrapped whether it was started under `osIsolationWrapper`.
  */
 export function launchRefusal(wrapped: boolean, code: number | null, stderr: string): LaunchFeature | undefined {
   // Node exits with 9 when it rejects a command-line option.
-  if (code === 9 && /bad option/.test(stderr)) return 'permission-flags';
+  const rejected = code === 9 ? /bad option: (--[^\s=]+)/.exec(stderr) : null;
+  if (rejected) return featureOf(rejected[1]);
   if (wrapped && /^(unshare|setpriv): /m.test(stderr)) return 'os-isolation';
   return undefined;
 }

@@ -38,7 +38,8 @@ export interface SandboxExit {
   /**
    * Something refused the start before any of our code ran (Node refused the permission flags,
    * the OS the namespaces), and the factory will start the next sandbox without it: the client
-   * starts again at once. A factory sets it once per thing refused, so retries end.
+   * starts again at once. A factory sets it once per thing refused, so retries end. Also set
+   * when the sandbox was a spare that had ended, unheard, as it was handed over (see SpareTransports).
    */
   readonly retry?: boolean;
   /** The end of what the sandbox wrote to stderr: its own words, capped, untrusted, sanitized. */

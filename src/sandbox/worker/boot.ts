@@ -7,6 +7,7 @@ import hardeningSource from '../python/hardening.py';
 import runnerSource from '../python/runner.py';
 import variablesSource from '../python/variables.py';
 import { DISABLED_BUILTIN_MODULES, disableBuiltinModules } from './builtin-modules';
+import { restoringSparsely } from './sparse-restore';
 
 /** Modules imported before a snapshot is taken, so a restored runtime starts with them. */
 export const PRELOADED_MODULES = 'import ast, builtins, io, json, os, random, time, traceback';
@@ -51,6 +52,8 @@ export interface BootOptions {
   readonly mode: BootMode | 'make-snapshot';
   /** The memory snapshot, when there is one. */
   readonly snapshot?: Uint8Array;
+  /** Byte ranges of the snapshot that hold only zeros, which the restore does not write (see sparse-restore.ts). */
+  readonly snapshotZeros?: readonly number[];
   /** Import names of the packages in Pyodide's lock: none is bundled, and the runner says so. */
   readonly optionalPackages: readonly string[];
 }
@@ -77,9 +80,11 @@ export async function bootPyodide(options: BootOptions): Promise<Booted> {
     return { pyodide, boot: 'plain', ...(snapshotFallback ? { snapshotFallback } : {}) };
   };
   if (options.mode !== 'snapshot') return plain(options.mode === 'plain' ? 'a plain boot was asked for' : undefined);
-  if (!options.snapshot) return plain('no snapshot was built');
+  const { snapshot, snapshotZeros } = options;
+  if (!snapshot) return plain('no snapshot was built');
   try {
-    return { pyodide: await loadPyodide({ ...settings, _loadSnapshot: options.snapshot }), boot: 'snapshot' };
+    const restore = (): Promise<PyodideAPI> => loadPyodide({ ...settings, _loadSnapshot: snapshot });
+    return { pyodide: await (snapshotZeros ? restoringSparsely(snapshot, snapshotZeros, restore) : restore()), boot: 'snapshot' };
   } catch (error) {
     return plain(`snapshot restore failed: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -27,6 +27,7 @@ import {
 } from '../protocol';
 import type { InputAnswer } from '../shared/input-slot';
 import { epochMs } from '../shared/clock';
+import { IDLE_COLLECT_MS, IdleCollector } from '../shared/idle-collector';
 import { bootPyodide, SANDBOX_MODULES, type CreatePyodideModule } from './boot';
 import type { ServedFiles } from './serving-fetch';
 import { instantiateFrom } from './precompiled-wasm';
@@ -79,6 +80,8 @@ export interface WorkerHost {
   beforeWait(): void;
   /** Whether JavaScript can no longer be made from strings here, by every route this platform has. */
   codeGenerationBlocked(): boolean;
+  /** A full garbage collection of this thread, where the platform offers one (see IdleCollector). */
+  readonly collectGarbage?: () => void;
 }
 
 /** Pyodide's `loadPyodide`, and the function that makes its Emscripten module when bundled. */
@@ -297,19 +300,42 @@ function inspectOne(
 async function bootInputs(host: WorkerHost): Promise<{
   pyodideModule: PyodideModule;
   assets: WorkerAssets;
+  snapshotZeros: readonly number[] | undefined;
   pyodideImported: number;
   assetsReceived: number;
   wasmReady: Promise<number>;
 }> {
   const pyodideModule = await host.loadPyodideModule();
   const pyodideImported = epochMs();
-  const { assets, module } = await host.assets;
+  const { assets, module, snapshotZeros } = await host.assets;
   const assetsReceived = epochMs();
   for (const [name, bytes] of Object.entries(assets)) if (name !== 'snapshot') host.served.set(name, bytes);
   // Pyodide fetches its WebAssembly before instantiating it; with the compiled module at hand the
   // bytes are never read, and were not sent.
   if (module && !assets['pyodide.asm.wasm']) host.served.set('pyodide.asm.wasm', new Uint8Array(0));
-  return { pyodideModule, assets, pyodideImported, assetsReceived, wasmReady: instantiateFrom(module) };
+  return { pyodideModule, assets, snapshotZeros, pyodideImported, assetsReceived, wasmReady: instantiateFrom(module) };
+}
+
+/** The start-up files whose bytes Pyodide copied: its WebAssembly memory holds the snapshot, its file system the standard library. */
+const COPIED_AT_START = ['snapshot', 'pyodide.asm.wasm', 'python_stdlib.zip'] as const;
+
+/**
+ * Lets go of the start-up bytes Pyodide holds a copy of, 40 MB that would otherwise stay for the
+ * runtime's life: the entry's message and Pyodide's configuration keep references to them, so
+ * their buffers are detached (moved into a clone that is dropped at once). The served files keep
+ * their names, so that no package file can be served in their place.
+ */
+function releaseStartupBytes(host: WorkerHost, assets: WorkerAssets): void {
+  for (const name of COPIED_AT_START) {
+    const bytes = assets[name];
+    if (!bytes || bytes.byteLength === 0) continue;
+    try {
+      structuredClone(bytes.buffer, { transfer: [bytes.buffer as ArrayBuffer] });
+    } catch {
+      // Not transferable here: it stays, and only costs memory.
+    }
+    if (host.served.has(name)) host.served.set(name, new Uint8Array(0));
+  }
 }
 
 async function makeSnapshot(host: WorkerHost): Promise<void> {
@@ -329,16 +355,19 @@ async function serve(host: WorkerHost): Promise<void> {
   const started = performance.now();
   const memory = capWasmMemory(config.memoryLimitBytes);
   // Load Python.
-  const { pyodideModule, assets, pyodideImported, assetsReceived, wasmReady } = await bootInputs(host);
+  const { pyodideModule, assets, snapshotZeros, pyodideImported, assetsReceived, wasmReady } = await bootInputs(host);
   const booted = await bootPyodide({
     ...pyodideModule,
     indexUrl: config.indexUrl,
     mode: config.boot === 'make-snapshot' ? 'plain' : config.boot,
     snapshot: assets.snapshot,
+    snapshotZeros,
     optionalPackages: optionalPackageImports(assets['pyodide-lock.json']),
   });
   const pythonReady = epochMs();
   const { pyodide } = booted;
+  releaseStartupBytes(host, assets);
+  const collector = new IdleCollector(host.collectGarbage, IDLE_COLLECT_MS);
   // Lock down the Python side and wire its streams.
   const sink = wireStreams(host, pyodide);
   const { run, answer } = lockDown(host, pyodide);
@@ -350,9 +379,10 @@ async function serve(host: WorkerHost): Promise<void> {
   host.onMessage((message: unknown) => {
     if (isTagged(message) && message.type === 'load-packages') {
       const load = message as LoadPackagesMessage;
-      void loadPackages(pyodide, host.served, load).then((error) =>
-        host.post({ type: 'packages-loaded', id: load.id, ...(error ? { error } : {}) }),
-      );
+      void loadPackages(pyodide, host.served, load).then((error) => {
+        host.post({ type: 'packages-loaded', id: load.id, ...(error ? { error } : {}) });
+        collector.touch();
+      });
       return;
     }
     if (isTagged(message) && message.type === 'variables') {
@@ -365,6 +395,7 @@ async function serve(host: WorkerHost): Promise<void> {
     const runMessage = message as RunMessage;
     runningId = runMessage.id;
     host.post({ type: 'result', id: runMessage.id, outcome: serveRun(runtime, runMessage) });
+    collector.touch();
   });
   host.post({
     type: 'loaded',
@@ -386,6 +417,7 @@ async function serve(host: WorkerHost): Promise<void> {
       loadMs: Math.round(performance.now() - started),
     },
   });
+  collector.touch();
 }
 
 /** Serves runs (or makes the build's snapshot) on the platform the entry describes; a failure to load is reported. */

@@ -7,6 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AssetsMessage, WorkerConfig, WorkerMessage } from '../protocol';
 import { epochMs } from '../shared/clock';
+import { exposedGc } from '../shared/idle-collector';
 import { InputSlot } from '../shared/input-slot';
 import { OutputBufferWriter } from '../shared/output-buffer';
 import { codeGenerationBlocked } from '../shared/probes';
@@ -41,6 +42,8 @@ const input = new InputSlot(config.channels.input);
 const displayForwarded = new Int32Array(config.channels.display, 0, 1);
 /** Pyodide's files, once the relay has read them (and compiled its WebAssembly). */
 const assets = new Promise<AssetsMessage>((resolve) => port.once('message', (message: AssetsMessage) => resolve(message)));
+/** V8's `gc` (the sandbox process exposes it), kept before the lock-down removes it with every other unlisted global. */
+const collectGarbage = exposedGc();
 
 /**
  * Imports Pyodide's two modules, from the copies the build made with every `import()` in them
@@ -83,4 +86,5 @@ runWorker({
   // The relay drains the shared output buffer on a timer of its own.
   beforeWait: () => undefined,
   codeGenerationBlocked,
+  collectGarbage,
 });

@@ -13,6 +13,7 @@ import { InstallerProcess } from '../../../src/packages/node-installer';
 import { osIsolationWrapper } from '../../../src/sandbox/transport/child-process';
 import type { PyPIRequest } from '../../../src/packages/pypi';
 import { rejectsWith } from '../../fixtures/package-tests';
+import { refusingNode, rejectOptions } from '../../fixtures/refusing-node';
 
 /**
  * A stand-in installer: `body` runs with `write(bytes)` (raw bytes to fd 3, whatever the host
@@ -72,28 +73,12 @@ describe('packages: a hostile installer process', function () {
       await rejectsWith(installer.resolve(request), 'resolution', /^the package installer ended \(exit code 1\) without an answer/);
   });
 
-  /**
-   * A stand-in Node (a shell script) that counts its starts in the file it returns, runs `refuse`
-   * (shell) as the machine would refuse a part of the launch, and else runs Node.
-   */
-  function refusingNode(name: string, refuse: string): { node: string; starts: () => number } {
-    const starts = path.join(root, `${name}-starts`);
-    const node = path.join(root, name);
-    fs.writeFileSync(node, `#!/bin/sh\necho start >> '${starts}'\n${refuse}\nexec '${process.execPath}' "$@"\n`, { mode: 0o755 });
-    return { node, starts: () => fs.readFileSync(starts, 'utf8').trim().split('\n').length };
-  }
-
   /** A stand-in installer that answers with where it runs: under Node's permission model, in a PID namespace. */
   const reportsItsLaunch = `write(frame(JSON.stringify({ type: 'resolved', wheels: [{ permission: !!process.permission, namespaced: process.pid === 1 }] })));`;
 
   it('a Node that rejects the permission flags is asked once, and the installer then runs without them', async function () {
     if (process.platform === 'win32') this.skip(); // the stand-in Node is a shell script
-    const { node, starts } = refusingNode(
-      'node-without-permissions',
-      `for arg in "$@"; do
-  case "$arg" in --permission|--experimental-permission) echo "$0: bad option: $arg" >&2; exit 9;; esac
-done`,
-    );
+    const { node, starts } = refusingNode(root, 'node-without-permissions', rejectOptions('--permission|--experimental-permission'));
     const installer = hostileInstaller(root, reportsItsLaunch, node);
     const launched = [{ permission: false, namespaced: osIsolationWrapper().length > 0 }];
     assert.deepEqual(await installer.resolve(request), launched);
@@ -106,6 +91,7 @@ done`,
     if (osIsolationWrapper().length === 0) return this.skip();
     // In the namespaces, the stand-in is process 1: it fails there as unshare fails where user namespaces are not allowed.
     const { node, starts } = refusingNode(
+      root,
       'node-without-namespaces',
       `if [ "$$" = 1 ]; then echo "unshare: unshare failed: Operation not permitted" >&2; exit 1; fi`,
     );
