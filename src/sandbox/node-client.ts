@@ -19,7 +19,7 @@ export interface NodeTransportOptions {
   readonly isolation?: IsolationMode;
   /** Folder of the built bundles and Pyodide assets; defaults to this bundle's folder. */
   readonly distDir?: string;
-  /** Run the process in Linux namespaces: no network, no other processes, no orphan (default true, where available). */
+  /** Run the process in Linux namespaces: no network, no other processes, no orphan, a file system of its own (default true, where available). */
   readonly osIsolation?: boolean;
   /** Adjusts how the sandbox process is started (tests use it to drop a restriction or swap the script). */
   readonly launch?: (spec: LaunchSpec) => LaunchSpec;
@@ -93,6 +93,7 @@ export function nodeTransports(options: NodeTransportOptions = {}): TransportFac
         {
           permissionFlags: !refused.has('permission-flags'),
           osIsolation: options.osIsolation !== false && !refused.has('os-isolation'),
+          ownFileSystem: !refused.has('own-file-system'),
         },
         packageCacheDir ? [packageCacheDir] : [],
       );
