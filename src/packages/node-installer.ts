@@ -143,12 +143,13 @@ export class InstallerProcess implements PyPIResolver {
   private launchFeatures(micropipLocation: string): Promise<LaunchFeatures> {
     this.features ??= (async () => {
       // Each refusal leaves one part out, and the rest is asked again: a wrapper that failed
-      // before Node started has not told whether Node takes its flags.
+      // before Node started has not told whether Node takes its flags. Node's own refusal of
+      // its flags has: it ran, under the whole wrapper.
       let features = ALL_LAUNCH_FEATURES;
       for (;;) {
         const refused = await this.refusedPart(features, micropipLocation);
         const fewer = refused && withoutFeature(features, refused);
-        if (!fewer) return features;
+        if (!fewer || refused === 'permission-flags') return fewer || features;
         features = fewer;
       }
     })();

@@ -6,6 +6,7 @@
  * the installer's real command line.
  */
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -72,19 +73,46 @@ describe('packages: a hostile installer process', function () {
       await rejectsWith(installer.resolve(request), 'resolution', /^the package installer ended \(exit code 1\) without an answer/);
   });
 
+  /** Read ends of the stand-ins' FIFOs, closed after the suite. */
+  const fifos: number[] = [];
+  after(() => fifos.forEach((fd) => fs.closeSync(fd)));
+
   /**
-   * A stand-in Node (a shell script) that counts its starts in the file it returns, runs `refuse`
-   * (shell) as the machine would refuse a part of the launch, and else runs Node.
+   * A stand-in Node (a shell script) that counts its starts in a FIFO, runs `refuse` (shell) as
+   * the machine would refuse a part of the launch, and else runs Node. A FIFO, because in a file
+   * system of its own the stand-in's folder is read-only, and a FIFO there can still be written.
    */
   function refusingNode(name: string, refuse: string): { node: string; starts: () => number } {
-    const starts = path.join(root, `${name}-starts`);
+    const fifo = path.join(root, `${name}-starts`);
+    execFileSync('/usr/bin/mkfifo', [fifo]);
+    // Open for reading and writing, without blocking: no start waits for a reader, no read for a start.
+    const fd = fs.openSync(fifo, fs.constants.O_RDWR | fs.constants.O_NONBLOCK);
+    fifos.push(fd);
+    let starts = 0;
     const node = path.join(root, name);
-    fs.writeFileSync(node, `#!/bin/sh\necho start >> '${starts}'\n${refuse}\nexec '${process.execPath}' "$@"\n`, { mode: 0o755 });
-    return { node, starts: () => fs.readFileSync(starts, 'utf8').trim().split('\n').length };
+    // The shell by its real path: a file system of its own shows /usr, not /bin (a link into it on most systems).
+    fs.writeFileSync(node, `#!${fs.realpathSync('/bin/sh')}\necho start >> '${fifo}'\n${refuse}\nexec '${process.execPath}' "$@"\n`, {
+      mode: 0o755,
+    });
+    const buffer = Buffer.alloc(4096);
+    const count = (): number => {
+      for (;;) {
+        try {
+          starts += buffer.subarray(0, fs.readSync(fd, buffer)).toString().split('\n').filter(Boolean).length;
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === 'EAGAIN') return starts;
+          throw error;
+        }
+      }
+    };
+    return { node, starts: count };
   }
 
-  /** A stand-in installer that answers with where it runs: under Node's permission model, in a PID namespace. */
-  const reportsItsLaunch = `write(frame(JSON.stringify({ type: 'resolved', wheels: [{ permission: !!process.permission, namespaced: process.pid === 1 }] })));`;
+  /**
+   * A stand-in installer that answers with where it runs: under Node's permission model, in a PID
+   * namespace, in a file system of its own (where it starts in the new root: elsewhere, in the test's folder).
+   */
+  const reportsItsLaunch = `write(frame(JSON.stringify({ type: 'resolved', wheels: [{ permission: !!process.permission, namespaced: process.pid === 1, ownFileSystem: process.cwd() === '/' }] })));`;
 
   it('a Node that rejects the permission flags is asked once, and the installer then runs without them', async function () {
     if (process.platform === 'win32') this.skip(); // the stand-in Node is a shell script
@@ -95,10 +123,11 @@ describe('packages: a hostile installer process', function () {
 done`,
     );
     const installer = hostileInstaller(root, reportsItsLaunch, node);
-    const launched = [{ permission: false, namespaced: osIsolationWrapper().length > 0 }];
+    const namespaced = osIsolationWrapper().length > 0;
+    const launched = [{ permission: false, namespaced, ownFileSystem: namespaced }];
     assert.deepEqual(await installer.resolve(request), launched);
     assert.deepEqual(await installer.resolve(request), launched);
-    // The flags were asked about once (a refusal, from Node: the namespaces were taken), then two installers ran without them.
+    // The flags were asked about once (a refusal, from Node: the namespaces and the file system were taken), then two installers ran without them.
     assert.equal(starts(), 3);
   });
 
@@ -110,10 +139,11 @@ done`,
       `if [ "$$" = 1 ]; then echo "unshare: unshare failed: Operation not permitted" >&2; exit 1; fi`,
     );
     const installer = hostileInstaller(root, reportsItsLaunch, node);
-    assert.deepEqual(await installer.resolve(request), [{ permission: true, namespaced: false }]);
-    assert.deepEqual(await installer.resolve(request), [{ permission: true, namespaced: false }]);
-    // Asked twice (the namespaces, refused; then Node's flags, taken), then two installers ran.
-    assert.equal(starts(), 4);
+    assert.deepEqual(await installer.resolve(request), [{ permission: true, namespaced: false, ownFileSystem: false }]);
+    assert.deepEqual(await installer.resolve(request), [{ permission: true, namespaced: false, ownFileSystem: false }]);
+    // Asked three times (a file system of its own, refused; the namespaces, refused; then Node's
+    // flags, taken), then two installers ran.
+    assert.equal(starts(), 5);
   });
 
   it('one that grows past its memory limit is stopped, and the load fails saying so', async () => {
