@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createNodeClient } from '../../src/sandbox/node-client';
 import { defaultLaunchSpec, osIsolationWrapper, type LaunchSpec } from '../../src/sandbox/transport/child-process';
-import { alive, childOf, probeProcess } from '../fixtures/probe-process';
+import { alive, childOf, connectReport, fileSystemReport, listenOn, probeProcess, topFolders } from '../fixtures/probe-process';
 import { distDir } from './sandbox';
 
 /** Where the system keeps its libraries: shown whole in the sandbox's file system. */
@@ -96,33 +96,18 @@ describe('isolation: arbitrary JavaScript inside the sandbox process', () => {
 
   it('reaches no Unix socket: no abstract one (a network namespace of its own), and none by its path (a file system of its own)', async function () {
     if (!namespaces) return this.skip();
-    const heard: string[] = [];
-    const serve = async (where: string): Promise<net.Server> => {
-      const server = net.createServer((socket) => {
-        heard.push(where);
-        socket.destroy();
-      });
-      await new Promise<void>((resolve) => server.listen(where, resolve));
-      return server;
-    };
     // Beside the folders it reads, as the D-Bus session bus or Docker's socket is beside them.
     const byPath = path.join(root, 'host.sock');
     const abstract = `\0python-sandbox-test-${randomUUID()}`;
-    const servers = [await serve(byPath), await serve(abstract)];
+    const listening = await listenOn([byPath, abstract]);
     try {
-      const connect = (where: string): string =>
-        `new Promise((resolve) => { const socket = net.connect({ path: ${JSON.stringify(where)} }); socket.on('connect', () => { socket.destroy(); resolve('connected'); }); socket.on('error', (e) => resolve(e.code)); })`;
-      const report = await probeProcess(
-        assets,
-        defaultLaunchSpec(assets),
-        `Promise.all([${connect(abstract)}, ${connect(byPath)}]).then(([abstract, byPath]) => ({ abstract, byPath }))`,
-      );
+      const report = await probeProcess(assets, defaultLaunchSpec(assets), connectReport([abstract, byPath]));
       // Node's permission model (20-24) guards neither; the namespaces have no such socket in them.
-      assert.deepEqual(report, { abstract: 'ECONNREFUSED', byPath: 'ENOENT' });
+      assert.deepEqual(report, ['ECONNREFUSED', 'ENOENT']);
       await new Promise((resolve) => setTimeout(resolve, 200));
-      assert.deepEqual(heard, []);
+      assert.deepEqual(listening.heard, []);
     } finally {
-      for (const server of servers) server.close();
+      listening.close();
     }
   });
 
@@ -136,28 +121,21 @@ describe('isolation: arbitrary JavaScript inside the sandbox process', () => {
   it('sees a file system of its own: the system libraries and Node, its folders read-only, a few devices, and no socket', async function () {
     if (!namespaces) return this.skip();
     fs.writeFileSync(path.join(root, 'host.txt'), 'beside its folders');
+    const top = topFolders([
+      ...SYSTEM.filter((folder) => fs.existsSync(folder)),
+      '/dev',
+      '/etc',
+      '/proc',
+      assets,
+      cacheFolder(),
+      process.execPath,
+    ]);
     const report = (await probeProcess(
       assets,
       withoutPermissionModel(defaultLaunchSpec(assets, undefined, [cacheFolder()])),
-      `(() => {
-         const found = { sockets: [], files: [], entries: 0 };
-         const walk = (folder) => {
-           let entries = [];
-           // A folder the user cannot list (another user's) is as closed to it here as outside.
-           try { entries = fs.readdirSync(folder, { withFileTypes: true }); } catch (error) { if (error.code !== 'EACCES') throw error; }
-           for (const entry of entries) {
-             const file = require('node:path').join(folder, entry.name);
-             found.entries++;
-             if (entry.isSocket()) found.sockets.push(file);
-             if (entry.isDirectory()) walk(file);
-             else if (!${JSON.stringify(SYSTEM)}.some((system) => file.startsWith(system + '/'))) found.files.push(file);
-           }
-         };
-         // /proc is its own PID namespace's (below); everything else is walked, the system's libraries too.
-         for (const top of fs.readdirSync('/')) if (top !== 'proc') walk('/' + top);
-         return found;
-       })()`,
-    )) as { sockets: string[]; files: string[]; entries: number };
+      fileSystemReport(top, SYSTEM),
+    )) as { top: string[]; sockets: string[]; files: string[]; entries: number };
+    assert.deepEqual(report.top, top);
     assert.deepEqual(report.sockets, []);
     assert.ok(report.entries > 1000, `only ${report.entries} entries: the libraries are not there`);
     // Beyond the system's folders: its devices, the loader's cache and the time zone, its script and its cached package.
@@ -250,5 +228,76 @@ describe('isolation: the sandbox process never outlives its parent', () => {
     cli.kill('SIGKILL');
     for (let i = 0; i < 100 && (alive(sandbox) || alive(node)); i++) await new Promise((resolve) => setTimeout(resolve, 50));
     assert.ok(!alive(sandbox) && !alive(node), 'the sandbox process outlived its parent');
+  });
+});
+
+describe('isolation: where Linux refuses the sandbox a file system of its own, it runs in the namespaces without one, and says so', function () {
+  this.timeout(120_000);
+  /** The fixture that starts a real sandbox and prints what it reports of its isolation. */
+  const REPORT_ISOLATION = path.resolve(__dirname, '..', 'fixtures', 'report-isolation.js');
+  const namespaces = osIsolationWrapper().length > 0;
+
+  /**
+   * What a real client started in a user and mount namespace of the test's own reports, after
+   * `prepare` (shell, absolute paths) changed what that namespace shows. The test's mounts stay
+   * in it: the host sees none of them.
+   */
+  function reportAfter(prepare: string): Promise<unknown> {
+    const child = spawn(
+      '/usr/bin/unshare',
+      [
+        '--user',
+        '--map-root-user',
+        '--mount',
+        '--',
+        '/bin/sh',
+        '-c',
+        `${prepare} && exec "$@"`,
+        'sh',
+        process.execPath,
+        REPORT_ISOLATION,
+        distDir,
+      ],
+      { env: {}, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const [stdout, stderr] = [child.stdout, child.stderr].map((stream) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      return () => Buffer.concat(chunks).toString('utf8');
+    });
+    return new Promise((resolve, reject) =>
+      child.on('close', (code) => (code === 0 ? resolve(JSON.parse(stdout())) : reject(new Error(`exited with ${code}: ${stderr()}`)))),
+    );
+  }
+
+  const withoutOwnFileSystem = {
+    osIsolated: true,
+    ownFileSystem: false,
+    described: 'locked-down process in Linux namespaces (no network, no other processes)',
+    value: '42',
+  };
+
+  it('as prepared, with nothing taken away, it has one (the control for the cases below)', async function () {
+    if (!namespaces) return this.skip();
+    assert.deepEqual(await reportAfter(':'), {
+      osIsolated: true,
+      ownFileSystem: true,
+      described: 'locked-down process in Linux namespaces (no network, no other processes, a file system of its own with no host socket)',
+      value: '42',
+    });
+  });
+
+  it('where the kernel refuses it a /proc (one partly covered, as in a container), it starts again without a file system of its own', async function () {
+    if (!namespaces) return this.skip();
+    // As Docker and Podman cover parts of /proc: a new /proc may then not be mounted, in any namespace below.
+    assert.deepEqual(await reportAfter('/usr/bin/mount -o bind,ro /proc/sys /proc/sys'), withoutOwnFileSystem);
+  });
+
+  it('where a tool it needs is missing (pivot_root), it starts without a file system of its own', async function () {
+    if (!namespaces) return this.skip();
+    const pivotRoot = ['/usr/sbin/pivot_root', '/sbin/pivot_root'].find((file) => fs.existsSync(file));
+    if (!pivotRoot) return this.skip();
+    // An empty folder over the one that holds it, as on a system without it.
+    assert.deepEqual(await reportAfter(`/usr/bin/mount -t tmpfs none ${path.dirname(fs.realpathSync(pivotRoot))}`), withoutOwnFileSystem);
   });
 });
