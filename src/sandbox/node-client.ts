@@ -74,7 +74,8 @@ function prepareReadableFolder(folder: string): void {
  * isolation level that says so.
  */
 export function nodeTransports(options: NodeTransportOptions = {}): TransportFactory {
-  const distDir = options.distDir ?? __dirname;
+  // Absolute: in a file system of its own the process starts in its new root, not in ours.
+  const distDir = path.resolve(options.distDir ?? __dirname);
   const refused = new Set<LaunchFeature>();
   const worker = options.isolation === 'worker';
   return {
@@ -86,7 +87,7 @@ export function nodeTransports(options: NodeTransportOptions = {}): TransportFac
         boot: start.boot,
       };
       if (worker) return startInProcess(config, events);
-      const { packageCacheDir } = options;
+      const packageCacheDir = options.packageCacheDir && path.resolve(options.packageCacheDir);
       if (packageCacheDir) prepareReadableFolder(packageCacheDir);
       const spec = defaultLaunchSpec(
         distDir,
