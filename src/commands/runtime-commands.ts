@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { ISOLATION_LABELS } from '../presenters/status-bar';
+import { ISOLATION_LABELS } from '../presenters/isolation-text';
 import type { RuntimeSession } from '../session/runtime-session';
 import { CommandIds, ContextKeys } from './ids';
 

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { CommandIds } from '../commands/ids';
 import type { Settings } from '../config';
-import { ISOLATION_LABELS } from '../presenters/status-bar';
+import { ISOLATION_LABELS } from '../presenters/isolation-text';
 import type { IsolationLevel } from '../sandbox/transport/transport';
 import type { RuntimeSession } from '../session/runtime-session';
 import { NotebookKernel } from './kernel';

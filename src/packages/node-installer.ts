@@ -4,12 +4,14 @@ import * as path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { encodeFrame, FrameDeadline, FrameReader } from '../sandbox/framing';
 import {
+  ALL_LAUNCH_FEATURES,
   hostPaths,
   keepStderrTail,
   launchRefusal,
+  launchWrapper,
   onlyChild,
-  osIsolationWrapper,
   permissionFlag,
+  withoutFeature,
   type LaunchFeature,
   type LaunchFeatures,
 } from '../sandbox/transport/child-process';
@@ -58,19 +60,23 @@ export interface InstallerLaunch {
  * nothing), but it reads what a hostile index sends, so it is held as the sandbox process is:
  * it may read only `distDir` (Pyodide) and the verified micropip wheel's folder, start no
  * process or worker, and generate no code from strings; on Linux it runs in a user and a PID
- * namespace (it can signal no process outside) and dies with its parent. It keeps the network,
- * by design: it asks the index.
+ * namespace (it can signal no process outside) with a file system of its own (those two
+ * folders, Node's and the system's libraries, the resolver's files: no host socket), and dies
+ * with its parent. It keeps the network, by design: it asks the index.
  * @param features the parts of the launch to use: the ones this machine refused are left out.
+ * @param execPath the binary that runs it, shown in its file system.
  */
 export function installerLaunch(
   distDir: string,
   micropipLocation: string,
-  features: LaunchFeatures = { permissionFlags: true, osIsolation: true },
+  features: LaunchFeatures = ALL_LAUNCH_FEATURES,
+  execPath: string = process.execPath,
 ): InstallerLaunch {
   const permission = features.permissionFlags ? permissionFlag() : undefined;
-  const readable = [distDir, path.dirname(micropipLocation)].map((dir) => `--allow-fs-read=${path.resolve(dir)}${path.sep}`);
+  const folders = [distDir, path.dirname(micropipLocation)];
+  const readable = folders.map((dir) => `--allow-fs-read=${path.resolve(dir)}${path.sep}`);
   return {
-    wrapper: features.osIsolation ? osIsolationWrapper({ keepNetwork: true }) : [],
+    wrapper: launchWrapper(features, { readable: folders, execPath, resolvesNames: true }, { keepNetwork: true }),
     execArgv: [...(permission ? [permission, ...readable] : []), '--disallow-code-generation-from-strings', '--no-warnings'],
   };
 }
@@ -136,11 +142,16 @@ export class InstallerProcess implements PyPIResolver {
    */
   private launchFeatures(micropipLocation: string): Promise<LaunchFeatures> {
     this.features ??= (async () => {
-      const refused = await this.refusedPart({ permissionFlags: true, osIsolation: true }, micropipLocation);
-      if (refused !== 'os-isolation') return { permissionFlags: refused !== 'permission-flags', osIsolation: true };
-      // The wrapper failed before Node started: Node's flags are still to be asked about.
-      const flags = await this.refusedPart({ permissionFlags: true, osIsolation: false }, micropipLocation);
-      return { permissionFlags: flags !== 'permission-flags', osIsolation: false };
+      // Each refusal leaves one part out, and the rest is asked again: a wrapper that failed
+      // before Node started has not told whether Node takes its flags. Node's own refusal of
+      // its flags has: it ran, under the whole wrapper.
+      let features = ALL_LAUNCH_FEATURES;
+      for (;;) {
+        const refused = await this.refusedPart(features, micropipLocation);
+        const fewer = refused && withoutFeature(features, refused);
+        if (!fewer || refused === 'permission-flags') return fewer || features;
+        features = fewer;
+      }
     })();
     return this.features;
   }
@@ -148,19 +159,19 @@ export class InstallerProcess implements PyPIResolver {
   /** Which part of the launch with `features` the machine refuses, if any: the process runs an empty script. */
   private refusedPart(features: LaunchFeatures, micropipLocation: string): Promise<LaunchFeature | undefined> {
     return new Promise((resolve) => {
-      const { wrapper, execArgv } = installerLaunch(this.distDir, micropipLocation, features);
+      const { wrapper, execArgv } = installerLaunch(this.distDir, micropipLocation, features, this.execPath);
       const [command, ...args] = [...wrapper, this.execPath, ...execArgv, '-e', ''];
       const probe = spawn(command, args, { env: INSTALLER_ENV, stdio: ['ignore', 'ignore', 'pipe'], windowsHide: true });
       const stderr = keepStderrTail(probe);
       probe.on('error', () => resolve(undefined));
-      probe.on('close', (code) => resolve(launchRefusal(wrapper.length > 0, code, stderr())));
+      probe.on('close', (code, signal) => resolve(launchRefusal(wrapper, code, signal, stderr())));
     });
   }
 
   private run(request: PyPIRequest, features: LaunchFeatures, signal?: AbortSignal): Promise<unknown> {
     return new Promise((resolve, reject) => {
       throwIfCancelled(signal);
-      const { wrapper, execArgv } = installerLaunch(this.distDir, request.micropipLocation, features);
+      const { wrapper, execArgv } = installerLaunch(this.distDir, request.micropipLocation, features, this.execPath);
       const [command, ...args] = [...wrapper, this.execPath, ...execArgv, path.join(this.distDir, 'package-installer.js')];
       // Under the wrapper, killing it kills Node too (--kill-child).
       const child = spawn(command, args, {

@@ -30,7 +30,8 @@ export function createNodePackageManager(options: NodePackageManagerOptions): Pa
     ...options,
     store: new NodeFileStore(cacheRoot(options.cacheDir, options.pyodideVersion)),
     bundledLock: readBundledLock(options.distDir),
-    resolver: new InstallerProcess(options.distDir),
+    // Absolute: in a file system of its own the installer starts in its new root, not in ours.
+    resolver: new InstallerProcess(path.resolve(options.distDir)),
     fetch: fetchWithFiles,
   });
 }

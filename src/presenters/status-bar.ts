@@ -1,14 +1,6 @@
 import * as vscode from 'vscode';
 import type { SandboxStatus } from '../sandbox/client';
-import type { IsolationLevel } from '../sandbox/transport/transport';
-
-/** How each isolation level is described to people. */
-export const ISOLATION_LABELS: Record<IsolationLevel, string> = {
-  process: 'locked-down process',
-  'process-no-fs-permissions': 'process, no file-system permissions',
-  'browser-worker': 'browser worker (no host files or processes)',
-  worker: 'worker thread only (weakest)',
-};
+import { describeIsolation } from './isolation-text';
 
 /** What the status bar follows: a runtime's status and its changes. */
 export interface StatusSource {
@@ -75,9 +67,7 @@ export class StatusBarPresenter implements vscode.Disposable {
     const queue = queued > 0 ? ` (+${queued} queued)` : '';
     const icons = { stopped: '$(circle-slash)', starting: '$(sync~spin)', ready: '$(check)', running: '$(loading~spin)' };
     this.item.text = `${icons[state]} Python Sandbox${queue}`;
-    const isolation = info
-      ? `${ISOLATION_LABELS[info.isolation]}${info.osIsolated ? ' in Linux namespaces (no network, no other processes)' : ''}`
-      : 'not started';
+    const isolation = info ? describeIsolation(info) : 'not started';
     const action = state === 'running' ? 'Click to interrupt.' : 'Click to show output.';
     const versions = info ? `\nPython ${info.runtime.pythonVersion}, Pyodide ${info.runtime.pyodideVersion}` : '';
     this.item.tooltip = `Python Sandbox: ${state}${queue}\nIsolation: ${isolation}${versions}\n${action}`;

@@ -48,6 +48,8 @@ export interface SandboxInfo {
   readonly pid?: number;
   /** The process also runs in Linux namespaces: no network, no other processes in sight, none outliving us. */
   readonly osIsolated: boolean;
+  /** In those namespaces, it also has a file system of its own: only what it reads, and no host socket. */
+  readonly ownFileSystem: boolean;
   /** How long each start-up step took, in milliseconds, as the sandbox reported it (for the benchmark). */
   readonly startup?: StartupBreakdown;
 }
@@ -349,6 +351,7 @@ export class SandboxConnection {
       startMs: Math.round(performance.now() - this.requested),
       pid: this.transport.pid,
       osIsolated: this.transport.osIsolated === true,
+      ownFileSystem: this.transport.ownFileSystem === true,
       ...(runtime.startup ? { startup: startupBreakdown(this.requestedEpoch, runtime.startup, epochMs()) } : {}),
     };
     this.options.onReady(info);

@@ -20,7 +20,7 @@ export interface NodeTransportOptions {
   readonly isolation?: IsolationMode;
   /** Folder of the built bundles and Pyodide assets; defaults to this bundle's folder. */
   readonly distDir?: string;
-  /** Run the process in Linux namespaces: no network, no other processes, no orphan (default true, where available). */
+  /** Run the process in Linux namespaces: no network, no other processes, no orphan, a file system of its own (default true, where available). */
   readonly osIsolation?: boolean;
   /** Adjusts how the sandbox process is started (tests use it to drop a restriction or swap the script). */
   readonly launch?: (spec: LaunchSpec) => LaunchSpec;
@@ -75,7 +75,8 @@ function prepareReadableFolder(folder: string): void {
  * isolation level that says so.
  */
 export function nodeTransports(options: NodeTransportOptions = {}): TransportFactory {
-  const distDir = options.distDir ?? __dirname;
+  // Absolute: in a file system of its own the process starts in its new root, not in ours.
+  const distDir = path.resolve(options.distDir ?? __dirname);
   const refused = new Set<LaunchFeature>();
   const worker = options.isolation === 'worker';
   return {
@@ -87,13 +88,14 @@ export function nodeTransports(options: NodeTransportOptions = {}): TransportFac
         boot: start.boot,
       };
       if (worker) return startInProcess(config, events);
-      const { packageCacheDir } = options;
+      const packageCacheDir = options.packageCacheDir && path.resolve(options.packageCacheDir);
       if (packageCacheDir) prepareReadableFolder(packageCacheDir);
       const spec = defaultLaunchSpec(
         distDir,
         {
           permissionFlags: !refused.has('permission-flags'),
           osIsolation: options.osIsolation !== false && !refused.has('os-isolation'),
+          ownFileSystem: !refused.has('own-file-system'),
           exposeGc: !refused.has('expose-gc'),
         },
         packageCacheDir ? [packageCacheDir] : [],

@@ -21,6 +21,8 @@ export interface RuntimeInfo {
   queued: number;
   isolation?: string;
   pid?: number;
+  osIsolated?: boolean;
+  ownFileSystem?: boolean;
 }
 
 export function extension(): vscode.Extension<PythonSandboxApi> {

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { osIsolationWrapper } from '../../src/sandbox/transport/child-process';
 import {
   closeAllEditors,
   command,
@@ -25,6 +26,8 @@ describe('runtime control', () => {
     const info = await runtimeInfo();
     assert.equal(info.isolation, 'process');
     assert.ok(info.pid && info.pid !== process.pid && processExists(info.pid), `a live sandbox process, got ${info.pid}`);
+    // Where Linux allows the namespaces, started from the host's own Node: in them, with a file system of its own.
+    if (osIsolationWrapper().length > 0) assert.deepEqual([info.osIsolated, info.ownFileSystem], [true, true]);
   });
 
   it('Interrupt stops a busy loop, and the next run works', async () => {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { SandboxError, type SandboxClient } from '../../src/sandbox/client';
 import { createNodeClient } from '../../src/sandbox/node-client';
-import { osIsolationWrapper } from '../../src/sandbox/transport/child-process';
+import { ALL_LAUNCH_FEATURES, launchWrapper, osIsolationWrapper } from '../../src/sandbox/transport/child-process';
 import { toContract, type RunResult } from '../../src/sandbox/result';
 import { distDir } from './sandbox';
 
@@ -60,15 +60,18 @@ function watchMemory(): () => number {
 
 /**
  * A client whose first sandbox is the hostile fixture playing `scenario`, and every later one
- * the real sandbox process.
+ * the real sandbox process. The fixture runs in the namespaces of the real one, in a file system
+ * that shows it its own folder: one that hid it would end it before it spoke, which the client
+ * takes for a refused launch, and the real sandbox would play the scenario.
  */
 function clientFacing(scenario: string): SandboxClient {
   let starts = 0;
+  const wrapper = launchWrapper(ALL_LAUNCH_FEATURES, { readable: [path.dirname(HOSTILE_SANDBOX)], execPath: process.execPath });
   return createNodeClient({
     distDir,
     memoryLimitMb: 256,
     launch: (spec) =>
-      starts++ > 0 ? spec : { ...spec, execArgv: ['--no-warnings'], script: HOSTILE_SANDBOX, env: { HOSTILE_SCENARIO: scenario } },
+      starts++ > 0 ? spec : { ...spec, wrapper, execArgv: ['--no-warnings'], script: HOSTILE_SANDBOX, env: { HOSTILE_SCENARIO: scenario } },
   });
 }
 
@@ -120,6 +123,7 @@ describe('hostile sandbox: the client survives anything the sandbox process send
         // Whatever the last one did, the next sandbox is as locked down as the first was meant to be.
         assert.equal(client.sandbox?.restrictions.permissionModel, true, 'the next sandbox has the permission model');
         assert.equal(client.sandbox?.osIsolated, osIsolationWrapper().length > 0, 'the next sandbox has the namespaces');
+        assert.equal(client.sandbox?.ownFileSystem, client.sandbox?.osIsolated, 'the next sandbox has a file system of its own');
       } finally {
         client.dispose();
       }

@@ -12,6 +12,7 @@ import { sanitizeUntrusted } from '../untrusted-text';
 import type { ProcessConfig } from '../process/config';
 import type { Transport, TransportEvents } from './transport';
 import { cpuTimeMs, watchMemory } from './memory-watch';
+import { mountViewCommand, SETPRIV, type MountViewRequest } from './mount-view';
 
 /** How the sandbox process is started; `SandboxOptions.launch` may adjust it (tests do). */
 export interface LaunchSpec {
@@ -35,35 +36,78 @@ export function permissionFlag(): string | undefined {
   return undefined;
 }
 
-/** Where util-linux keeps the two tools, on every distribution that ships them. */
-const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'];
 const UNSHARE = ['/usr/bin/unshare', '/bin/unshare'];
 
 /**
  * On Linux, the command line that gives the sandbox process what Node's permission model does
  * not: a network namespace with no interface (no connections), a PID namespace (it cannot name,
  * let alone signal, any process outside), and a parent-death signal (it never outlives the
- * extension host). Unprivileged user namespaces make this work without root where the
- * distribution allows them; where it does not, the start fails and the client goes without.
- * Absolute paths: the process runs with an empty environment, and PATH is not to be trusted.
+ * extension host); with `view`, also a mount namespace with a file system of its own, which
+ * holds no host socket (see mount-view.ts). Unprivileged user namespaces make this work without
+ * root where the distribution allows them; where it does not, the start fails and the client
+ * goes without (see `launchRefusal`). Absolute paths: the process runs with an empty
+ * environment, and PATH is not to be trusted.
  * @param options.keepNetwork leaves out the network namespace: for the package installer, which asks an index.
+ * @param options.view what the process is shown of the host's files; without it, all of them.
  */
-export function osIsolationWrapper(options: { readonly keepNetwork?: boolean } = {}): string[] {
+export function osIsolationWrapper(options: { readonly keepNetwork?: boolean; readonly view?: MountViewRequest } = {}): string[] {
   if (process.platform !== 'linux') return [];
   const setpriv = SETPRIV.find((file) => fs.existsSync(file));
   const unshare = UNSHARE.find((file) => fs.existsSync(file));
   if (!setpriv || !unshare) return [];
-  const namespaces = ['--user', '--map-root-user', ...(options.keepNetwork ? [] : ['--net']), '--pid', '--fork', '--kill-child'];
-  return [setpriv, '--pdeathsig', 'KILL', '--', unshare, ...namespaces, '--'];
+  const setup = options.view && mountViewCommand(options.view);
+  const namespaces = [
+    '--user',
+    '--map-root-user',
+    ...(options.keepNetwork ? [] : ['--net']),
+    '--pid',
+    ...(setup ? ['--mount'] : []),
+    '--fork',
+    '--kill-child',
+  ];
+  return [setpriv, '--pdeathsig', 'KILL', '--', unshare, ...namespaces, '--', ...(setup ?? [])];
 }
 
-/** Parts of the launch that some machines refuse: Node's permission flags, Linux namespaces, `--expose-gc`. */
-export type LaunchFeature = 'permission-flags' | 'os-isolation' | 'expose-gc';
+/** How far the OS keeps a process started under `wrapper` from the host: not at all, in namespaces, or in namespaces and a file system of its own. */
+export type OsIsolation = 'none' | 'namespaces' | 'own-file-system';
+
+/** What `osIsolationWrapper` made `wrapper` do. */
+export function osIsolationOf(wrapper: readonly string[]): OsIsolation {
+  if (wrapper.length === 0) return 'none';
+  return wrapper.includes('--mount') ? 'own-file-system' : 'namespaces';
+}
+
+/** Parts of the launch that some machines refuse: Node's permission flags, Linux namespaces, a file system of its own in them, `--expose-gc`. */
+export type LaunchFeature = 'permission-flags' | 'os-isolation' | 'own-file-system' | 'expose-gc';
 
 /** Which parts of the launch to use; a machine that refused one is not asked again. */
 export interface LaunchFeatures {
   readonly permissionFlags: boolean;
   readonly osIsolation: boolean;
+  /** With `osIsolation`: a mount namespace that shows the process only what it reads. */
+  readonly ownFileSystem: boolean;
+}
+
+/** Every part of the launch: what is asked for first. */
+export const ALL_LAUNCH_FEATURES: LaunchFeatures = { permissionFlags: true, osIsolation: true, ownFileSystem: true };
+
+/** The same features without one the machine refused; undefined when they go without it already. */
+export function withoutFeature(features: LaunchFeatures, refused: LaunchFeature): LaunchFeatures | undefined {
+  if (refused === 'expose-gc') return undefined; // no part of these features: only the sandbox process asks for it
+  const field = ({ 'permission-flags': 'permissionFlags', 'os-isolation': 'osIsolation', 'own-file-system': 'ownFileSystem' } as const)[
+    refused
+  ];
+  return features[field] ? { ...features, [field]: false } : undefined;
+}
+
+/** The OS-isolation wrapper for `features`, showing the process `view` where they include a file system of its own. */
+export function launchWrapper(
+  features: LaunchFeatures,
+  view: MountViewRequest,
+  options: { readonly keepNetwork?: boolean } = {},
+): string[] {
+  if (!features.osIsolation) return [];
+  return osIsolationWrapper({ ...options, ...(features.ownFileSystem ? { view } : {}) });
 }
 
 /** The sandbox process's parts: also `--expose-gc`, which only saves memory (IdleCollector), so a Node that rejects it goes without. */
@@ -77,13 +121,13 @@ export interface SandboxLaunchFeatures extends LaunchFeatures {
  */
 export function defaultLaunchSpec(
   distDir: string,
-  features: SandboxLaunchFeatures = { permissionFlags: true, osIsolation: true, exposeGc: true },
+  features: SandboxLaunchFeatures = { ...ALL_LAUNCH_FEATURES, exposeGc: true },
   readDirs: readonly string[] = [],
 ): LaunchSpec {
   const permission = features.permissionFlags ? permissionFlag() : undefined;
   const readable = [distDir, ...readDirs].map((dir) => `--allow-fs-read=${path.resolve(dir)}${path.sep}`);
   return {
-    wrapper: features.osIsolation ? osIsolationWrapper() : [],
+    wrapper: launchWrapper(features, { readable: [distDir, ...readDirs], execPath: process.execPath }),
     execPath: process.execPath,
     execArgv: [
       ...(permission ? [permission, ...readable, '--allow-worker'] : []),
@@ -147,13 +191,25 @@ function featureOf(option: string): LaunchFeature | undefined {
  * nothing untrusted: afterwards its exit code and stderr may be an attacker's words. Node names
  * the one option it rejects: only that option's part is gone without, so that a Node that rejects
  * `--expose-gc` keeps the permission flags.
- * @param wrapped whether it was started under `osIsolationWrapper`.
+ * @param wrapper what it was started under (`osIsolationWrapper`'s command line, or none).
+ * @param signal the signal that ended it, if one did.
  */
-export function launchRefusal(wrapped: boolean, code: number | null, stderr: string): LaunchFeature | undefined {
+export function launchRefusal(
+  wrapper: readonly string[],
+  code: number | null,
+  signal: NodeJS.Signals | null,
+  stderr: string,
+): LaunchFeature | undefined {
   // Node exits with 9 when it rejects a command-line option.
   const rejected = code === 9 ? /bad option: (--[^\s=]+)/.exec(stderr) : null;
   if (rejected) return featureOf(rejected[1]);
-  if (wrapped && /^(unshare|setpriv): /m.test(stderr)) return 'os-isolation';
+  const isolation = osIsolationOf(wrapper);
+  // Whatever stops a process from starting in its own file system ends it before it speaks: a
+  // mount the OS refuses, a library or data file of Node's (or Electron's) outside the view, a
+  // refused namespace. SIGKILL is not that: the client's own (its memory watch, a stop) or the
+  // OOM killer's. Asked first, the wrapper without the view tells the rest.
+  if (isolation === 'own-file-system' && code !== 0 && signal !== 'SIGKILL') return 'own-file-system';
+  if (isolation === 'namespaces' && /^(unshare|setpriv): /m.test(stderr)) return 'os-isolation';
   return undefined;
 }
 
@@ -230,12 +286,13 @@ export function startProcess(
   child.on('close', (code, signal) => {
     finish(
       signal ? `the sandbox process was killed by ${signal}` : `the sandbox process exited with code ${code}`,
-      heard ? undefined : launchRefusal(spec.wrapper.length > 0, code, stderr()),
+      heard ? undefined : launchRefusal(spec.wrapper, code, signal, stderr()),
     );
   });
   return {
     pid: child.pid,
-    osIsolated: spec.wrapper.length > 0,
+    osIsolated: osIsolationOf(spec.wrapper) !== 'none',
+    ownFileSystem: osIsolationOf(spec.wrapper) === 'own-file-system',
     cpuTimeMs: () => cpuTimeMs(nodePid()),
     send: (message) => {
       if (ended) return;

@@ -13,6 +13,8 @@ export interface Transport {
   readonly pid?: number;
   /** The process also runs in Linux namespaces: no network, no other processes in sight, none outliving us. */
   readonly osIsolated?: boolean;
+  /** In those namespaces, it also has a file system of its own: only what it reads, and no host socket. */
+  readonly ownFileSystem?: boolean;
   /**
    * Why an `interrupt` message cannot stop running code in place, when it cannot (a browser
    * worker without shared memory): the client then ends the sandbox instead. Undefined: it can.

@@ -73,17 +73,21 @@ describe('packages: a hostile installer process', function () {
       await rejectsWith(installer.resolve(request), 'resolution', /^the package installer ended \(exit code 1\) without an answer/);
   });
 
-  /** A stand-in installer that answers with where it runs: under Node's permission model, in a PID namespace. */
-  const reportsItsLaunch = `write(frame(JSON.stringify({ type: 'resolved', wheels: [{ permission: !!process.permission, namespaced: process.pid === 1 }] })));`;
+  /**
+   * A stand-in installer that answers with where it runs: under Node's permission model, in a PID
+   * namespace, in a file system of its own (where it starts in the new root: elsewhere, in the test's folder).
+   */
+  const reportsItsLaunch = `write(frame(JSON.stringify({ type: 'resolved', wheels: [{ permission: !!process.permission, namespaced: process.pid === 1, ownFileSystem: process.cwd() === '/' }] })));`;
 
   it('a Node that rejects the permission flags is asked once, and the installer then runs without them', async function () {
     if (process.platform === 'win32') this.skip(); // the stand-in Node is a shell script
     const { node, starts } = refusingNode(root, 'node-without-permissions', rejectOptions('--permission|--experimental-permission'));
     const installer = hostileInstaller(root, reportsItsLaunch, node);
-    const launched = [{ permission: false, namespaced: osIsolationWrapper().length > 0 }];
+    const namespaced = osIsolationWrapper().length > 0;
+    const launched = [{ permission: false, namespaced, ownFileSystem: namespaced }];
     assert.deepEqual(await installer.resolve(request), launched);
     assert.deepEqual(await installer.resolve(request), launched);
-    // The flags were asked about once (a refusal, from Node: the namespaces were taken), then two installers ran without them.
+    // The flags were asked about once (a refusal, from Node: the namespaces and the file system were taken), then two installers ran without them.
     assert.equal(starts(), 3);
   });
 
@@ -96,10 +100,11 @@ describe('packages: a hostile installer process', function () {
       `if [ "$$" = 1 ]; then echo "unshare: unshare failed: Operation not permitted" >&2; exit 1; fi`,
     );
     const installer = hostileInstaller(root, reportsItsLaunch, node);
-    assert.deepEqual(await installer.resolve(request), [{ permission: true, namespaced: false }]);
-    assert.deepEqual(await installer.resolve(request), [{ permission: true, namespaced: false }]);
-    // Asked twice (the namespaces, refused; then Node's flags, taken), then two installers ran.
-    assert.equal(starts(), 4);
+    assert.deepEqual(await installer.resolve(request), [{ permission: true, namespaced: false, ownFileSystem: false }]);
+    assert.deepEqual(await installer.resolve(request), [{ permission: true, namespaced: false, ownFileSystem: false }]);
+    // Asked three times (a file system of its own, refused; the namespaces, refused; then Node's
+    // flags, taken), then two installers ran.
+    assert.equal(starts(), 5);
   });
 
   it('one that grows past its memory limit is stopped, and the load fails saying so', async () => {

@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { installerLaunch } from '../../../src/packages/node-installer';
 import { osIsolationWrapper } from '../../../src/sandbox/transport/child-process';
 import { cacheDirsFor, managerOn } from '../../fixtures/package-tests';
-import { alive, childOf, probeProcess } from '../../fixtures/probe-process';
+import { alive, childOf, connectReport, fileSystemReport, listenOn, probeProcess, topFolders } from '../../fixtures/probe-process';
 import { bundledLockInfo, generatePackageIndex, pythonRunningSideModule, servePackageIndex } from '../../fixtures/package-index';
 
 /** A process of the test's own that runs until it is killed. */
@@ -95,6 +95,57 @@ describe('packages: the installer process is locked down but for the network', f
       victim.kill('SIGKILL');
       await server.close();
     }
+  });
+
+  it("reaches no Unix socket by its path (a file system of its own), but does reach the host's abstract ones: the limit the README states", async function () {
+    if (!namespaces) return this.skip();
+    const byPath = path.join(root, 'host.sock');
+    const abstract = `\0python-sandbox-test-${randomUUID()}`;
+    const listening = await listenOn([byPath, abstract]);
+    try {
+      const report = await probeProcess(assets, installerLaunch(assets, micropip), connectReport([byPath, abstract]));
+      // It keeps the host's network namespace, for the index: abstract sockets belong to it.
+      assert.deepEqual(report, ['ENOENT', 'connected']);
+      for (let i = 0; i < 100 && listening.heard.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.deepEqual(listening.heard, [abstract]);
+    } finally {
+      listening.close();
+    }
+  });
+
+  it("sees a file system of its own: the system libraries and Node, its two folders, a few devices, the resolver's files, and no socket", async function () {
+    if (!namespaces) return this.skip();
+    const system = ['/usr', '/lib', '/lib64', '/lib32', '/libx32'];
+    const top = topFolders([
+      ...system.filter((folder) => fs.existsSync(folder)),
+      '/dev',
+      '/etc',
+      '/proc',
+      assets,
+      micropip,
+      process.execPath,
+    ]);
+    // Without Node's permission model: what the OS alone shows it.
+    const { wrapper } = installerLaunch(assets, micropip);
+    const report = (await probeProcess(assets, { wrapper, execArgv: [] }, fileSystemReport(top, system))) as {
+      top: string[];
+      sockets: string[];
+      files: string[];
+    };
+    assert.deepEqual(report.top, top);
+    assert.deepEqual(report.sockets, []);
+    const devices = ['/dev/null', '/dev/zero', '/dev/random', '/dev/urandom'];
+    const etc = [
+      '/etc/ld.so.cache',
+      '/etc/localtime',
+      '/etc/resolv.conf',
+      '/etc/hosts',
+      '/etc/nsswitch.conf',
+      '/etc/host.conf',
+      '/etc/gai.conf',
+    ];
+    const expected = [...devices, ...etc].filter((file) => fs.existsSync(file)).concat([path.join(assets, 'probe.js'), micropip]);
+    assert.deepEqual(report.files.sort(), expected.sort());
   });
 
   it('dies with the process that started it', async function () {
