@@ -30,6 +30,11 @@ export interface RunRequest {
   readonly captureLastValue: boolean;
   /** For exec: whether a final bare expression's value is sent as display data (`display` of kind `result`). */
   readonly displayLastValue: LastValueDisplay;
+  /**
+   * For exec: the run is notebook cell `[N]`, so its shown value is `Out[N]` and `_N` (IPython's
+   * history). Without it the runtime counts its own runs.
+   */
+  readonly executionCount?: number;
   /** Output beyond this many bytes is dropped and the result says it was truncated. */
   readonly maxOutputBytes: number;
   /** Packages to load before the code runs (dependencies first); a failure to load any ends the run before its code. */
@@ -81,7 +86,11 @@ export interface PythonError {
 export interface RunOutcome {
   /** `json.dumps` of the value, for a successful `eval`. */
   readonly value?: string;
-  /** repr() of an exec's final bare expression, when `captureLastValue` asked for it. */
+  /**
+   * The text of the last value an exec's code showed (its final bare expression), when
+   * `captureLastValue` asked for it: as IPython shows it (its pretty printer) when the value is
+   * also displayed (`displayLastValue` other than `none`), else its repr().
+   */
   readonly lastValue?: string;
   readonly error?: PythonError;
   /** Output went past `maxOutputBytes` and the rest was dropped. */
@@ -225,13 +234,21 @@ export interface DisplayItem {
   readonly encoding: 'text' | 'base64';
 }
 
-/** `display` for display() and plt.show(); `result` for a run's final expression (Jupyter's execute_result). */
-export type DisplayKind = 'display' | 'result';
+/**
+ * `display` for display() and plt.show(); `result` for a run's final expression (Jupyter's
+ * execute_result); `update` replaces what was displayed with its `displayId` (update_display);
+ * `clear` clears the run's output so far (clear_output), and has no items.
+ */
+export type DisplayKind = 'display' | 'result' | 'update' | 'clear';
 
 /** An object shown as a MIME bundle: each item a representation of it, text/plain among them. */
 export interface DisplayData {
   readonly kind: DisplayKind;
   readonly items: readonly DisplayItem[];
+  /** display(obj, display_id=...): the id a later `update` names (Jupyter's transient display_id). */
+  readonly displayId?: string;
+  /** For `clear`: clear only when the next output arrives (clear_output(wait=True)). */
+  readonly wait?: boolean;
 }
 
 /**

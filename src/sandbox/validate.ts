@@ -6,7 +6,9 @@
 import {
   STARTUP_STEPS,
   type BrowserRestrictions,
+  type DisplayData,
   type DisplayItem,
+  type DisplayKind,
   type PythonError,
   type Restrictions,
   type RunOutcome,
@@ -40,6 +42,8 @@ export const MESSAGE_LIMITS = {
   displaysPerRun: 1000,
   /** Characters of display data one run may send (display.py stops there). */
   displayCharsPerRun: 64 * 2 ** 20,
+  /** A display id (display.py allows 200). */
+  displayIdChars: 256,
 } as const;
 
 /** A message broke the protocol; `reason` is the client's own wording, never the sandbox's text. */
@@ -193,6 +197,21 @@ function displayItems(value: unknown): DisplayItem[] {
   return items;
 }
 
+const DISPLAY_KINDS: ReadonlySet<unknown> = new Set(['display', 'result', 'update', 'clear']);
+
+/** A display message's data: a bundle (none for `clear`), and the display id and wait flag when there are. */
+function displayData(m: Fields): DisplayData {
+  if (!DISPLAY_KINDS.has(m.kind)) fail('a display kind is unknown');
+  const kind = m.kind as DisplayKind;
+  if (kind === 'clear') {
+    if (!Array.isArray(m.items) || m.items.length > 0) fail('a clear has display items');
+    return defined({ kind, items: [], wait: m.wait === undefined ? undefined : boolean(m.wait, 'the wait of a clear') });
+  }
+  const displayId = optionalString(m.displayId, 'a display id', MESSAGE_LIMITS.displayIdChars);
+  if (kind === 'update' && displayId === undefined) fail('an update names no display id');
+  return defined({ kind, items: displayItems(m.items), displayId });
+}
+
 /**
  * Checks that `value` is a well-formed message from the sandbox and returns a copy made of its
  * checked fields. Throws ProtocolError otherwise. Whether the message fits the moment (the run
@@ -213,8 +232,7 @@ export function parseSandboxMessage(value: unknown): SandboxMessage {
     case 'result':
       return { type: 'result', id: runId(m.id), outcome: outcome(m.outcome) };
     case 'display':
-      if (m.kind !== 'display' && m.kind !== 'result') fail('a display kind is unknown');
-      return { type: 'display', id: runId(m.id), kind: m.kind, items: displayItems(m.items) };
+      return { type: 'display', id: runId(m.id), ...displayData(m) };
     default:
       return fail('a message has an unknown type');
   }

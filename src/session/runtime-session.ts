@@ -19,7 +19,7 @@ export interface CreatedRun {
 /** Per-run choices a caller of the session makes; the rest comes from the settings. */
 export interface SessionRunOptions extends Pick<
   RunOptions,
-  'fresh' | 'timeoutMs' | 'captureLastValue' | 'label' | 'displayLastValue' | 'packages'
+  'fresh' | 'timeoutMs' | 'captureLastValue' | 'label' | 'displayLastValue' | 'packages' | 'executionCount'
 > {
   readonly origin?: RunOrigin;
 }
@@ -80,6 +80,7 @@ export class RuntimeSession implements vscode.Disposable {
       captureLastValue: options.captureLastValue,
       label: options.label,
       displayLastValue: options.displayLastValue,
+      executionCount: options.executionCount,
       packages: this.packages && this.reported(options.packages ?? this.packages.forRun(code, who)),
     });
     this.runCreated.fire({ run, origin: options.origin });

@@ -16,6 +16,7 @@ import {
   type AssetsMessage,
   type BootMode,
   type DisplayItem,
+  type DisplayKind,
   type DisplayMessage,
   type LoadPackagesMessage,
   type RunMessage,
@@ -104,6 +105,8 @@ function park(flag: Int32Array, ms: number): void {
   }
 }
 
+const DISPLAY_KINDS: readonly DisplayKind[] = ['display', 'result', 'update', 'clear'];
+
 /** The run in progress, which an input request belongs to. */
 let runningId = 0;
 
@@ -132,13 +135,15 @@ function bridge(host: WorkerHost, pyodide: PyodideAPI): object {
         if (answer.kind === 'interrupted') pyodide.checkInterrupt();
         return answer.kind === 'line' ? answer.text : undefined;
       }),
-      /** Sends display data (display.py's JSON list of items), in order with the output. */
-      display: inert((kind: string, items: string): void => {
+      /** Sends display data (display.py's kind, JSON list of items, display id and wait flag), in order with the output. */
+      display: inert((kind: string, items: string, displayId?: string | null, wait?: boolean): void => {
         host.display({
           type: 'display',
           id: runningId,
-          kind: kind === 'result' ? 'result' : 'display',
+          kind: DISPLAY_KINDS.includes(kind as DisplayKind) ? (kind as DisplayKind) : 'display',
           items: JSON.parse(items) as DisplayItem[],
+          ...(typeof displayId === 'string' ? { displayId } : {}),
+          ...(wait ? { wait: true } : {}),
         });
       }),
     }),
@@ -206,7 +211,7 @@ function runOne(
   let outcome: Omit<RunOutcome, 'truncated'>;
   try {
     outcome = JSON.parse(
-      run(request.mode, request.code, request.fresh, request.captureLastValue, request.displayLastValue) as string,
+      run(request.mode, request.code, request.fresh, request.captureLastValue, request.displayLastValue, request.executionCount) as string,
     ) as RunOutcome;
   } catch (error) {
     outcome = escapedOutcome(pyodide, error);
