@@ -62,7 +62,9 @@ describe('IPython in the sandbox', function () {
   });
 
   it('ast_node_interactivity "all" shows every expression from the next cell on, as IPython does', async () => {
-    const set = await run("from IPython.core.interactiveshell import InteractiveShell\nInteractiveShell.ast_node_interactivity = 'all'\n0\n1");
+    const set = await run(
+      "from IPython.core.interactiveshell import InteractiveShell\nInteractiveShell.ast_node_interactivity = 'all'\n0\n1",
+    );
     assert.deepEqual(set.text, ['1']);
     assert.deepEqual((await run('2\nx = 3\nx\nfor i in range(2): i')).text, ['2', '3', '0', '1']);
     await run("InteractiveShell.ast_node_interactivity = 'last_expr'");
@@ -77,7 +79,10 @@ describe('IPython in the sandbox', function () {
     const cellTime = await run('%%time\nz = 3\nz * 2');
     assert.deepEqual(cellTime.text, ['6'], '%%time returns the value of the last expression');
     const timeit = await run('%timeit -n 5 -r 3 sum(range(10))');
-    assert.match(timeit.result.output, /^\d+(\.\d+)? [nµm]?s ± \d+(\.\d+)? [nµm]?s per loop \(mean ± std\. dev\. of 3 runs, 5 loops each\)\n$/);
+    assert.match(
+      timeit.result.output,
+      /^\d+(\.\d+)? [nµm]?s ± \d+(\.\d+)? [nµm]?s per loop \(mean ± std\. dev\. of 3 runs, 5 loops each\)\n$/,
+    );
     const cellTimeit = await run('%%timeit -n 2 -r 1 base = 10\nbase * 2');
     assert.match(cellTimeit.result.output, /of 1 run, 2 loops each\)\n$/);
 
@@ -117,7 +122,10 @@ describe('IPython in the sandbox', function () {
     assert.equal((await run('%who')).result.output, 'alpha\t beta\t math\t \n');
     assert.deepEqual((await run('%who_ls int')).text, ["['alpha']"]);
     const whos = await run('%whos');
-    assert.match(whos.result.output, /^Variable   Type      Data\/Info\n-+\nalpha      int       1\nbeta       str       two\nmath       module    <module 'math'/);
+    assert.match(
+      whos.result.output,
+      /^Variable   Type      Data\/Info\n-+\nalpha      int       1\nbeta       str       two\nmath       module    <module 'math'/,
+    );
     await run('%reset -f');
     assert.equal((await run('%who')).result.output, 'Interactive namespace is empty.\n');
     assert.equal((await run("'alpha' in globals(), 'In' in globals()")).text[0], '(False, True)');
@@ -173,7 +181,10 @@ get_ipython() is not None`;
     assert.match((await run('import IPython.terminal')).result.error!.message, /small one of its own/);
     assert.match((await run('import IPython\nIPython.embed')).result.error!.message, /has no attribute 'embed'.*small one of its own/);
     assert.match((await run('get_ipython().kernel')).result.error!.message, /has no attribute 'kernel'/);
-    assert.match((await run("from IPython.display import Image\nImage(url='https://example.com/a.png', embed=True)")).result.error!.message, /no network/);
+    assert.match(
+      (await run("from IPython.display import Image\nImage(url='https://example.com/a.png', embed=True)")).result.error!.message,
+      /no network/,
+    );
   });
 
   it('display ids: update_display and a DisplayHandle replace by id; clear_output clears (or waits)', async () => {
