@@ -1,9 +1,11 @@
 /**
- * The headless way in: `npm run -s sandbox -- [options] exec|eval CODE` (CODE `-` reads stdin).
+ * The headless way in: `npm run -s sandbox -- [options] exec|eval CODE` (CODE `-` reads stdin),
+ * and `npm run -s sandbox -- notebook IN.ipynb [options]` (cli-notebook.ts).
  * Exit codes: 0 ok, 1 Python error, 2 bad usage, no sandbox, or a package that cannot be had.
  */
 import * as readline from 'node:readline';
 import { parseArgs } from 'node:util';
+import { notebookCommand } from './cli-notebook';
 import { packageOptions, PACKAGE_USAGE, type PackageCommand } from './packages/cli-options';
 import { SandboxError, type RunOptions } from './sandbox/client';
 import { createNodeClient, type NodeSandboxOptions } from './sandbox/node-client';
@@ -12,6 +14,7 @@ import { formatError, toContract } from './sandbox/result';
 import { quoteUntrusted } from './sandbox/untrusted-text';
 
 const USAGE = `usage: npm run -s sandbox -- [options] exec|eval CODE
+       npm run -s sandbox -- notebook IN.ipynb [options]   (--help for its options)
   CODE               Python source; - reads it from stdin
   --json             print one line, {"ok": ...} or {"err": ...}, and nothing else
   --timeout-ms N     stop the run after N ms (default: no limit)
@@ -148,7 +151,8 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-void main(process.argv.slice(2)).then((code) => {
+const argv = process.argv.slice(2);
+void (argv[0] === 'notebook' ? notebookCommand(argv.slice(1)) : main(argv)).then((code) => {
   process.exitCode = code;
   // Stdin may still be open for input(); nothing more will be read.
   process.stdin.destroy();

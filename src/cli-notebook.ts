@@ -1,0 +1,163 @@
+/**
+ * `npm run -s sandbox -- notebook IN.ipynb [options]`: runs a notebook's code cells in order on a
+ * fresh kernel, in the sandbox, and saves the outputs as Jupyter saves them (what
+ * `jupyter nbconvert --to notebook --execute` does, without installing Python and without giving
+ * the notebook the machine). One line per cell on stderr: its number, status and duration.
+ * Exit codes: 0 every cell ran, 1 a cell failed (0 with --allow-errors), 2 bad usage, an
+ * unreadable notebook, or no sandbox.
+ */
+import * as fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { cellSource, cellTarget, codeCells, formatNotebook, parseNotebook, type JupyterOutput, type Notebook } from './notebook/ipynb';
+import { CellOutputSequence, DisplayIds } from './notebook/output-rules';
+import { packageOptions, PACKAGE_USAGE, type PackageCommand } from './packages/cli-options';
+import { runFooter } from './presenters/format';
+import { SandboxError, type SandboxClient } from './sandbox/client';
+import { createNodeClient, type NodeSandboxOptions } from './sandbox/node-client';
+import { failure, type RunResult } from './sandbox/result';
+import type { Run } from './sandbox/run';
+import { quoteUntrusted } from './sandbox/untrusted-text';
+
+export const NOTEBOOK_USAGE = `usage: npm run -s sandbox -- notebook IN.ipynb [options]
+  --output OUT.ipynb where to save the executed notebook (default: IN.nbconvert.ipynb; - for stdout)
+  --allow-errors     run every cell even after one fails, and exit 0
+  --timeout-ms N     stop a cell after N ms (default: no limit)
+  --memory-mb N      cap Python's memory (default 1024)
+  --isolation MODE   process (default) or worker
+${PACKAGE_USAGE}
+exit status: 0 every cell ran, 1 a cell failed, 2 bad usage, an unreadable notebook, or no sandbox`;
+
+interface NotebookCommand {
+  readonly input: string;
+  readonly output: string;
+  readonly allowErrors: boolean;
+  readonly timeoutMs?: number;
+  readonly sandbox: NodeSandboxOptions;
+  readonly packages: PackageCommand;
+}
+
+class UsageError extends Error {}
+
+function positiveInt(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${name} takes a positive whole number, not '${value}'`);
+  return n;
+}
+
+function parse(argv: string[]): NotebookCommand {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      output: { type: 'string' },
+      'allow-errors': { type: 'boolean', default: false },
+      'timeout-ms': { type: 'string' },
+      'memory-mb': { type: 'string' },
+      isolation: { type: 'string', default: 'process' },
+      help: { type: 'boolean', short: 'h', default: false },
+      packages: { type: 'string', multiple: true },
+      'no-auto-packages': { type: 'boolean', default: false },
+      'index-url': { type: 'string' },
+      'pypi-url': { type: 'string' },
+      'cache-dir': { type: 'string' },
+      offline: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) throw new UsageError('');
+  if (positionals.length !== 1) throw new UsageError('expected exactly one notebook (IN.ipynb)');
+  if (values.isolation !== 'process' && values.isolation !== 'worker')
+    throw new UsageError(`--isolation is process or worker, not '${values.isolation}'`);
+  const [input] = positionals;
+  const memoryLimitMb = positiveInt('memory-mb', values['memory-mb']);
+  let packages: PackageCommand;
+  try {
+    packages = packageOptions(values);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  return {
+    input,
+    output: values.output ?? input.replace(/(\.ipynb)?$/, '.nbconvert.ipynb'),
+    allowErrors: values['allow-errors'],
+    timeoutMs: positiveInt('timeout-ms', values['timeout-ms']),
+    sandbox: { isolation: values.isolation, ...(memoryLimitMb ? { memoryLimitMb } : {}), packageCacheDir: packages.cacheRoot },
+    packages,
+  };
+}
+
+/** Runs the notebook command; resolves to the exit code. */
+export async function notebookCommand(argv: string[]): Promise<number> {
+  let command: NotebookCommand;
+  let notebook: Notebook;
+  try {
+    command = parse(argv);
+    notebook = parseNotebook(fs.readFileSync(command.input, 'utf8'));
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(error instanceof UsageError ? `${message ? `${message}\n` : ''}${NOTEBOOK_USAGE}\n` : `${message}\n`);
+    return error instanceof UsageError && !message ? 0 : 2;
+  }
+  const client = createNodeClient(command.sandbox);
+  try {
+    const failed = await executeCells(client, notebook, command);
+    const text = formatNotebook(notebook);
+    if (command.output === '-') process.stdout.write(text);
+    else fs.writeFileSync(command.output, text);
+    return failed && !command.allowErrors ? 1 : 0;
+  } catch (error) {
+    process.stderr.write(`${error instanceof SandboxError ? `SandboxError: ${error.message}` : String(error)}\n`);
+    if (error instanceof SandboxError && error.reported) {
+      process.stderr.write(`the sandbox's own report (untrusted):\n${quoteUntrusted(error.reported)}\n`);
+    }
+    return 2;
+  } finally {
+    client.dispose();
+  }
+}
+
+/**
+ * Runs the code cells in order, writing each one's outputs and count into it; stops at the first
+ * failure unless errors are allowed (cells after it are left without outputs). True if a cell failed.
+ */
+async function executeCells(client: SandboxClient, notebook: Notebook, command: NotebookCommand): Promise<boolean> {
+  const displays = new DisplayIds<JupyterOutput>();
+  let count = 0;
+  let failed = false;
+  for (const [index, cell] of codeCells(notebook).entries()) {
+    cell.outputs = [];
+    cell.execution_count = null;
+    const source = cellSource(cell);
+    // As Jupyter does: an empty cell is not run and gets no number.
+    if (!source.trim() || (failed && !command.allowErrors)) continue;
+    const executionCount = ++count;
+    cell.execution_count = executionCount;
+    const outputs = new CellOutputSequence(cellTarget(cell), executionCount, displays);
+    const run = client.run('exec', source, {
+      timeoutMs: command.timeoutMs,
+      displayLastValue: 'all',
+      executionCount,
+      label: `cell ${index + 1}`,
+      packages: command.packages.preparer(source),
+    });
+    run.onDidWrite(({ stream, text }) => outputs.write(stream, text));
+    run.onDidDisplay((data) => outputs.display(data));
+    const result = await cellResult(run);
+    if (result.error) outputs.error(result.error, source);
+    if (result.truncated) outputs.write('stderr', '\n[output truncated]\n');
+    failed ||= result.error !== undefined;
+    const errorLine = result.error?.frames.at(-1)?.line;
+    process.stderr.write(`In [${executionCount}] (cell ${index + 1}): ${runFooter(result, errorLine)}\n`);
+  }
+  return failed;
+}
+
+/** A cell's result; a sandbox that died under it is the cell's failure, one that could not start is the command's. */
+async function cellResult(run: Run): Promise<RunResult> {
+  try {
+    return await run.result;
+  } catch (error) {
+    if (!(error instanceof SandboxError) || !error.crashed) throw error;
+    return failure(run.mode, 'SandboxError', error.message, { restarted: true });
+  }
+}
