@@ -509,7 +509,7 @@ def pip(shell, line):
     NAME describes one. Packages cannot be uninstalled: restart the kernel instead.
     """
     try:
-        words = shlex.split(line)
+        words = shlex.split(line, comments=True)
     except ValueError as error:
         raise UsageError(f"%pip {line}: {error}") from None
     command = next((word for word in words if not word.startswith("-")), None)
