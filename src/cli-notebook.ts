@@ -8,14 +8,12 @@
  */
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { cellSource, cellTarget, codeCells, formatNotebook, parseNotebook, type JupyterOutput, type Notebook } from './notebook/ipynb';
-import { CellOutputSequence, DisplayIds } from './notebook/output-rules';
+import { formatNotebook, parseNotebook, type Notebook } from './notebook/ipynb';
+import { runNotebook } from './notebook/run-notebook';
 import { packageOptions, PACKAGE_USAGE, type PackageCommand } from './packages/cli-options';
 import { runFooter } from './presenters/format';
-import { SandboxError, type SandboxClient } from './sandbox/client';
+import { SandboxError } from './sandbox/client';
 import { createNodeClient, type NodeSandboxOptions } from './sandbox/node-client';
-import { failure, type RunResult } from './sandbox/result';
-import type { Run } from './sandbox/run';
 import { quoteUntrusted } from './sandbox/untrusted-text';
 
 export const NOTEBOOK_USAGE = `usage: npm run -s sandbox -- notebook IN.ipynb [options]
@@ -100,7 +98,15 @@ export async function notebookCommand(argv: string[]): Promise<number> {
   }
   const client = createNodeClient(command.sandbox);
   try {
-    const failed = await executeCells(client, notebook, command);
+    const failed = await runNotebook(client, notebook, {
+      allowErrors: command.allowErrors,
+      timeoutMs: command.timeoutMs,
+      packages: (code) => command.packages.preparer(code),
+      onCell: ({ executionCount, cell, result }) => {
+        const errorLine = result.error?.frames.at(-1)?.line;
+        process.stderr.write(`In [${executionCount}] (cell ${cell}): ${runFooter(result, errorLine)}\n`);
+      },
+    });
     const text = formatNotebook(notebook);
     if (command.output === '-') process.stdout.write(text);
     else fs.writeFileSync(command.output, text);
@@ -113,51 +119,5 @@ export async function notebookCommand(argv: string[]): Promise<number> {
     return 2;
   } finally {
     client.dispose();
-  }
-}
-
-/**
- * Runs the code cells in order, writing each one's outputs and count into it; stops at the first
- * failure unless errors are allowed (cells after it are left without outputs). True if a cell failed.
- */
-async function executeCells(client: SandboxClient, notebook: Notebook, command: NotebookCommand): Promise<boolean> {
-  const displays = new DisplayIds<JupyterOutput>();
-  let count = 0;
-  let failed = false;
-  for (const [index, cell] of codeCells(notebook).entries()) {
-    cell.outputs = [];
-    cell.execution_count = null;
-    const source = cellSource(cell);
-    // As Jupyter does: an empty cell is not run and gets no number.
-    if (!source.trim() || (failed && !command.allowErrors)) continue;
-    const executionCount = ++count;
-    cell.execution_count = executionCount;
-    const outputs = new CellOutputSequence(cellTarget(cell), executionCount, displays);
-    const run = client.run('exec', source, {
-      timeoutMs: command.timeoutMs,
-      displayLastValue: 'all',
-      executionCount,
-      label: `cell ${index + 1}`,
-      packages: command.packages.preparer(source),
-    });
-    run.onDidWrite(({ stream, text }) => outputs.write(stream, text));
-    run.onDidDisplay((data) => outputs.display(data));
-    const result = await cellResult(run);
-    if (result.error) outputs.error(result.error, source);
-    if (result.truncated) outputs.write('stderr', '\n[output truncated]\n');
-    failed ||= result.error !== undefined;
-    const errorLine = result.error?.frames.at(-1)?.line;
-    process.stderr.write(`In [${executionCount}] (cell ${index + 1}): ${runFooter(result, errorLine)}\n`);
-  }
-  return failed;
-}
-
-/** A cell's result; a sandbox that died under it is the cell's failure, one that could not start is the command's. */
-async function cellResult(run: Run): Promise<RunResult> {
-  try {
-    return await run.result;
-  } catch (error) {
-    if (!(error instanceof SandboxError) || !error.crashed) throw error;
-    return failure(run.mode, 'SandboxError', error.message, { restarted: true });
   }
 }

@@ -52,9 +52,9 @@ describe('CLI notebook command', () => {
     assert.equal(result.stdout, '');
     const lines = result.stderr.trimEnd().split('\n');
     assert.equal(lines.length, 3, result.stderr);
-    assert.match(lines[0], /^In \[1\] \(cell 1\): ✓ \d+ ms$/);
-    assert.match(lines[1], /^In \[2\] \(cell 3\): ✓ \d+ ms$/);
-    assert.match(lines[2], /^In \[3\] \(cell 4\): ✗ ZeroDivisionError: division by zero \(line 1\)$/);
+    assert.match(lines[0], /^In \[1\] \(cell 2\): ✓ \d+ ms$/);
+    assert.match(lines[1], /^In \[2\] \(cell 4\): ✓ \d+ ms$/);
+    assert.match(lines[2], /^In \[3\] \(cell 5\): ✗ ZeroDivisionError: division by zero \(line 1\)$/);
     const saved = read(output);
     assert.deepEqual(saved.metadata, read(input).metadata, 'the rest of the file is kept');
     assert.deepEqual(saved.cells[0], { cell_type: 'markdown', source: '# Title', metadata: {} });

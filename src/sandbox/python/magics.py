@@ -22,6 +22,7 @@ import sys
 import time
 
 import _sandbox_display  # display.py
+import _sandbox_display_objects  # display_objects.py
 import _sandbox_shell  # shell.py
 import _sandbox_transform  # transform.py
 from _sandbox_shell import UsageError
@@ -688,28 +689,16 @@ def psearch(shell, line):
 # Cells that display what they hold; %%writefile; %lsmagic
 
 
-def _display_cell(make):
+def _display_cell(display_class):
     def show(shell, line, cell):
-        _sandbox_display.display(make(cell))
+        _sandbox_display.display(display_class(cell))
 
+    show.__doc__ = f"Displays the cell as {display_class.__name__} (IPython.display.{display_class.__name__})."
     return show
 
 
-class _Shown:
-    """An object displayed as one MIME type (what %%html and friends display)."""
-
-    def __init__(self, mime, data):
-        self._bundle = {mime: data}
-
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        return self._bundle
-
-    def __repr__(self):
-        return f"<{next(iter(self._bundle))} object>"
-
-
-for _name, _mime in (("html", "text/html"), ("markdown", "text/markdown"), ("latex", "text/latex"), ("svg", "image/svg+xml"), ("javascript", "application/javascript"), ("js", "application/javascript")):  # fmt: skip
-    _sandbox_shell.cell_magics[_name] = _display_cell(lambda cell, _mime=_mime: _Shown(_mime, cell))
+for _name, _class in (("html", "HTML"), ("markdown", "Markdown"), ("latex", "Latex"), ("svg", "SVG"), ("javascript", "Javascript"), ("js", "Javascript")):  # fmt: skip
+    _sandbox_shell.cell_magics[_name] = _display_cell(getattr(_sandbox_display_objects, _class))
 
 
 @cell_magic("writefile")

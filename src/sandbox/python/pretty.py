@@ -4,7 +4,7 @@ Loaded as the module ``_sandbox_pretty`` before the memory snapshot is taken; th
 ``IPython.lib.pretty`` is this module. It follows the rules of IPython's ``IPython.lib.pretty``
 (a line-breaking printer after Ruby's ``prettyprint``, from Oppen's algorithm): lines of at most
 79 columns where a value allows breaks, sets sorted, dicts in insertion order, a Counter by
-count (as IPython 8.? and later, and as ``repr``), ``[...]`` for cycles, at most 1000 items of a
+count (as IPython since 8.13, and ``repr``), ``[...]`` for cycles, at most 1000 items of a
 sequence, ``_repr_pretty_(p, cycle)`` on an object's class, and printers per type. Where the
 layout has a peculiarity that changes what is shown (which queued group gives up its place when
 one is broken), it is kept: the point is to print what Jupyter prints.
