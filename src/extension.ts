@@ -72,8 +72,8 @@ export function activateExtension(context: vscode.ExtensionContext, platform: Ex
     registerAgentTool(agents),
     vscode.languages.registerCodeLensProvider(PYTHON, new CellLenses()),
     prewarmOnPythonEditor(user, settings),
-    // Every notebook has a runtime of its own, answering input() like the editor's.
-    new SandboxNotebookKernels((label) => new RuntimeSession(settings, platform, label, true), current),
+    // Every notebook has a runtime of its own, answering input() like the editor's and loading packages as it does.
+    new SandboxNotebookKernels((label) => new RuntimeSession(settings, platform, label, true, packages), current),
   );
   return api.api;
 }

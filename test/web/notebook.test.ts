@@ -1,10 +1,12 @@
 /**
  * Notebooks in the web worker extension host: the same kernel (a controller whose runtimes are
- * browser workers), with streams, display data and the final expression in the cells.
+ * browser workers), with streams, display data and the final expression in the cells, IPython's
+ * magics, and packages loaded by %pip install.
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { closeAllEditors, command, CommandIds, EXTENSION_ID, extension, waitFor } from '../integration/helpers';
+import { closeAllEditors, command, CommandIds, EXTENSION_ID, extension, waitFor, withSettings } from '../integration/helpers';
+import { webTestSetup } from './helpers';
 
 /** Every output of a cell as [MIME type, text]. */
 function outputs(cell: vscode.NotebookCell): Array<[string, string]> {
@@ -15,23 +17,8 @@ describe('notebook kernel in the web worker extension host', () => {
   afterEach(closeAllEditors);
 
   it('runs cells in a browser worker: output, display data and the final expression', async () => {
-    await extension().activate();
-    const folder = vscode.workspace.workspaceFolders![0].uri;
-    const uri = vscode.Uri.joinPath(folder, 'web-notebook.ipynb');
-    const cells = ['x = 6 * 7\nprint("hi")', 'display(x)', 'x'];
-    const ipynb = {
-      cells: cells.map((source) => ({ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source })),
-      metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' }, language_info: { name: 'python' } },
-      nbformat: 4,
-      nbformat_minor: 5,
-    };
-    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(JSON.stringify(ipynb)));
-    await command('vscode.open', uri);
-    const notebook = vscode.window.activeNotebookEditor?.notebook;
-    assert.equal(notebook?.uri.toString(), uri.toString(), 'the notebook editor shows the file');
-    await command('_notebook.selectKernel', { id: 'python-sandbox-kernel', extension: EXTENSION_ID });
-    await command('notebook.cell.execute', { ranges: [{ start: 0, end: 3 }], document: notebook.uri });
-    await waitFor(() => notebook.cellAt(2).executionSummary?.success === true, 'the last cell to finish');
+    const notebook = await openNotebook('web-notebook.ipynb', 'x = 6 * 7\nprint("hi")', 'display(x)', 'x');
+    await runAll(notebook);
     const [first, second, third] = notebook.getCells().map(outputs);
     assert.deepEqual(first, [['application/vnd.code.notebook.stdout', 'hi\n']]);
     assert.deepEqual(second, [['text/plain', '42']]);
@@ -39,4 +26,49 @@ describe('notebook kernel in the web worker extension host', () => {
     const info = await command<{ isolation?: string } | undefined>(CommandIds.kernelInfo, notebook.uri);
     assert.equal(info?.isolation, 'browser-worker');
   });
+
+  it('%pip install loads a package into the notebook from the index; a shell command is refused, not a syntax error', async function () {
+    this.timeout(120_000);
+    const setup = await webTestSetup();
+    await withSettings({ 'packages.indexUrl': setup.packageIndexes.demo.indexUrl, 'packages.install': 'auto' }, async () => {
+      const notebook = await openNotebook(
+        'web-pip.ipynb',
+        '%pip install sandbox-demo-b',
+        "import importlib\nimportlib.import_module('sandbox_demo_b').A_NAME",
+        '!ls',
+      );
+      await runAll(notebook);
+      const [install, imported, shell] = notebook.getCells().map(outputs);
+      assert.deepEqual(install, [['application/vnd.code.notebook.stdout', 'Loaded into this kernel: sandbox-demo-b 2.0.0\n']]);
+      assert.deepEqual(imported, [['text/plain', "'sandbox-demo-a'"]]);
+      assert.equal(shell[0][0], 'application/vnd.code.notebook.error');
+      const error = JSON.parse(shell[0][1]) as { name: string; message: string };
+      assert.deepEqual([error.name, /^!ls: the sandbox runs no programs/.test(error.message)], ['UsageError', true]);
+    });
+  });
 });
+
+/** Writes an .ipynb of these code cells, opens it and selects the Python Sandbox kernel for it. */
+async function openNotebook(name: string, ...cells: string[]): Promise<vscode.NotebookDocument> {
+  await extension().activate();
+  const uri = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, name);
+  const ipynb = {
+    cells: cells.map((source) => ({ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source })),
+    metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' }, language_info: { name: 'python' } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  };
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(JSON.stringify(ipynb)));
+  await command('vscode.open', uri);
+  const notebook = vscode.window.activeNotebookEditor?.notebook;
+  assert.equal(notebook?.uri.toString(), uri.toString(), 'the notebook editor shows the file');
+  await command('_notebook.selectKernel', { id: 'python-sandbox-kernel', extension: EXTENSION_ID });
+  return notebook;
+}
+
+/** Runs every cell; resolves once the last one has run (or the run stopped at a failure). */
+async function runAll(notebook: vscode.NotebookDocument): Promise<void> {
+  await command('notebook.cell.execute', { ranges: [{ start: 0, end: notebook.cellCount }], document: notebook.uri });
+  const last = notebook.cellAt(notebook.cellCount - 1);
+  await waitFor(() => last.executionSummary?.success !== undefined, 'the last cell to finish');
+}
