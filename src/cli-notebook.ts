@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { formatNotebook, parseNotebook, type Notebook } from './notebook/ipynb';
 import { runNotebook } from './notebook/run-notebook';
-import { packageOptions, PACKAGE_USAGE, type PackageCommand } from './packages/cli-options';
+import { PACKAGE_ARGS, packageOptions, PACKAGE_USAGE, type PackageCommand } from './packages/cli-options';
 import { runFooter } from './presenters/format';
 import { SandboxError } from './sandbox/client';
 import { createNodeClient, type NodeSandboxOptions } from './sandbox/node-client';
@@ -54,12 +54,7 @@ function parse(argv: string[]): NotebookCommand {
       'memory-mb': { type: 'string' },
       isolation: { type: 'string', default: 'process' },
       help: { type: 'boolean', short: 'h', default: false },
-      packages: { type: 'string', multiple: true },
-      'no-auto-packages': { type: 'boolean', default: false },
-      'index-url': { type: 'string' },
-      'pypi-url': { type: 'string' },
-      'cache-dir': { type: 'string' },
-      offline: { type: 'boolean', default: false },
+      ...PACKAGE_ARGS,
     },
   });
   if (values.help) throw new UsageError('');

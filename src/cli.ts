@@ -6,7 +6,7 @@
 import * as readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { notebookCommand } from './cli-notebook';
-import { packageOptions, PACKAGE_USAGE, type PackageCommand } from './packages/cli-options';
+import { PACKAGE_ARGS, packageOptions, PACKAGE_USAGE, type PackageCommand } from './packages/cli-options';
 import { SandboxError, type RunOptions } from './sandbox/client';
 import { createNodeClient, type NodeSandboxOptions } from './sandbox/node-client';
 import type { RunMode } from './sandbox/protocol';
@@ -53,12 +53,7 @@ async function parse(argv: string[]): Promise<Command> {
       'memory-mb': { type: 'string' },
       isolation: { type: 'string', default: 'process' },
       help: { type: 'boolean', short: 'h', default: false },
-      packages: { type: 'string', multiple: true },
-      'no-auto-packages': { type: 'boolean', default: false },
-      'index-url': { type: 'string' },
-      'pypi-url': { type: 'string' },
-      'cache-dir': { type: 'string' },
-      offline: { type: 'boolean', default: false },
+      ...PACKAGE_ARGS,
     },
   });
   if (values.help) throw new UsageError('');

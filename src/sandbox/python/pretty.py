@@ -459,17 +459,22 @@ def _default_printer(obj, p, cycle):
     p.end_group(1, ">")
 
 
+def _comma_separated(p, items):
+    """The items, each by its printer, with a comma and a breakable between them (up to the item limit)."""
+    for index, item in p._enumerate(items):
+        if index:
+            p.text(",")
+            p.breakable()
+        p.pretty(item)
+
+
 def _sequence_printer(opening, closing):
     def print_sequence(obj, p, cycle):
         if cycle:
             p.text(opening + "..." + closing)
             return
         p.begin_group(len(opening), opening)
-        for index, item in p._enumerate(obj):
-            if index:
-                p.text(",")
-                p.breakable()
-            p.pretty(item)
+        _comma_separated(p, obj)
         if isinstance(obj, tuple) and len(obj) == 1:
             p.text(",")
         p.end_group(len(opening), closing)
@@ -499,11 +504,7 @@ def _set_printer(opening, closing):
         # Sorting a huge set costs more than it shows: past the item limit, it is left as it is.
         items = obj if p.max_seq_length and len(obj) >= p.max_seq_length else _in_order(obj)
         p.begin_group(len(opening), opening)
-        for index, item in p._enumerate(items):
-            if index:
-                p.text(",")
-                p.breakable()
-            p.pretty(item)
+        _comma_separated(p, items)
         p.end_group(len(opening), closing)
 
     return print_set
