@@ -7,7 +7,8 @@ import * as assert from 'node:assert/strict';
 import type { RunOptions } from '../../src/sandbox/client';
 import type { DisplayData, TraceFrame } from '../../src/sandbox/protocol';
 import type { RunResult } from '../../src/sandbox/result';
-import { sandboxFor } from './sandbox';
+import { createNodeClient } from '../../src/sandbox/node-client';
+import { distDir, sandboxFor } from './sandbox';
 
 describe('IPython in the sandbox', function () {
   const sandbox = sandboxFor(this);
@@ -206,6 +207,52 @@ clear_output(wait=True)`);
         ['clear', undefined, undefined, true],
       ],
     );
+  });
+
+  it('pasted prompts are read as IPython reads them; cell magics display what they hold', async () => {
+    assert.deepEqual((await run('>>> pasted = 2\n>>> pasted * 21')).text, ['42']);
+    assert.deepEqual((await run('In [7]: a = 1\n   ...: a + 1')).text, ['2']);
+    const cells = await run('%%svg\n<svg xmlns="http://www.w3.org/2000/svg"/>');
+    assert.deepEqual(
+      cells.shown[0].items.map((i) => [i.mime, i.data]),
+      [
+        ['image/svg+xml', '<svg xmlns="http://www.w3.org/2000/svg"/>'],
+        ['text/plain', '<IPython.core.display.SVG object>'],
+      ],
+    );
+    assert.equal((await run('%%latex\n$x$')).shown[0].items[0].mime, 'text/latex');
+    assert.equal((await run('%%javascript\nconsole.log(1)')).shown[0].items[0].mime, 'application/javascript');
+  });
+
+  it('IPython is not in sys.modules until imported; _ipython_display_, events and Image(url=...) behave as in IPython', async () => {
+    const client = createNodeClient({ distDir });
+    try {
+      const probe = "import sys\nprint('IPython' in sys.modules)\nimport IPython\nprint('IPython' in sys.modules)";
+      assert.equal((await client.run('exec', probe).result).output, 'False\nTrue\n', 'checked in a runtime of its own');
+    } finally {
+      client.dispose();
+    }
+    const own = await run("class Own:\n    def _ipython_display_(self):\n        print('displayed itself')\nOwn()");
+    assert.deepEqual([own.result.output, own.shown], ['displayed itself\n', []]);
+    await run("seen = []\nget_ipython().events.register('post_run_cell', lambda result: seen.append(result.success))");
+    await run('1 / 0');
+    assert.deepEqual((await run('seen')).text, ['[True, False]']);
+    const image = await run("from IPython.display import Image\nImage(url='https://example.com/a.png', width=20)");
+    assert.deepEqual(
+      image.shown[0].items.map((i) => [i.mime, i.data]),
+      [
+        ['text/html', '<img src="https://example.com/a.png" width="20"/>'],
+        ['text/plain', '<IPython.core.display.Image object>'],
+      ],
+    );
+  });
+
+  it('%pip refuses what needs a file, another index or a variable, and what it cannot do', async () => {
+    for (const line of ['%pip install -r requirements.txt', '%pip install -i https://example.com/simple x', '%pip uninstall x']) {
+      const { result } = await run(line);
+      assert.equal(result.error?.type, 'UsageError', line);
+    }
+    assert.match((await run('name = "x"\n%pip install {name}')).result.error!.message, /\{name\} not loaded/);
   });
 
   it('a fresh namespace (persistentNamespace off) starts its own history', async () => {

@@ -162,15 +162,21 @@ describe('CLI: packages', function () {
     const cell = (source: string): object => ({ cell_type: 'code', source, outputs: [], execution_count: null, metadata: {} });
     fs.writeFileSync(
       notebook,
-      JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [cell(`%pip install ${B}`), cell('%pip list')] }),
+      JSON.stringify({
+        nbformat: 4,
+        nbformat_minor: 5,
+        metadata: {},
+        cells: [cell(`%pip install ${B}`), cell('%pip list'), cell(`%pip show ${B}`)],
+      }),
     );
     const run = await cli(['notebook', notebook, ...serverArgs(), '--cache-dir', cacheDir, '--output', '-']);
     assert.equal(run.status, 0, run.stderr);
-    const [install, list] = (JSON.parse(run.stdout) as { cells: Array<{ outputs: Array<{ text: string[] }> }> }).cells;
+    const [install, list, show] = (JSON.parse(run.stdout) as { cells: Array<{ outputs: Array<{ text: string[] }> }> }).cells;
     assert.deepEqual(install.outputs[0].text, [`Loaded into this kernel: ${B} 2.0.0\n`]);
     const listed = list.outputs[0].text.join('');
     assert.match(listed, /^Package +Version\n-+ -+\n/);
     assert.match(listed, new RegExp(`\\n${A} +1\\.0\\.0\\n[\\s\\S]*${B} +2\\.0\\.0\\n`));
+    assert.match(show.outputs[0].text.join(''), new RegExp(`^Name: ${B}\\nVersion: 2\\.0\\.0\\nSummary: .*\\nRequires: ${A}\\n$`));
     const unknown = await cli([...serverArgs(), '--cache-dir', cacheDir, 'exec', '%pip install no-such-package']);
     assert.equal(unknown.status, 2, 'a %pip requirement that cannot be had stops the run as an import would');
     assert.match(unknown.stderr, /^PackageError: no-such-package/);
