@@ -54,6 +54,14 @@ interface Figures {
    * integration suite (notebook.test.ts) and read from its last run; null when it has not run.
    */
   notebook_cell_ms_p50: number | null;
+  /**
+   * A started runtime's first notebook cell whose value IPython's pretty printer shows (a dict of
+   * lists over 79 columns), less its first plain cell (an assignment): what the pretty printer
+   * costs the first time.
+   */
+  first_pretty_value_ms_over_plain: number;
+  /** The same for a first cell with a magic (%time): what reading IPython's syntax and the magic cost. */
+  first_magic_ms_over_plain: number;
   /** A fresh runtime's first result with 20 cached test wheels (2 MB) to load first, from asking for the run. */
   package_load_ms: number;
   /** Pyodide's own loadPackage of the same files from a local folder, and the import, in a fresh Node process restored from the same snapshot. */
@@ -74,7 +82,16 @@ const TARGETS: ReadonlyArray<[keyof Figures, number]> = [
   ['flood_ratio', 1.3],
   ['rss_mb', 250],
   ['package_load_ratio', 1.2],
+  ['first_pretty_value_ms_over_plain', 20],
+  ['first_magic_ms_over_plain', 20],
 ];
+
+/** First cells of a notebook's fresh runtime: a plain one, one whose value is pretty-printed, one with a magic. */
+const FIRST_CELLS = {
+  plain: 'plain = 1',
+  pretty: "{f'key {i}': list(range(i)) for i in range(12)}",
+  magic: '%time timed = sum(range(100))',
+} as const;
 
 /** Prints what it gets, so a snapshot and a plain boot can be compared. */
 const IDENTITY_PROBE = 'import sys\nprint(sys.version)\nprint(sorted(sys.modules))\nprint(2**100, 1/3)';
@@ -163,6 +180,27 @@ async function roundtrips(client: SandboxClient, runs: number): Promise<number[]
     times.push(performance.now() - started);
   }
   return times;
+}
+
+/**
+ * The median time of each kind of first cell, each in a runtime of its own that has started and
+ * run nothing yet, run as the notebook kernel runs cells.
+ */
+async function firstCells(runs: number): Promise<Record<keyof typeof FIRST_CELLS, number>> {
+  const times: Record<keyof typeof FIRST_CELLS, number[]> = { plain: [], pretty: [], magic: [] };
+  for (let i = 0; i < runs; i++) {
+    for (const kind of Object.keys(FIRST_CELLS) as Array<keyof typeof FIRST_CELLS>) {
+      const client = createNodeClient();
+      try {
+        await client.start();
+        const run = (): Promise<unknown> => client.run('exec', FIRST_CELLS[kind], { displayLastValue: 'all', executionCount: 1 }).result;
+        times[kind].push(await timed(run));
+      } finally {
+        client.dispose();
+      }
+    }
+  }
+  return { plain: median(times.plain), pretty: median(times.pretty), magic: median(times.magic) };
 }
 
 /** From interrupt() to the KeyboardInterrupt result, for code that is busy in Python. */
@@ -287,6 +325,7 @@ async function measure(): Promise<Figures> {
   if (!pyodideCold.output.startsWith(cold.output.split('\n')[0])) throw new Error(`Pyodide alone printed ${pyodideCold.output}`);
   const plain = await coldStart({ snapshot: false }, 3);
   const packages = await packageLoadTimes(__dirname, 5);
+  const first = await firstCells(7);
 
   const client = createNodeClient();
   try {
@@ -336,6 +375,8 @@ async function measure(): Promise<Figures> {
       browser_roundtrip_ms_p99: round(percentile(web.trips, 99), 3),
       browser_interrupt_ms_p50: round(median(webIsolated.interrupts)),
       notebook_cell_ms_p50: notebookCellMs(),
+      first_pretty_value_ms_over_plain: round(first.pretty - first.plain),
+      first_magic_ms_over_plain: round(first.magic - first.plain),
       package_load_ms: Math.round(median(packages.sandboxMs)),
       package_load_pyodide_ms: Math.round(median(packages.pyodideMs)),
       package_load_ratio: round(median(packages.sandboxMs) / median(packages.pyodideMs)),
