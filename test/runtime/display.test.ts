@@ -280,5 +280,11 @@ plt.figure(7)`;
     ]);
     const after = await record('import matplotlib.pyplot as plt\nprint(plt.get_fignums())');
     assert.equal(after.result.output, '[]\n', 'the figure was closed');
+    const editor = await record('figure = plt.figure(9)', { displayLastValue: 'rich' });
+    assert.deepEqual(
+      editor.displays.map((d) => `${d.kind}:${bytesOf(item(d, 'image/png')).toString('latin1')}`),
+      ['display:\x89PNG-figure-9-png'],
+      'an editor run displays the figures it left open too',
+    );
   });
 });
