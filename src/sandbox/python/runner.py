@@ -178,31 +178,28 @@ def _exec(code, filename, shell, count, capture_last_value, display_last_value="
     source = transformed.source
     _sandbox_shell.remember_source(filename, code)
     # A cell counts, and is in In, even when it does not compile.
-    shell.begin_run(count, code, transformed, filename)
+    shell._begin_cell(count, code, transformed, filename)
     tree = compile(source, filename, "exec", flags=ast.PyCF_ONLY_AST | _FLAGS)
     plain, interactive = _interactive_split(tree.body, shell.ast_node_interactivity)
     shell.show = _Shower(_quiet(source, tree.body), capture_last_value, display_last_value)
-    info = _sandbox_shell.ExecutionInfo(code)
-    outcome = _sandbox_shell.ExecutionResult(info)
-    outcome.execution_count = count
-    shell.events.trigger("pre_execute")
-    shell.events.trigger("pre_run_cell", info)
+    shell.events.run_started(code)
     hook, sys.displayhook = sys.displayhook, shell.displayhook
+    failure = None
     try:
         if plain:
             _sandbox_shell.evaluate(compile(ast.Module(plain, type_ignores=[]), filename, "exec", flags=_FLAGS), shell.user_ns)
         for node in interactive:
             _sandbox_shell.evaluate(compile(ast.Interactive([node]), filename, "single", flags=_FLAGS), shell.user_ns)
     except BaseException as error:
-        outcome.error_in_exec = error
+        failure = error
         raise
     finally:
         sys.displayhook = hook
-        shell.end_run()
+        shell._end_cell()
         if display_last_value != "none":
             _sandbox_display.flush_figures()
-        shell.events.trigger("post_execute")
-        shell.events.trigger("post_run_cell", outcome)
+        shell.events.run_ended(count, failure)
+        failure = None
     last = shell.last_shown
     return None if last is None or not capture_last_value else last[:_MAX_LAST_VALUE]
 

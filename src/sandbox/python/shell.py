@@ -50,6 +50,7 @@ class _Events:
 
     def __init__(self):
         self.callbacks = {name: [] for name in self.NAMES}
+        self._info = None  # the running cell's, when a pre_run_cell callback got it
 
     def register(self, event, function):
         if event not in self.callbacks:
@@ -64,6 +65,24 @@ class _Events:
             self.callbacks[event].remove(function)
         except ValueError:
             raise ValueError(f"function {function!r} is not registered as a {event} callback") from None
+
+    def run_started(self, raw_cell):
+        """pre_execute, then pre_run_cell with the cell's ExecutionInfo (made only for a callback that takes it)."""
+        self.trigger("pre_execute")
+        if self.callbacks["pre_run_cell"]:
+            self._info = ExecutionInfo(raw_cell)
+            self.trigger("pre_run_cell", self._info)
+
+    def run_ended(self, count, error):
+        """post_execute, then post_run_cell with an ExecutionResult. It is made only when a callback takes it: it
+        holds the run's exception, which must not outlive the run otherwise (it may hold JavaScript)."""
+        self.trigger("post_execute")
+        info, self._info = self._info, None
+        if self.callbacks["post_run_cell"]:
+            result = ExecutionResult(info or ExecutionInfo(None))
+            result.execution_count = count
+            result.error_in_exec = error
+            self.trigger("post_run_cell", result)
 
     def trigger(self, event, *args):
         """Calls the event's callbacks; one that raises is reported on stderr, as IPython does, and the rest still run."""
@@ -119,7 +138,7 @@ class SandboxShell:
         self._output_history = {}
         self._ = self.__ = self.___ = ""
         self._i = self._ii = self._iii = self._i00 = ""
-        # The run in progress (see begin_run).
+        # The cell in progress (see _begin_cell).
         self.filename = None
         self.cell_body = None
         self.cell_body_line = None
@@ -146,7 +165,7 @@ class SandboxShell:
 
     # A cell's run, as the runner drives it.
 
-    def begin_run(self, count, raw, transformed, filename):
+    def _begin_cell(self, count, raw, transformed, filename):
         """A cell starts: ``count`` is its number, ``raw`` as written, ``transformed`` as Python (with a cell
         magic's body and where it starts), ``filename`` what its code is compiled as. Set ``show`` to show values."""
         self.execution_count = count
@@ -166,7 +185,7 @@ class SandboxShell:
         self._iii, self._ii, self._i, self._i00 = self._ii, self._i, self._i00, raw.rstrip("\n")
         self.user_ns.update({"_i": self._i, "_ii": self._ii, "_iii": self._iii, f"_i{count}": self._i00})
 
-    def end_run(self):
+    def _end_cell(self):
         self.show = None
 
     def displayhook(self, value):
