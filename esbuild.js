@@ -14,8 +14,12 @@ const watch = process.argv.includes('--watch');
 const testsOnly = process.argv.includes('--tests');
 const root = __dirname;
 
-/** Pyodide files the runtime loads; everything else in the npm package stays behind. */
-const PYODIDE_ASSETS = ['pyodide.mjs', 'pyodide.asm.mjs', 'pyodide.asm.wasm', 'python_stdlib.zip', 'pyodide-lock.json'];
+/**
+ * Pyodide files loaded from dist/pyodide at run time; everything else in the npm package stays
+ * behind. (`pyodide.asm.mjs`: the package installer's Pyodide imports it. `pyodide.mjs` is only
+ * read here, to make the workers' copy: every bundle brings its own `loadPyodide`.)
+ */
+const PYODIDE_ASSETS = ['pyodide.asm.mjs', 'pyodide.asm.wasm', 'python_stdlib.zip', 'pyodide-lock.json'];
 
 const common = {
   bundle: true,
@@ -25,6 +29,7 @@ const common = {
   sourcemap: production ? false : 'linked',
   minify: production,
   logLevel: 'warning',
+  metafile: true,
   loader: { '.py': 'text' },
   external: ['vscode'],
 };
@@ -79,7 +84,6 @@ const builds = [
       extension: 'src/extension-node.ts',
       'sandbox-process': 'src/sandbox/process/main.ts',
       'sandbox-worker': 'src/sandbox/worker/node-main.ts',
-      cli: 'src/cli.ts',
       'make-snapshot': 'src/sandbox/make-snapshot.ts',
       'package-installer': 'src/packages/installer/main.ts',
       bench: 'bench/main.ts',
@@ -88,6 +92,12 @@ const builds = [
     outdir: 'dist',
     // The benchmark drives Chromium for the browser worker's figures; nothing that ships needs it.
     external: ['vscode', 'playwright-core'],
+  },
+  {
+    // The command-line tool, the npm package's `bin` (`npx python-sandbox exec ...`).
+    entryPoints: { cli: 'src/cli.ts' },
+    outdir: 'dist',
+    banner: { js: '#!/usr/bin/env node' },
   },
   {
     // The import guard, for a worker in a process that allows code generation (isolation: worker).
@@ -150,9 +160,45 @@ function copyPyodideAssets() {
     fs.copyFileSync(path.join(from, file), path.join(to, file));
   }
   // The Node worker imports these at run time (faster to start than a bundle of them).
-  for (const file of ['pyodide.mjs', 'pyodide.asm.mjs']) {
+  const sandboxModules = ['pyodide.mjs', 'pyodide.asm.mjs'].map((file) => {
     const rewritten = withoutImports(fs.readFileSync(path.join(from, file), 'utf8'), file);
-    fs.writeFileSync(path.join(to, file.replace(/\.mjs$/, SANDBOX_MODULE_SUFFIX)), rewritten);
+    const name = file.replace(/\.mjs$/, SANDBOX_MODULE_SUFFIX);
+    fs.writeFileSync(path.join(to, name), rewritten);
+    return name;
+  });
+  // What an earlier build copied and nothing loads any more would ship with the package.
+  const kept = new Set([...PYODIDE_ASSETS, ...sandboxModules]);
+  for (const file of fs.readdirSync(to)) {
+    if (!kept.has(file) && !file.startsWith('snapshot-')) fs.rmSync(path.join(to, file));
+  }
+}
+
+/**
+ * The npm packages each bundle in dist/ holds (`name@version`), from esbuild's metafiles:
+ * dist/bundled-packages.json, which the package test checks the third-party notices against.
+ */
+function writeBundledPackages(results) {
+  const bundled = {};
+  for (const { metafile } of results) {
+    for (const [output, { inputs }] of Object.entries(metafile.outputs)) {
+      if (!output.startsWith('dist/') || output.endsWith('.map')) continue;
+      const packages = new Set();
+      for (const input of Object.keys(inputs)) {
+        const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+        if (!match) continue;
+        const { version } = JSON.parse(fs.readFileSync(path.join(root, 'node_modules', match[1], 'package.json'), 'utf8'));
+        packages.add(`${match[1]}@${version}`);
+      }
+      bundled[output.slice('dist/'.length)] = [...packages].sort();
+    }
+  }
+  fs.writeFileSync(path.join(root, 'dist', 'bundled-packages.json'), `${JSON.stringify(bundled, null, 2)}\n`);
+}
+
+/** Source maps of an earlier development build: a production build writes none, and keeps none. */
+function removeSourceMaps(dir) {
+  for (const file of fs.readdirSync(dir, { recursive: true })) {
+    if (file.endsWith('.map')) fs.rmSync(path.join(dir, file));
   }
 }
 
@@ -166,9 +212,11 @@ async function main() {
     await Promise.all(contexts.map((c) => c.watch()));
     return;
   }
-  await Promise.all(contexts.map((c) => c.rebuild()));
+  const results = await Promise.all(contexts.map((c) => c.rebuild()));
   await Promise.all(contexts.map((c) => c.dispose()));
   if (testsOnly) return;
+  writeBundledPackages(results);
+  if (production) removeSourceMaps(path.join(root, 'dist'));
   // The memory snapshot is made by the worker just built, so it always matches it.
   require('node:child_process').execFileSync(process.execPath, [path.join(root, 'dist', 'make-snapshot.js')], { stdio: 'inherit' });
 }

@@ -55,6 +55,13 @@ interface Figures {
    */
   notebook_cell_ms_p50: number | null;
   /**
+   * What the first run in a window costs: Exec File of `pass` from the command to its end, in the
+   * extension host, with no runtime started yet (prewarm off) and with a warm one. Measured by the
+   * integration suite (runtime-control.test.ts) and read from its last run; null when it has not run.
+   */
+  first_run_cold_ms: number | null;
+  first_run_warm_ms: number | null;
+  /**
    * A started runtime's first notebook cell whose value IPython's pretty printer shows (a dict of
    * lists over 79 columns), less its first plain cell (an assignment): what the pretty printer
    * costs the first time.
@@ -374,7 +381,9 @@ async function measure(): Promise<Figures> {
       browser_roundtrip_ms_p50: round(median(web.trips), 3),
       browser_roundtrip_ms_p99: round(percentile(web.trips, 99), 3),
       browser_interrupt_ms_p50: round(median(webIsolated.interrupts)),
-      notebook_cell_ms_p50: notebookCellMs(),
+      notebook_cell_ms_p50: integrationFigure('bench-notebook.json', 'notebook_cell_ms_p50'),
+      first_run_cold_ms: integrationFigure('bench-first-run.json', 'first_run_cold_ms'),
+      first_run_warm_ms: integrationFigure('bench-first-run.json', 'first_run_warm_ms'),
       first_pretty_value_ms_over_plain: round(first.pretty - first.plain),
       first_magic_ms_over_plain: round(first.magic - first.plain),
       package_load_ms: Math.round(median(packages.sandboxMs)),
@@ -412,11 +421,11 @@ if (process.argv[2] === PYODIDE_LOAD_ARGUMENT) {
   });
 }
 
-/** The notebook figure the last integration run wrote (bench is dist/bench.js, results are in test-results/). */
-function notebookCellMs(): number | null {
+/** A figure the last integration run wrote to test-results/ (bench is dist/bench.js); null when it has not run. */
+function integrationFigure(file: string, key: string): number | null {
   try {
-    const file = path.join(__dirname, '..', 'test-results', 'bench-notebook.json');
-    return (JSON.parse(fs.readFileSync(file, 'utf8')) as { notebook_cell_ms_p50: number }).notebook_cell_ms_p50;
+    const figures = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'test-results', file), 'utf8')) as Record<string, unknown>;
+    return typeof figures[key] === 'number' ? figures[key] : null;
   } catch {
     return null;
   }

@@ -31,7 +31,15 @@ export interface PythonSandboxApi {
 }
 
 /** What loads the packages a run of `code` needs, under the user's settings. */
-export type PackagesFor = (code: string) => PreparePackages | undefined;
+export type PackagesFor = (code: string) => PreparePackages;
+
+/** What the API's runtimes are made with. */
+export interface ApiOptions {
+  /** A sandbox client with the user's current settings. */
+  readonly newClient: () => SandboxClient;
+  /** The packages a run needs (its imports, its PEP 723 block, the setting), as for the user's runs. */
+  readonly packagesFor: PackagesFor;
+}
 
 /** A failure of the sandbox itself, in the contract's shape. */
 async function contractRun(client: SandboxClient, mode: RunMode, code: string, packagesFor: PackagesFor): Promise<ContractResult> {
@@ -44,13 +52,9 @@ async function contractRun(client: SandboxClient, mode: RunMode, code: string, p
 
 /**
  * The API over sandbox clients made with the user's current settings.
- * @param packagesFor the packages a run needs (its imports, its PEP 723 block, the setting), as for the user's runs.
  * @returns the API, and a function that stops every session it handed out.
  */
-export function createApi(
-  newClient: () => SandboxClient,
-  packagesFor: PackagesFor = () => undefined,
-): { api: PythonSandboxApi; dispose(): void } {
+export function createApi({ newClient, packagesFor }: ApiOptions): { api: PythonSandboxApi; dispose(): void } {
   const sessions = new Set<SandboxClient>();
   const once = async (mode: RunMode, code: string): Promise<ContractResult> => {
     const client = newClient();

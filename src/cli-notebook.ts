@@ -1,5 +1,5 @@
 /**
- * `npm run -s sandbox -- notebook IN.ipynb [options]`: runs a notebook's code cells in order on a
+ * `python-sandbox notebook IN.ipynb [options]` (`npm run -s sandbox -- notebook ...` here): runs a notebook's code cells in order on a
  * fresh kernel, in the sandbox, and saves the outputs as Jupyter saves them (what
  * `jupyter nbconvert --to notebook --execute` does, without installing Python and without giving
  * the notebook the machine). One line per cell on stderr: its number, status and duration.
@@ -8,6 +8,7 @@
  */
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
+import { boundedInt, MEMORY_MB, OUTPUT_CAP, TIMEOUT_MS, UsageError } from './cli-args';
 import { formatNotebook, parseNotebook, type Notebook } from './notebook/ipynb';
 import { runNotebook } from './notebook/run-notebook';
 import { PACKAGE_ARGS, packageOptions, PACKAGE_USAGE, type PackageCommand } from './packages/cli-options';
@@ -16,13 +17,16 @@ import { SandboxError } from './sandbox/client';
 import { createNodeClient, type NodeSandboxOptions } from './sandbox/node-client';
 import { quoteUntrusted } from './sandbox/untrusted-text';
 
-export const NOTEBOOK_USAGE = `usage: npm run -s sandbox -- notebook IN.ipynb [options]
+export const NOTEBOOK_USAGE = `usage: python-sandbox notebook IN.ipynb [options]   (in this repository: npm run -s sandbox -- notebook ...)
   --output OUT.ipynb where to save the executed notebook (default: IN.nbconvert.ipynb; - for stdout)
   --allow-errors     run every cell even after one fails, and exit 0
-  --timeout-ms N     stop a cell after N ms (default: no limit)
-  --memory-mb N      cap Python's memory (default 1024)
+  --timeout-ms N     stop a cell after N ms (default: no limit; at most ${TIMEOUT_MS.max})
+  --memory-mb N      cap Python's memory (default ${MEMORY_MB.fallback}, ${MEMORY_MB.min} to ${MEMORY_MB.max})
+  --max-output-bytes N
+                     keep N bytes of each cell's output (default ${OUTPUT_CAP.fallback}, at most ${OUTPUT_CAP.max})
   --isolation MODE   process (default) or worker
 ${PACKAGE_USAGE}
+  -h, --help         print this text
 exit status: 0 every cell ran, 1 a cell failed, 2 bad usage, an unreadable notebook, or no sandbox`;
 
 interface NotebookCommand {
@@ -34,14 +38,8 @@ interface NotebookCommand {
   readonly packages: PackageCommand;
 }
 
-class UsageError extends Error {}
-
-function positiveInt(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${name} takes a positive whole number, not '${value}'`);
-  return n;
-}
+/** Not a run: the usage text was asked for. */
+class Answered extends Error {}
 
 function parse(argv: string[]): NotebookCommand {
   const { values, positionals } = parseArgs({
@@ -52,17 +50,19 @@ function parse(argv: string[]): NotebookCommand {
       'allow-errors': { type: 'boolean', default: false },
       'timeout-ms': { type: 'string' },
       'memory-mb': { type: 'string' },
+      'max-output-bytes': { type: 'string' },
       isolation: { type: 'string', default: 'process' },
       help: { type: 'boolean', short: 'h', default: false },
       ...PACKAGE_ARGS,
     },
   });
-  if (values.help) throw new UsageError('');
+  if (values.help) throw new Answered(NOTEBOOK_USAGE);
   if (positionals.length !== 1) throw new UsageError('expected exactly one notebook (IN.ipynb)');
   if (values.isolation !== 'process' && values.isolation !== 'worker')
     throw new UsageError(`--isolation is process or worker, not '${values.isolation}'`);
   const [input] = positionals;
-  const memoryLimitMb = positiveInt('memory-mb', values['memory-mb']);
+  const memoryLimitMb = boundedInt('memory-mb', values['memory-mb'], MEMORY_MB);
+  const maxOutputBytes = boundedInt('max-output-bytes', values['max-output-bytes'], OUTPUT_CAP);
   let packages: PackageCommand;
   try {
     packages = packageOptions(values);
@@ -73,8 +73,13 @@ function parse(argv: string[]): NotebookCommand {
     input,
     output: values.output ?? input.replace(/(\.ipynb)?$/, '.nbconvert.ipynb'),
     allowErrors: values['allow-errors'],
-    timeoutMs: positiveInt('timeout-ms', values['timeout-ms']),
-    sandbox: { isolation: values.isolation, ...(memoryLimitMb ? { memoryLimitMb } : {}), packageCacheDir: packages.cacheRoot },
+    timeoutMs: boundedInt('timeout-ms', values['timeout-ms'], TIMEOUT_MS),
+    sandbox: {
+      isolation: values.isolation,
+      ...(memoryLimitMb ? { memoryLimitMb } : {}),
+      maxOutputBytes: maxOutputBytes ?? OUTPUT_CAP.fallback,
+      packageCacheDir: packages.cacheRoot,
+    },
     packages,
   };
 }
@@ -87,9 +92,13 @@ export async function notebookCommand(argv: string[]): Promise<number> {
     command = parse(argv);
     notebook = parseNotebook(fs.readFileSync(command.input, 'utf8'));
   } catch (error) {
+    if (error instanceof Answered) {
+      process.stdout.write(`${error.message}\n`);
+      return 0;
+    }
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(error instanceof UsageError ? `${message ? `${message}\n` : ''}${NOTEBOOK_USAGE}\n` : `${message}\n`);
-    return error instanceof UsageError && !message ? 0 : 2;
+    process.stderr.write(error instanceof UsageError ? `${message}\n${NOTEBOOK_USAGE}\n` : `${message}\n`);
+    return 2;
   }
   const client = createNodeClient(command.sandbox);
   try {

@@ -1,46 +1,68 @@
 /**
- * The headless way in: `npm run -s sandbox -- [options] exec|eval CODE` (CODE `-` reads stdin),
- * and `npm run -s sandbox -- notebook IN.ipynb [options]` (cli-notebook.ts).
- * Exit codes: 0 ok, 1 Python error, 2 bad usage, no sandbox, or a package that cannot be had.
+ * The headless way in: `python-sandbox [options] exec|eval CODE` (the npm package's bin; `npm run -s sandbox -- ...` here),
+ * and `python-sandbox notebook IN.ipynb [options]` (cli-notebook.ts).
+ * Exit codes: 0 ok, 1 Python error, 2 bad usage, no sandbox, or a package that cannot be had, 130 after Ctrl-C.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { parseArgs } from 'node:util';
+import { version as pyodideVersion } from 'pyodide/package.json';
+import { version } from '../package.json';
+import { boundedInt, MEMORY_MB, OUTPUT_CAP, TIMEOUT_MS, UsageError } from './cli-args';
 import { notebookCommand } from './cli-notebook';
+import { pythonTraceback } from './cli-traceback';
 import { PACKAGE_ARGS, packageOptions, PACKAGE_USAGE, type PackageCommand } from './packages/cli-options';
-import { SandboxError, type RunOptions } from './sandbox/client';
+import { SandboxError, type RunOptions, type SandboxClient } from './sandbox/client';
 import { createNodeClient, type NodeSandboxOptions } from './sandbox/node-client';
 import type { RunMode } from './sandbox/protocol';
-import { formatError, toContract } from './sandbox/result';
+import type { Run } from './sandbox/run';
+import { toContract } from './sandbox/result';
 import { quoteUntrusted } from './sandbox/untrusted-text';
 
-const USAGE = `usage: npm run -s sandbox -- [options] exec|eval CODE
-       npm run -s sandbox -- notebook IN.ipynb [options]   (--help for its options)
-  CODE               Python source; - reads it from stdin
+const USAGE = `usage: python-sandbox [options] exec|eval CODE   (in this repository: npm run -s sandbox -- ...)
+       python-sandbox notebook IN.ipynb [options]  (notebook --help for its options)
+  CODE               Python source; - reads it from stdin; for exec, a path ending in .py runs that file
   --json             print one line, {"ok": ...} or {"err": ...}, and nothing else
-  --timeout-ms N     stop the run after N ms (default: no limit)
-  --memory-mb N      cap Python's memory (default 1024)
+  --timeout-ms N     stop the run after N ms (default: no limit; at most ${TIMEOUT_MS.max}, 24 hours)
+  --memory-mb N      cap Python's memory (default ${MEMORY_MB.fallback}, ${MEMORY_MB.min} to ${MEMORY_MB.max})
+  --max-output-bytes N
+                     keep N bytes of output and drop the rest (default ${OUTPUT_CAP.fallback}, at most ${OUTPUT_CAP.max})
   --isolation MODE   process (default) or worker
 ${PACKAGE_USAGE}
-exit status: 0 ok, 1 Python error, 2 bad usage, the sandbox could not start, or a package could not be had`;
+  -h, --help         print this text
+  -V, --version      print the versions of python-sandbox, Pyodide and Python
+exit status: 0 ok, 1 Python error, 2 bad usage, the sandbox could not start, or a package could not be had;
+  130 after Ctrl-C, which raises KeyboardInterrupt in the code`;
 
-class UsageError extends Error {}
+/** Not a run: what was asked for (--help, --version) is printed on stdout. */
+class Answered extends Error {}
+
+/** `python-sandbox 0.1.0 (Pyodide 314.0.7, Python 3.14.2)`: Python's version from the bundled lock. */
+function versionText(): string {
+  let python = 'unknown';
+  try {
+    const lock = JSON.parse(fs.readFileSync(path.join(__dirname, 'pyodide', 'pyodide-lock.json'), 'utf8')) as {
+      info?: { python?: unknown };
+    };
+    if (typeof lock.info?.python === 'string') python = lock.info.python;
+  } catch {
+    // A missing lock is the sandbox's problem, said when it starts.
+  }
+  return `python-sandbox ${version} (Pyodide ${pyodideVersion}, Python ${python})`;
+}
 
 interface Command {
   readonly mode: RunMode;
   readonly code: string;
+  /** What tracebacks call the code, as python3 does: `<string>` (CODE), `<stdin>` (-), or the file's path. */
+  readonly filename: string;
   readonly json: boolean;
   readonly timeoutMs?: number;
   readonly sandbox: NodeSandboxOptions;
   /** Answers input() with lines of stdin, unless stdin held the code. */
   readonly readLine?: () => Promise<string | null>;
   readonly packages: PackageCommand;
-}
-
-function positiveInt(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${name} takes a positive whole number, not '${value}'`);
-  return n;
 }
 
 async function parse(argv: string[]): Promise<Command> {
@@ -52,11 +74,14 @@ async function parse(argv: string[]): Promise<Command> {
       'timeout-ms': { type: 'string' },
       'memory-mb': { type: 'string' },
       isolation: { type: 'string', default: 'process' },
+      'max-output-bytes': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
+      version: { type: 'boolean', short: 'V', default: false },
       ...PACKAGE_ARGS,
     },
   });
-  if (values.help) throw new UsageError('');
+  if (values.help) throw new Answered(USAGE);
+  if (values.version) throw new Answered(versionText());
   const [mode, source, ...rest] = positionals;
   if (mode !== 'exec' && mode !== 'eval')
     throw new UsageError(`expected exec or eval, not ${mode === undefined ? 'nothing' : `'${mode}'`}`);
@@ -64,7 +89,8 @@ async function parse(argv: string[]): Promise<Command> {
     throw new UsageError('expected exactly one CODE argument (quote it, or pass - to read stdin)');
   if (values.isolation !== 'process' && values.isolation !== 'worker')
     throw new UsageError(`--isolation is process or worker, not '${values.isolation}'`);
-  const memoryLimitMb = positiveInt('memory-mb', values['memory-mb']);
+  const memoryLimitMb = boundedInt('memory-mb', values['memory-mb'], MEMORY_MB);
+  const maxOutputBytes = boundedInt('max-output-bytes', values['max-output-bytes'], OUTPUT_CAP);
   let packages: PackageCommand;
   try {
     packages = packageOptions(values);
@@ -74,18 +100,38 @@ async function parse(argv: string[]): Promise<Command> {
   return {
     mode,
     packages,
-    code: source === '-' ? await readAll(process.stdin) : source,
+    ...(await readCode(mode, source)),
     json: values.json,
-    timeoutMs: positiveInt('timeout-ms', values['timeout-ms']),
+    timeoutMs: boundedInt('timeout-ms', values['timeout-ms'], TIMEOUT_MS),
     sandbox: {
       isolation: values.isolation,
       ...(memoryLimitMb ? { memoryLimitMb } : {}),
+      maxOutputBytes: maxOutputBytes ?? OUTPUT_CAP.fallback,
       input: source !== '-',
       packageCacheDir: packages.cacheRoot,
     },
     // input() reads stdin unless stdin already held the code.
     readLine: source === '-' ? undefined : lineReader(),
   };
+}
+
+/** A UTF-8 byte order mark, which python3 skips at the start of a file or of stdin (not in `-c` code). */
+const BOM = '\uFEFF';
+
+/**
+ * The code and the name tracebacks give it: CODE itself (`<string>`), stdin for `-` (`<stdin>`),
+ * or for `exec`, a path ending in `.py` (as CODE it would be a bare attribute access, never
+ * meant): that file, run as python3 runs a script.
+ */
+async function readCode(mode: RunMode, source: string): Promise<{ code: string; filename: string }> {
+  const withoutBom = (text: string): string => (text.startsWith(BOM) ? text.slice(BOM.length) : text);
+  if (source === '-') return { code: withoutBom(await readAll(process.stdin)), filename: '<stdin>' };
+  if (mode !== 'exec' || !/^\S+\.pyw?$/.test(source)) return { code: source, filename: '<string>' };
+  try {
+    return { code: withoutBom(fs.readFileSync(source, 'utf8')), filename: source };
+  } catch (error) {
+    throw new UsageError(`can't open file '${source}': ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
@@ -104,33 +150,57 @@ function lineReader(): () => Promise<string | null> {
   };
 }
 
+/**
+ * Ctrl-C (SIGINT) raises KeyboardInterrupt in the running code, as in python3, which then ends
+ * with its traceback; a second Ctrl-C ends the tool at once, with its sandbox.
+ */
+function interruptOnCtrlC(run: Run, client: SandboxClient): { pressed(): boolean; dispose(): void } {
+  let presses = 0;
+  const onSigint = (): void => {
+    if (++presses === 1) return run.interrupt();
+    client.dispose();
+    process.exit(130);
+  };
+  process.on('SIGINT', onSigint);
+  return { pressed: () => presses > 0, dispose: () => void process.off('SIGINT', onSigint) };
+}
+
 async function main(argv: string[]): Promise<number> {
   let command: Command;
   try {
     command = await parse(argv);
   } catch (error) {
+    if (error instanceof Answered) {
+      process.stdout.write(`${error.message}\n`);
+      return 0;
+    }
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(message ? `${message}\n${USAGE}\n` : `${USAGE}\n`);
-    return error instanceof UsageError && !message ? 0 : 2;
+    process.stderr.write(`${message}\n${USAGE}\n`);
+    return 2;
   }
   const client = createNodeClient(command.sandbox);
   try {
     const options: RunOptions = { timeoutMs: command.timeoutMs, packages: command.packages.preparer(command.code) };
     const run = client.run(command.mode, command.code, options);
+    const ctrlC = interruptOnCtrlC(run, client);
     if (!command.json) run.onDidWrite(({ stream, text }) => process[stream].write(text));
     const { readLine } = command;
     if (readLine) run.onDidRequestInput((request) => void readLine().then((line) => request.reply(line)));
-    const result = await run.result;
+    const result = await run.result.finally(() => ctrlC.dispose());
     if (command.json) {
       process.stdout.write(`${JSON.stringify(toContract(result))}\n`);
     } else if (result.error) {
-      process.stderr.write(`${formatError(result.error)}\n`);
+      process.stderr.write(pythonTraceback(result.error, command.code, command.filename));
     } else if (result.mode === 'eval') {
       process.stdout.write(`${result.value}\n`);
     }
-    if (result.truncated && !command.json) process.stderr.write('[output truncated]\n');
+    // Said on stderr with --json too: its stdout holds the contract's one line, and nothing else.
+    if (result.truncated)
+      process.stderr.write(`[output truncated: more than ${command.sandbox.maxOutputBytes} bytes; --max-output-bytes sets the cap]\n`);
     // A package that could not be had is like a sandbox that could not start: the code never ran.
     if (result.packagesFailed) return 2;
+    // As python3 ends after Ctrl-C: by SIGINT, which shells report as 128 + 2.
+    if (ctrlC.pressed() && result.error?.type === 'KeyboardInterrupt') return 130;
     return result.error ? 1 : 0;
   } catch (error) {
     const message = error instanceof SandboxError ? `SandboxError: ${error.message}` : String(error);

@@ -5,6 +5,13 @@ import type { IsolationMode } from './sandbox/transport/transport';
 /** When the output channel comes to the front. */
 export type RevealPolicy = 'always' | 'onError' | 'never';
 
+/**
+ * When a runtime starts before a run needs it: once a run has been made, again as soon as it
+ * stops (`afterFirstRun`); also when a Python editor is first shown or a notebook's kernel is
+ * selected (`onPythonEditor`); never (`off`).
+ */
+export type PrewarmPolicy = 'afterFirstRun' | 'onPythonEditor' | 'off';
+
 /** Whether packages that are not cached are downloaded: after asking, without asking, or never. */
 export type PackageInstallPolicy = 'ask' | 'auto' | 'never';
 
@@ -17,7 +24,7 @@ export interface Settings {
   readonly clearOutputBeforeRun: boolean;
   readonly revealOutput: RevealPolicy;
   readonly isolation: IsolationMode;
-  readonly prewarm: boolean;
+  readonly prewarm: PrewarmPolicy;
   readonly inlineResults: boolean;
   /** `pythonSandbox.packages.preload`: requirements loaded before every run. */
   readonly packagesPreload: readonly string[];
@@ -48,10 +55,17 @@ function read(): Settings {
     clearOutputBeforeRun: get('clearOutputBeforeRun', false),
     revealOutput: get('revealOutput', 'always'),
     isolation: get('isolation', 'process'),
-    prewarm: get('prewarm', true),
+    prewarm: readPrewarm(config.get<unknown>('prewarm')),
     inlineResults: get('inlineResults', true),
     ...readPackageSettings(config),
   });
+}
+
+/** `prewarm`, which was a boolean: `true` then meant onPythonEditor, `false` off. */
+function readPrewarm(value: unknown): PrewarmPolicy {
+  if (value === true) return 'onPythonEditor';
+  if (value === false) return 'off';
+  return value === 'onPythonEditor' || value === 'off' ? value : 'afterFirstRun';
 }
 
 /**

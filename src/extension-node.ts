@@ -12,7 +12,7 @@ export function activate(context: vscode.ExtensionContext): PythonSandboxApi {
   // One package cache for every party, in the extension's global storage.
   const cacheDir = path.join(context.globalStorageUri.fsPath, 'packages');
   return activateExtension(context, {
-    createClient: (settings, { input, packages }) =>
+    createClient: (settings, { input }) =>
       createNodeClient({
         distDir,
         isolation: settings.isolation,
@@ -21,7 +21,7 @@ export function activate(context: vscode.ExtensionContext): PythonSandboxApi {
         timeoutMs: settings.timeoutSeconds * 1000,
         input,
         // The folder the sandbox process may read packages from.
-        packageCacheDir: packages ? cacheRoot(cacheDir) : undefined,
+        packageCacheDir: cacheRoot(cacheDir),
       }),
     createPackages: (settings) => new PackageService(settings, (options) => createNodePackageManager({ ...options, cacheDir, distDir })),
   });

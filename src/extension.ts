@@ -16,6 +16,7 @@ import { OutputViewPresenter } from './presenters/output-view';
 import { StatusBarPresenter } from './presenters/status-bar';
 import type { ExtensionPlatform } from './platform';
 import { RuntimeSession } from './session/runtime-session';
+import type { PythonToolInput } from './tools/agent-text';
 import { PythonSandboxTool, PYTHON_TOOL_NAME } from './tools/python-tool';
 
 const PYTHON = { language: 'python' };
@@ -31,13 +32,14 @@ export function activateExtension(context: vscode.ExtensionContext, platform: Ex
 
   // One package cache for every party.
   const packages = platform.createPackages(settings);
-  // Every party has a runtime, and a sandbox, of its own.
-  const user = new RuntimeSession(settings, platform, 'Python Sandbox', true, packages);
-  const agents = new RuntimeSession(settings, platform, 'Python Sandbox (agents)', false, packages);
-  const api = createApi(
-    () => platform.createClient(settings.current, { input: false, packages }),
-    (code) => packages.forRun(code, 'Python Sandbox (API)'),
-  );
+  // Every party has a runtime, and a sandbox, of its own, under the same settings and packages.
+  const every = { settings, platform, packages };
+  const user = new RuntimeSession({ ...every, label: 'Python Sandbox', input: true });
+  const agents = new RuntimeSession({ ...every, label: 'Python Sandbox (agents)', input: false });
+  const api = createApi({
+    newClient: () => platform.createClient(settings.current, { input: false }),
+    packagesFor: (code) => packages.forRun(code, 'Python Sandbox (API)'),
+  });
 
   // Presenters follow the user's runs from the moment they are queued.
   const output = new OutputChannelPresenter(current);
@@ -72,24 +74,35 @@ export function activateExtension(context: vscode.ExtensionContext, platform: Ex
     registerAgentTool(agents),
     vscode.languages.registerCodeLensProvider(PYTHON, new CellLenses()),
     prewarmOnPythonEditor(user, settings),
-    // Every notebook has a runtime of its own, answering input() like the editor's and loading packages as it does.
-    new SandboxNotebookKernels((label) => new RuntimeSession(settings, platform, label, true, packages), current),
+    // Every notebook has a runtime of its own, answering input() and loading packages like the editor's.
+    new SandboxNotebookKernels((label) => new RuntimeSession({ ...every, label, input: true }), current),
   );
   return api.api;
 }
 
-/** The language-model tool, where the host has the language-model API. */
+/** The language-model tool, where the host has the language-model API, and the hidden command that shows its confirmation. */
 function registerAgentTool(session: RuntimeSession): vscode.Disposable {
+  const tool = new PythonSandboxTool(session);
+  const confirmation = vscode.commands.registerCommand(CommandIds.agentConfirmation, async (input: PythonToolInput) => {
+    const { confirmationMessages } = await tool.prepareInvocation({ input });
+    const message = confirmationMessages?.message;
+    return { title: confirmationMessages?.title, markdown: typeof message === 'string' ? message : message?.value };
+  });
   // Hosts without chat (older builds, some web hosts) have no `vscode.lm.registerTool`.
-  if (typeof vscode.lm?.registerTool !== 'function') return new vscode.Disposable(() => undefined);
-  return vscode.lm.registerTool(PYTHON_TOOL_NAME, new PythonSandboxTool(session));
+  if (typeof vscode.lm?.registerTool !== 'function') return confirmation;
+  return vscode.Disposable.from(confirmation, vscode.lm.registerTool(PYTHON_TOOL_NAME, tool));
 }
 
-/** Starts the runtime in the background when a Python editor is first shown, if allowed. */
+/** Starts the runtime in the background when a Python editor is first shown, if the user asked for that (prewarm: onPythonEditor). */
 function prewarmOnPythonEditor(session: RuntimeSession, settings: SettingsStore): vscode.Disposable {
   const check = (editors: readonly vscode.TextEditor[]): void => {
     const { state, info } = session.status;
-    if (settings.current.prewarm && state === 'stopped' && !info && editors.some((e) => e.document.languageId === 'python')) {
+    if (
+      settings.current.prewarm === 'onPythonEditor' &&
+      state === 'stopped' &&
+      !info &&
+      editors.some((e) => e.document.languageId === 'python')
+    ) {
       session.warmUp();
     }
   };

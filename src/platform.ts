@@ -6,8 +6,6 @@ import type { PackageService } from './session/packages';
 export interface ClientChoices {
   /** Someone answers input() (the user's runtime); otherwise input() raises EOFError at once. */
   readonly input: boolean;
-  /** The package cache the client's runs load from; without it, its runs have the standard library only. */
-  readonly packages?: PackageService;
 }
 
 /**
@@ -16,7 +14,7 @@ export interface ClientChoices {
  * `activateExtension`.
  */
 export interface ExtensionPlatform {
-  /** A sandbox client under the user's current settings. */
+  /** A sandbox client under the user's current settings; its sandbox may read the package cache. */
   createClient(settings: Settings, choices: ClientChoices): SandboxClient;
   /** The package cache (in the extension's global storage) and its rules. */
   createPackages(settings: SettingsStore): PackageService;

@@ -12,6 +12,11 @@ const LIMITS = {
 /** A setting with bounds. */
 export type LimitedSetting = keyof typeof LIMITS;
 
+/** The bounds of a setting, and its value when it has none (the CLI's options take the same). */
+export function settingBounds(key: LimitedSetting): { readonly fallback: number; readonly min: number; readonly max: number } {
+  return LIMITS[key];
+}
+
 /** `value` within the setting's bounds; its default when it is not a number. */
 export function limitSetting(key: LimitedSetting, value: unknown): number {
   const { fallback, min, max } = LIMITS[key];

@@ -24,6 +24,8 @@ export const CommandIds = {
   clearOutputView: 'pythonSandbox.clearOutputView',
   /** Not in the palette: what the output view holds, without image data, for tests and support. */
   outputViewRuns: 'pythonSandbox.outputViewRuns',
+  /** Not in the palette: the confirmation the agent tool shows for an input (title and Markdown), for tests and support. */
+  agentConfirmation: 'pythonSandbox.agentConfirmation',
 } as const;
 
 /** Context keys set by the extension, used in `when` clauses. */

@@ -14,7 +14,7 @@ const LABEL = 'Python Sandbox';
 
 /** What the kernel picker says of the kernel: what it is, and how it is isolated. */
 function detailFor(level: IsolationLevel): string {
-  return `CPython in WebAssembly (Pyodide), standard library only; no host files, network, environment or processes. Isolation: ${ISOLATION_LABELS[level]}.`;
+  return `CPython in WebAssembly (Pyodide), with the packages its cells import; no host files, network, environment or processes. Isolation: ${ISOLATION_LABELS[level]}.`;
 }
 
 /**
@@ -65,7 +65,7 @@ export class SandboxNotebookKernels implements vscode.Disposable {
     this.subscriptions.push(
       controller.onDidChangeSelectedNotebooks(({ notebook, selected }) => {
         if (!selected) this.disposeKernel(notebook);
-        else if (this.settings().prewarm) this.kernelFor(notebook).session.warmUp();
+        else if (this.settings().prewarm === 'onPythonEditor') this.kernelFor(notebook).session.warmUp();
         this.showStatus();
       }),
     );

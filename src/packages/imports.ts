@@ -57,7 +57,8 @@ export function findImports(code: string): string[] {
       i = j;
     }
   }
-  return [...found].map((name) => name.normalize('NFKC')).sort();
+  // Python reads identifiers in NFKC form: `ｎｕｍｐｙ` is `numpy`, and one import with it.
+  return [...new Set([...found].map((name) => name.normalize('NFKC')))].sort();
 }
 
 /** Hard keywords that can never be a module name. */

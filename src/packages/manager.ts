@@ -8,7 +8,7 @@ import { KeptPromise } from '../sandbox/shared/kept-promise';
 import { DownloadBudget, type ProgressCallback } from './budget';
 import { loadOrder } from './closure';
 import { fetchBytes, probeSize, type Fetch } from './download';
-import { PackageError, throwIfCancelled } from './errors';
+import { PackageError, reasonOf, throwIfCancelled } from './errors';
 import { findImports } from './imports';
 import { checkLockMatches, formatLock, importsToPackages, parseLock, type LockInfo, type LockPackage, type PackageLock } from './lock';
 import { pyodideEnvironment } from './markers';
@@ -103,6 +103,36 @@ export interface PlannedPackage extends LockPackage {
   readonly size?: number;
 }
 
+/** A package a preview names: what the lock (or an earlier PyPI resolution) says the run loads. */
+export type PreviewedPackage = Pick<PlannedPackage, 'name' | 'version' | 'source' | 'cached'>;
+
+/**
+ * What a run's packages will be, worked out before it starts from what is at hand (the lock, the
+ * cache, earlier PyPI resolutions), without asking any server: for a confirmation shown before
+ * the run, where nothing may be downloaded yet.
+ */
+export type PackagePreview =
+  | {
+      readonly kind: 'known';
+      /** What the run loads as far as known now, dependencies first. */
+      readonly packages: readonly PreviewedPackage[];
+      /** Requirements not in the lock and not resolved before: the PyPI index chooses their versions and dependencies when the run starts. */
+      readonly fromPyPI: readonly string[];
+      readonly pypiIndexUrl: string;
+    }
+  | {
+      /** The configured index's lock is not in the cache: the run downloads it first, and only then knows what the code's imports need. */
+      readonly kind: 'lock-not-cached';
+      readonly lockUrl: string;
+      /** The requirements named in the settings and the code's PEP 723 block. */
+      readonly named: readonly string[];
+    }
+  | {
+      /** Working out the packages fails (a package no index has, a version the lock lacks, bad metadata): the run stops before its code. */
+      readonly kind: 'failed';
+      readonly reason: string;
+    };
+
 export interface PackagePlan {
   /** Dependencies before the packages that need them. */
   readonly packages: readonly PlannedPackage[];
@@ -175,6 +205,42 @@ export class PackageManager {
   private async planWithin(request: PackageRequest, signal: AbortSignal): Promise<PackagePlan> {
     throwIfCancelled(signal);
     const lock = await this.lock(signal);
+    const { fromLock, fromPyPI } = this.sortedRequirements(request, lock);
+    const { wheels, record } = fromPyPI.length > 0 ? await this.resolvePyPI(fromPyPI, lock, signal) : { wheels: [] };
+    const order = this.loadOrderOf(lock, [...fromLock, ...fromPyPI.map((requirement) => requirement.name)], wheels);
+    // Recorded once it makes a plan: a resolution that cannot be loaded must not fail every later run from the cache.
+    await record?.();
+    return this.withSizes(await this.withCacheState(order), signal);
+  }
+
+  /**
+   * What `plan` would load, from the lock and the cache alone: no server is asked, nothing is
+   * downloaded or resolved. PyPI requirements resolved before are counted; others are named.
+   */
+  async preview(request: PackageRequest): Promise<PackagePreview> {
+    try {
+      const lock = await this.cachedLock();
+      if (!lock) {
+        const named = [...(request.names ?? []), ...((request.code !== undefined && readScriptMetadata(request.code)?.dependencies) || [])];
+        return { kind: 'lock-not-cached', lockUrl: this.fileUrl('pyodide-lock.json'), named: named.filter((name) => name.trim() !== '') };
+      }
+      const { fromLock, fromPyPI } = this.sortedRequirements(request, lock);
+      const wheels = fromPyPI.length > 0 ? await this.recordedResolution(fromPyPI) : [];
+      const resolved = wheels ? fromPyPI.map((requirement) => requirement.name) : [];
+      const packages = await this.withCacheState(this.loadOrderOf(lock, [...fromLock, ...resolved], wheels ?? []));
+      return {
+        kind: 'known',
+        packages: packages.map(({ name, version, source, cached }) => ({ name, version, source, cached })),
+        fromPyPI: wheels ? [] : [...new Set(fromPyPI.map((requirement) => requirement.text))],
+        pypiIndexUrl: this.pypiIndexUrl,
+      };
+    } catch (error) {
+      return { kind: 'failed', reason: reasonOf(error) };
+    }
+  }
+
+  /** The request's requirements: those the lock has (at a version that satisfies them), and those for PyPI. */
+  private sortedRequirements(request: PackageRequest, lock: PackageLock): { fromLock: string[]; fromPyPI: Requirement[] } {
     const fromLock: string[] = [];
     const fromPyPI: Requirement[] = [];
     for (const requirement of this.requirements(request, lock)) {
@@ -187,18 +253,21 @@ export class PackageManager {
         );
       } else fromLock.push(requirement.name);
     }
-    const { wheels, record } = fromPyPI.length > 0 ? await this.resolvePyPI(fromPyPI, lock, signal) : { wheels: [] };
+    return { fromLock, fromPyPI };
+  }
+
+  /** The packages `requested` needs, dependencies first, from the lock and the wheels micropip resolved. */
+  private loadOrderOf(lock: PackageLock, requested: readonly string[], wheels: readonly ResolvedWheel[]): Omit<PlannedPackage, 'cached'>[] {
     const candidates = new Map<string, Omit<PlannedPackage, 'cached'>>();
     for (const [name, entry] of lock.packages) candidates.set(name, { ...entry, name, url: this.fileUrl(entry.fileName), source: 'lock' });
     // micropip's choice wins over the lock for what it resolved: its wheels were picked to fit each other.
     for (const wheel of wheels) candidates.set(wheel.name, { ...wheel, source: 'pypi', packageType: 'package', installDir: 'site' });
     // Requested names first, in the order asked, so that the plan's order depends on the request only.
-    const requested = [...fromLock, ...fromPyPI.map((requirement) => requirement.name), ...wheels.map((wheel) => wheel.name).sort()];
-    const order = loadOrder(requested, (name) => candidates.get(name));
-    // Recorded once it makes a plan: a resolution that cannot be loaded must not fail every later run from the cache.
-    await record?.();
-    const packages = await Promise.all(order.map(async (entry) => ({ ...entry, cached: await this.store.has(fileKey(entry)) })));
-    return this.withSizes(packages, signal);
+    return loadOrder([...requested, ...wheels.map((wheel) => wheel.name).sort()], (name) => candidates.get(name));
+  }
+
+  private withCacheState(packages: readonly Omit<PlannedPackage, 'cached'>[]): Promise<PlannedPackage[]> {
+    return Promise.all(packages.map(async (entry) => ({ ...entry, cached: await this.store.has(fileKey(entry)) })));
   }
 
   /**
@@ -277,12 +346,9 @@ export class PackageManager {
 
   /** The bundled lock for the default index; otherwise the index's, from the cache or downloaded, checked before it is cached. */
   private async loadLock(signal?: AbortSignal): Promise<PackageLock> {
-    if (this.usesBundledLock) return this.bundledLock;
-    checkIndexUrl('the package index', this.indexUrl);
+    const cached = await this.cachedLock();
+    if (cached) return cached;
     const url = this.fileUrl('pyodide-lock.json');
-    const key = cacheKeys.lock(await sha256Hex(this.indexUrl));
-    const cached = await this.store.read(key);
-    if (cached) return this.checkedLock(cached, url);
     if (this.offline) throw new PackageError('unreachable', `the lock ${url} is not in the package cache, and downloads are off (offline)`);
     // Capped: a lock is about 120 kB, and an index must not fill memory with one.
     const cap = Math.min(this.maxDownloadBytes, MAX_LOCK_BYTES);
@@ -293,8 +359,20 @@ export class PackageManager {
       },
     );
     const lock = this.checkedLock(bytes, url);
-    await this.store.write(key, bytes);
+    await this.store.write(await this.lockKey(), bytes);
     return lock;
+  }
+
+  /** The lock at hand without a download: the bundled one for the default index, else the index's if it is cached (checked). */
+  private async cachedLock(): Promise<PackageLock | undefined> {
+    if (this.usesBundledLock) return this.bundledLock;
+    checkIndexUrl('the package index', this.indexUrl);
+    const cached = await this.store.read(await this.lockKey());
+    return cached && this.checkedLock(cached, this.fileUrl('pyodide-lock.json'));
+  }
+
+  private async lockKey(): Promise<string> {
+    return cacheKeys.lock(await sha256Hex(this.indexUrl));
   }
 
   private checkedLock(bytes: Uint8Array, url: string): PackageLock {
@@ -309,15 +387,10 @@ export class PackageManager {
     lock: PackageLock,
     signal?: AbortSignal,
   ): Promise<{ wheels: ResolvedWheel[]; record?: () => Promise<void> }> {
-    checkIndexUrl('the PyPI index', this.pypiIndexUrl);
-    const texts = [...new Set(requirements.map((requirement) => requirement.text))].sort();
-    const names = texts.join(', ');
-    const key = cacheKeys.resolution(
-      await sha256Hex(JSON.stringify({ pypi: this.pypiIndexUrl, index: this.indexUrl, requirements: texts })),
-    );
-    const record = await this.store.read(key);
-    const recorded = record && this.recordedWheels(record, names);
+    const recorded = await this.recordedResolution(requirements);
     if (recorded) return { wheels: recorded };
+    const texts = requirementTexts(requirements);
+    const names = texts.join(', ');
     if (this.offline) {
       throw new PackageError(
         'unreachable',
@@ -340,7 +413,20 @@ export class PackageManager {
       signal,
     );
     const wheels = checkResolvedWheels(answer, `the package installer's answer for ${names}`, this.pypiIndexUrl);
+    const key = await this.resolutionKey(texts);
     return { wheels, record: () => this.store.write(key, new TextEncoder().encode(JSON.stringify(answer))) };
+  }
+
+  /** The wheels micropip picked for `requirements` before, from the cache's record; undefined when there is no valid record. */
+  private async recordedResolution(requirements: readonly Requirement[]): Promise<ResolvedWheel[] | undefined> {
+    checkIndexUrl('the PyPI index', this.pypiIndexUrl);
+    const texts = requirementTexts(requirements);
+    const record = await this.store.read(await this.resolutionKey(texts));
+    return record && this.recordedWheels(record, texts.join(', '));
+  }
+
+  private async resolutionKey(texts: readonly string[]): Promise<string> {
+    return cacheKeys.resolution(await sha256Hex(JSON.stringify({ pypi: this.pypiIndexUrl, index: this.indexUrl, requirements: texts })));
   }
 
   /**
@@ -429,6 +515,11 @@ export class PackageManager {
   private fileUrl(fileName: string): string {
     return new URL(fileName, this.indexUrl).href;
   }
+}
+
+/** The requirements' texts, each once, sorted: a resolution is recorded under these. */
+function requirementTexts(requirements: readonly Requirement[]): string[] {
+  return [...new Set(requirements.map((requirement) => requirement.text))].sort();
 }
 
 function checkIndexUrl(what: string, url: string): void {

@@ -1,6 +1,11 @@
-/** PEP 508 environment markers (`python_version >= "3.8" and sys_platform != "win32"`). */
+/**
+ * PEP 508 environment markers (`python_version >= "3.8" and sys_platform != "win32"`), read and
+ * evaluated as `packaging` 26 reads and evaluates them: test/fixtures/packaging/markers.json
+ * holds its answers for some 2,900 markers, and the unit tests check every one.
+ */
 import type { LockInfo } from './lock';
-import { parseSpecifiers, satisfies, type Operator } from './specifier';
+import { canonicalName } from './names';
+import { parseSpecifier, satisfies } from './specifier';
 
 /** The marker variables and their values in the environment that will run the packages. */
 export type MarkerEnvironment = Readonly<Record<string, string>>;
@@ -28,125 +33,205 @@ export function pyodideEnvironment(info: LockInfo): MarkerEnvironment {
   };
 }
 
-/** A parsed marker: evaluate it against an environment. */
+/**
+ * A parsed marker: evaluate it against an environment. Where packaging's `evaluate` raises (`~=`
+ * or `===` between values that are not versions, a variable the environment lacks), it throws a
+ * MarkerError.
+ */
 export type Marker = (environment: MarkerEnvironment) => boolean;
 
-type Token = { kind: 'string' | 'name' | 'op' | '(' | ')'; text: string };
-
-const TOKEN = /\s*(?:(['"])(.*?)\1|(\(|\))|(===|==|!=|<=|>=|~=|<|>|not\s+in\b|in\b|and\b|or\b)|([A-Za-z_][A-Za-z0-9_.]*))/y;
-
-function tokenize(text: string): Token[] | string {
-  const tokens: Token[] = [];
-  TOKEN.lastIndex = 0;
-  while (TOKEN.lastIndex < text.length) {
-    if (/^\s*$/.test(text.slice(TOKEN.lastIndex))) break;
-    const at = TOKEN.lastIndex;
-    const match = TOKEN.exec(text);
-    if (!match) return `cannot read the marker at '${text.slice(at).trim()}'`;
-    const [, quote, string, paren, op, name] = match;
-    if (quote) tokens.push({ kind: 'string', text: string });
-    else if (paren) tokens.push({ kind: paren as '(' | ')', text: paren });
-    else if (op) tokens.push({ kind: 'op', text: op.replace(/\s+/, ' ') });
-    else tokens.push({ kind: 'name', text: name });
-  }
-  return tokens;
-}
+/** A marker that reads, and cannot be evaluated in the environment it was given. */
+export class MarkerError extends Error {}
 
 /** Parses a marker expression; returns why it is invalid as a string. */
 export function parseMarker(text: string): Marker | string {
-  const tokenized = tokenize(text);
-  if (typeof tokenized === 'string') return tokenized;
-  const tokens = tokenized;
-  let position = 0;
-  const peek = (): Token | undefined => tokens[position];
-  const fail = (what: string): never => {
-    throw new MarkerSyntaxError(`expected ${what} in marker '${text.trim()}'`);
-  };
-
-  /** `operand (word operand)*`: `or` of `and`s of atoms, so that `and` binds tighter. */
-  function joined(word: 'or' | 'and', operand: () => Marker): Marker {
-    const parts = [operand()];
-    while (peek()?.text === word) {
-      position++;
-      parts.push(operand());
-    }
-    return word === 'or'
-      ? (environment) => parts.some((part) => part(environment))
-      : (environment) => parts.every((part) => part(environment));
-  }
-  function orExpression(): Marker {
-    return joined('or', () => joined('and', atom));
-  }
-  function atom(): Marker {
-    if (peek()?.kind === '(') {
-      position++;
-      const inner = orExpression();
-      if (peek()?.kind !== ')') fail("')'");
-      position++;
-      return inner;
-    }
-    const left = value();
-    const op = peek();
-    if (op?.kind !== 'op' || op.text === 'and' || op.text === 'or') return fail('a comparison operator');
-    position++;
-    const right = value();
-    return (environment) => compare(left(environment), op.text, right(environment));
-  }
-  function value(): (environment: MarkerEnvironment) => string {
-    const token = tokens[position++];
-    if (token?.kind === 'string') return () => token.text;
-    if (token?.kind === 'name' && MARKER_VARIABLES.has(token.text)) return (environment) => environment[token.text] ?? '';
-    return fail(`a quoted string or a marker variable${token ? ` instead of '${token.text}'` : ''}`);
-  }
-
   try {
-    const marker = orExpression();
-    if (position < tokens.length) fail(`the end, not '${tokens[position].text}',`);
-    return marker;
+    const expression = new MarkerReader(text).marker();
+    return (environment) => evaluate(expression, environment);
   } catch (error) {
     if (error instanceof MarkerSyntaxError) return error.message;
     throw error;
   }
 }
 
+/** One side of a comparison: a variable, by its name, or a string, by its value. */
+interface Operand {
+  readonly variable: boolean;
+  readonly text: string;
+}
+
+interface Comparison {
+  readonly left: Operand;
+  readonly op: string;
+  readonly right: Operand;
+  /** As written, for messages. */
+  readonly source: string;
+}
+
+/** An `or` of `and`s of comparisons and parenthesised expressions. */
+type Expression = readonly (readonly (Comparison | Expression)[])[];
+
+/** Python's `\b` around a word: no letter, digit or `_` just before or after it. */
+function word(pattern: string): RegExp {
+  return new RegExp(`(?<![\\p{L}\\p{N}_])(?:${pattern})(?![\\p{L}\\p{N}_])`, 'uy');
+}
+
+/** packaging's tokens. Each is tried where the reader stands: only WHITE_SPACE skips white space. */
+const WHITE_SPACE = /[ \t]+/y;
+const QUOTED_STRING = /'[^']*'|"[^"]*"/y;
+const OPERATOR = /===|==|~=|!=|<=|>=|<|>/y;
+const BOOLEAN = word('or|and');
+const IN = word('in');
+const NOT = word('not');
+/** The variables, with the old spellings packaging still takes (`os.name`, `python_implementation`). */
+const VARIABLE = word(
+  'python_version|python_full_version|os[._]name|sys[._]platform|platform_(?:release|system)' +
+    '|platform[._](?:version|machine|python_implementation)|python_implementation|implementation_(?:name|version)' +
+    '|extras?|dependency_groups',
+);
+
 class MarkerSyntaxError extends Error {}
 
-const MARKER_VARIABLES = new Set([
-  'python_version',
-  'python_full_version',
-  'implementation_version',
-  'platform_release',
-  'implementation_name',
-  'os_name',
-  'platform_machine',
-  'platform_system',
-  'platform_version',
-  'platform_python_implementation',
-  'sys_platform',
-  'extra',
-]);
+/** A recursive-descent reader with packaging's grammar, which is PEP 508's, white space included. */
+class MarkerReader {
+  private position = 0;
 
-/** As packaging does: a version comparison when `op right` reads as a specifier, else strings. */
-function compare(left: string, op: string, right: string): boolean {
-  if (op === 'in') return right.includes(left);
-  if (op === 'not in') return !right.includes(left);
-  const specifiers = parseSpecifiers(`${op}${right}`);
-  if (typeof specifiers !== 'string') return satisfies(left, specifiers);
-  switch (op as Operator) {
-    case '==':
-    case '===':
-      return left === right;
-    case '!=':
-      return left !== right;
-    case '<':
-      return left < right;
-    case '<=':
-      return left <= right;
-    case '>':
-      return left > right;
-    case '>=':
-      return left >= right;
-    default:
-      return false;
+  constructor(private readonly text: string) {}
+
+  /** The whole text: an expression, then the end (Python's `$` also takes one last newline). */
+  marker(): Expression {
+    const expression = this.expression();
+    const rest = this.text.slice(this.position);
+    if (rest !== '' && rest !== '\n') this.fail('the end, or and/or');
+    return expression;
   }
+
+  private take(token: RegExp): string | undefined {
+    token.lastIndex = this.position;
+    const found = token.exec(this.text)?.[0];
+    if (found !== undefined) this.position += found.length;
+    return found;
+  }
+
+  private fail(what: string): never {
+    const rest = this.text.slice(this.position);
+    throw new MarkerSyntaxError(`expected ${what} ${rest ? `at '${rest}'` : 'at its end'} in marker '${this.text.trim()}'`);
+  }
+
+  /** `atom (and|or atom)*`, grouped so that `and` binds tighter. */
+  private expression(): Expression {
+    const groups: (Comparison | Expression)[][] = [[this.atom()]];
+    for (let joiner = this.take(BOOLEAN); joiner !== undefined; joiner = this.take(BOOLEAN)) {
+      const atom = this.atom();
+      if (joiner === 'or') groups.push([atom]);
+      else groups[groups.length - 1].push(atom);
+    }
+    return groups;
+  }
+
+  private atom(): Comparison | Expression {
+    this.take(WHITE_SPACE);
+    let atom: Comparison | Expression;
+    if (this.text[this.position] === '(') {
+      this.position++;
+      this.take(WHITE_SPACE);
+      atom = this.expression();
+      this.take(WHITE_SPACE);
+      if (this.text[this.position] !== ')') this.fail("')'");
+      this.position++;
+    } else atom = this.comparison();
+    this.take(WHITE_SPACE);
+    return atom;
+  }
+
+  private comparison(): Comparison {
+    const start = this.position;
+    let left = this.operand();
+    this.take(WHITE_SPACE);
+    const op = this.operator();
+    this.take(WHITE_SPACE);
+    let right = this.operand();
+    const source = this.text.slice(start, this.position);
+    // PEP 685: an extra compared with `extra` is compared by its normal name.
+    if (left.variable && left.text === 'extra') right = { ...right, text: canonicalName(right.text) };
+    else if (right.variable && right.text === 'extra') left = { ...left, text: canonicalName(left.text) };
+    return { left, op, right, source };
+  }
+
+  private operand(): Operand {
+    const variable = this.take(VARIABLE);
+    if (variable !== undefined) {
+      const name = variable.replace('.', '_');
+      return { variable: true, text: name === 'python_implementation' ? 'platform_python_implementation' : name };
+    }
+    const string = this.take(QUOTED_STRING);
+    if (string === undefined) return this.fail('a marker variable or a quoted string');
+    // packaging reads a string as a Python literal; PEP 508's strings have no escapes, nor line breaks.
+    if (/[\\\n\r\0]/.test(string)) {
+      this.position -= string.length;
+      return this.fail('a string without a backslash, a line break or a NUL');
+    }
+    return { variable: false, text: string.slice(1, -1) };
+  }
+
+  private operator(): string {
+    if (this.take(IN) !== undefined) return 'in';
+    if (this.take(NOT) !== undefined) {
+      if (this.take(WHITE_SPACE) === undefined || this.take(IN) === undefined) this.fail("' in' after 'not'");
+      return 'not in';
+    }
+    return this.take(OPERATOR) ?? this.fail('an operator (<, <=, ==, !=, >=, >, ~=, ===, in, not in)');
+  }
+}
+
+/** packaging evaluates every comparison, so that one that cannot be evaluated fails the marker wherever it is. */
+function evaluate(expression: Expression, environment: MarkerEnvironment): boolean {
+  const groups = expression.map((group) => group.map((atom) => ('op' in atom ? compare(atom, environment) : evaluate(atom, environment))));
+  return groups.some((group) => group.every(Boolean));
+}
+
+/** Compared as versions when the variable is one of these and `op other` reads as a version specifier. */
+const VERSION_VARIABLES = new Set(['implementation_version', 'platform_release', 'python_full_version', 'python_version']);
+
+/**
+ * As packaging compares: the variable's value on its side and the other operand's text on the
+ * other (with a string on the left, the right operand names the variable, whatever its kind).
+ */
+function compare({ left, op, right, source }: Comparison, environment: MarkerEnvironment): boolean {
+  const name = left.variable ? left.text : right.text;
+  const value = lookUp(environment, name, source);
+  const [lhs, rhs] = left.variable ? [value, right.text] : [left.text, value];
+  if (VERSION_VARIABLES.has(name)) {
+    const specifier = parseSpecifier(`${op}${rhs}`);
+    if (typeof specifier !== 'string') return satisfies(lhs, [specifier]);
+  }
+  switch (op) {
+    case 'in':
+      return rhs.includes(lhs);
+    case 'not in':
+      return !rhs.includes(lhs);
+    // Strings have no order: packaging 26 answers < and > with false, <= and >= as ==.
+    case '<':
+    case '>':
+      return false;
+    case '<=':
+    case '==':
+    case '>=':
+      return lhs === rhs;
+    case '!=':
+      return lhs !== rhs;
+    default:
+      throw new MarkerError(
+        `the marker '${source}' cannot be evaluated: ${op} compares versions, and '${lhs}' ${op} '${rhs}' is not a version comparison`,
+      );
+  }
+}
+
+/** A variable's value, as packaging's `evaluate` reads it: the extra by its normal name, an untagged `3.14.2+` as `3.14.2+local`. */
+function lookUp(environment: MarkerEnvironment, name: string, source: string): string {
+  if (name === 'extra') return environment.extra ? canonicalName(environment.extra) : '';
+  if (!Object.hasOwn(environment, name))
+    throw new MarkerError(`the marker '${source}' cannot be evaluated: '${name}' is not a marker variable here`);
+  const value = environment[name];
+  return name === 'python_full_version' && value.endsWith('+') ? `${value}local` : value;
 }

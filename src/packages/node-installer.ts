@@ -3,7 +3,15 @@ import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { encodeFrame, FrameDeadline, FrameReader } from '../sandbox/framing';
-import { hostPaths, keepStderrTail, permissionFlag } from '../sandbox/transport/child-process';
+import {
+  hostPaths,
+  keepStderrTail,
+  launchRefusal,
+  osIsolationWrapper,
+  permissionFlag,
+  type LaunchFeature,
+  type LaunchFeatures,
+} from '../sandbox/transport/child-process';
 import { sanitizeUntrusted } from '../sandbox/untrusted-text';
 import { PackageError, reasonOf, throwIfCancelled } from './errors';
 import type { PyPIRequest, PyPIResolver } from './pypi';
@@ -29,21 +37,36 @@ const MAX_REPLY_BYTES = 2 ** 20;
 /** Longest `failed` message taken (before it is sanitized and cut for display). */
 const MAX_MESSAGE_CHARS = 64 * 1024;
 
-/**
- * The installer's command line. micropip installs the wheels it picks into the installer's own
- * Pyodide, so an emscripten wheel's WebAssembly library runs there: the process may read only
- * `distDir` (Pyodide) and the verified micropip wheel's folder, start no process or worker, and
- * generate no code from strings. It keeps the network, by design: it asks the index.
- * @param permissions false leaves out the permission model, for a Node that rejects its flags.
- */
-export function installerExecArgv(distDir: string, micropipLocation: string, permissions = true): string[] {
-  const permission = permissions ? permissionFlag() : undefined;
-  const readable = [distDir, path.dirname(micropipLocation)].map((dir) => `--allow-fs-read=${path.resolve(dir)}${path.sep}`);
-  return [...(permission ? [permission, ...readable] : []), '--disallow-code-generation-from-strings', '--no-warnings'];
+/** How the installer is started: an OS-isolation wrapper (empty for none), then Node's options. */
+export interface InstallerLaunch {
+  readonly wrapper: readonly string[];
+  readonly execArgv: readonly string[];
 }
 
 /**
- * Checks the installer's reply, which is as untrusted as the wheels it installed: exactly
+ * The installer's command line. Nothing of a wheel runs there (it resolves, it installs
+ * nothing), but it reads what a hostile index sends, so it is held as the sandbox process is:
+ * it may read only `distDir` (Pyodide) and the verified micropip wheel's folder, start no
+ * process or worker, and generate no code from strings; on Linux it runs in a user and a PID
+ * namespace (it can signal no process outside) and dies with its parent. It keeps the network,
+ * by design: it asks the index.
+ * @param features the parts of the launch to use: the ones this machine refused are left out.
+ */
+export function installerLaunch(
+  distDir: string,
+  micropipLocation: string,
+  features: LaunchFeatures = { permissionFlags: true, osIsolation: true },
+): InstallerLaunch {
+  const permission = features.permissionFlags ? permissionFlag() : undefined;
+  const readable = [distDir, path.dirname(micropipLocation)].map((dir) => `--allow-fs-read=${path.resolve(dir)}${path.sep}`);
+  return {
+    wrapper: features.osIsolation ? osIsolationWrapper({ keepNetwork: true }) : [],
+    execArgv: [...(permission ? [permission, ...readable] : []), '--disallow-code-generation-from-strings', '--no-warnings'],
+  };
+}
+
+/**
+ * Checks the installer's reply, which is as untrusted as the index it read: exactly
  * `{type: 'resolved', wheels: [...]}` or `{type: 'failed', message}` with a message of bounded
  * length. Throws an `invalid` PackageError for anything else. (`checkResolvedWheels` checks the
  * wheels themselves.)
@@ -56,9 +79,6 @@ export function checkInstallerReply(raw: unknown): InstallerReply {
     return { type: 'failed', message: reply.message };
   throw new PackageError('invalid', 'its reply is not a resolution or a failure of the expected shape');
 }
-
-/** Node exits with 9 when it rejects a command-line option (some Electron builds reject the permission flags). */
-const REJECTED_OPTION = 9;
 
 /** Electron's binary (VS Code's) only behaves as Node with this variable; nothing else of the host's goes along. */
 const INSTALLER_ENV = process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {};
@@ -73,11 +93,12 @@ export interface InstallerOptions {
 
 /**
  * Resolves in a short-lived child process (`dist/package-installer.js`) that boots Pyodide
- * from `distDir`, loads the verified micropip wheel and runs `micropip.install` against the
- * index. It gets no environment: nothing of the host's leaks into it. The request and the one
- * reply travel as frames on a pipe of their own (fd 3), read as the sandbox's are: whatever
- * runs in the installer (a wheel's WebAssembly) may write anything there, and Node's IPC
- * channel would crash or bloat the extension host on a malformed or endless message.
+ * from `distDir`, loads the verified micropip wheel and gathers micropip's transaction against
+ * the index, installing nothing. It gets no environment: nothing of the host's leaks into it.
+ * The request and the one reply travel as frames on a pipe of their own (fd 3), read as the
+ * sandbox's are: the installer reads what a hostile index sends, so it is treated as
+ * compromised; it may write anything there, and Node's IPC channel would crash or bloat the
+ * extension host on a malformed or endless message.
  */
 export class InstallerProcess implements PyPIResolver {
   private readonly frameDeadlineMs: number;
@@ -91,38 +112,48 @@ export class InstallerProcess implements PyPIResolver {
     this.execPath = options.execPath ?? process.execPath;
   }
 
-  /** Whether this Node takes the permission flags, asked once. */
-  private permissionFlagsTaken: Promise<boolean> | undefined;
+  /** The parts of the launch this machine takes, asked once. */
+  private features: Promise<LaunchFeatures> | undefined;
 
   async resolve(request: PyPIRequest, signal?: AbortSignal): Promise<unknown> {
-    return this.run(request, await this.takesPermissionFlags(request.micropipLocation), signal);
+    return this.run(request, await this.launchFeatures(request.micropipLocation), signal);
   }
 
   /**
-   * Asks a process that runs nothing whether Node takes the installer's permission flags. The
-   * installer's own exit cannot tell: by then a wheel's code has run there, and could fake
-   * Node's refusal to be started again without the permission model. Anything but that refusal
-   * keeps the flags.
+   * Asks processes that run nothing which parts of the launch this machine refuses. The
+   * installer's own exit cannot tell: what it read from the index could have made it fake a
+   * refusal (of Node's flags, of the namespaces), to be started again with less isolation.
    */
-  private takesPermissionFlags(micropipLocation: string): Promise<boolean> {
-    this.permissionFlagsTaken ??= new Promise((resolve) => {
-      const probe = spawn(this.execPath, [...installerExecArgv(this.distDir, micropipLocation), '-e', ''], {
-        env: INSTALLER_ENV,
-        stdio: ['ignore', 'ignore', 'pipe'],
-        windowsHide: true,
-      });
-      const stderr = keepStderrTail(probe);
-      probe.on('error', () => resolve(true));
-      probe.on('close', (code) => resolve(!(code === REJECTED_OPTION && /bad option/.test(stderr()))));
-    });
-    return this.permissionFlagsTaken;
+  private launchFeatures(micropipLocation: string): Promise<LaunchFeatures> {
+    this.features ??= (async () => {
+      const refused = await this.refusedPart({ permissionFlags: true, osIsolation: true }, micropipLocation);
+      if (refused !== 'os-isolation') return { permissionFlags: refused !== 'permission-flags', osIsolation: true };
+      // The wrapper failed before Node started: Node's flags are still to be asked about.
+      const flags = await this.refusedPart({ permissionFlags: true, osIsolation: false }, micropipLocation);
+      return { permissionFlags: flags !== 'permission-flags', osIsolation: false };
+    })();
+    return this.features;
   }
 
-  private run(request: PyPIRequest, permissions: boolean, signal?: AbortSignal): Promise<unknown> {
+  /** Which part of the launch with `features` the machine refuses, if any: the process runs an empty script. */
+  private refusedPart(features: LaunchFeatures, micropipLocation: string): Promise<LaunchFeature | undefined> {
+    return new Promise((resolve) => {
+      const { wrapper, execArgv } = installerLaunch(this.distDir, micropipLocation, features);
+      const [command, ...args] = [...wrapper, this.execPath, ...execArgv, '-e', ''];
+      const probe = spawn(command, args, { env: INSTALLER_ENV, stdio: ['ignore', 'ignore', 'pipe'], windowsHide: true });
+      const stderr = keepStderrTail(probe);
+      probe.on('error', () => resolve(undefined));
+      probe.on('close', (code) => resolve(launchRefusal(wrapper.length > 0, code, stderr())));
+    });
+  }
+
+  private run(request: PyPIRequest, features: LaunchFeatures, signal?: AbortSignal): Promise<unknown> {
     return new Promise((resolve, reject) => {
       throwIfCancelled(signal);
-      const script = path.join(this.distDir, 'package-installer.js');
-      const child = spawn(this.execPath, [...installerExecArgv(this.distDir, request.micropipLocation, permissions), script], {
+      const { wrapper, execArgv } = installerLaunch(this.distDir, request.micropipLocation, features);
+      const [command, ...args] = [...wrapper, this.execPath, ...execArgv, path.join(this.distDir, 'package-installer.js')];
+      // Under the wrapper, killing it kills Node too (--kill-child).
+      const child = spawn(command, args, {
         env: INSTALLER_ENV,
         stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
         windowsHide: true,

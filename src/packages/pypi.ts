@@ -21,7 +21,7 @@ export interface PyPIRequest {
 
 /** Resolves PyPI requirements; the answer is checked with `checkResolvedWheels`. */
 export interface PyPIResolver {
-  /** Resolves to micropip.freeze()'s entries for the wheels it chose (not the lock's). */
+  /** Resolves to entries in micropip.freeze()'s shape for the wheels micropip would install (not the lock's). */
   resolve(request: PyPIRequest, signal?: AbortSignal): Promise<unknown>;
 }
 
@@ -68,7 +68,7 @@ export function wheelUrlProblem(url: URL, indexUrl: string): string | undefined 
 }
 
 /**
- * Checks resolver output (micropip.freeze() entries: `name`, `version`, `file_name` holding
+ * Checks resolver output (entries in micropip.freeze()'s shape: `name`, `version`, `file_name` holding
  * the URL, `sha256`, `depends`, `imports`). Anything else is an `invalid` PackageError naming
  * `source`: the installer's answer, or a cached record. `indexUrl` is the PyPI index asked,
  * which decides which URLs may be downloaded (`wheelUrlProblem`).

@@ -1,6 +1,6 @@
 /** PEP 508 requirement strings: `numpy`, `attrs>=23`, `foo[extra] (>1.0); python_version > "3"`. */
 import { PackageError } from './errors';
-import { parseMarker, type Marker } from './markers';
+import { MarkerError, parseMarker, type Marker } from './markers';
 import { canonicalName } from './names';
 import { parseSpecifiers, type Specifier } from './specifier';
 
@@ -12,7 +12,7 @@ export interface Requirement {
   readonly name: string;
   readonly extras: readonly string[];
   readonly specifiers: readonly Specifier[];
-  /** Absent when the requirement always applies. */
+  /** Absent when the requirement always applies; one that cannot be evaluated throws a PackageError. */
   readonly marker?: Marker;
 }
 
@@ -39,5 +39,16 @@ export function parseRequirement(text: string): Requirement {
   const requirement = { text: text.trim(), name: canonicalName(name), extras: extras.filter(Boolean), specifiers };
   if (semicolon < 0) return requirement;
   const marker = parseMarker(rest.slice(semicolon + 1));
-  return typeof marker === 'string' ? invalid(marker) : { ...requirement, marker };
+  if (typeof marker === 'string') return invalid(marker);
+  return {
+    ...requirement,
+    marker: (environment) => {
+      try {
+        return marker(environment);
+      } catch (error) {
+        if (error instanceof MarkerError) invalid(error.message);
+        throw error;
+      }
+    },
+  };
 }

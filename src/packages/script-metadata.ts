@@ -10,8 +10,47 @@ export interface ScriptMetadata {
   readonly requiresPython?: string;
 }
 
-/** The specification's own regular expression (blocks of `#` lines between `# /// TYPE` and `# ///`). */
-const BLOCK = /^# \/\/\/ ([a-zA-Z0-9-]+)$\s((?:^#(?:| .*)$\s)+)^# \/\/\/$/gm;
+/** A block's first line, `# /// TYPE`. */
+const OPENER = /^# \/\/\/ ([a-zA-Z0-9-]+)$/;
+const CLOSER = '# ///';
+
+/** One `# /// TYPE` block: its type and its lines between the markers, as written. */
+export interface MetadataBlock {
+  readonly type: string;
+  readonly lines: readonly string[];
+}
+
+/**
+ * The blocks the specification's regular expression finds,
+ * `(?m)^# /// (?P<type>[a-zA-Z0-9-]+)$\s(?P<content>(^#(| .*)$\s)+)^# ///$`, one line at a
+ * time: a block runs from its opener to the last `# ///` line of the comment lines (`#` or
+ * `# …`) that follow it, with at least one line between. The expression itself backtracks: on
+ * lines of openers that never close, it took minutes for 100,000 lines, and the code it reads
+ * is untrusted (an agent's, before the user confirms it). Lines end as JavaScript's `^` and `$`
+ * see them: at `\n`, `\r`, U+2028 and U+2029.
+ */
+export function findMetadataBlocks(code: string): MetadataBlock[] {
+  const lines = code.split(/\r\n|[\n\r\u2028\u2029]/);
+  const comment = lines.map((line) => line === '#' || line.startsWith('# '));
+  // runEnd[i]: the first line at or after i that is no comment; lastCloser[i]: the last `# ///` line before i.
+  const runEnd = new Array<number>(lines.length + 1);
+  runEnd[lines.length] = lines.length;
+  for (let i = lines.length - 1; i >= 0; i--) runEnd[i] = comment[i] ? runEnd[i + 1] : i;
+  const lastCloser = new Array<number>(lines.length + 1);
+  lastCloser[0] = -1;
+  for (let i = 0; i < lines.length; i++) lastCloser[i + 1] = lines[i] === CLOSER ? i : lastCloser[i];
+  const blocks: MetadataBlock[] = [];
+  // The last line has no line end after it: an opener there, or a line between, would need one.
+  for (let i = 0; i < lines.length - 1; i++) {
+    const type = OPENER.exec(lines[i])?.[1];
+    if (type === undefined) continue;
+    const closer = lastCloser[runEnd[i + 1]];
+    if (closer < i + 2) continue;
+    blocks.push({ type, lines: lines.slice(i + 1, closer) });
+    i = closer;
+  }
+  return blocks;
+}
 
 /**
  * Reads the `script` block of `code`, or undefined when there is none. A second `script` block
@@ -19,14 +58,10 @@ const BLOCK = /^# \/\/\/ ([a-zA-Z0-9-]+)$\s((?:^#(?:| .*)$\s)+)^# \/\/\/$/gm;
  * asks tools to refuse them rather than guess.
  */
 export function readScriptMetadata(code: string): ScriptMetadata | undefined {
-  // The expression reads lines ending in \n; editors on Windows hand over \r\n.
-  const blocks = [...code.replace(/\r\n/g, '\n').matchAll(BLOCK)].filter((match) => match[1] === 'script');
+  const blocks = findMetadataBlocks(code).filter((block) => block.type === 'script');
   if (blocks.length === 0) return undefined;
   if (blocks.length > 1) fail('there is more than one "# /// script" block');
-  const toml = blocks[0][2]
-    .split(/(?<=\n)/)
-    .map((line) => line.slice(line.startsWith('# ') ? 2 : 1))
-    .join('');
+  const toml = blocks[0].lines.map((line) => `${line.slice(line.startsWith('# ') ? 2 : 1)}\n`).join('');
   let table: TomlTable;
   try {
     table = parseToml(toml);

@@ -1,5 +1,5 @@
 /** PEP 440 version specifiers (`>=1.2, !=1.3.*`), matched as `packaging.specifiers` does. */
-import { baseVersion, compareVersions, isPrerelease, parseVersion, publicVersion, type Version } from './version';
+import { compareVersions, isPrerelease, parseVersion, publicVersion, type Version } from './version';
 
 export type Operator = '~=' | '==' | '!=' | '<=' | '>=' | '<' | '>' | '===';
 
@@ -10,28 +10,35 @@ export interface Specifier {
   readonly version: string;
 }
 
-const CLAUSE = /^\s*(~=|===|==|!=|<=|>=|<|>)\s*([^\s,;]+)\s*$/;
+/** One clause; `===` takes any text without white space, `;` or `)`, even none. */
+const CLAUSE = /^\s*(?:(===)\s*([^\s;)]*)|(~=|==|!=|<=|>=|<|>)\s*([^\s,;]+))\s*$/;
 
 /**
  * Parses a comma-separated specifier set (`""` is the empty set, which every version
- * satisfies); returns why it is invalid as a string.
+ * satisfies; empty clauses are skipped, as packaging skips them); returns why it is invalid
+ * as a string.
  */
 export function parseSpecifiers(text: string): Specifier[] | string {
-  if (text.trim() === '') return [];
   const specifiers: Specifier[] = [];
-  for (const clause of text.split(',')) {
-    const match = CLAUSE.exec(clause);
-    if (!match) return `'${clause.trim()}' is not a version specifier`;
-    const [, operator, version] = match as unknown as [string, Operator, string];
-    const problem = clauseProblem(operator, version);
-    if (problem) return `'${clause.trim()}': ${problem}`;
-    specifiers.push({ operator, version });
+  for (const clause of text.split(',').filter((part) => part.trim() !== '')) {
+    const specifier = parseSpecifier(clause);
+    if (typeof specifier === 'string') return specifier;
+    specifiers.push(specifier);
   }
   return specifiers;
 }
 
+/** Parses one clause (`>=1.0`); returns why it is invalid as a string. */
+export function parseSpecifier(clause: string): Specifier | string {
+  const match = CLAUSE.exec(clause);
+  if (!match) return `'${clause.trim()}' is not a version specifier`;
+  const [, arbitrary, anything, operator, version] = match;
+  if (arbitrary) return { operator: '===', version: anything };
+  const problem = clauseProblem(operator as Operator, version);
+  return problem ? `'${clause.trim()}': ${problem}` : { operator: operator as Operator, version };
+}
+
 function clauseProblem(operator: Operator, version: string): string | undefined {
-  if (operator === '===') return undefined;
   const wildcard = version.endsWith('.*');
   if (wildcard && operator !== '==' && operator !== '!=') return 'only == and != take a .* suffix';
   const parsed = parseVersion(wildcard ? version.slice(0, -2) : version);
@@ -50,7 +57,8 @@ export function satisfies(version: string, specifiers: readonly Specifier[]): bo
 }
 
 function matches(text: string, candidate: Version | undefined, { operator, version }: Specifier): boolean {
-  if (operator === '===') return text.trim().toLowerCase() === version.toLowerCase();
+  // The text as given, white space and all: `===` compares strings, not versions.
+  if (operator === '===') return text.toLowerCase() === version.toLowerCase();
   // A version that PEP 440 cannot read satisfies nothing but `===`.
   if (!candidate) return false;
   switch (operator) {
@@ -84,18 +92,22 @@ function equals(candidate: Version, spec: string): boolean {
   return compareVersions(version.local ? candidate : publicVersion(candidate), version) === 0;
 }
 
-/** `<V` excludes pre-releases of V itself unless V is one. */
+/**
+ * `<V` excludes the pre-releases of V unless V is one: those from V's earliest pre-release
+ * (`V.dev0`) up, so `<1.0.post1` still takes `1.0rc1`.
+ */
 function lessThan(candidate: Version, spec: Version): boolean {
   if (compareVersions(candidate, spec) >= 0) return false;
-  return isPrerelease(spec) || !isPrerelease(candidate) || compareVersions(baseVersion(candidate), baseVersion(spec)) !== 0;
+  const earliestPrerelease: Version = { ...spec, dev: 0, local: undefined };
+  return isPrerelease(spec) || !isPrerelease(candidate) || compareVersions(candidate, earliestPrerelease) < 0;
 }
 
-/** `>V` excludes post-releases and local versions of V itself unless V is a post-release. */
+/** `>V` excludes V's own post-releases unless V is one, and V's local versions. */
 function greaterThan(candidate: Version, spec: Version): boolean {
   if (compareVersions(candidate, spec) <= 0) return false;
-  const sameBase = compareVersions(baseVersion(candidate), baseVersion(spec)) === 0;
-  if (spec.post === undefined && candidate.post !== undefined && sameBase) return false;
-  return !(candidate.local && sameBase);
+  const postBase: Version = { ...candidate, post: undefined, dev: undefined, local: undefined };
+  if (spec.post === undefined && candidate.post !== undefined && compareVersions(postBase, spec) === 0) return false;
+  return !(candidate.local && compareVersions(publicVersion(candidate), spec) === 0);
 }
 
 /** The set as written, normalised: `>=1.0,<2`. */

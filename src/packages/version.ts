@@ -39,11 +39,6 @@ export function publicVersion(version: Version): Version {
   return { ...version, local: undefined };
 }
 
-/** The version with only epoch and release: `1.2rc1.post3` -> `1.2`. */
-export function baseVersion(version: Version): Version {
-  return { epoch: version.epoch, release: version.release };
-}
-
 /** A pre-release or development release. */
 export function isPrerelease(version: Version): boolean {
   return version.pre !== undefined || version.dev !== undefined;

@@ -16,10 +16,16 @@ export interface StatusSource {
   readonly onDidChangeStatus: vscode.Event<SandboxStatus>;
 }
 
-/** The runtime's state at a glance, with the runs queued behind the one that runs. */
+/**
+ * The runtime's state at a glance, with the runs queued behind the one that runs. It shows while
+ * a Python editor or a notebook is active, or while code runs or waits to: elsewhere it has
+ * nothing to say.
+ */
 export class StatusBarPresenter implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('pythonSandbox.status', vscode.StatusBarAlignment.Left, 10);
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[];
+  private status: SandboxStatus;
+  private pythonEditor = isPython(vscode.window.activeTextEditor);
 
   /**
    * @param clickCommand what a click does (interrupt while running, else show the output).
@@ -32,17 +38,40 @@ export class StatusBarPresenter implements vscode.Disposable {
   ) {
     this.item.name = 'Python Sandbox';
     this.item.command = clickCommand;
-    this.subscription = source.onDidChangeStatus((status) => this.update(status));
+    this.status = source.status;
+    this.subscriptions = [
+      source.onDidChangeStatus((status) => this.update(status)),
+      vscode.window.onDidChangeActiveTextEditor((editor) => {
+        // The Output panel is a text editor too, which says nothing about what the user works on.
+        if (editor?.document.uri.scheme === 'output') return;
+        this.pythonEditor = isPython(editor);
+        this.showOrHide();
+      }),
+      vscode.window.onDidChangeActiveNotebookEditor(() => this.showOrHide()),
+      // A document whose language is set (an untitled one made Python) opens again with it.
+      vscode.workspace.onDidOpenTextDocument((document) => {
+        if (document !== vscode.window.activeTextEditor?.document) return;
+        this.pythonEditor = isPython(vscode.window.activeTextEditor);
+        this.showOrHide();
+      }),
+    ];
     this.update(source.status);
-    this.item.show();
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const subscription of this.subscriptions) subscription.dispose();
     this.item.dispose();
   }
 
-  private update({ state, queued, info }: SandboxStatus): void {
+  private showOrHide(): void {
+    const busy = this.status.state === 'running' || this.status.queued > 0;
+    if (busy || this.pythonEditor || vscode.window.activeNotebookEditor) this.item.show();
+    else this.item.hide();
+  }
+
+  private update(status: SandboxStatus): void {
+    this.status = status;
+    const { state, queued, info } = status;
     const queue = queued > 0 ? ` (+${queued} queued)` : '';
     const icons = { stopped: '$(circle-slash)', starting: '$(sync~spin)', ready: '$(check)', running: '$(loading~spin)' };
     this.item.text = `${icons[state]} Python Sandbox${queue}`;
@@ -54,5 +83,10 @@ export class StatusBarPresenter implements vscode.Disposable {
     this.item.tooltip = `Python Sandbox: ${state}${queue}\nIsolation: ${isolation}${versions}\n${action}`;
     this.item.backgroundColor = info?.isolation === 'worker' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.onRunning(state === 'running');
+    this.showOrHide();
   }
+}
+
+function isPython(editor: vscode.TextEditor | undefined): boolean {
+  return editor?.document.languageId === 'python';
 }

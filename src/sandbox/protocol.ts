@@ -1,9 +1,30 @@
 /**
  * Every message of the runtime, as tagged unions (`type`); replies carry the `id` of their run.
  * Two legs: the client <-> the sandbox (frames on a pipe to the sandbox process, see framing.ts),
- * and the sandbox process's relay <-> the Pyodide worker (postMessage). The client trusts
- * nothing that comes back: validate.ts checks every message from the sandbox.
+ * and the sandbox process's relay <-> the Pyodide worker (postMessage).
+ *
+ * The client trusts nothing that comes back, so what the sandbox sends it is defined here once,
+ * as schemas (schema.ts): each is the message's type and its check, with a bound on every
+ * string and list. The relay builds some of these messages and Python (runner.py, display.py)
+ * the rest of their contents; the runtime tests check what a real sandbox sends against these
+ * schemas, field by field. What the client sends, and what the relay and the worker say to each
+ * other, is trusted on arrival and defined as plain types.
  */
+import {
+  array,
+  boolean,
+  integer,
+  messages,
+  number,
+  object,
+  oneOf,
+  optional,
+  refine,
+  string,
+  type Infer,
+  type ObjectOf,
+  type Schema,
+} from './schema';
 
 /** `exec` runs statements and returns their output; `eval` returns `json.dumps(value)`. */
 export type RunMode = 'exec' | 'eval';
@@ -15,8 +36,10 @@ export type RunMode = 'exec' | 'eval';
  */
 export type LastValueDisplay = 'none' | 'rich' | 'all';
 
+const STREAM_NAMES = ['stdout', 'stderr'] as const;
+
 /** A stream the sandboxed code writes to. */
-export type StreamName = 'stdout' | 'stderr';
+export type StreamName = (typeof STREAM_NAMES)[number];
 
 /** What one run asks of the runtime. */
 export interface RunRequest {
@@ -64,84 +87,107 @@ export interface PackageFile {
   readonly installDir: string;
 }
 
+/** Limits on what one message from the sandbox may carry; a legitimate sandbox stays well inside them. */
+export const MESSAGE_LIMITS = {
+  /** One output message: the worker's output buffer holds 1 MiB, decoded to at most as many chars. */
+  outputChars: 2 ** 20 + 16,
+  /** An eval value (`json.dumps`); the worker refuses larger ones. */
+  valueChars: 8 * 2 ** 20,
+  /** repr() of a final expression, cut by the worker at 2000. */
+  lastValueChars: 4096,
+  errorTypeChars: 200,
+  /** An exception message, cut by the worker. */
+  errorMessageChars: 65_536,
+  /** Traceback frames, collapsed by the worker to 50 and one for a SyntaxError. */
+  frames: 64,
+  promptChars: 4096,
+  /** Short free text: versions, reasons, frame names. */
+  shortChars: 1024,
+  /** Types in one display bundle (display.py keeps at most as many). */
+  displayItems: 32,
+  /** One display item: 10 MiB of bytes, in base64 (display.py caps items at 10 MiB). */
+  displayItemChars: 4 * Math.ceil((10 * 2 ** 20) / 3),
+  /** Display messages one run may send (display.py stops there). */
+  displaysPerRun: 1000,
+  /** Characters of display data one run may send (display.py stops there). */
+  displayCharsPerRun: 64 * 2 ** 20,
+  /** A display id (display.py allows 200). */
+  displayIdChars: 256,
+} as const;
+
+const MAX_LINE = 10_000_000;
+
 /** A traceback frame inside the submitted code. Lines are 1-based, columns 0-based. */
-export interface TraceFrame {
-  readonly line: number;
-  readonly endLine?: number;
-  readonly column?: number;
-  readonly endColumn?: number;
+const TRACE_FRAME = object('a traceback frame', {
+  line: integer('a frame line', 1, MAX_LINE),
+  endLine: optional(integer('a frame end line', 1, MAX_LINE)),
+  column: optional(integer('a frame column', 0, MAX_LINE)),
+  endColumn: optional(integer('a frame end column', 0, MAX_LINE)),
   /** The function the frame ran in, `<module>` at top level. */
-  readonly name: string;
-}
+  name: string('a frame name', MESSAGE_LIMITS.shortChars),
+});
+export type TraceFrame = Infer<typeof TRACE_FRAME>;
 
 /** A Python exception as a value: the contract's `TypeName: message`, plus where it happened. */
-export interface PythonError {
-  readonly type: string;
-  readonly message: string;
+const PYTHON_ERROR = object('an error', {
+  type: string('an error type', MESSAGE_LIMITS.errorTypeChars),
+  message: string('an error message', MESSAGE_LIMITS.errorMessageChars),
   /** Outermost first; the last frame is where the exception was raised. */
-  readonly frames: readonly TraceFrame[];
-}
+  frames: array("an error's frames", TRACE_FRAME, 0, MESSAGE_LIMITS.frames),
+});
+export type PythonError = Infer<typeof PYTHON_ERROR>;
 
 /** How a run ended inside the worker. Output travels separately, as `output` messages. */
-export interface RunOutcome {
+const RUN_OUTCOME = object('an outcome', {
   /** `json.dumps` of the value, for a successful `eval`. */
-  readonly value?: string;
+  value: optional(string('a value', MESSAGE_LIMITS.valueChars)),
   /**
    * The text of the last value an exec's code showed (its final bare expression), when
    * `captureLastValue` asked for it: as IPython shows it (its pretty printer) when the value is
    * also displayed (`displayLastValue` other than `none`), else its repr().
    */
-  readonly lastValue?: string;
-  readonly error?: PythonError;
+  lastValue: optional(string('a last value', MESSAGE_LIMITS.lastValueChars)),
+  error: optional(PYTHON_ERROR),
   /** Output went past `maxOutputBytes` and the rest was dropped. */
-  readonly truncated: boolean;
+  truncated: boolean('truncated'),
   /** The runtime must be replaced before the next run (e.g. after hitting the memory cap). */
-  readonly recycle?: string;
+  recycle: optional(string('a recycle reason', MESSAGE_LIMITS.shortChars)),
   /** The run's packages could not be loaded (why); its code did not run. */
-  readonly packageError?: string;
-}
-
-/** The restrictions the sandbox process found in force when it started (probed, not assumed). */
-export interface Restrictions {
-  /** Node's permission model is on. */
-  readonly permissionModel: boolean;
-  /** A host file outside the runtime's own assets could not be read. */
-  readonly hostFilesDenied: boolean;
-  /** Starting a child process is denied. */
-  readonly childProcessDenied: boolean;
-  /** `new Function('...')` threw: code generation from strings is off. */
-  readonly codeGenerationBlocked: boolean;
-  /** The process saw no environment variables. */
-  readonly environmentEmpty: boolean;
-  /** What a browser worker found after its lock-down (absent on Node). */
-  readonly browser?: BrowserRestrictions;
-}
+  packageError: optional(string('a package load error', MESSAGE_LIMITS.errorMessageChars)),
+});
+export type RunOutcome = Infer<typeof RUN_OUTCOME>;
 
 /** A browser worker's own probes, made after it removed its capabilities and before Pyodide started. */
-export interface BrowserRestrictions {
+const BROWSER_RESTRICTIONS = object('browser restrictions', {
   /** No network API is left on the global scope or its prototypes: fetch, XMLHttpRequest, WebSocket, EventSource, importScripts, Worker, ... */
-  readonly networkRemoved: boolean;
+  networkRemoved: boolean('networkRemoved'),
   /** No storage API is left: indexedDB, caches, navigator.storage, file systems, BroadcastChannel. */
-  readonly storageRemoved: boolean;
+  storageRemoved: boolean('storageRemoved'),
   /** SharedArrayBuffer is there (cross-origin isolated): interrupts, input() and time.sleep work as on the desktop. */
-  readonly sharedMemory: boolean;
-}
+  sharedMemory: boolean('sharedMemory'),
+});
+export type BrowserRestrictions = Infer<typeof BROWSER_RESTRICTIONS>;
+
+/** The restrictions the sandbox process found in force when it started (probed, not assumed). */
+const RESTRICTIONS = object('restrictions', {
+  /** Node's permission model is on. */
+  permissionModel: boolean('permissionModel'),
+  /** A host file outside the runtime's own assets could not be read. */
+  hostFilesDenied: boolean('hostFilesDenied'),
+  /** Starting a child process is denied. */
+  childProcessDenied: boolean('childProcessDenied'),
+  /** `new Function('...')` threw: code generation from strings is off. */
+  codeGenerationBlocked: boolean('codeGenerationBlocked'),
+  /** The process saw no environment variables. */
+  environmentEmpty: boolean('environmentEmpty'),
+  /** What a browser worker found after its lock-down (absent on Node). */
+  browser: optional(BROWSER_RESTRICTIONS),
+});
+export type Restrictions = Infer<typeof RESTRICTIONS>;
 
 /** `snapshot` restores the bundled memory snapshot (falling back to `plain`), `plain` boots Python. */
-export type BootMode = 'snapshot' | 'plain';
-
-/** Facts about the loaded runtime, reported once it is ready. */
-export interface RuntimeInfo {
-  readonly pythonVersion: string;
-  readonly pyodideVersion: string;
-  /** How Python's memory was set up: restored from the bundled snapshot, or a plain boot. */
-  readonly boot: BootMode;
-  /** Why the snapshot was not used, when it was not. */
-  readonly snapshotFallback?: string;
-  readonly loadMs: number;
-  /** When each start-up step ended, as epoch milliseconds (`performance.timeOrigin + now()`), for the benchmark. */
-  readonly startup?: StartupMarks;
-}
+const BOOT_MODES = ['snapshot', 'plain'] as const;
+export type BootMode = (typeof BOOT_MODES)[number];
 
 /**
  * The steps on a sandbox's path to ready, in order; each mark is when that step ended. The relay
@@ -159,7 +205,28 @@ export const STARTUP_STEPS = [
 ] as const;
 
 /** Epoch milliseconds at the end of each start-up step. */
-export type StartupMarks = Readonly<Record<(typeof STARTUP_STEPS)[number], number>>;
+const STARTUP_MARKS = object(
+  'start-up marks',
+  Object.fromEntries(STARTUP_STEPS.map((step) => [step, number(`the start-up mark ${step}`)])) as Record<
+    (typeof STARTUP_STEPS)[number],
+    Schema<number>
+  >,
+);
+export type StartupMarks = Infer<typeof STARTUP_MARKS>;
+
+/** Facts about the loaded runtime, reported once it is ready. */
+const RUNTIME_INFO = object('runtime info', {
+  pythonVersion: string('the Python version', 64),
+  pyodideVersion: string('the Pyodide version', 64),
+  /** How Python's memory was set up: restored from the bundled snapshot, or a plain boot. */
+  boot: oneOf('the boot mode', BOOT_MODES),
+  /** Why the snapshot was not used, when it was not. */
+  snapshotFallback: optional(string('the snapshot fallback reason', MESSAGE_LIMITS.shortChars)),
+  loadMs: integer('the load time', 0, 3_600_000),
+  /** When each start-up step ended, as epoch milliseconds (`performance.timeOrigin + now()`), for the benchmark. */
+  startup: optional(STARTUP_MARKS),
+});
+export type RuntimeInfo = Infer<typeof RUNTIME_INFO>;
 
 // ---------------------------------------------------------------------------------------------
 // Client -> sandbox (the relay passes `run` on to the worker)
@@ -188,81 +255,91 @@ export interface InputReplyMessage {
 export type ClientMessage = RunMessage | InterruptMessage | InputReplyMessage;
 
 // ---------------------------------------------------------------------------------------------
-// Sandbox -> client (untrusted: validate.ts checks each one)
+// Sandbox -> client (untrusted: each is checked against SANDBOX_MESSAGE)
 
-/** Sandbox -> client: the runtime is loaded and these restrictions hold. */
-export interface ReadyMessage {
-  readonly type: 'ready';
-  readonly restrictions: Restrictions;
-  readonly runtime: RuntimeInfo;
-}
-
-/** Sandbox -> client: text the running code wrote, in the order written. */
-export interface OutputMessage {
-  readonly type: 'output';
-  readonly id: number;
-  readonly stream: StreamName;
-  readonly text: string;
-}
-
-/** Sandbox -> client, worker -> relay: the run with this id has ended. */
-export interface ResultMessage {
-  readonly type: 'result';
-  readonly id: number;
-  readonly outcome: RunOutcome;
-}
-
-/** Sandbox -> client, worker -> relay: the running code called input(); reply with `input-reply`. */
-export interface InputRequestMessage {
-  readonly type: 'input-request';
-  readonly id: number;
-  readonly prompt: string;
-}
-
-/** Sandbox -> client: the sandbox could not start; the process exits after sending it. */
-export interface FailedMessage {
-  readonly type: 'failed';
-  readonly message: string;
-}
+/** A MIME type without parameters (RFC 6838 names); display.py drops any other key. */
+const MIME_TYPE = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$/;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** One representation of a displayed object. */
-export interface DisplayItem {
-  /** A MIME type without parameters, e.g. `image/png`. */
-  readonly mime: string;
-  /** The text itself, or the bytes in base64. */
-  readonly data: string;
-  readonly encoding: 'text' | 'base64';
-}
-
-/**
- * `display` for display() and plt.show(); `result` for a run's final expression (Jupyter's
- * execute_result); `update` replaces what was displayed with its `displayId` (update_display);
- * `clear` clears the run's output so far (clear_output), and has no items.
- */
-export type DisplayKind = 'display' | 'result' | 'update' | 'clear';
+const DISPLAY_ITEM = refine(
+  object('a display item', {
+    /** A MIME type without parameters, e.g. `image/png`. */
+    mime: refine(string('a MIME type', 255), (mime) => MIME_TYPE.test(mime), 'a display item has no valid MIME type'),
+    /** The text itself, or the bytes in base64. */
+    data: string('display data', MESSAGE_LIMITS.displayItemChars),
+    encoding: oneOf('a display encoding', ['text', 'base64']),
+  }),
+  (item) => item.encoding !== 'base64' || (item.data.length % 4 === 0 && BASE64.test(item.data)),
+  'display data is not base64',
+);
+export type DisplayItem = Infer<typeof DISPLAY_ITEM>;
 
 /** An object shown as a MIME bundle: each item a representation of it, text/plain among them. */
-export interface DisplayData {
-  readonly kind: DisplayKind;
-  readonly items: readonly DisplayItem[];
+const DISPLAY_DATA = {
+  /**
+   * `display` for display() and plt.show(); `result` for a run's final expression (Jupyter's
+   * execute_result); `update` replaces what was displayed with its `displayId` (update_display);
+   * `clear` clears the run's output so far (clear_output), and has no items.
+   */
+  kind: oneOf('a display kind', ['display', 'result', 'update', 'clear']),
+  items: refine(
+    array('display items', DISPLAY_ITEM, 0, MESSAGE_LIMITS.displayItems),
+    (items) => new Set(items.map((item) => item.mime)).size === items.length,
+    'a display bundle repeats a MIME type',
+  ),
   /** display(obj, display_id=...): the id a later `update` names (Jupyter's transient display_id). */
-  readonly displayId?: string;
+  displayId: optional(string('a display id', MESSAGE_LIMITS.displayIdChars)),
   /** For `clear`: clear only when the next output arrives (clear_output(wait=True)). */
-  readonly wait?: boolean;
+  wait: optional(boolean('the wait of a clear')),
+};
+export type DisplayData = ObjectOf<typeof DISPLAY_DATA>;
+export type DisplayKind = DisplayData['kind'];
+
+/** What a display's kind asks of its other fields: items but for a clear, none for it; an update names its display id. */
+function displayFits(display: DisplayData): boolean {
+  return (display.kind === 'clear') === (display.items.length === 0) && (display.kind !== 'update' || display.displayId !== undefined);
 }
 
-/**
- * Sandbox -> client, worker -> relay: the running code displayed an object. It comes in order
- * with the output: the relay forwards the output written before it first, and the worker waits
- * until the relay has sent it before it writes more.
- */
-export interface DisplayMessage extends DisplayData {
-  readonly type: 'display';
-  readonly id: number;
-}
+const RUN_ID = integer('a run id', 1, Number.MAX_SAFE_INTEGER);
 
 /** Everything the sandbox sends the client. */
-export type SandboxMessage = ReadyMessage | OutputMessage | ResultMessage | InputRequestMessage | FailedMessage | DisplayMessage;
+export const SANDBOX_MESSAGE = refine(
+  messages('a message', {
+    /** The runtime is loaded and these restrictions hold. */
+    ready: { restrictions: RESTRICTIONS, runtime: RUNTIME_INFO },
+    /** The sandbox could not start; the process exits after sending it. */
+    failed: { message: string('a failure message', MESSAGE_LIMITS.promptChars) },
+    /** Text the running code wrote, in the order written. */
+    output: { id: RUN_ID, stream: oneOf('an output stream', STREAM_NAMES), text: string('output text', MESSAGE_LIMITS.outputChars) },
+    /** Also worker -> relay: the running code called input(); reply with `input-reply`. */
+    'input-request': { id: RUN_ID, prompt: string('an input prompt', MESSAGE_LIMITS.promptChars) },
+    /** Also worker -> relay: the run with this id has ended. */
+    result: { id: RUN_ID, outcome: RUN_OUTCOME },
+    /**
+     * Also worker -> relay: the running code displayed an object. It comes in order with the
+     * output: the relay forwards the output written before it first, and the worker waits until
+     * the relay has sent it before it writes more.
+     */
+    display: { id: RUN_ID, ...DISPLAY_DATA },
+  }),
+  (message) => message.type !== 'display' || displayFits(message),
+  'a display does not fit its kind (items but for a clear, an id for an update)',
+);
+export type SandboxMessage = Infer<typeof SANDBOX_MESSAGE>;
+export type ReadyMessage = Extract<SandboxMessage, { type: 'ready' }>;
+export type FailedMessage = Extract<SandboxMessage, { type: 'failed' }>;
+export type OutputMessage = Extract<SandboxMessage, { type: 'output' }>;
+export type InputRequestMessage = Extract<SandboxMessage, { type: 'input-request' }>;
+export type ResultMessage = Extract<SandboxMessage, { type: 'result' }>;
+export type DisplayMessage = Extract<SandboxMessage, { type: 'display' }>;
+
+/**
+ * Checks that `value` is a well-formed message from the sandbox and returns a copy made of its
+ * checked fields. Throws ProtocolError otherwise. Whether the message fits the moment (the run
+ * it names is running, say) is the client's to check.
+ */
+export const parseSandboxMessage: (value: unknown) => SandboxMessage = SANDBOX_MESSAGE.parse;
 
 // ---------------------------------------------------------------------------------------------
 // Worker -> relay

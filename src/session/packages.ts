@@ -7,8 +7,15 @@
  */
 import * as vscode from 'vscode';
 import type { PackageInstallPolicy, Settings, SettingsStore } from '../config';
-import { PackageError } from '../packages/errors';
-import type { PackageManager, PackageManagerOptions, PackagePlan, PackageRequest, PlannedPackage } from '../packages/manager';
+import { PackageError, reasonOf } from '../packages/errors';
+import type {
+  PackageManager,
+  PackageManagerOptions,
+  PackagePlan,
+  PackagePreview,
+  PackageRequest,
+  PlannedPackage,
+} from '../packages/manager';
 import { downloadsOf, namesAndVersions, packagePreparer, type PrepareHooks } from '../packages/prepare';
 import type { PreparePackages } from '../sandbox/package-memory';
 import { KeptPromise } from '../sandbox/shared/kept-promise';
@@ -57,6 +64,19 @@ export class PackageService implements vscode.Disposable {
   forRun(code: string, who: string): PreparePackages {
     const { packagesPreload, packagesInstall } = this.settings.current;
     return this.preparer({ code, names: packagesPreload }, this.hooks(packagesInstall, who));
+  }
+
+  /**
+   * What `forRun(code)` would load, worked out from the lock and the cache alone (no server is
+   * asked, nothing downloaded): for a confirmation shown before the run.
+   */
+  async preview(code: string): Promise<PackagePreview> {
+    try {
+      return await (await this.manager()).preview({ code, names: this.settings.current.packagesPreload });
+    } catch (error) {
+      // The manager could not be made (the browser's lock could not be read): the run would fail the same way.
+      return { kind: 'failed', reason: reasonOf(error) };
+    }
   }
 
   /** Packages the user named in Install Packages…: naming them is the consent to download them, unless downloads are `never`. */

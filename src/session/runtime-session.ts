@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
-import type { Settings, SettingsStore } from '../config';
+import type { PackageInstallPolicy, Settings, SettingsStore } from '../config';
 import { RESTART_SETTINGS } from '../config';
 import type { RunOrigin } from '../editor/run-origin';
 import type { ExtensionPlatform } from '../platform';
 import { PackageError } from '../packages/errors';
+import type { PackagePreview } from '../packages/manager';
 import { SandboxError, type SandboxClient, type RunOptions, type SandboxInfo, type SandboxStatus } from '../sandbox/client';
 import type { PreparePackages } from '../sandbox/package-memory';
 import type { RunMode } from '../sandbox/protocol';
@@ -24,40 +25,66 @@ export interface SessionRunOptions extends Pick<
   readonly origin?: RunOrigin;
 }
 
+/** What a run would get, known before it is queued: for a confirmation shown first. */
+export interface RunPreview {
+  /** `pythonSandbox.timeoutSeconds`, the time limit of a run that names none (0: none). */
+  readonly timeoutSeconds: number;
+  /** The run starts from an empty namespace. */
+  readonly fresh: boolean;
+  /** The packages it would load (see PackageService.preview). */
+  readonly packages: PackagePreview;
+  /** What `pythonSandbox.packages.install` says of packages that are not cached. */
+  readonly install: PackageInstallPolicy;
+}
+
+/** What every party's runtime is made with: each field is required, so that none can be left out unnoticed. */
+export interface RuntimeSessionOptions {
+  readonly settings: SettingsStore;
+  readonly platform: ExtensionPlatform;
+  /** Names the runtime in messages ("Python Sandbox", "Python Sandbox (agents)"). */
+  readonly label: string;
+  /** Whether input() may ask: someone follows the runs' input requests. */
+  readonly input: boolean;
+  /** Loads what runs import or name, from the extension's package cache. */
+  readonly packages: PackageService;
+}
+
 /**
- * One party's runtime (the user's, the agents', ...) under the editor's settings: a sandbox
- * client started lazily (or prewarmed) with a progress notification, replaced after a crash and
+ * One party's runtime (the user's, the agents', a notebook's) under the editor's settings: a sandbox
+ * client started lazily at the first run (or prewarmed), kept warm once used, replaced after a crash and
  * when a setting that shapes it changes. It hands out runs and announces each one, so that
  * presenters can follow it.
  */
 export class RuntimeSession implements vscode.Disposable {
+  private readonly settings: SettingsStore;
+  private readonly platform: ExtensionPlatform;
+  private readonly input: boolean;
+  private readonly packages: PackageService;
+  /** Names the runtime in messages. */
+  readonly label: string;
   private client: SandboxClient;
   private clientSubscription: vscode.Disposable;
   private readonly statusChanged = new vscode.EventEmitter<SandboxStatus>();
   private readonly runCreated = new vscode.EventEmitter<CreatedRun>();
   private readonly settingsSubscription: vscode.Disposable;
   private starting: Promise<unknown> | undefined;
-  private readonly cacheSubscription: vscode.Disposable | undefined;
+  /** A run was made since the runtime last started by itself: when it stops, it is started again (prewarm). */
+  private usedSinceWarmUp = false;
+  private readonly cacheSubscription: vscode.Disposable;
   /** Fires when the runtime starts, becomes ready, runs or stops, and when its queue changes. */
   readonly onDidChangeStatus = this.statusChanged.event;
   /** Fires for every run as it is queued, before it starts. */
   readonly onDidCreateRun = this.runCreated.event;
 
-  /**
-   * @param label names the runtime in messages ("Python Sandbox", "Python Sandbox (agents)").
-   * @param input whether input() may ask (someone follows the runs' input requests).
-   * @param packages loads what runs import or name; without it, runs have the standard library only.
-   */
-  constructor(
-    private readonly settings: SettingsStore,
-    private readonly platform: ExtensionPlatform,
-    readonly label: string,
-    private readonly input = false,
-    private readonly packages?: PackageService,
-  ) {
+  constructor({ settings, platform, label, input, packages }: RuntimeSessionOptions) {
+    this.settings = settings;
+    this.platform = platform;
+    this.label = label;
+    this.input = input;
+    this.packages = packages;
     [this.client, this.clientSubscription] = this.createClient(settings.current);
     this.settingsSubscription = settings.onDidChange(({ keys }) => this.settingsChanged(keys));
-    this.cacheSubscription = packages?.onDidClearCache(() => this.client.forgetPackages());
+    this.cacheSubscription = packages.onDidClearCache(() => this.client.forgetPackages());
   }
 
   get status(): SandboxStatus {
@@ -72,6 +99,7 @@ export class RuntimeSession implements vscode.Disposable {
   /** Queues code with the current settings; a first start shows a cancellable progress notification. */
   run(mode: RunMode, code: string, options: SessionRunOptions = {}): Run {
     const settings = this.settings.current;
+    this.usedSinceWarmUp = true;
     const needsStart = this.client.state === 'stopped' || this.client.state === 'starting';
     const who = `${this.label}: ${options.label ?? 'code'}`;
     const run = this.client.run(mode, code, {
@@ -81,7 +109,7 @@ export class RuntimeSession implements vscode.Disposable {
       label: options.label,
       displayLastValue: options.displayLastValue,
       executionCount: options.executionCount,
-      packages: this.packages && this.reported(options.packages ?? this.packages.forRun(code, who)),
+      packages: this.reported(options.packages ?? this.packages.forRun(code, who)),
     });
     this.runCreated.fire({ run, origin: options.origin });
     run.result.catch((error: unknown) => this.reportFault(error));
@@ -89,10 +117,21 @@ export class RuntimeSession implements vscode.Disposable {
     return run;
   }
 
+  /** What a run of `code` would get under the current settings; nothing is run or downloaded. */
+  async preview(code: string): Promise<RunPreview> {
+    const settings = this.settings.current;
+    return {
+      timeoutSeconds: settings.timeoutSeconds,
+      fresh: !settings.persistentNamespace,
+      packages: await this.packages.preview(code),
+      install: settings.packagesInstall,
+    };
+  }
+
   /** Loads packages named by the user (Install Packages…) into this runtime, as a run of their own. */
   install(names: readonly string[]): Run {
     const label = 'Install Packages';
-    return this.run('exec', '', { label, packages: this.packages?.forInstall(names, `${this.label}: ${label}`) });
+    return this.run('exec', '', { label, packages: this.packages.forInstall(names, `${this.label}: ${label}`) });
   }
 
   interrupt(): void {
@@ -107,7 +146,7 @@ export class RuntimeSession implements vscode.Disposable {
     this.clientSubscription.dispose();
     this.client.dispose();
     this.settingsSubscription.dispose();
-    this.cacheSubscription?.dispose();
+    this.cacheSubscription.dispose();
     this.statusChanged.dispose();
     this.runCreated.dispose();
   }
@@ -126,9 +165,27 @@ export class RuntimeSession implements vscode.Disposable {
   }
 
   private createClient(settings: Settings): [SandboxClient, vscode.Disposable] {
-    const client = this.platform.createClient(settings, { input: this.input, packages: this.packages });
-    const subscription = client.onDidChangeState(() => this.statusChanged.fire(this.status));
+    const client = this.platform.createClient(settings, { input: this.input });
+    let previous = client.state;
+    const subscription = client.onDidChangeState((state) => {
+      this.statusChanged.fire(this.status);
+      // A runtime that had started (not one that failed to start) and stopped: a restart, a crash, the memory cap.
+      const stoppedAfterStart = state === 'stopped' && (previous === 'ready' || previous === 'running');
+      previous = state;
+      if (stoppedAfterStart) this.keepWarm();
+    });
     return [client, subscription];
+  }
+
+  /**
+   * After a run, a runtime that stops is started again at once, so that the next run does not
+   * wait for it (prewarm, unless off). Only once per run: a runtime that keeps stopping before
+   * any run is not started over and over.
+   */
+  private keepWarm(): void {
+    if (!this.usedSinceWarmUp || this.settings.current.prewarm === 'off') return;
+    this.usedSinceWarmUp = false;
+    this.warmUp();
   }
 
   private settingsChanged(keys: ReadonlyArray<keyof Settings>): void {
@@ -175,11 +232,10 @@ export class RuntimeSession implements vscode.Disposable {
     };
   }
 
-  /** A fault of the sandbox itself: say so, and after a crash start a fresh one in the background. */
+  /** A fault of the sandbox itself: say so. (After a crash a fresh one starts in the background: keepWarm.) */
   private reportFault(error: unknown): void {
     const message = error instanceof Error ? error.message : String(error);
     const crashed = error instanceof SandboxError && error.crashed;
-    void vscode.window.showWarningMessage(crashed ? `${this.label} stopped and was restarted: ${message}` : `${this.label}: ${message}`);
-    if (crashed) this.warmUp();
+    void vscode.window.showWarningMessage(crashed ? `${this.label} stopped: ${message}` : `${this.label}: ${message}`);
   }
 }

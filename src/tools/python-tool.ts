@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { settledResult } from '../sandbox/run';
 import type { RuntimeSession } from '../session/runtime-session';
-import { checkToolInput, describeForAgent, type PythonToolInput } from './agent-text';
+import { agentTimeout, checkToolInput, describeForAgent, timeoutNote, type PythonToolInput } from './agent-text';
+import { confirmationMarkdown } from './confirmation';
 
 /** The tool's name, as contributed in package.json `languageModelTools`. */
 export const PYTHON_TOOL_NAME = 'python_sandbox_run';
@@ -13,15 +14,27 @@ export const PYTHON_TOOL_NAME = 'python_sandbox_run';
 export class PythonSandboxTool implements vscode.LanguageModelTool<PythonToolInput> {
   constructor(private readonly session: RuntimeSession) {}
 
-  prepareInvocation(options: vscode.LanguageModelToolInvocationPrepareOptions<PythonToolInput>): vscode.PreparedToolInvocation {
-    const { code, mode = 'exec' } = options.input;
+  /** The confirmation: exactly the code that runs, its time limit and the packages it will load (nothing is downloaded for it). */
+  async prepareInvocation(
+    options: vscode.LanguageModelToolInvocationPrepareOptions<PythonToolInput>,
+  ): Promise<vscode.PreparedToolInvocation> {
+    const problem = checkToolInput(options.input);
+    if (problem) {
+      return {
+        invocationMessage: 'Refusing unusable input for the Python Sandbox',
+        confirmationMessages: { title: 'Nothing will run', message: `The agent's input is unusable (${problem}); nothing will run.` },
+      };
+    }
+    const { code, mode = 'exec', timeoutSeconds } = options.input;
+    const preview = await this.session.preview(code);
+    const timeout =
+      timeoutSeconds === undefined ? { seconds: preview.timeoutSeconds, chosenBy: 'setting' as const } : agentTimeout(timeoutSeconds);
     return {
       invocationMessage: mode === 'eval' ? 'Evaluating a Python expression in the sandbox' : 'Running Python in the sandbox',
       confirmationMessages: {
-        title: 'Run Python in the sandbox?',
-        message: new vscode.MarkdownString(`The code runs in the Python Sandbox (no file, network or process access):\n\n`).appendCodeblock(
-          code,
-          'python',
+        title: mode === 'eval' ? 'Evaluate Python in the sandbox?' : 'Run Python in the sandbox?',
+        message: new vscode.MarkdownString(
+          confirmationMarkdown({ code, mode, timeout, packages: preview.packages, install: preview.install, fresh: preview.fresh }),
         ),
       },
     };
@@ -34,14 +47,16 @@ export class PythonSandboxTool implements vscode.LanguageModelTool<PythonToolInp
     const problem = checkToolInput(options.input);
     if (problem) return textResult(`error: bad input: ${problem}`);
     const { code, mode = 'exec', timeoutSeconds } = options.input;
+    const timeout = timeoutSeconds === undefined ? undefined : agentTimeout(timeoutSeconds);
     const run = this.session.run(mode, code, {
-      timeoutMs: timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000,
+      timeoutMs: timeout && timeout.seconds * 1000,
       captureLastValue: mode === 'exec',
       label: 'agent tool',
     });
     const cancel = token.onCancellationRequested(() => run.interrupt());
     try {
-      return textResult(describeForAgent(await settledResult(run), run.packages));
+      const note = timeout && timeoutNote(timeout);
+      return textResult(describeForAgent(await settledResult(run), run.packages, note ? [note] : []));
     } finally {
       cancel.dispose();
     }

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { closeAllEditors, extension, waitFor } from './helpers';
+import { closeAllEditors, command, CommandIds, extension, runtimeInfo, waitFor } from './helpers';
 
 /*
  * This file runs first (the index loads suites in name order), before anything has opened a
@@ -26,5 +26,13 @@ describe('activation', () => {
     await waitFor(() => ext.isActive, 'the extension to activate on the Python document');
     assert.equal(typeof ext.exports.exec, 'function', 'the API has exec');
     assert.equal(typeof ext.exports.eval, 'function', 'the API has eval');
+  });
+
+  it('starts no runtime for the Python editor it shows: the first run starts it (prewarm: afterFirstRun)', async () => {
+    // A prewarm would have begun at activation, right away: give it time to show.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.equal((await runtimeInfo()).state, 'stopped', 'no sandbox process before the first run');
+    await command(CommandIds.execFile);
+    assert.equal((await runtimeInfo()).state, 'ready');
   });
 });

@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import { extension } from './helpers';
 
 interface MenuEntry {
-  command: string;
+  command?: string;
+  submenu?: string;
   when?: string;
   group?: string;
 }
@@ -12,10 +13,18 @@ interface Keybinding {
   key: string;
   when?: string;
 }
+interface Setting {
+  type: string;
+  scope?: string;
+  default?: unknown;
+}
 interface Contributes {
   commands: Array<{ command: string; title: string; category?: string }>;
   menus: Record<string, MenuEntry[]>;
+  submenus: Array<{ id: string; label: string }>;
   keybindings: Keybinding[];
+  configuration: { properties: Record<string, Setting> };
+  walkthroughs: Array<{ id: string; steps: Array<{ id: string; media: { image?: string } }> }>;
 }
 
 /** The commands that run editor text: they only make sense in a Python editor. */
@@ -49,14 +58,43 @@ describe('contributions', () => {
     assert.ok(contributes().commands.length >= 9, 'all commands are contributed');
   });
 
-  it('shows the run commands in the editor context menu for Python only, Exec Selection only with a selection', () => {
-    const execSelection = entry('editor/context', 'pythonSandbox.execSelection');
-    assert.deepEqual(clauses(execSelection?.when).sort(), ['editorHasSelection', PYTHON]);
-    for (const command of ['pythonSandbox.evalExpression', 'pythonSandbox.execFile', 'pythonSandbox.execCell']) {
-      assert.ok(clauses(entry('editor/context', command)?.when).includes(PYTHON), `${command} is in the context menu for Python`);
+  it('puts the run commands in one "Python Sandbox" submenu of the editor context menu, for Python only, Exec Selection only with a selection', () => {
+    const [submenu, ...others] = contributes().menus['editor/context'];
+    assert.deepEqual(others, [], 'one entry in the context menu itself');
+    assert.equal(contributes().submenus.find((s) => s.id === submenu.submenu)?.label, 'Python Sandbox');
+    assert.deepEqual(clauses(submenu.when).sort(), ['!notebookEditorFocused', PYTHON]);
+    const entries = contributes().menus[submenu.submenu!];
+    assert.deepEqual(
+      entries.map((e) => e.command),
+      ['pythonSandbox.execSelection', 'pythonSandbox.evalExpression', 'pythonSandbox.execFile', 'pythonSandbox.execCell'],
+    );
+    assert.deepEqual(clauses(entries[0].when).sort(), ['editorHasSelection', PYTHON]);
+  });
+
+  it('puts Exec File on the Run button of Python editors, with an icon', () => {
+    const run = entry('editor/title/run', 'pythonSandbox.execFile');
+    assert.ok(run && clauses(run.when).includes(PYTHON));
+    assert.ok(contributes().commands.find((c) => c.command === 'pythonSandbox.execFile' && 'icon' in c));
+  });
+
+  it('gives every setting a scope, the package indexes and isolation machine-overridable, and whole numbers the integer type', () => {
+    for (const [key, setting] of Object.entries(contributes().configuration.properties)) {
+      const machine = ['pythonSandbox.isolation', 'pythonSandbox.packages.indexUrl', 'pythonSandbox.packages.pypiIndexUrl'].includes(key);
+      assert.equal(setting.scope, machine ? 'machine-overridable' : 'window', `${key}'s scope`);
+      if (typeof setting.default === 'number') assert.equal(setting.type, 'integer', `${key} is a whole number`);
     }
-    const groups = new Set(contributes().menus['editor/context'].map((e) => e.group?.split('@')[0]));
-    assert.deepEqual([...groups], ['pythonSandbox'], 'the context menu entries share a group of their own');
+  });
+
+  it('has a walkthrough of four steps, each with a picture that ships', async () => {
+    const [walkthrough] = contributes().walkthroughs;
+    assert.deepEqual(
+      walkthrough.steps.map((s) => s.id),
+      ['runSelection', 'problems', 'notebook', 'packages'],
+    );
+    for (const { media } of walkthrough.steps) {
+      assert.ok(media.image);
+      await vscode.workspace.fs.stat(vscode.Uri.joinPath(extension().extensionUri, media.image));
+    }
   });
 
   it('hides palette entries where they cannot apply', () => {
@@ -76,6 +114,5 @@ describe('contributions', () => {
     }
     // Shift+Enter belongs to the Python extension's "Run Selection in Terminal".
     assert.ok(!keybindings.some((k) => k.key === 'shift+enter'), 'Shift+Enter is left alone');
-    assert.equal(keybindings.find((k) => k.command === 'pythonSandbox.execSelection')?.key, 'ctrl+alt+x');
   });
 });

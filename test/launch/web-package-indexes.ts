@@ -26,6 +26,8 @@ function generateIndexes(): Record<keyof Indexes, ReturnType<typeof generatePack
           init: 'import pathlib\nLIBRARY = pathlib.Path(__file__).with_name("libanswer.so").is_file()\n',
         },
         { name: 'sandbox-demo-d', version: '4.0.0' },
+        // Loaded by a notebook only.
+        { name: 'sandbox-demo-nb', version: '1.0.0' },
       ],
       micropip: false,
     }),

@@ -17,7 +17,7 @@ export interface WebTestSetup {
   readonly crossOriginIsolated: boolean;
   /** Package indexes for the package tests, by what they hold. */
   readonly packageIndexes: {
-    /** sandbox-demo-a; sandbox-demo-b, which needs it; sandbox-demo-so, a wheel with a WebAssembly library; sandbox-demo-d. */
+    /** sandbox-demo-a; sandbox-demo-b, which needs it; sandbox-demo-so, a wheel with a WebAssembly library; sandbox-demo-d; sandbox-demo-nb. */
     readonly demo: WebPackageIndex;
     /** sandbox-demo-w, then nothing once stopped. */
     readonly stoppable: WebPackageIndex;

@@ -114,6 +114,6 @@ describe('CLI notebook command', () => {
     assert.deepEqual(notebook([broken]), { status: 2, stdout: '', stderr: 'not a notebook: it has no list of cells\n' });
     const usage = notebook([]);
     assert.equal(usage.status, 2);
-    assert.match(usage.stderr, /^expected exactly one notebook \(IN\.ipynb\)\nusage: npm run -s sandbox -- notebook IN\.ipynb/);
+    assert.match(usage.stderr, /^expected exactly one notebook \(IN\.ipynb\)\nusage: python-sandbox notebook IN\.ipynb/);
   });
 });

@@ -1,6 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { version as pyodideVersion } from 'pyodide/package.json';
 import { distDir } from './sandbox';
 
 /** Runs the built CLI as a user would, with `stdin` as its input. */
@@ -20,34 +23,156 @@ describe('CLI', () => {
     assert.deepEqual([failed.status, failed.stdout], [1, '{"err":"ZeroDivisionError: division by zero"}\n']);
   });
 
-  it('a Python error goes to stderr as TypeName: message, with exit 1', () => {
+  it('an uncaught error prints its traceback on stderr as python3 does, with exit 1; --json keeps TypeName: message', () => {
+    const code = 'def ratio(a, b):\n    return a / b\n\nratio(1, 0)\n';
+    assert.deepEqual(cli(['exec', code]), {
+      status: 1,
+      stdout: '',
+      stderr: [
+        'Traceback (most recent call last):',
+        '  File "<string>", line 4, in <module>',
+        '    ratio(1, 0)',
+        '  File "<string>", line 2, in ratio',
+        '    return a / b',
+        '           ^^^^^',
+        'ZeroDivisionError: division by zero',
+        '',
+      ].join('\n'),
+    });
+    assert.deepEqual(cli(['exec', '-'], code).stderr.split('\n')[1], '  File "<stdin>", line 4, in <module>', 'code from stdin is <stdin>');
+    assert.deepEqual(cli(['--json', 'exec', code]), { status: 1, stdout: '{"err":"ZeroDivisionError: division by zero"}\n', stderr: '' });
     const result = cli(['eval', 'undefined_var']);
-    assert.deepEqual(result, { status: 1, stdout: '', stderr: "NameError: name 'undefined_var' is not defined\n" });
+    assert.deepEqual(result, {
+      status: 1,
+      stdout: '',
+      stderr:
+        'Traceback (most recent call last):\n  File "<string>", line 1, in <module>\n    undefined_var\nNameError: name \'undefined_var\' is not defined\n',
+    });
+  });
+
+  it('--help prints the usage on stdout, --version the versions of the tool, Pyodide and Python; both exit 0', () => {
+    for (const flag of ['--help', '-h']) {
+      const help = cli([flag]);
+      assert.deepEqual([help.status, help.stderr], [0, '']);
+      assert.match(help.stdout, /^usage: python-sandbox \[options\] exec\|eval CODE/);
+    }
+    const { version } = JSON.parse(fs.readFileSync(path.join(distDir, '..', 'package.json'), 'utf8')) as { version: string };
+    const lock = JSON.parse(fs.readFileSync(path.join(distDir, 'pyodide', 'pyodide-lock.json'), 'utf8')) as { info: { python: string } };
+    assert.deepEqual(cli(['--version']), {
+      status: 0,
+      stdout: `python-sandbox ${version} (Pyodide ${pyodideVersion}, Python ${lock.info.python})\n`,
+      stderr: '',
+    });
+  });
+
+  it("--max-output-bytes sets the output cap, within the extension's bounds; cut output says so on stderr, with --json too", () => {
+    const code = 'print("x" * 5000)';
+    const plain = cli(['--max-output-bytes', '1024', 'exec', code]);
+    assert.equal(plain.status, 0);
+    assert.ok(plain.stdout.length <= 1024 + 64, `about 1024 bytes of output, not ${plain.stdout.length}`);
+    assert.equal(plain.stderr, '[output truncated: more than 1024 bytes; --max-output-bytes sets the cap]\n');
+    const json = cli(['--json', '--max-output-bytes', '1024', 'exec', code]);
+    assert.equal(json.stderr, plain.stderr);
+    const contract = JSON.parse(json.stdout) as { ok: string };
+    assert.equal(json.stdout.split('\n').length, 2, 'one line on stdout');
+    assert.ok(contract.ok.length < 5000);
+    assert.deepEqual(cli(['--json', 'exec', code]).stderr, '', 'under the default cap nothing is said');
+    for (const bad of ['1023', '104857601', '2.5']) assert.equal(cli(['--max-output-bytes', bad, 'exec', 'pass']).status, 2, bad);
   });
 
   it('reads the code from stdin with -', () => {
     assert.deepEqual(cli(['exec', '-'], 'for i in range(3):\n    print(i)\n'), { status: 0, stdout: '0\n1\n2\n', stderr: '' });
   });
 
+  it('exec of a path ending in .py runs that file, as python3 runs a script: tracebacks name it, and input() reads stdin', () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'python-sandbox-cli-'));
+    try {
+      const script = path.join(folder, 'greet.py');
+      fs.writeFileSync(script, 'name = input("name? ")\nprint("hello", name)\n1 / 0\n');
+      const result = cli(['exec', script], 'Ada\n');
+      assert.deepEqual([result.status, result.stdout], [1, 'name? hello Ada\n']);
+      assert.ok(result.stderr.startsWith(`Traceback (most recent call last):\n  File "${script}", line 3, in <module>\n`), result.stderr);
+      const missing = cli(['exec', path.join(folder, 'missing.py')]);
+      assert.equal(missing.status, 2);
+      assert.match(missing.stderr, /^can't open file '.*missing\.py'/);
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('code starting with a UTF-8 byte order mark runs from a file or stdin, as python3 runs it', () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'python-sandbox-cli-'));
+    try {
+      const script = path.join(folder, 'bom.py');
+      fs.writeFileSync(script, '\uFEFFprint("no BOM in sight")\n');
+      assert.deepEqual(cli(['exec', script]), { status: 0, stdout: 'no BOM in sight\n', stderr: '' });
+      assert.deepEqual(cli(['exec', '-'], '\uFEFFprint("from stdin")\n'), { status: 0, stdout: 'from stdin\n', stderr: '' });
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('Ctrl-C raises KeyboardInterrupt in the running code and ends as python3 does: its traceback, status 130', async () => {
+    const child = spawn(process.execPath, [
+      path.join(distDir, 'cli.js'),
+      'exec',
+      'import time\nprint("started", flush=True)\nwhile True:\n    time.sleep(0.05)\n',
+    ]);
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve) =>
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes('started')) resolve();
+      }),
+    );
+    child.kill('SIGINT');
+    assert.equal(await exited, 130);
+    assert.equal(stdout, 'started\n');
+    assert.match(stderr, /^Traceback \(most recent call last\):\n {2}File "<string>", line 4, in <module>\n[\s\S]*\nKeyboardInterrupt\n$/);
+  });
+
   it('answers input() from stdin, and EOFError at its end', () => {
     const result = cli(['exec', 'print(input("name? "))\ninput()'], 'Ada\n');
-    assert.deepEqual(result, { status: 1, stdout: 'name? Ada\n', stderr: 'EOFError: EOF when reading a line\n' });
+    assert.deepEqual([result.status, result.stdout], [1, 'name? Ada\n']);
+    assert.match(result.stderr, /\n {4}input\(\)\nEOFError: EOF when reading a line\n$/);
   });
 
   it('--timeout-ms stops a runaway loop', () => {
     const result = cli(['--timeout-ms', '300', 'exec', 'while True: pass']);
     assert.equal(result.status, 1);
-    assert.match(result.stderr, /^TimeoutError: /);
+    assert.match(result.stderr, /^TimeoutError: /m);
   });
 
   it('--memory-mb caps memory', () => {
     const result = cli(['exec', '--memory-mb', '128', 'x = bytearray(512 * 2**20)']);
     assert.equal(result.status, 1);
-    assert.match(result.stderr, /^MemoryError: .*128 MiB limit/);
+    assert.match(result.stderr, /^MemoryError: .*128 MiB limit/m);
   });
 
   it('--isolation worker runs in a thread of the CLI process', () => {
     assert.deepEqual(cli(['--isolation', 'worker', 'eval', '2 + 2']), { status: 0, stdout: '4\n', stderr: '' });
+  });
+
+  it('numbers are bounded as the extension bounds its settings: --memory-mb 64 to 4096, --timeout-ms up to 24 hours', () => {
+    for (const args of [
+      ['--memory-mb', '1'],
+      ['--memory-mb', '100000'],
+      ['--timeout-ms', '0'],
+      ['--timeout-ms', String(2 ** 31)],
+      ['--timeout-ms', String(24 * 3600 * 1000 + 1)],
+    ]) {
+      const result = cli([...args, 'exec', 'pass']);
+      assert.equal(result.status, 2, args.join(' '));
+      assert.match(result.stderr, new RegExp(`^${args[0]} takes a whole number from \\d+ to \\d+, not '${args[1]}'`), args.join(' '));
+    }
+    assert.deepEqual(cli(['--memory-mb', '64', '--timeout-ms', String(24 * 3600 * 1000), 'eval', '1']), {
+      status: 0,
+      stdout: '1\n',
+      stderr: '',
+    });
   });
 
   it('bad usage exits 2 with the usage text', () => {
@@ -60,7 +185,7 @@ describe('CLI', () => {
     ]) {
       const result = cli(args);
       assert.equal(result.status, 2, args.join(' '));
-      assert.match(result.stderr, /usage: npm run -s sandbox/);
+      assert.match(result.stderr, /^usage: python-sandbox /m);
     }
   });
 });

@@ -5,7 +5,8 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { sandboxFor } from './sandbox';
+import { WALK_WORKER_REACH } from '../fixtures/worker-reach';
+import { distDir, sandboxFor } from './sandbox';
 
 /**
  * The routes a red team took from Python towards JavaScript and raw memory (the hostile-sandbox
@@ -44,6 +45,28 @@ describe('hostile Python: no JavaScript with a prototype, no raw memory modules'
     const bridge = '__import__("time").sleep.__globals__["_bridge"]';
     const result = await sandbox().eval(`[hasattr(${bridge}, "constructor"), hasattr(${bridge}.sleep, "constructor")]`);
     assert.equal(result.value, '[false, false]');
+  });
+
+  it('a JavaScript error reached from Python carries no frames, so no host path, even with its stack-trace limit raised', async () => {
+    // Plain Python: a JavaScript error's constructor leads to Error through its prototype chain.
+    const code = [
+      'from pyodide.ffi import to_js',
+      'def js_error():',
+      '    try:',
+      '        to_js([]).constructor.from_(None)',
+      '    except Exception as error:',
+      '        return error',
+      'Error = getattr(js_error().constructor.prototype, "__proto__").constructor',
+      'Error.stackTraceLimit = 100',
+      'print(Error.stackTraceLimit)',
+      'print(js_error().stack)',
+    ].join('\n');
+    const result = await sandbox().exec(code, { fresh: true });
+    assert.equal(result.error, undefined);
+    const [limit, ...stack] = result.output.trimEnd().split('\n');
+    assert.equal(limit, '100', 'the limit was raised: Pyodide writes it too, so it is not what hides the paths');
+    assert.deepEqual(stack, ['TypeError: undefined is not iterable (cannot read property Symbol(Symbol.iterator))']);
+    assert.ok(!result.output.includes(distDir) && !result.output.includes('file:'), result.output);
   });
 
   it('a JavaScript allocation bomb from Python is stopped by the process-wide memory cap', async () => {
@@ -104,8 +127,9 @@ describe('hostile Python: JavaScript run by Python finds a worker with nothing t
           { onConnect() {}, onHeaders() { return true; }, onData() { return true; }, onComplete: resolve, onError: reject },
         ))),
         attempt(() => {
-          Error.prepareStackTrace = () => 1;
-          return Error.prepareStackTrace === undefined ? Promise.reject() : 'hooked';
+          const hook = () => 1;
+          Error.prepareStackTrace = hook;
+          return Error.prepareStackTrace !== hook ? Promise.reject() : 'hooked';
         }),
       ]).then((results) => (globalThis.__found = results));
       return 'started';`;
@@ -138,5 +162,35 @@ describe('hostile Python: JavaScript run by Python finds a worker with nothing t
       assert.ok(!present.has(name), `${name} is still there`);
     }
     assert.ok(present.has('WebAssembly') && present.has('fetch'), 'what Pyodide needs is there');
+  });
+
+  it("nothing in the worker's reach posts to another thread or carries Node's transfer hooks", async () => {
+    // Node transfers an object with hooks by loading the module it names in the receiving thread
+    // (the relay), before any check of ours; console's streams held the internal port to it.
+    const report = await sandbox().eval(
+      `__import__("pyodide.ffi").ffi.to_js([]).constructor.constructor(${JSON.stringify(WALK_WORKER_REACH)})()`,
+    );
+    const { objects, ports, hooks, posted } = JSON.parse(JSON.parse(report.value!) as string) as Record<string, unknown>;
+    assert.ok((objects as number) > 300, `the walk saw only ${String(objects)} objects`);
+    assert.deepEqual({ ports, hooks, posted }, { ports: [], hooks: [], posted: 0 });
+    assert.equal((await sandbox().eval('6 * 7')).value, '42');
+  });
+
+  it('replacing the global Error does not bring a stack-trace hook back, and location names no host path', async () => {
+    const probe = `
+      const attempt = (change) => { try { change(); return 'changed'; } catch { return 'refused'; } };
+      const hook = () => 'hooked';
+      const replaced = attempt(() => { globalThis.Error = { prepareStackTrace: hook }; if (globalThis.Error.prepareStackTrace !== hook) throw 0; });
+      const redefined = attempt(() => Object.defineProperty(globalThis, 'Error', { value: { prepareStackTrace: hook } }));
+      const hooked = attempt(() => { Error.prepareStackTrace = hook; if (Error.prepareStackTrace !== hook) throw 0; });
+      return JSON.stringify({ replaced, redefined, hooked, stack: new TypeError('x').stack, location: String(globalThis.location) });`;
+    const result = await sandbox().eval(`__import__("pyodide.ffi").ffi.to_js([]).constructor.constructor(${JSON.stringify(probe)})()`);
+    assert.deepEqual(JSON.parse(JSON.parse(result.value!) as string), {
+      replaced: 'refused',
+      redefined: 'refused',
+      hooked: 'refused',
+      stack: 'TypeError: x',
+      location: 'https://sandbox.invalid/pyodide/',
+    });
   });
 });

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { SandboxError } from '../../src/sandbox/client';
 import { MAX_CODE_BYTES, toContract, type RunResult } from '../../src/sandbox/result';
 import { sandboxFor } from './sandbox';
@@ -15,6 +16,13 @@ describe('limits', function () {
     assert.equal((await sandbox().eval('kept')).value, '3');
   });
 
+  it('a timeout longer than a timer can wait (over 2^31-1 ms, or Infinity) does not fire at once', async () => {
+    for (const timeoutMs of [2 ** 31, Number.POSITIVE_INFINITY]) {
+      const result = await sandbox().exec('import time\ntime.sleep(0.2)\nprint("slept")', { timeoutMs });
+      assert.deepEqual(toContract(result), { ok: 'slept\n' }, `timeoutMs ${timeoutMs}`);
+    }
+  });
+
   it('a timeout kills code that ignores interrupts (a C loop) and the next run works', async () => {
     await sandbox().exec('lost = 1');
     const result = await sandbox().exec('sum(range(10**12))', { timeoutMs: 300 });
@@ -23,6 +31,27 @@ describe('limits', function () {
     assert.equal(result.restarted, true);
     assert.equal((await sandbox().eval('lost')).error?.type, 'NameError');
     assert.deepEqual(toContract(await sandbox().exec("print('alive')")), { ok: 'alive\n' });
+  });
+
+  it('a sandbox the machine is too busy to run when it times out keeps its namespace, and the error its traceback', async () => {
+    await sandbox().exec('kept = 7');
+    const processes = processTree(sandbox().sandbox!.pid!);
+    const run = sandbox().run('exec', 'import time\ntime.sleep(30)', { timeoutMs: 1000 });
+    // The machine stops running the sandbox just before the timeout, for twice the interrupt's grace period.
+    const stall = setTimeout(() => {
+      for (const pid of processes) process.kill(pid, 'SIGSTOP');
+      setTimeout(() => processes.forEach((pid) => process.kill(pid, 'SIGCONT')), 2000);
+    }, 900);
+    const result = await run.result.finally(() => clearTimeout(stall));
+    assert.equal(result.error?.type, 'TimeoutError');
+    assert.match(result.error.message, /1 s and was interrupted/);
+    assert.deepEqual(
+      result.error.frames.map((frame) => frame.line),
+      [2],
+      'the traceback points at the sleep',
+    );
+    assert.equal(result.restarted, false);
+    assert.equal((await sandbox().eval('kept')).value, '7');
   });
 
   it('an interrupt that code ignores (a C loop) restarts the sandbox after a grace period', async () => {
@@ -139,3 +168,14 @@ describe('limits: bad input', function () {
     assert.deepEqual(toContract(await sandbox().eval('6 * 7')), { ok: '42' });
   });
 });
+
+/** A process and all its descendants (the sandbox process runs under a wrapper on Linux). */
+function processTree(root: number): number[] {
+  const rows = execFileSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).map(Number));
+  const tree = [root];
+  for (let i = 0; i < tree.length; i++) for (const [pid, ppid] of rows) if (ppid === tree[i]) tree.push(pid);
+  return tree;
+}

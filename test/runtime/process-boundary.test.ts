@@ -7,18 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createNodeClient } from '../../src/sandbox/node-client';
 import { defaultLaunchSpec, osIsolationWrapper } from '../../src/sandbox/transport/child-process';
-import { probeProcess } from '../fixtures/probe-process';
+import { alive, childOf, probeProcess } from '../fixtures/probe-process';
 import { distDir } from './sandbox';
-
-/** Whether a process with this id exists (signal 0 checks without signalling). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Assume Python escaped the worker into the sandbox process's own JavaScript. This runs arbitrary
@@ -111,15 +101,6 @@ describe('isolation: arbitrary JavaScript inside the sandbox process', () => {
     }
   });
 });
-
-/** The first child of `pid`, once it has one. */
-async function childOf(pid: number): Promise<number> {
-  for (;;) {
-    const children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
-    if (children) return Number(children.split(' ')[0]);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('isolation: the sandbox process never outlives its parent', () => {
   it('killing the process that started it (SIGKILL, no clean-up) ends the sandbox too', async function () {

@@ -13,6 +13,8 @@ export interface UiCheck {
   userSettings?: Readonly<Record<string, unknown>>;
   /** The browser window's size, when the default (1400x900) is too small for what the check shows. */
   viewport?: { readonly width: number; readonly height: number };
+  /** The browser's user agent, when the workbench must present itself as another platform (its keys). */
+  userAgent?: string;
   /** Starts what the check needs beside the workbench (a package index); its settings join `settings`. */
   setUp?(): Promise<CheckFixture>;
   run(wb: Workbench): Promise<void>;

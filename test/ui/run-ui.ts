@@ -27,6 +27,10 @@ const MEDIA_SHOTS = [
   { check: 'exec-selection-in-web-worker-host', file: path.join(REPO_ROOT, 'media', 'screenshot-web.png') },
   { check: 'notebook-outputs', file: path.join(REPO_ROOT, 'media', 'screenshot-notebook.png') },
   { check: 'output-view-image', file: path.join(REPO_ROOT, 'media', 'screenshot-output-view.png') },
+  { check: 'context-menu-shows-keys', file: path.join(REPO_ROOT, 'media', 'screenshot-context-menu.png') },
+  { check: 'run-button-runs-the-file', file: path.join(REPO_ROOT, 'media', 'screenshot-run-button.png') },
+  { check: 'walkthrough', file: path.join(REPO_ROOT, 'media', 'screenshot-walkthrough.png') },
+  { check: 'package-consent-question', file: path.join(REPO_ROOT, 'media', 'screenshot-packages.png') },
 ];
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -54,7 +58,7 @@ async function runCheck(toolchain: ServerToolchain, source: ExtensionSource, che
     dataDir,
     ...(check.userSettings ? { settings: check.userSettings } : {}),
   });
-  const browser = await launchBrowser(check.viewport);
+  const browser = await launchBrowser(check.viewport, check.userAgent);
   const wb = new Workbench(browser.page, SCREENSHOTS);
   try {
     const payload: Payload | undefined =

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
+import { keyFor, playwrightKey } from './keys';
 
 const SHORT = 10_000;
 
@@ -38,6 +39,11 @@ export class Workbench {
     if (waitHidden) await this.quickInput.waitFor({ state: 'hidden', timeout: SHORT });
   }
 
+  /** Picks a row of the quick input that a command opened, by typing part of its label. */
+  async pickFromQuickInput(label: string): Promise<void> {
+    await this.pickInQuickInput(label, label);
+  }
+
   /**
    * Runs a command by its palette label, e.g. "Sandbox: Show Output". `opensInput`: the command
    * asks a question in the same widget at once, so it never closes in between.
@@ -47,9 +53,47 @@ export class Workbench {
     await this.pickInQuickInput(label, label, !opensInput);
   }
 
+  /** Presses the key package.json binds to `command` (on Linux, the platform the browser reports). */
+  async pressKeyOf(command: string): Promise<void> {
+    await this.page.keyboard.press(playwrightKey(keyFor(command)));
+  }
+
+  /**
+   * Runs a command from the palette by its id: `text` narrows the list, and the row of that
+   * command is picked (labels repeat: "Copy" begins many).
+   */
+  async runCommandId(text: string, id: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    await this.quickInput.waitFor({ state: 'visible', timeout: SHORT });
+    await this.page.keyboard.type(text);
+    await this.quickInput.locator(`[data-quick-input-id="${id}"]`).first().click({ timeout: SHORT });
+    await this.quickInput.waitFor({ state: 'hidden', timeout: SHORT });
+  }
+
+  /**
+   * The whole text of the focused editor, through the clipboard (the editor renders only the
+   * lines in view). The palette's Select All and Copy work whatever platform the page reports.
+   */
+  async focusedEditorText(): Promise<string> {
+    await this.page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await this.runCommandId('Select All', 'editor.action.selectAll');
+    await this.runCommandId('Copy', 'editor.action.clipboardCopyAction');
+    return this.page.evaluate(() =>
+      (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText(),
+    );
+  }
+
+  /** Quick Open's key: Cmd+P when the page presents itself as a Mac (a check's user agent), else Ctrl+P. */
+  private async quickOpen(): Promise<void> {
+    const mac = await this.page.evaluate(() =>
+      (globalThis as unknown as { navigator: { userAgent: string } }).navigator.userAgent.includes('Macintosh'),
+    );
+    await this.page.keyboard.press(mac ? 'Meta+P' : 'Control+P');
+  }
+
   /** Opens a workspace file with Quick Open and waits for its editor tab to be active. */
   async openFile(name: string): Promise<void> {
-    await this.page.keyboard.press('Control+P');
+    await this.quickOpen();
     await this.pickInQuickInput(name, name);
     await this.page.locator(`.tab.active[data-resource-name="${name}"]`).waitFor({ timeout: SHORT });
     // Quick Open leaves the focus in the editor, with the cursor at the top of the file.
@@ -58,7 +102,7 @@ export class Workbench {
 
   /** Opens a notebook with Quick Open and waits for the notebook editor to show its cells. */
   async openNotebook(name: string): Promise<void> {
-    await this.page.keyboard.press('Control+P');
+    await this.quickOpen();
     await this.pickInQuickInput(name, name);
     await this.page.locator(`.tab.active[data-resource-name="${name}"]`).waitFor({ timeout: SHORT });
     await this.page.locator('.notebook-editor .cell-list-container .code-cell-row').first().waitFor({ timeout: SHORT });
@@ -169,8 +213,20 @@ export class Workbench {
     return !/Col 1\b/.test(label);
   }
 
-  /** Right-clicks the editor's selection and picks a context menu entry by its label. */
-  async contextMenuOnSelection(entry: string): Promise<void> {
+  /** Right-clicks the editor's selection and picks a context menu entry by its path of labels (submenus first). */
+  async contextMenuOnSelection(...labels: string[]): Promise<void> {
+    await this.openContextMenuOnSelection(...labels.slice(0, -1));
+    const item = this.menuItem(labels[labels.length - 1]);
+    await item.waitFor({ timeout: SHORT });
+    // The workbench ignores a mouse-up that comes right after the menu opened (so releasing the
+    // right button cannot pick an entry); hover first and give the menu a moment before clicking.
+    await item.hover();
+    await this.page.waitForTimeout(300);
+    await item.click();
+  }
+
+  /** Right-clicks the editor's selection and opens the submenus named, leaving the menu open. */
+  async openContextMenuOnSelection(...submenus: string[]): Promise<void> {
     // The selection highlight lies under the text layer, which takes the click, so aim at its middle.
     const selection = this.page.locator('.editor-instance .monaco-editor .selected-text').first();
     await selection.waitFor({ timeout: SHORT });
@@ -182,14 +238,34 @@ export class Workbench {
     }
     if (!box) throw new Error('the editor shows no selection');
     await this.page.mouse.click(box.x + box.width / 2, box.y + box.height / 2, { button: 'right' });
-    // The menu lives in a shadow root, which Playwright's CSS locators pierce.
-    const item = this.page.locator('.monaco-menu .action-item .action-label', { hasText: entry }).first();
-    await item.waitFor({ timeout: SHORT });
-    // The workbench ignores a mouse-up that comes right after the menu opened (so releasing the
-    // right button cannot pick an entry); hover first and give the menu a moment before clicking.
-    await item.hover();
-    await this.page.waitForTimeout(300);
-    await item.click();
+    for (const label of submenus) {
+      const item = this.menuItem(label);
+      await item.waitFor({ timeout: SHORT });
+      await this.page.waitForTimeout(300);
+      // A submenu opens when its entry is hovered.
+      await item.hover();
+      await this.page.locator('.monaco-menu-container .monaco-menu-container').first().waitFor({ timeout: SHORT });
+    }
+  }
+
+  /** The entries of the innermost open menu: label and keybinding label, as shown. */
+  async menuEntries(): Promise<Array<{ label: string; keybinding: string }>> {
+    const menus = this.page.locator('.monaco-menu-container .monaco-menu');
+    const innermost = menus.nth((await menus.count()) - 1);
+    return innermost.locator('.action-item .action-menu-item').evaluateAll((items) =>
+      items.map((item) => {
+        const element = item as unknown as { querySelector(s: string): { textContent: string | null } | null };
+        return {
+          label: element.querySelector('.action-label')?.textContent?.trim() ?? '',
+          keybinding: element.querySelector('.keybinding')?.textContent?.trim() ?? '',
+        };
+      }),
+    );
+  }
+
+  /** An entry of an open context menu, by its label. The menu lives in a shadow root, which Playwright's CSS locators pierce. */
+  private menuItem(label: string): Locator {
+    return this.page.locator('.monaco-menu .action-item .action-label', { hasText: label }).first();
   }
 
   /** Opens the Problems panel and returns its rows' text. */

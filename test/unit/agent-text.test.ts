@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { failure, type RunResult } from '../../src/sandbox/result';
-import { checkToolInput, describeForAgent } from '../../src/tools/agent-text';
+import { agentTimeout, checkToolInput, describeForAgent, timeoutNote } from '../../src/tools/agent-text';
 
 describe('agent tool text', () => {
   const ok: RunResult = { mode: 'exec', output: 'hi\n', lastValue: '42', truncated: false, durationMs: 12, restarted: false };
@@ -23,6 +23,27 @@ describe('agent tool text', () => {
     assert.match(checkToolInput({})!, /"code"/);
     assert.match(checkToolInput({ code: 'x', mode: 'run' as 'exec' })!, /"mode"/);
     assert.match(checkToolInput({ code: 'x', timeoutSeconds: -1 })!, /timeoutSeconds/);
+  });
+});
+
+describe('agent tool text: the time limit', () => {
+  it("keeps the agent's timeoutSeconds within the setting's bounds, and tells the model when it was not", () => {
+    assert.deepEqual(agentTimeout(30), { seconds: 30, chosenBy: 'agent' });
+    assert.deepEqual(agentTimeout(86_400), { seconds: 86_400, chosenBy: 'agent' });
+    assert.equal(timeoutNote(agentTimeout(30)), undefined);
+    for (const asked of [86_401, 3e6, Number.MAX_VALUE, Infinity]) {
+      const timeout = agentTimeout(asked);
+      assert.deepEqual(timeout, { seconds: 86_400, chosenBy: 'agent', asked });
+      assert.equal(
+        timeoutNote(timeout),
+        `note: timeoutSeconds ${asked} is more than the most allowed, 86400; the run's time limit was 86400 s`,
+      );
+    }
+  });
+
+  it('puts notes before the duration and the output', () => {
+    const ok: RunResult = { mode: 'exec', output: 'hi', truncated: false, durationMs: 5, restarted: false };
+    assert.equal(describeForAgent(ok, [], ['note: one']), 'status: ok\nnote: one\nduration: 5 ms\noutput:\nhi');
   });
 });
 

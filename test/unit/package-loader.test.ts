@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { LoadPackagesMessage, PackageFile } from '../../src/sandbox/protocol';
 import type { PackageCache } from '../../src/sandbox/shared/package-files';
 import { PackageLoader } from '../../src/sandbox/shared/package-loader';
-import { MESSAGE_LIMITS } from '../../src/sandbox/validate';
+import { MESSAGE_LIMITS } from '../../src/sandbox/protocol';
 
 const BYTES = new TextEncoder().encode('a wheel');
 

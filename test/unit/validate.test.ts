@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { MESSAGE_LIMITS, parseSandboxMessage, ProtocolError } from '../../src/sandbox/validate';
+import { MESSAGE_LIMITS, parseSandboxMessage, SANDBOX_MESSAGE } from '../../src/sandbox/protocol';
+import { ProtocolError } from '../../src/sandbox/schema';
 
 const restrictions = {
   permissionModel: true,
@@ -47,7 +48,7 @@ describe('validate: messages from the sandbox', () => {
     assert.deepEqual(parseSandboxMessage(shown), shown);
     const update = { type: 'display', id: 3, kind: 'update', items: [plain], displayId: 'progress' };
     assert.deepEqual(parseSandboxMessage(update), update);
-    assert.deepEqual(parseSandboxMessage({ type: 'display', id: 3, kind: 'clear', items: [], wait: true, displayId: 'x' }), {
+    assert.deepEqual(parseSandboxMessage({ type: 'display', id: 3, kind: 'clear', items: [], wait: true }), {
       type: 'display',
       id: 3,
       kind: 'clear',
@@ -87,6 +88,8 @@ describe('validate: messages from the sandbox', () => {
     'not an object': 'ready',
     'an array': [],
     'an unknown type': { type: 'escape' },
+    'a type named like a property of every object': { type: 'constructor' },
+    'a type named like the prototype': JSON.parse('{"type": "__proto__"}'),
     'a run id that is not a positive whole number': { type: 'output', id: -1, stream: 'stdout', text: '' },
     'a fractional run id': { type: 'output', id: 1.5, stream: 'stdout', text: '' },
     'an unknown stream': { type: 'output', id: 1, stream: 'stdin', text: '' },
@@ -112,6 +115,12 @@ describe('validate: messages from the sandbox', () => {
       assert.throws(() => parseSandboxMessage(value), ProtocolError);
     });
   }
+
+  it('names the fields a message carries that no schema defines (what the runtime tests hold the sandbox to)', () => {
+    const message = { type: 'display', id: 1, kind: 'display', items: [{ ...plain, metadata: {} }], extra: 1 };
+    assert.deepEqual(SANDBOX_MESSAGE.unknownFields(message, 'message'), ['message.items[0].metadata', 'message.extra']);
+    assert.deepEqual(SANDBOX_MESSAGE.unknownFields({ type: 'output', id: 3, stream: 'stderr', text: 'hi' }, 'message'), []);
+  });
 
   it('never quotes what the sandbox sent in its reason', () => {
     try {

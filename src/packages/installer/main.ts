@@ -1,8 +1,9 @@
 /**
  * The package installer process (`dist/package-installer.js`): resolves PyPI requirements
- * with micropip in a Pyodide of its own and reports what micropip chose. It has the network
- * (Node's fetch) and runs micropip only, never user code. `InstallerProcess` starts it for one
- * request, sent as a frame on fd 3, and it exits after answering with one frame there.
+ * with micropip in a Pyodide of its own and reports the wheels micropip would install, without
+ * installing them. It has the network (Node's fetch) and runs micropip only, never user code and
+ * never a wheel's. `InstallerProcess` starts it for one request, sent as a frame on fd 3, and it
+ * exits after answering with one frame there.
  */
 import * as fs from 'node:fs';
 import { Socket } from 'node:net';
@@ -36,10 +37,10 @@ async function resolve(request: InstallerRequest): Promise<InstallerReply> {
     stderr: () => undefined,
   });
   await pyodide.loadPackage(request.micropipLocation, { messageCallback: () => undefined });
-  // micropip hands a wheel's dependencies that the lock has to loadPackage. Only their names
-  // matter here (freeze() reports them from the wheels' metadata); the host fetches and
-  // verifies them itself, so nothing is downloaded or loaded into this process for them.
-  pyodide.loadPackage = async () => [];
+  // Nothing else is loaded into this Pyodide: loading a package installs it, and installing an
+  // emscripten wheel instantiates its WebAssembly libraries, whose constructors run at once.
+  // resolve.py only gathers micropip's transaction; a path that would still load is refused.
+  pyodide.loadPackage = () => Promise.reject(new Error('the package installer loads no package'));
   pyodide.runPython(resolveScript);
   const resolveInPython = pyodide.globals.get('resolve') as (requirements: unknown, indexUrl: string) => Promise<string>;
   const answer = JSON.parse(await resolveInPython(pyodide.toPy(request.requirements), request.indexUrl)) as {

@@ -1,12 +1,23 @@
 """Runs in the package installer's Pyodide, never in the sandbox: resolves requirements with
-micropip against a PyPI-compatible index and reports the wheels it chose, as micropip.freeze()
-lists them. The host downloads those wheels itself and checks their sha256."""
+micropip against a PyPI-compatible index and reports the wheels it would install, with the facts
+micropip.freeze() would list for them. Nothing is installed: micropip's transaction downloads each
+wheel and reads its metadata as data, and no byte of a wheel is loaded, imported or run here
+(installing an emscripten wheel would instantiate its WebAssembly libraries, whose constructors
+run as they load). The host downloads the wheels itself and checks their sha256."""
 
+import hashlib
+import io
 import json
-from importlib.metadata import distributions
+import zipfile
 
-import micropip
 from micropip import package_index
+from micropip._compat import compatibility_layer
+from micropip._vendored.packaging.src.packaging.markers import default_environment
+from micropip.metadata import wheel_dist_info_dir
+from micropip.transaction import Transaction
+
+# A top_level.txt lists a few module names; more than this is not read (a zip may inflate far).
+MAX_TOP_LEVEL_BYTES = 64 * 1024
 
 
 async def resolve(requirements, index_url):
@@ -15,20 +26,53 @@ async def resolve(requirements, index_url):
         # Making the configured index the default keeps that order for any index, so a package
         # the lock has always comes from the lock, as it does with PyPI.
         package_index.DEFAULT_INDEX_URLS = [index_url]
-        await micropip.install(list(requirements), index_urls=[index_url])
-        frozen = json.loads(micropip.freeze())["packages"]
-        wheels = []
-        for dist in distributions():
-            if dist.read_text("INSTALLER") != "micropip":
-                continue
-            entry = next(e for e in frozen.values() if e["name"] == dist.name)
-            # micropip records the index as the source only when the index gave a sha256.
-            if dist.read_text("PYODIDE_SOURCE") != "pypi":
-                raise ValueError(
-                    f"{dist.name}: the index gave no sha256 for {entry['file_name']}, "
-                    "so the wheel cannot be verified"
-                )
-            wheels.append(entry)
-        return json.dumps({"wheels": wheels})
+        # As micropip.install builds it, which then installs what it gathered: here that is left out.
+        transaction = Transaction(
+            _compat_layer=compatibility_layer,
+            ctx=default_environment(),
+            ctx_extras=[],
+            keep_going=False,
+            deps=True,
+            pre=False,
+            fetch_kwargs={},
+            index_urls=[index_url],
+        )
+        await transaction.gather_requirements(list(requirements))
+        # Lock packages (transaction.pyodide_packages) are left to the host, which has the lock.
+        return json.dumps({"wheels": [describe(wheel) for wheel in transaction.wheels]})
     except Exception as error:
         return json.dumps({"error": f"{type(error).__name__}: {error}"})
+
+
+def describe(wheel):
+    """What micropip.freeze() lists for an installed wheel, from the transaction's download."""
+    if wheel.sha256 is None:
+        raise ValueError(
+            f"{wheel.name}: the index gave no sha256 for {wheel.url}, "
+            "so the wheel cannot be verified"
+        )
+    # micropip.install checks this before installing; the metadata read below is from these bytes.
+    actual = hashlib.sha256(wheel._data).hexdigest()
+    if actual != wheel.sha256:
+        raise ValueError(
+            f"{wheel.name}: {wheel.url} has sha256 {actual}, the index says {wheel.sha256}"
+        )
+    return {
+        "name": wheel.name,
+        "version": str(wheel.version),
+        "file_name": wheel.url,
+        "sha256": wheel.sha256,
+        # What micropip records as PYODIDE_REQUIRES.
+        "depends": sorted(requirement.name for requirement in wheel._requires or []),
+        "imports": top_level_modules(wheel),
+    }
+
+
+def top_level_modules(wheel):
+    """The names in the wheel's top_level.txt (none without one), read from the zip as data."""
+    with zipfile.ZipFile(io.BytesIO(wheel._data)) as archive:
+        name = f"{wheel_dist_info_dir(archive, wheel.name)}/top_level.txt"
+        if name not in archive.namelist():
+            return []
+        with archive.open(name) as file:
+            return file.read(MAX_TOP_LEVEL_BYTES).decode("utf-8").split()

@@ -29,13 +29,13 @@ from io import StringIO
 import _sandbox_environment  # environment.py, installed before this module
 import _sandbox_pretty  # pretty.py, installed before this module
 
-# What one bundle and one run may carry; validate.ts refuses more, as a protocol fault.
+# What one bundle and one run may carry; the client refuses more (protocol.ts), as a protocol fault.
 _MAX_ITEM_BYTES = 10 * 2**20
 _MAX_ITEMS = 32
 _MAX_RUN_CHARS = 64 * 2**20
 _MAX_RUN_DISPLAYS = 1000
 
-# A MIME type without parameters, as validate.ts accepts it.
+# A MIME type without parameters, as the client accepts it (protocol.ts).
 _MIME = re.compile(r"[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}")
 
 # IPython's formatters, in its order, with the method each calls.

@@ -2,13 +2,15 @@
 
 Loaded as the module ``_sandbox_environment`` before the memory snapshot is taken. It makes
 time.sleep park the thread instead of spinning, answers input() and sys.stdin through the
-relay, and gives asyncio a loop that needs no JavaScript. Each runtime then calls ``install``
+relay (input() reads a sys.stdin the program put in place, as CPython's does), and gives asyncio
+a loop that needs no JavaScript. Each runtime then calls ``install``
 with the worker's bridge, whose functions have no JavaScript prototype: they lead nowhere.
 """
 
 import asyncio
 import builtins
 import io
+import operator
 import random
 import sys
 import time
@@ -20,23 +22,64 @@ _input_enabled = False
 _no_input_reason = None
 
 
+# CPython counts time in nanoseconds, in a signed 64-bit integer: the longest sleep it takes.
+_MAX_NS = 2**63 - 1
+
+
 def _sleep(seconds):
-    """time.sleep that parks the thread (no busy wait) and wakes up for an interrupt."""
-    seconds = float(seconds)
+    """time.sleep that parks the thread (no busy wait) and wakes up for an interrupt.
+
+    It takes what CPython's takes (an int or a float) and refuses the rest with CPython's errors,
+    checked in CPython's order: the conversion to nanoseconds first, then the sign.
+    """
+    if isinstance(seconds, float):
+        if seconds != seconds:
+            raise ValueError("Invalid value NaN (not a number)")
+        if abs(seconds) * 1e9 >= 2**63:
+            raise OverflowError("timestamp out of range for platform time_t")
+    else:
+        try:
+            seconds = operator.index(seconds)
+        except TypeError as error:
+            # "'decimal.Decimal' object cannot be interpreted as an integer": CPython names the type.
+            raise TypeError(f"{error} or float") from None
+        if abs(seconds) * 10**9 > _MAX_NS:
+            raise OverflowError("timestamp too large to convert to C PyTime_t")
     if seconds < 0:
         raise ValueError("sleep length must be non-negative")
-    _bridge.sleep(seconds)
+    _bridge.sleep(float(seconds))
 
 
 def _input(prompt=""):
-    """input() answered through the relay; end of input raises EOFError as in a terminal."""
+    """input() as CPython's: a line of sys.stdin, with the prompt written to sys.stdout first.
+
+    While sys.stdin is the sandbox's own, the line comes through the relay (which shows the
+    prompt where the line is asked for); a program that replaced sys.stdin reads from what it
+    put there, as it would in CPython. End of input raises EOFError.
+    """
+    stdin, stdout = sys.stdin, sys.stdout
+    if stdin is None:
+        raise RuntimeError("lost sys.stdin")
+    if stdout is None:
+        raise RuntimeError("lost sys.stdout")
+    try:
+        sys.stderr.flush()
+    except Exception:  # noqa: BLE001 - CPython ignores a stderr that cannot flush
+        pass
     prompt = str(prompt)
-    sys.stdout.write(prompt)
-    sys.stdout.flush()
-    line = _read_line(prompt)
-    if line is None:
+    stdout.write(prompt)
+    stdout.flush()
+    if stdin is _STDIN:
+        line = _read_line(prompt)
+        if line is None:
+            raise EOFError("EOF when reading a line")
+        return line
+    line = stdin.readline()
+    if not isinstance(line, str):
+        raise TypeError("object.readline() returned non-string")
+    if not line:
         raise EOFError("EOF when reading a line")
-    return line
+    return line[:-1] if line.endswith("\n") else line
 
 
 def _read_line(prompt):
@@ -140,9 +183,12 @@ def install(bridge, input_enabled, no_input_reason=None):
     random.seed()
 
 
+_STDIN = _RelayStdin()
+
 time.sleep = _sleep
 builtins.input = _input
-sys.stdin = _RelayStdin()
+# sys.__stdin__ is what a program puts back after replacing sys.stdin: the relay too.
+sys.stdin = sys.__stdin__ = _STDIN
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)  # policies are deprecated from 3.14 on
     asyncio.set_event_loop_policy(_SandboxLoopPolicy())

@@ -5,8 +5,7 @@
  * `packages-loaded`, which it takes as it takes anything from the worker: untrusted. No `vscode`
  * and no Node import.
  */
-import { isTagged, type LoadPackagesMessage, type PackageFile } from '../protocol';
-import { MESSAGE_LIMITS } from '../validate';
+import { isTagged, MESSAGE_LIMITS, type LoadPackagesMessage, type PackageFile } from '../protocol';
 import { readPackageFiles, type PackageCache } from './package-files';
 
 /** One worker's package loads, one at a time (a worker serves one run at a time). */

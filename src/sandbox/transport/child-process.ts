@@ -11,7 +11,7 @@ import { encodeFrame } from '../framing';
 import { sanitizeUntrusted } from '../untrusted-text';
 import type { ProcessConfig } from '../process/config';
 import type { Transport, TransportEvents } from './transport';
-import { watchMemory } from './memory-watch';
+import { cpuTimeMs, watchMemory } from './memory-watch';
 
 /** How the sandbox process is started; `SandboxOptions.launch` may adjust it (tests do). */
 export interface LaunchSpec {
@@ -46,13 +46,15 @@ const UNSHARE = ['/usr/bin/unshare', '/bin/unshare'];
  * extension host). Unprivileged user namespaces make this work without root where the
  * distribution allows them; where it does not, the start fails and the client goes without.
  * Absolute paths: the process runs with an empty environment, and PATH is not to be trusted.
+ * @param options.keepNetwork leaves out the network namespace: for the package installer, which asks an index.
  */
-export function osIsolationWrapper(): string[] {
+export function osIsolationWrapper(options: { readonly keepNetwork?: boolean } = {}): string[] {
   if (process.platform !== 'linux') return [];
   const setpriv = SETPRIV.find((file) => fs.existsSync(file));
   const unshare = UNSHARE.find((file) => fs.existsSync(file));
   if (!setpriv || !unshare) return [];
-  return [setpriv, '--pdeathsig', 'KILL', '--', unshare, '--user', '--map-root-user', '--net', '--pid', '--fork', '--kill-child', '--'];
+  const namespaces = ['--user', '--map-root-user', ...(options.keepNetwork ? [] : ['--net']), '--pid', '--fork', '--kill-child'];
+  return [setpriv, '--pdeathsig', 'KILL', '--', unshare, ...namespaces, '--'];
 }
 
 /** Parts of the launch that some machines refuse: Node's permission flags, Linux namespaces. */
@@ -125,11 +127,15 @@ export function hostPaths(distDir: string): ReadonlyArray<readonly [string, stri
   ];
 }
 
-/** What refused the launch, judging by how a process that never became ready ended. */
-function refusal(spec: LaunchSpec, code: number | null, stderr: string): LaunchFeature | undefined {
+/**
+ * What refused a launch, judging by how a process ended. Only ask it of a process that has run
+ * nothing untrusted: afterwards its exit code and stderr may be an attacker's words.
+ * @param wrapped whether it was started under `osIsolationWrapper`.
+ */
+export function launchRefusal(wrapped: boolean, code: number | null, stderr: string): LaunchFeature | undefined {
   // Node exits with 9 when it rejects a command-line option.
   if (code === 9 && /bad option/.test(stderr)) return 'permission-flags';
-  if (spec.wrapper.length && /^(unshare|setpriv): /m.test(stderr)) return 'os-isolation';
+  if (wrapped && /^(unshare|setpriv): /m.test(stderr)) return 'os-isolation';
   return undefined;
 }
 
@@ -174,8 +180,10 @@ export function startProcess(
   });
   channel.on('error', () => undefined);
   const limitMb = memoryLimitMb + PROCESS_OVERHEAD_MB;
+  /** The Node process itself: under the wrapper, its one child. */
+  const nodePid = (): number | undefined => (spec.wrapper.length && child.pid ? onlyChild(child.pid) : child.pid);
   const stopWatching = child.pid
-    ? watchMemory(spec.wrapper.length ? () => onlyChild(child.pid!) : () => child.pid, limitMb * 2 ** 20, () => {
+    ? watchMemory(nodePid, limitMb * 2 ** 20, () => {
         killedFor = limitMb;
         // Under the wrapper, killing it kills Node too (--kill-child).
         child.kill('SIGKILL');
@@ -204,12 +212,13 @@ export function startProcess(
   child.on('close', (code, signal) => {
     finish(
       signal ? `the sandbox process was killed by ${signal}` : `the sandbox process exited with code ${code}`,
-      heard ? undefined : refusal(spec, code, stderr()),
+      heard ? undefined : launchRefusal(spec.wrapper.length > 0, code, stderr()),
     );
   });
   return {
     pid: child.pid,
     osIsolated: spec.wrapper.length > 0,
+    cpuTimeMs: () => cpuTimeMs(nodePid()),
     send: (message) => {
       if (!ended) channel.write(encodeFrame(message));
     },

@@ -3,6 +3,13 @@ import pidusage from 'pidusage';
 /** Reading another process's memory is a file read on Linux, a `ps` or PowerShell call elsewhere. */
 const INTERVAL_MS = process.platform === 'linux' ? 250 : 1000;
 
+/** The CPU time (user and system) a process has used, in ms; undefined when it cannot be read (gone, not yet there). */
+export function cpuTimeMs(pid: number | undefined): Promise<number | undefined> {
+  if (pid === undefined) return Promise.resolve(undefined);
+  // The memory watch's short history for the same process (see below).
+  return new Promise((resolve) => pidusage(pid, { maxage: 5 * INTERVAL_MS }, (error, stats) => resolve(error ? undefined : stats.ctime)));
+}
+
 /**
  * Watches a process's resident memory from outside and calls `exceeded` once it passes `limitBytes`.
  * `pid` names the process, or undefined until it exists.

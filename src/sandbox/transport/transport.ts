@@ -18,6 +18,12 @@ export interface Transport {
    * worker without shared memory): the client then ends the sandbox instead. Undefined: it can.
    */
   readonly cannotInterrupt?: string;
+  /**
+   * The CPU time the sandbox has used so far, in ms, where it can be read from outside (a process
+   * of its own); undefined when it cannot. It tells code that ignores an interrupt (it runs) from a
+   * sandbox the machine is too busy to run.
+   */
+  cpuTimeMs?(): Promise<number | undefined>;
   send(message: ClientMessage): void;
   /** Ends the sandbox at once (SIGKILL for a process, `terminate()` for a worker). */
   kill(): void;

@@ -9,7 +9,7 @@
  * has none (the build rewrites Pyodide's), and without code from strings Python cannot write one.
  */
 import type { BrowserRestrictions } from '../protocol';
-import { define, freezeStackTraceHooks, LANGUAGE_GLOBALS, removeUnlisted } from './globals';
+import { define, pinStackTraceHooks, LANGUAGE_GLOBALS, removeUnlisted } from './globals';
 import { servingFetch, type ServedFiles } from './serving-fetch';
 
 /**
@@ -139,6 +139,6 @@ export function removeBrowserCapabilities(indexUrl: string): ServedFiles {
   removeCodeGeneration();
   define('fetch', fetchFromFiles);
   define('location', new URL(indexUrl));
-  freezeStackTraceHooks();
+  pinStackTraceHooks();
   return files;
 }

@@ -19,9 +19,7 @@ import { browserCodeGenerationBlocked, probeBrowserLockDown, removeBrowserCapabi
 import { loadBundledPyodide } from './bundled-pyodide';
 import { runWorker } from './core';
 import { FrameLink } from './frame-link';
-
-/** Pyodide's folder as this worker shows it to Pyodide: a host that resolves nowhere; `fetch` serves the files. */
-const INDEX_URL = 'https://sandbox.invalid/pyodide/';
+import { SANDBOX_INDEX_URL } from './sandbox-modules';
 
 const NO_INPUT =
   'input() needs cross-origin isolation (SharedArrayBuffer), which this VS Code page does not have: the sandbox cannot wait for an answer';
@@ -55,7 +53,7 @@ function localFlag(): Int32Array {
 
 const flag = localFlag();
 // From here on the worker has no network, no storage and no way to make code from strings.
-const served = removeBrowserCapabilities(INDEX_URL);
+const served = removeBrowserCapabilities(SANDBOX_INDEX_URL);
 const lockDown = probeBrowserLockDown();
 
 void startMessage.then(({ config, assets, module }) => {
@@ -79,7 +77,7 @@ void startMessage.then(({ config, assets, module }) => {
   };
   runWorker({
     config: {
-      indexUrl: INDEX_URL,
+      indexUrl: SANDBOX_INDEX_URL,
       memoryLimitBytes: config.memoryLimitBytes,
       inputEnabled: config.inputEnabled,
       ...(input ? {} : { noInputReason: NO_INPUT }),

@@ -5,32 +5,66 @@
  * code from strings, V8's stack-trace hooks. Pyodide then runs as it runs in a browser worker,
  * fetching its files from bytes the relay handed over, and its imports pass the import guard.
  */
-import { define, freezeStackTraceHooks, LANGUAGE_GLOBALS, removeUnlisted } from './globals';
+import { define, LANGUAGE_GLOBALS, pinStackTraceHooks, removeUnlisted } from './globals';
 import { servingFetch, type ServedFiles } from './serving-fetch';
 
 /**
- * The host globals Pyodide's browser build and this worker use. Everything else goes: an
- * allow-list, so that whatever a newer Node adds (sockets, storage, channels) is gone too.
+ * The host globals Pyodide's browser build and this worker use, as Node has them. Everything
+ * else goes: an allow-list, so that whatever a newer Node adds (sockets, storage, channels) is
+ * gone too. What could lead to Node's message machinery goes as well: `console` (its streams
+ * hold the thread's internal port to the relay), `structuredClone`, `performance` and `crypto`
+ * (whose objects reach Node internals), and every class whose instances Node transfers by naming
+ * a module for the receiving thread to load (`AbortSignal`, `DOMException`, `CryptoKey`, ...).
+ * `console`, `performance` and `crypto` come back as stand-ins with only what Pyodide calls.
  */
 const HOST_GLOBALS = [
-  'console', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate',
-  'queueMicrotask', 'structuredClone', 'atob', 'btoa', 'performance', 'crypto', 'URL', 'URLSearchParams',
-  'TextEncoder', 'TextDecoder', 'DOMException', 'Event', 'EventTarget', 'AbortController', 'AbortSignal',
+  'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'queueMicrotask',
+  'atob', 'btoa', 'URL', 'URLSearchParams', 'TextEncoder', 'TextDecoder',
 ]; // prettier-ignore
 
 const KEPT_GLOBALS = new Set<PropertyKey>([...LANGUAGE_GLOBALS, ...HOST_GLOBALS, Symbol.toStringTag]);
 
+/** Most of one console line that is passed on. */
+const CONSOLE_LINE_CHARS = 4096;
+
+/** One console argument as text; an object whose conversion throws is only named. */
+function consoleText(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
+/**
+ * A `console` whose every method writes its arguments as one line of text through `log`, and
+ * holds nothing else: Pyodide and Emscripten report fatal errors there. Its functions are plain
+ * ones (Emscripten binds them), and lead where any function does.
+ */
+function textConsole(log: (line: string) => void): object {
+  const write = Object.freeze((...args: unknown[]): void => log(`${args.map(consoleText).join(' ').slice(0, CONSOLE_LINE_CHARS)}\n`));
+  return Object.freeze(Object.fromEntries(['log', 'info', 'debug', 'warn', 'error', 'trace'].map((name) => [name, write])));
+}
+
 /**
  * Makes this thread look like a browser worker without Node's capabilities. Call before
  * importing Pyodide; afterwards `process` is gone from this thread's globals.
- * @param indexUrl Pyodide's folder; becomes `location`, against which Pyodide resolves its files.
+ * @param indexUrl Pyodide's folder as Pyodide sees it; becomes `location`, against which Pyodide resolves its files.
+ * @param log where the console's lines go (the thread's stderr, kept out of reach).
  * @returns what `fetch` serves, by file name: empty until the caller fills it.
  */
-export function removeNodeCapabilities(indexUrl: string): ServedFiles {
+export function removeNodeCapabilities(indexUrl: string, log: (line: string) => void): ServedFiles {
   const files: ServedFiles = new Map();
+  // Bound before they go: a bound function does not hand out what it is bound to.
+  const now = performance.now.bind(performance);
+  const { timeOrigin } = performance;
+  const getRandomValues = crypto.getRandomValues.bind(crypto);
   // Pyodide (and Emscripten) take `process` to mean Node, and would import node:fs,
   // node:child_process and the like: it goes with the rest.
   removeUnlisted(globalThis, KEPT_GLOBALS);
+  define('console', textConsole(log));
+  define('performance', Object.freeze({ now: Object.freeze(now), timeOrigin }));
+  define('crypto', Object.freeze({ getRandomValues: Object.freeze(getRandomValues) }));
   define('fetch', servingFetch(files));
   define('importScripts', () => {
     throw new TypeError('importScripts is not available in the sandbox');
@@ -46,6 +80,6 @@ export function removeNodeCapabilities(indexUrl: string): ServedFiles {
       }
     },
   );
-  freezeStackTraceHooks();
+  pinStackTraceHooks();
   return files;
 }

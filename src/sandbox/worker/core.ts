@@ -30,6 +30,7 @@ import { bootPyodide, SANDBOX_MODULES, type CreatePyodideModule } from './boot';
 import type { ServedFiles } from './serving-fetch';
 import { instantiateFrom } from './precompiled-wasm';
 import { capWasmMemory, type MemoryCap } from './memory-cap';
+import { inert } from './globals';
 import { OutputSink, type OutputWriter } from './output-sink';
 import { loadPackages } from './packages';
 
@@ -82,12 +83,6 @@ export interface WorkerHost {
 export interface PyodideModule {
   readonly loadPyodide: typeof LoadPyodide;
   readonly createPyodideModule?: CreatePyodideModule;
-}
-
-/** A function Python may call that leads nowhere else: no prototype, so no `.constructor`. */
-function inert<F extends (...args: never[]) => unknown>(fn: F): F {
-  Object.setPrototypeOf(fn, null);
-  return Object.freeze(fn);
 }
 
 /**
@@ -276,7 +271,7 @@ async function serve(host: WorkerHost): Promise<void> {
   const sink = wireStreams(host, pyodide);
   const run = lockDown(host, pyodide);
   pyodide.setInterruptBuffer(host.interruptFlag);
-  // A JavaScript error's stack names the extension's files: host paths, which Python must not see.
+  // Stacks show no frames (globals.ts pins that): capturing them would cost every error for nothing.
   Error.stackTraceLimit = 0;
 
   host.onMessage((message: unknown) => {

@@ -12,15 +12,46 @@ export const LANGUAGE_GLOBALS = [
   'Proxy', 'Reflect', 'Intl', 'Iterator', 'DisposableStack', 'AsyncDisposableStack', 'WebAssembly',
 ]; // prettier-ignore
 
+/** A function that leads nowhere else: no prototype, so no `.constructor`, and frozen. */
+export function inert<F extends (...args: never[]) => unknown>(fn: F): F {
+  Object.setPrototypeOf(fn, null);
+  return Object.freeze(fn);
+}
+
 /** Defines a global that cannot be changed or deleted afterwards. */
 export function define(name: string, value: unknown): void {
   Object.defineProperty(globalThis, name, { value, writable: false, configurable: false, enumerable: false });
 }
 
-/** V8 hands `Error.prepareStackTrace` call sites whose `getThis()` on a wasm frame is the instance. */
-export function freezeStackTraceHooks(): void {
-  Object.defineProperty(Error, 'prepareStackTrace', { value: undefined, writable: false, configurable: false });
+/**
+ * An error's stack as the worker shows it: the error's first line and no frames. Frames name
+ * the scripts they ran in, and those are host paths (the extension's folder, under the user's
+ * home) or the extension host's origin. `stackTraceLimit` cannot hide them for good: Pyodide
+ * writes it (its PythonError raises it while constructing), so it must stay writable, and
+ * Python reaches `Error` through any JavaScript error's prototype chain.
+ */
+const stackWithoutFrames = Object.freeze(function prepareStackTrace(error: unknown): string {
+  try {
+    const { name, message } = error as { name?: unknown; message?: unknown };
+    const head = typeof name === 'string' && name ? name : 'Error';
+    return typeof message === 'string' && message ? `${head}: ${message}` : head;
+  } catch {
+    return 'Error';
+  }
+});
+
+/**
+ * Pins V8's stack-trace hooks. `Error.prepareStackTrace` is handed call sites whose `getThis()`
+ * on a wasm frame is the instance, and Node looks it up on `globalThis.Error` at every stack it
+ * formats: so the hook is ours (it formats without frames, and hands nothing out), the property
+ * is pinned, and so is the global `Error` binding, which would otherwise install a hook again by
+ * being replaced. `Error` is the only error constructor Node consults (its own and the main
+ * context's are the same object in a worker).
+ */
+export function pinStackTraceHooks(): void {
+  Object.defineProperty(Error, 'prepareStackTrace', { value: stackWithoutFrames, writable: false, configurable: false });
   Object.defineProperty(Error, 'captureStackTrace', { value: Object.freeze(() => undefined), writable: false, configurable: false });
+  define('Error', Error);
 }
 
 /**

@@ -14,11 +14,13 @@ import { removeNodeCapabilities } from './capabilities';
 import type { loadPyodide as LoadPyodide } from 'pyodide';
 import type { CreatePyodideModule } from './boot';
 import { runWorker, type PyodideModule } from './core';
-import { SANDBOX_PYODIDE_MODULES } from './sandbox-modules';
+import { SANDBOX_INDEX_URL, SANDBOX_PYODIDE_MODULES } from './sandbox-modules';
 
-// What this thread keeps from Node: its port to the relay and its start-up data.
+// What this thread keeps from Node, in this module's scope only: its port to the relay, its
+// start-up data and its stderr (for the console's lines).
 const config = workerData as WorkerConfig;
 const port = parentPort!;
+const stderr = process.stderr;
 const started = epochMs();
 const post = (message: WorkerMessage, transfer?: ArrayBuffer[]): void => port.postMessage(message, transfer);
 const input = new InputSlot(config.channels.input);
@@ -42,9 +44,10 @@ async function importPyodide(): Promise<PyodideModule> {
 }
 
 // From here on the thread has no Node capability; every byte it loads is handed over.
-const served = removeNodeCapabilities(config.indexUrl);
+const served = removeNodeCapabilities(SANDBOX_INDEX_URL, (line) => void stderr.write(line));
 runWorker({
-  config,
+  // Pyodide resolves its files against this and keeps it: not the host path they were imported from.
+  config: { ...config, indexUrl: SANDBOX_INDEX_URL },
   started,
   post,
   onMessage: (handler) => port.on('message', handler),

@@ -81,7 +81,7 @@ describe('CLI: packages', function () {
     assert.deepEqual(named, { status: 0, stdout: '["sandbox-demo-a", "sandbox-pypi-d"]\n', stderr: '' });
     const notLoaded = await cli([...serverArgs(), '--cache-dir', cacheDir, '--no-auto-packages', 'exec', 'import sandbox_demo_b']);
     assert.equal(notLoaded.status, 1);
-    assert.match(notLoaded.stderr, /^ModuleNotFoundError: No module named 'sandbox_demo_b'\n$/);
+    assert.match(notLoaded.stderr, /\n {4}import sandbox_demo_b\nModuleNotFoundError: No module named 'sandbox_demo_b'\n$/);
   });
 
   it('reads a PEP 723 block', async () => {
@@ -189,7 +189,7 @@ describe('CLI: packages', function () {
     ]) {
       const result = await cli(args);
       assert.equal(result.status, 2, args.join(' '));
-      assert.match(result.stderr, /takes an http, https or file URL[\s\S]*usage: npm run -s sandbox/);
+      assert.match(result.stderr, /takes an http, https or file URL[\s\S]*usage: python-sandbox /);
     }
   });
 });

@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { InstallerProcess } from '../../../src/packages/node-installer';
+import { osIsolationWrapper } from '../../../src/sandbox/transport/child-process';
 import type { PyPIRequest } from '../../../src/packages/pypi';
 import { rejectsWith } from '../../fixtures/package-tests';
 
@@ -59,31 +60,60 @@ describe('packages: a hostile installer process', function () {
     await rejectsWith(installer.resolve(request), 'resolution', /^the package installer ended \(exit code 9\) without an answer/);
   });
 
-  it('a Node that rejects the permission flags is asked once, and the installer then runs without them', async function () {
-    if (process.platform === 'win32') this.skip(); // the stand-in Node is a shell script
-    // A stand-in Node: refuses the permission flag as Node 20 would, counts how often it was started, runs the rest.
-    const starts = path.join(root, 'starts');
-    const node = path.join(root, 'node-without-permissions');
-    fs.writeFileSync(
-      node,
-      `#!/bin/sh
-echo start >> '${starts}'
-for arg in "$@"; do
-  case "$arg" in --permission|--experimental-permission) echo "$0: bad option: $arg" >&2; exit 9;; esac
-done
-exec '${process.execPath}' "$@"
-`,
-      { mode: 0o755 },
-    );
+  it('a claim that the OS refused its namespaces does not get it started again outside them', async function () {
+    if (osIsolationWrapper().length === 0) return this.skip();
+    // In its PID namespace it is process 1, and fakes unshare's refusal; outside, it answers.
     const installer = hostileInstaller(
       root,
-      `write(frame(JSON.stringify(process.permission ? { type: 'failed', message: 'under the permission model' } : { type: 'resolved', wheels: ['ran'] })));`,
-      node,
+      `if (process.pid === 1) { process.stderr.write('unshare: unshare failed: Operation not permitted\\n'); process.exit(1); }
+       write(frame('{"type":"resolved","wheels":[]}'));`,
     );
-    assert.deepEqual(await installer.resolve(request), ['ran']);
-    assert.deepEqual(await installer.resolve(request), ['ran']);
-    // The flags were asked about once (a refusal), then two installers ran without them.
-    assert.equal(fs.readFileSync(starts, 'utf8').trim().split('\n').length, 3);
+    for (let start = 0; start < 2; start++)
+      await rejectsWith(installer.resolve(request), 'resolution', /^the package installer ended \(exit code 1\) without an answer/);
+  });
+
+  /**
+   * A stand-in Node (a shell script) that counts its starts in the file it returns, runs `refuse`
+   * (shell) as the machine would refuse a part of the launch, and else runs Node.
+   */
+  function refusingNode(name: string, refuse: string): { node: string; starts: () => number } {
+    const starts = path.join(root, `${name}-starts`);
+    const node = path.join(root, name);
+    fs.writeFileSync(node, `#!/bin/sh\necho start >> '${starts}'\n${refuse}\nexec '${process.execPath}' "$@"\n`, { mode: 0o755 });
+    return { node, starts: () => fs.readFileSync(starts, 'utf8').trim().split('\n').length };
+  }
+
+  /** A stand-in installer that answers with where it runs: under Node's permission model, in a PID namespace. */
+  const reportsItsLaunch = `write(frame(JSON.stringify({ type: 'resolved', wheels: [{ permission: !!process.permission, namespaced: process.pid === 1 }] })));`;
+
+  it('a Node that rejects the permission flags is asked once, and the installer then runs without them', async function () {
+    if (process.platform === 'win32') this.skip(); // the stand-in Node is a shell script
+    const { node, starts } = refusingNode(
+      'node-without-permissions',
+      `for arg in "$@"; do
+  case "$arg" in --permission|--experimental-permission) echo "$0: bad option: $arg" >&2; exit 9;; esac
+done`,
+    );
+    const installer = hostileInstaller(root, reportsItsLaunch, node);
+    const launched = [{ permission: false, namespaced: osIsolationWrapper().length > 0 }];
+    assert.deepEqual(await installer.resolve(request), launched);
+    assert.deepEqual(await installer.resolve(request), launched);
+    // The flags were asked about once (a refusal, from Node: the namespaces were taken), then two installers ran without them.
+    assert.equal(starts(), 3);
+  });
+
+  it('a machine that refuses the namespaces is asked once, and the installer then runs outside them, with the permission model', async function () {
+    if (osIsolationWrapper().length === 0) return this.skip();
+    // In the namespaces, the stand-in is process 1: it fails there as unshare fails where user namespaces are not allowed.
+    const { node, starts } = refusingNode(
+      'node-without-namespaces',
+      `if [ "$$" = 1 ]; then echo "unshare: unshare failed: Operation not permitted" >&2; exit 1; fi`,
+    );
+    const installer = hostileInstaller(root, reportsItsLaunch, node);
+    assert.deepEqual(await installer.resolve(request), [{ permission: true, namespaced: false }]);
+    assert.deepEqual(await installer.resolve(request), [{ permission: true, namespaced: false }]);
+    // Asked twice (the namespaces, refused; then Node's flags, taken), then two installers ran.
+    assert.equal(starts(), 4);
   });
 
   it('a frame longer than the reply cap is refused from its header, without buffering its body', async () => {

@@ -1,35 +1,47 @@
 /**
- * The package installer runs micropip, which installs the wheels it picks into the installer's
- * own Pyodide: an emscripten wheel's WebAssembly library runs there, in a process with the
- * network. It is held to reading Pyodide and the micropip wheel, like the sandbox process is.
+ * The package installer reads what a PyPI index sends (project pages, wheels), so it is held as
+ * the sandbox process is, but for the network it needs: it reads only Pyodide and the micropip
+ * wheel, and on Linux it runs in a user and a PID namespace and dies with its parent. And no
+ * byte of a wheel runs there: it resolves, it installs nothing.
  */
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { installerExecArgv } from '../../../src/packages/node-installer';
+import { installerLaunch } from '../../../src/packages/node-installer';
+import { osIsolationWrapper } from '../../../src/sandbox/transport/child-process';
 import { cacheDirsFor, managerOn } from '../../fixtures/package-tests';
-import { probeProcess } from '../../fixtures/probe-process';
-import { bundledLockInfo, generatePackageIndex, servePackageIndex } from '../../fixtures/package-index';
+import { alive, childOf, probeProcess } from '../../fixtures/probe-process';
+import { bundledLockInfo, generatePackageIndex, pythonRunningSideModule, servePackageIndex } from '../../fixtures/package-index';
+
+/** A process of the test's own that runs until it is killed. */
+function sleeper(): ReturnType<typeof spawn> {
+  return spawn(process.execPath, ['-e', 'setInterval(() => undefined, 1000)'], { stdio: 'ignore' });
+}
 
 describe('packages: the installer process is locked down but for the network', function () {
   this.timeout(120_000);
   const newCacheDir = cacheDirsFor(this);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'installer-boundary-'));
-  after(() => fs.rmSync(root, { recursive: true, force: true }));
-
-  it('reads only its assets and the micropip wheel, starts nothing, generates no code, sees no environment', async () => {
-    const assets = path.join(root, 'dist');
-    const micropip = path.join(root, 'cache', 'files', 'abc', 'micropip.whl');
-    const secretFile = path.join(root, 'secret.txt');
+  const assets = path.join(root, 'dist');
+  const micropip = path.join(root, 'cache', 'files', 'abc', 'micropip.whl');
+  const namespaces = osIsolationWrapper().length > 0;
+  before(() => {
     fs.mkdirSync(assets);
     fs.mkdirSync(path.dirname(micropip), { recursive: true });
     fs.writeFileSync(micropip, 'wheel');
+  });
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('reads only its assets and the micropip wheel, starts nothing, generates no code, sees no environment', async () => {
+    const secretFile = path.join(root, 'secret.txt');
     fs.writeFileSync(secretFile, randomUUID());
     const report = await probeProcess(
       assets,
-      { execArgv: installerExecArgv(assets, micropip) },
+      installerLaunch(assets, micropip),
       `{
          readMicropip: attempt(() => fs.readFileSync(${JSON.stringify(micropip)})),
          readHostFile: attempt(() => fs.readFileSync(${JSON.stringify(secretFile)})),
@@ -49,10 +61,87 @@ describe('packages: the installer process is locked down but for the network', f
     });
   });
 
-  it('still resolves, also an emscripten wheel with a WebAssembly library that micropip installs there', async () => {
+  it('reaches a loopback index, and signals no process outside it', async function () {
+    if (!namespaces) return this.skip();
+    const index = generatePackageIndex({ info: bundledLockInfo(), micropip: false, pypi: [{ name: 'sandbox-pypi-a', version: '1.0.0' }] });
+    const server = await servePackageIndex(index);
+    const victim = sleeper();
+    try {
+      // Assume whatever the index sent took over the installer's JavaScript.
+      const report = await probeProcess(
+        assets,
+        installerLaunch(assets, micropip),
+        `fetch(${JSON.stringify(`${server.pypiIndexUrl}/sandbox-pypi-a/`)}).then((response) => ({
+           index: response.status,
+           killAProcessOfTheUser: attempt(() => process.kill(${victim.pid}, 'SIGKILL')),
+           signalTheParent: attempt(() => process.kill(${process.pid}, 0)),
+           parent: process.ppid,
+           user: require('node:os').userInfo().uid,
+           hostName: require('node:os').hostname(),
+         }))`,
+      );
+      // It keeps the network; it sees no process outside its PID namespace; it is root of a user
+      // namespace of its own (os.userInfo() says root, not the user); it still reads the host name.
+      assert.deepEqual(report, {
+        index: 200,
+        killAProcessOfTheUser: 'ESRCH',
+        signalTheParent: 'ESRCH',
+        parent: 0,
+        user: 0,
+        hostName: os.hostname(),
+      });
+      assert.ok(alive(victim.pid!), 'the process outside was killed');
+    } finally {
+      victim.kill('SIGKILL');
+      await server.close();
+    }
+  });
+
+  it('dies with the process that started it', async function () {
+    if (!namespaces) return this.skip();
+    // A stand-in for the extension host: it starts an installer that runs forever.
+    const { wrapper, execArgv } = installerLaunch(assets, micropip);
+    const command = [...wrapper, process.execPath, ...execArgv, '-e', 'setInterval(() => undefined, 1000)'];
+    const host = spawn(
+      process.execPath,
+      [
+        '-e',
+        `require('node:child_process').spawn(${JSON.stringify(command[0])}, ${JSON.stringify(command.slice(1))}, { stdio: 'ignore' }); setInterval(() => undefined, 1000);`,
+      ],
+      { stdio: 'ignore' },
+    );
+    const started = await childOf(host.pid!);
+    try {
+      const node = await childOf(started);
+      assert.ok(alive(started) && alive(node), 'the installer runs');
+      host.kill('SIGKILL');
+      for (let i = 0; i < 100 && (alive(started) || alive(node)); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.ok(!alive(started) && !alive(node), 'the installer outlived its parent');
+    } finally {
+      host.kill('SIGKILL');
+      if (alive(started)) process.kill(started, 'SIGKILL');
+    }
+  });
+
+  it('resolves an emscripten wheel without loading it: its library, which would run Python as it loads, never runs', async () => {
+    // What the library's Python would do: reach a loopback listener of the test's, then kill a process of the test's.
+    let connections = 0;
+    const listener = net.createServer((socket) => {
+      connections++;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    const victim = sleeper();
+    const code = [
+      'import js',
+      'try:',
+      `    js.process.getBuiltinModule("node:net").connect(${(listener.address() as net.AddressInfo).port}, "127.0.0.1")`,
+      'finally:',
+      `    js.process.kill(${victim.pid}, "SIGKILL")`,
+    ].join('\n');
     const index = generatePackageIndex({
       info: bundledLockInfo(),
-      pypi: [{ name: 'sandbox-pypi-so', version: '1.0.0', sharedLibrary: true, init: 'LOADED = True\n' }],
+      pypi: [{ name: 'sandbox-pypi-so', version: '1.0.0', sharedLibrary: true, library: pythonRunningSideModule(code), init: '' }],
     });
     const server = await servePackageIndex(index);
     try {
@@ -61,7 +150,12 @@ describe('packages: the installer process is locked down but for the network', f
         plan.packages.map((entry) => [entry.name, entry.source, entry.fileName]),
         [['sandbox-pypi-so', 'pypi', index.wheels.get('sandbox-pypi-so')!.fileName]],
       );
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.equal(connections, 0, 'the library ran: it reached the listener');
+      assert.deepEqual([victim.exitCode, victim.signalCode], [null, null], 'the library ran: it killed the victim');
     } finally {
+      victim.kill('SIGKILL');
+      listener.close();
       await server.close();
     }
   });

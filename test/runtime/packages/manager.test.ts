@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { defaultIndexUrl, PackageManager, type PackagePlan } from '../../../src/packages/manager';
+import { defaultIndexUrl, PackageManager, type PackagePlan, type PackagePreview, type PackageRequest } from '../../../src/packages/manager';
 import { createNodePackageManager, readBundledLock } from '../../../src/packages/node';
 import { NodeFileStore } from '../../../src/packages/node-store';
 import { cachedFiles, cacheDirsFor, managerOn, rejectsWith } from '../../fixtures/package-tests';
@@ -334,6 +334,39 @@ describe('packages: plan and fetch from a Pyodide-style index', function () {
     } finally {
       await brokenServer.close();
     }
+  });
+
+  it('previews what a plan would load from the lock and the cache, asking no server', async () => {
+    const cacheDir = newCacheDir();
+    const preview = async (request: PackageRequest): Promise<PackagePreview> => {
+      const mark = server.requests.length;
+      const answer = await manager(cacheDir).preview(request);
+      assert.deepEqual(server.requests.slice(mark), [], 'a preview asks no server');
+      return answer;
+    };
+    const code = `# /// script\n# dependencies = ["${C}"]\n# ///\nimport sandbox_demo_b\n`;
+    assert.deepEqual(await preview({ code, names: ['', A] }), {
+      kind: 'lock-not-cached',
+      lockUrl: `${server.indexUrl}pyodide-lock.json`,
+      named: [A, C],
+    });
+
+    await manager(cacheDir).fetch(await manager(cacheDir).plan({ names: [A] }));
+    assert.deepEqual(await preview({ code }), {
+      kind: 'known',
+      packages: [
+        { name: C, version: '0.3.0', source: 'lock', cached: false },
+        { name: A, version: '1.0.0', source: 'lock', cached: true },
+        { name: B, version: '2.1.0', source: 'lock', cached: false },
+      ],
+      fromPyPI: [],
+      pypiIndexUrl: server.pypiIndexUrl,
+    });
+    assert.deepEqual(names(await manager(cacheDir).plan({ code })), [C, A, B], 'the plan loads the same, in the same order');
+    assert.deepEqual(await preview({ names: [`${B}>=3`] }), {
+      kind: 'failed',
+      reason: "sandbox-demo-b: the lock has 2.1.0, which does not satisfy 'sandbox-demo-b>=3'",
+    });
   });
 
   it('clearCache removes files, the lock and resolutions', async () => {

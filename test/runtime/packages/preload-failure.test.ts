@@ -12,42 +12,17 @@ import type { SandboxClient } from '../../../src/sandbox/client';
 import { createNodeClient } from '../../../src/sandbox/node-client';
 import type { PreparedPackage } from '../../../src/sandbox/package-memory';
 import { cacheDirsFor } from '../../fixtures/package-tests';
-import { bundledLockInfo, buildWheel, DIST_DIR, moduleName, sha256 } from '../../fixtures/package-index';
-import { storedZip } from '../../fixtures/zip';
+import { buildWheel, DIST_DIR, moduleName, sha256, sideModule } from '../../fixtures/package-index';
 
 const NAME = 'sandbox-demo-hang';
 
 /** A WebAssembly side module whose start function never returns: it hangs whoever loads it. */
-const LOOPING_SIDE_MODULE = (() => {
-  const section = (id: number, bytes: number[]): number[] => [id, bytes.length, ...bytes];
-  const name = (text: string): number[] => [text.length, ...Buffer.from(text)];
-  return new Uint8Array([
-    ...[0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0],
-    ...section(0, [...name('dylink.0'), 1, 4, 0, 0, 0, 0]),
-    ...section(1, [1, 0x60, 0, 0]), // () -> ()
-    ...section(3, [1, 0]),
-    ...section(8, [0]), // start: function 0
-    ...section(10, [1, 7, 0, 0x03, 0x40, 0x0c, 0x00, 0x0b, 0x0b]), // loop br 0 end
-  ]);
-})();
-
-/** A wheel for the bundled Pyodide's ABI whose library hangs as Pyodide loads it. */
-function hangingWheel(version: string): { fileName: string; bytes: Uint8Array } {
-  const module = moduleName(NAME);
-  const info = `${module}-${version}.dist-info`;
-  const lockInfo = bundledLockInfo();
-  const python = `cp${lockInfo.python.split('.').slice(0, 2).join('')}`;
-  const tag = `${python}-${python}-pyemscripten_${lockInfo.abi_version}_${lockInfo.arch}`;
-  const files = new Map<string, Uint8Array>([
-    [`${module}/__init__.py`, Buffer.from('')],
-    [`${module}/libhang.so`, LOOPING_SIDE_MODULE],
-    [`${info}/METADATA`, Buffer.from(`Metadata-Version: 2.1\nName: ${NAME}\nVersion: ${version}\n`)],
-    [`${info}/WHEEL`, Buffer.from(`Wheel-Version: 1.0\nGenerator: t\nRoot-Is-Purelib: false\nTag: ${tag}\n`)],
-    [`${info}/top_level.txt`, Buffer.from(`${module}\n`)],
-    [`${info}/RECORD`, Buffer.from('')],
-  ]);
-  return { fileName: `${module}-${version}-${tag}.whl`, bytes: storedZip(files) };
-}
+const LOOPING_SIDE_MODULE = sideModule(0, [
+  [1, [1, 0x60, 0, 0]], // () -> ()
+  [3, [1, 0]],
+  [8, [0]], // start: function 0
+  [10, [1, 7, 0, 0x03, 0x40, 0x0c, 0x00, 0x0b, 0x0b]], // loop br 0 end
+]);
 
 /** Puts `bytes` where the cache keeps a verified file, and describes it as the manager would. */
 function cached(cacheDir: string, version: string, fileName: string, bytes: Uint8Array): PreparedPackage {
@@ -84,7 +59,8 @@ describe('packages: a remembered package whose load never ends', function () {
     assert.equal(loaded.error, undefined);
 
     // The index now offers another file of it: refused until a restart, which loads it.
-    const hanging = hangingWheel('1.1.0');
+    // A wheel for the bundled Pyodide's ABI whose library hangs as Pyodide loads it.
+    const hanging = buildWheel({ name: NAME, version: '1.1.0', sharedLibrary: true, library: LOOPING_SIDE_MODULE, init: '' });
     const second = cached(cacheDir, '1.1.0', hanging.fileName, hanging.bytes);
     const refused = await client.run('exec', '', { packages: () => Promise.resolve([second]) }).result;
     assert.match(refused.error?.message ?? '', /restart the runtime to load 1\.1\.0/);

@@ -5,22 +5,10 @@ import { loadPyodide, type PyodideAPI } from 'pyodide';
 import { findImports } from '../../../src/packages/imports';
 import { pyodideEnvironment } from '../../../src/packages/markers';
 import { readBundledLock } from '../../../src/packages/node';
+import { readJsonFixture } from '../../fixtures/corpus';
 import { IMPORT_CASES } from '../../fixtures/import-cases';
+import ABSOLUTE_IMPORTS from '../../fixtures/imports/absolute_imports.py';
 import { DIST_DIR, MICROPIP_WHEEL } from '../../fixtures/package-index';
-
-/** find_imports, minus relative imports (which find_imports keeps and this library leaves out). */
-const ABSOLUTE_IMPORTS = `
-import ast
-
-def absolute_imports(source):
-    found = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            found.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.level == 0:
-            found.add(node.module.split(".")[0])
-    return sorted(found)
-`;
 
 describe('packages: agreement with Pyodide', function () {
   let pyodide: PyodideAPI;
@@ -32,6 +20,13 @@ describe('packages: agreement with Pyodide', function () {
   it("the import corpus's answers are Python's own (every case parses in Python 3.14)", () => {
     const absoluteImports = pyodide.globals.get('absolute_imports') as (source: string) => { toJs(): string[] };
     for (const [code, expected] of IMPORT_CASES) assert.deepEqual(absoluteImports(code).toJs(), expected, JSON.stringify(code));
+  });
+
+  it("the generated import corpus's answers are Python's own, in the bundled Pyodide", () => {
+    const absoluteImports = pyodide.globals.get('absolute_imports') as (source: string) => { toJs(): string[] };
+    const corpus = readJsonFixture<{ python: string; cases: [string, string[]][] }>('test/fixtures/imports/corpus.json');
+    assert.equal(corpus.python, `${pyodide.runPython('import sys; sys.version.split()[0]') as string} (Pyodide ${pyodide.version})`);
+    for (const [code, expected] of corpus.cases) assert.deepEqual(absoluteImports(code).toJs(), expected, JSON.stringify(code));
   });
 
   it('finds the same imports as Python does in every module of the standard library', () => {

@@ -52,6 +52,7 @@ describe('packages: PyPI wheels resolved by micropip in the installer process', 
     assert.equal(plan.packages[2].url, `${server.url}files/${index.pypi.get(D)![1].fileName}`);
     assert.equal(plan.packages[2].sha256, index.pypi.get(D)![1].sha256);
     assert.deepEqual(plan.packages[2].depends, [A, E]);
+    assert.deepEqual(plan.packages[2].imports, ['sandbox_pypi_d'], 'its top_level.txt');
     // micropip looked in the lock first for sandbox-demo-a, as it does for PyPI.
     assert.ok(server.requests.includes(`GET /simple/${D}/`) && server.requests.includes(`GET /simple/${E}/`));
     assert.ok(!server.requests.some((request) => request.startsWith(`GET /simple/${A}`)));
@@ -69,6 +70,30 @@ describe('packages: PyPI wheels resolved by micropip in the installer process', 
       local.map((entry) => [entry.path, true]),
     );
     assert.deepEqual(server.requests.slice(mark), [], 'no request at all');
+  });
+
+  it('a preview names PyPI requirements not resolved yet, and counts those resolved before, asking no server', async () => {
+    const cacheDir = newCacheDir();
+    await manager(cacheDir).plan({ names: [A] });
+    const code = `# /// script\n# dependencies = ["${D}>=1.1"]\n# ///\n`;
+    const mark = server.requests.length;
+    assert.deepEqual(await manager(cacheDir).preview({ code }), {
+      kind: 'known',
+      packages: [],
+      fromPyPI: [`${D}>=1.1`],
+      pypiIndexUrl: server.pypiIndexUrl,
+    });
+    assert.deepEqual(server.requests.slice(mark), [], 'nothing was resolved for the preview');
+    await manager(cacheDir).plan({ code });
+    const resolved = server.requests.length;
+    const preview = await manager(cacheDir).preview({ code });
+    assert.deepEqual(preview.kind === 'known' && preview.packages.map((entry) => `${entry.name} ${entry.version} ${entry.source}`), [
+      `${A} 1.0.0 lock`,
+      `${E} 0.5.0 pypi`,
+      `${D} 1.2.0 pypi`,
+    ]);
+    assert.deepEqual(preview.kind === 'known' && preview.fromPyPI, []);
+    assert.deepEqual(server.requests.slice(resolved), [], 'a recorded resolution is read from the cache');
   });
 
   it('refuses a wheel that changed on the index after it was resolved', async () => {

@@ -1,3 +1,4 @@
+import { CommandIds } from '../../../src/commands/ids';
 import * as assert from 'node:assert/strict';
 import { WEB_WORKER_HOST_SETTINGS } from '../../launch/server';
 import type { UiCheck } from '../check';
@@ -32,11 +33,11 @@ function execSelectionCheck(name: string, trigger: (wb: Workbench) => Promise<vo
 export const execSelectionFromPalette = execSelectionCheck('exec-selection-from-palette', (wb) => wb.runCommand('Sandbox: Exec Selection'));
 
 export const execSelectionFromContextMenu = execSelectionCheck('exec-selection-from-context-menu', (wb) =>
-  wb.contextMenuOnSelection('Exec Selection'),
+  wb.contextMenuOnSelection('Python Sandbox', 'Exec Selection'),
 );
 
 export const execSelectionWithKeybinding = execSelectionCheck('exec-selection-with-keybinding', (wb) =>
-  wb.page.keyboard.press('Control+Alt+X'),
+  wb.pressKeyOf(CommandIds.execSelection),
 );
 
 /**

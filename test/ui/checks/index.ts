@@ -1,17 +1,19 @@
 import type { UiCheck } from '../check';
+import { keysCollideWithNoDefaultLinux, keysCollideWithNoDefaultMac, keysCollideWithNoDefaultWindows } from './default-keybindings';
 import {
   execSelectionFromContextMenu,
   execSelectionFromPalette,
   execSelectionInWebWorkerHost,
   execSelectionWithKeybinding,
 } from './exec-selection';
+import { contextMenuShowsKeys, runButtonRunsTheFile, statusBarOnlyWithPython, walkthrough } from './getting-started';
 import { evalInlineValue } from './inline-value';
 import { inputThroughInputBox } from './input-box';
 import { noProcessLeftAfterDeactivation } from './no-process-left';
-import { notebookOutputs } from './notebook';
+import { keysStayOutOfNotebookCells, notebookOutputs } from './notebook';
 import { outputViewHtmlWithoutScripts, outputViewImage } from './output-view';
 import { clearOutputBeforeRun, revealOutputNever, revealOutputOnError } from './output-settings';
-import { installPackagesPick, packageConsent } from './package-consent';
+import { installPackagesPick, packageConsent, packageConsentQuestion } from './package-consent';
 import { problemsFromError } from './problems';
 import { queuedRunsInOrder } from './queued-runs';
 import { showOutputFromPalette } from './show-output';
@@ -22,6 +24,13 @@ export const CHECKS: UiCheck[] = [
   execSelectionFromPalette,
   execSelectionFromContextMenu,
   execSelectionWithKeybinding,
+  contextMenuShowsKeys,
+  runButtonRunsTheFile,
+  walkthrough,
+  statusBarOnlyWithPython,
+  keysCollideWithNoDefaultLinux,
+  keysCollideWithNoDefaultWindows,
+  keysCollideWithNoDefaultMac,
   problemsFromError,
   evalInlineValue,
   inputThroughInputBox,
@@ -30,9 +39,11 @@ export const CHECKS: UiCheck[] = [
   revealOutputOnError,
   clearOutputBeforeRun,
   notebookOutputs,
+  keysStayOutOfNotebookCells,
   outputViewImage,
   outputViewHtmlWithoutScripts,
   packageConsent,
+  packageConsentQuestion,
   installPackagesPick,
   noProcessLeftAfterDeactivation,
   execSelectionInWebWorkerHost,

@@ -32,10 +32,12 @@ async function waitForPids(wb: Workbench, what: string, done: (pids: number[]) =
 /**
  * Deactivation leaves no process behind: with a run going, "Developer: Reload Window" closes the
  * window, which deactivates the extension and ends its extension host; the sandbox process must
- * end with them. The reloaded window's extension then starts a new one (prewarm).
+ * end with them. The reloaded window's extension then starts a new one for the Python editor it
+ * shows, as `prewarm: onPythonEditor` asks (by default a runtime waits for the first run).
  */
 export const noProcessLeftAfterDeactivation: UiCheck = {
   name: 'no-process-left-after-deactivation',
+  settings: { 'pythonSandbox.prewarm': 'onPythonEditor' },
   async run(wb) {
     await wb.openFile('spin.py');
     await wb.runCommand('Sandbox: Exec File');

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { CommandIds } from '../../../src/commands/ids';
 import type { UiCheck } from '../check';
 
 /**
@@ -35,5 +36,34 @@ export const notebookOutputs: UiCheck = {
     assert.match(text, /Cell In\[3\], line 4/, 'the error points at the cell and line');
     assert.match(text, /ZeroDivisionError: division by zero/);
     assert.match(await wb.statusBarText('Python Sandbox kernel'), /Python Sandbox kernel: idle/);
+  },
+};
+
+/**
+ * The editor's keys stay out of a notebook's cells, whose code runs on the notebook's kernel:
+ * pressed in a cell's editor they run nothing in the editor's runtime. (By the time the
+ * notebook's own first run is over, one of theirs would have shown.)
+ */
+export const keysStayOutOfNotebookCells: UiCheck = {
+  name: 'keys-stay-out-of-notebook-cells',
+  async run(wb) {
+    await wb.openNotebook('demo.ipynb');
+    await wb.selectNotebookKernel('Python Sandbox');
+    const cellEditor = wb.page.locator('.notebook-editor .code-cell-row .monaco-editor').first();
+    for (const command of [CommandIds.execSelection, CommandIds.execCell, CommandIds.evalExpression]) {
+      await cellEditor.click();
+      await wb.page.locator('.notebook-editor .code-cell-row .monaco-editor.focused').first().waitFor({ timeout: 10_000 });
+      await wb.pressKeyOf(command);
+      // Unbound here, Shift+Alt+<letter> may open the menu bar's menu of that letter (Alt+E: Edit).
+      await wb.page.keyboard.press('Escape');
+    }
+    await wb.runCommand('Notebook: Run All');
+    await wb.waitForFrame('the first cell’s output', async (frame) =>
+      /Hello from the sandbox/.test(await frame.locator('body').innerText({ timeout: 1000 })),
+    );
+    assert.equal(await wb.shownOutputChannel(), undefined, 'no editor run revealed the output channel');
+    await wb.runCommand('Sandbox: Show Output');
+    await wb.waitForOutputChannel('Python Sandbox');
+    assert.doesNotMatch(await wb.outputText(), /▶/, 'the editor runtime ran nothing');
   },
 };

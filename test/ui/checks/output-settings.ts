@@ -1,3 +1,4 @@
+import { CommandIds } from '../../../src/commands/ids';
 import * as assert from 'node:assert/strict';
 import type { UiCheck } from '../check';
 import type { Workbench } from '../workbench';
@@ -6,7 +7,7 @@ import type { Workbench } from '../workbench';
 async function cleanEval(wb: Workbench): Promise<void> {
   await wb.openFile('hello.py');
   await wb.selectInLine(7, 'print('.length, 'sum(range(10))'.length);
-  await wb.page.keyboard.press('Control+Alt+E');
+  await wb.pressKeyOf(CommandIds.evalExpression);
   // The inline value comes after the run's footer, so the channel was revealed by then if at all.
   await wb.waitForInlineValue('⇒ 45', 60_000);
 }

@@ -19,6 +19,17 @@ async function serveDemoIndex(): Promise<CheckFixture> {
   return { settings: { 'pythonSandbox.packages.indexUrl': server.indexUrl }, tearDown: () => server.close() };
 }
 
+/** The consent question, as the README and the walkthrough show it: the check ends with it open. */
+export const packageConsentQuestion: UiCheck = {
+  name: 'package-consent-question',
+  setUp: serveDemoIndex,
+  async run(wb) {
+    await wb.openFile('packages.py');
+    await wb.runCommand('Sandbox: Exec File');
+    await wb.waitForNotification(QUESTION);
+  },
+};
+
 /**
  * `packages.install: ask` (the default): Exec File on code that imports packages the cache lacks
  * asks first, naming them, their size and where from, with Load, Always and Cancel. Cancel

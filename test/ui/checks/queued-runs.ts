@@ -1,3 +1,4 @@
+import { CommandIds } from '../../../src/commands/ids';
 import * as assert from 'node:assert/strict';
 import type { UiCheck } from '../check';
 
@@ -10,11 +11,11 @@ export const queuedRunsInOrder: UiCheck = {
   async run(wb) {
     await wb.openFile('queue.py');
     await wb.selectLines(1, 4);
-    await wb.page.keyboard.press('Control+Alt+X');
+    await wb.pressKeyOf(CommandIds.execSelection);
     await wb.waitForOutputChannel('Python Sandbox', 30_000);
     await wb.waitForOutput(/tick 0/);
     await wb.selectLines(5, 5);
-    await wb.page.keyboard.press('Control+Alt+X');
+    await wb.pressKeyOf(CommandIds.execSelection);
     await wb.page.locator('.statusbar-item', { hasText: '+1 queued' }).waitFor({ timeout: 5_000 });
     const box = wb.page.locator('.quick-input-widget');
     await box.locator('.quick-input-title', { hasText: 'Python input() — queue.py:5' }).waitFor({ timeout: 30_000 });

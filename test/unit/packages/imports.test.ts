@@ -1,11 +1,24 @@
 import * as assert from 'node:assert/strict';
 import { findImports } from '../../../src/packages/imports';
+import { assertAllAgree, readJsonFixture } from '../../fixtures/corpus';
 import { IMPORT_CASES } from '../../fixtures/import-cases';
 
 describe('packages: imports found in code', () => {
   for (const [code, expected] of IMPORT_CASES) {
     it(JSON.stringify(code).slice(0, 90), () => assert.deepEqual(findImports(code), expected));
   }
+
+  it("finds what Python's ast finds in every generated snippet (test/fixtures/imports)", () => {
+    const corpus = readJsonFixture<{ cases: [string, string[]][] }>('test/fixtures/imports/corpus.json');
+    const disagreements = corpus.cases.flatMap(([code, expected]) => {
+      const found = findImports(code);
+      return found.join() === expected.join()
+        ? []
+        : [`${JSON.stringify(code)}: ast finds ${expected.join(', ')}; this, ${found.join(', ')}`];
+    });
+    assert.ok(corpus.cases.length >= 1000);
+    assertAllAgree("Python's ast", 'snippets', corpus.cases.length, disagreements);
+  });
 
   it('still finds imports in code that does not parse (find_imports gives none there)', () => {
     assert.deepEqual(findImports('import numpy\nprint(1'), ['numpy']);

@@ -123,6 +123,30 @@ describe('packages: environment markers', () => {
     assert.equal(evaluate('extra == "test"'), false, 'no extra is active for a top-level requirement');
   });
 
+  it('compares strings only for equality and containment, as packaging 26 does', () => {
+    assert.equal(evaluate('sys_platform < "linux"'), false, 'strings have no order: < and > are false');
+    assert.equal(evaluate('sys_platform > "a"'), false);
+    assert.equal(evaluate('sys_platform >= "emscripten"'), true, '>= and <= mean ==');
+    assert.equal(evaluate('sys_platform <= "linux"'), false);
+    assert.equal(evaluate('platform_release >= "5"'), true, 'platform_release compares as a version');
+    assert.equal(evaluate('python_version >= "3.14,<4"'), false, 'not one specifier: compared as strings');
+  });
+
+  it('evaluates every comparison, so that one that cannot be evaluated fails the requirement', () => {
+    const requirement = parseRequirement('six; os_name == "posix" or os_name ~= "posix"');
+    assert.throws(
+      () => requirement.marker?.(environment),
+      (error: unknown) =>
+        error instanceof PackageError && error.code === 'invalid' && /six/.test(error.message) && /~=/.test(error.message),
+    );
+  });
+
+  it('refuses a backslash in a marker string, which PEP 508 does not have', () => {
+    // packaging reads '\x41' as 'A' (a Python literal); the corpus leaves these out (see test/fixtures/packaging).
+    for (const bad of ['os_name == "\\x41"', "os_name == 'posix\\'", 'os_name == "a\\nb"'])
+      assert.equal(typeof parseMarker(bad), 'string', bad);
+  });
+
   it('refuses what is not a marker', () => {
     for (const bad of [
       'python_version',

@@ -1,0 +1,50 @@
+/**
+ * A Python error as `python3` prints an uncaught one on stderr: `Traceback (most recent call
+ * last):`, then each frame's file, line and function with the line's text (and carets under the
+ * expression that raised, when they do not cover the whole line), then `Type: message`. A
+ * SyntaxError in the code itself has no traceback, only where the parser stopped. Only the
+ * frames in the submitted code are known: the runtime reports no others. No `vscode` import.
+ */
+import type { PythonError, TraceFrame } from './sandbox/protocol';
+import { formatError } from './sandbox/result';
+
+const SYNTAX_ERRORS = new Set(['SyntaxError', 'IndentationError', 'TabError']);
+
+/** The frame's line as python3 shows it (stripped, indented by four), with carets under its columns. */
+function sourceLines(frame: TraceFrame, lines: readonly string[], carets: 'partial' | 'always'): string[] {
+  const text = lines[frame.line - 1];
+  // Frame lines come from the sandbox, which may lie: a line the code does not have is not shown.
+  if (text === undefined || text.trim() === '') return [];
+  const indent = text.length - text.trimStart().length;
+  const shown = text.trim();
+  const out = [`    ${shown}`];
+  if (frame.column === undefined) return out;
+  const start = Math.max(0, frame.column - indent);
+  // A span onto later lines runs to the end of this one; python3 marks a SyntaxError's with one caret.
+  const oneLine = frame.endLine === undefined || frame.endLine === frame.line;
+  const end = oneLine && frame.endColumn !== undefined ? frame.endColumn - indent : carets === 'always' ? start + 1 : shown.length;
+  const width = Math.max(1, Math.min(end, shown.length) - start);
+  // python3 leaves out carets that would underline the whole line.
+  if (carets === 'partial' && start === 0 && width >= shown.length) return out;
+  out.push(`    ${' '.repeat(start)}${'^'.repeat(width)}`);
+  return out;
+}
+
+/**
+ * The text python3 would print for `error`, raised by `source` run as `filename` (`<string>` for
+ * `-c`, `<stdin>`, or a file's path), ending with a newline.
+ */
+export function pythonTraceback(error: PythonError, source: string, filename: string): string {
+  const lines = source.split(/\r?\n/);
+  const file = `"${filename}"`;
+  if (SYNTAX_ERRORS.has(error.type) && error.frames.length === 1) {
+    const [frame] = error.frames;
+    return [`  File ${file}, line ${frame.line}`, ...sourceLines(frame, lines, 'always'), formatError(error), ''].join('\n');
+  }
+  if (error.frames.length === 0) return `${formatError(error)}\n`;
+  const frames = error.frames.flatMap((frame) => [
+    `  File ${file}, line ${frame.line}, in ${frame.name}`,
+    ...sourceLines(frame, lines, 'partial'),
+  ]);
+  return ['Traceback (most recent call last):', ...frames, formatError(error), ''].join('\n');
+}
