@@ -8,10 +8,10 @@
  */
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { boundedInt, MEMORY_MB, OUTPUT_CAP, TIMEOUT_MS, UsageError } from './cli-args';
+import { MEMORY_MB, OUTPUT_CAP, SANDBOX_ARGS, sandboxOptions, TIMEOUT_MS, UsageError } from './cli-args';
 import { formatNotebook, parseNotebook, type Notebook } from './notebook/ipynb';
 import { runNotebook } from './notebook/run-notebook';
-import { PACKAGE_ARGS, packageOptions, PACKAGE_USAGE, type PackageCommand } from './packages/cli-options';
+import { PACKAGE_USAGE, type PackageCommand } from './packages/cli-options';
 import { runFooter } from './presenters/format';
 import { SandboxError } from './sandbox/client';
 import { createNodeClient, type NodeSandboxOptions } from './sandbox/node-client';
@@ -48,39 +48,18 @@ function parse(argv: string[]): NotebookCommand {
     options: {
       output: { type: 'string' },
       'allow-errors': { type: 'boolean', default: false },
-      'timeout-ms': { type: 'string' },
-      'memory-mb': { type: 'string' },
-      'max-output-bytes': { type: 'string' },
-      isolation: { type: 'string', default: 'process' },
       help: { type: 'boolean', short: 'h', default: false },
-      ...PACKAGE_ARGS,
+      ...SANDBOX_ARGS,
     },
   });
   if (values.help) throw new Answered(NOTEBOOK_USAGE);
   if (positionals.length !== 1) throw new UsageError('expected exactly one notebook (IN.ipynb)');
-  if (values.isolation !== 'process' && values.isolation !== 'worker')
-    throw new UsageError(`--isolation is process or worker, not '${values.isolation}'`);
   const [input] = positionals;
-  const memoryLimitMb = boundedInt('memory-mb', values['memory-mb'], MEMORY_MB);
-  const maxOutputBytes = boundedInt('max-output-bytes', values['max-output-bytes'], OUTPUT_CAP);
-  let packages: PackageCommand;
-  try {
-    packages = packageOptions(values);
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
   return {
     input,
     output: values.output ?? input.replace(/(\.ipynb)?$/, '.nbconvert.ipynb'),
     allowErrors: values['allow-errors'],
-    timeoutMs: boundedInt('timeout-ms', values['timeout-ms'], TIMEOUT_MS),
-    sandbox: {
-      isolation: values.isolation,
-      ...(memoryLimitMb ? { memoryLimitMb } : {}),
-      maxOutputBytes: maxOutputBytes ?? OUTPUT_CAP.fallback,
-      packageCacheDir: packages.cacheRoot,
-    },
-    packages,
+    ...sandboxOptions(values),
   };
 }
 

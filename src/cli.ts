@@ -9,10 +9,10 @@ import * as readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { version as pyodideVersion } from 'pyodide/package.json';
 import { version } from '../package.json';
-import { boundedInt, MEMORY_MB, OUTPUT_CAP, TIMEOUT_MS, UsageError } from './cli-args';
+import { MEMORY_MB, OUTPUT_CAP, SANDBOX_ARGS, sandboxOptions, TIMEOUT_MS, UsageError } from './cli-args';
 import { notebookCommand } from './cli-notebook';
 import { pythonTraceback } from './cli-traceback';
-import { PACKAGE_ARGS, packageOptions, PACKAGE_USAGE, type PackageCommand } from './packages/cli-options';
+import { PACKAGE_USAGE, type PackageCommand } from './packages/cli-options';
 import { SandboxError, type RunOptions, type SandboxClient } from './sandbox/client';
 import { createNodeClient, type NodeSandboxOptions } from './sandbox/node-client';
 import type { RunMode } from './sandbox/protocol';
@@ -71,13 +71,9 @@ async function parse(argv: string[]): Promise<Command> {
     allowPositionals: true,
     options: {
       json: { type: 'boolean', default: false },
-      'timeout-ms': { type: 'string' },
-      'memory-mb': { type: 'string' },
-      isolation: { type: 'string', default: 'process' },
-      'max-output-bytes': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
       version: { type: 'boolean', short: 'V', default: false },
-      ...PACKAGE_ARGS,
+      ...SANDBOX_ARGS,
     },
   });
   if (values.help) throw new Answered(USAGE);
@@ -87,29 +83,14 @@ async function parse(argv: string[]): Promise<Command> {
     throw new UsageError(`expected exec or eval, not ${mode === undefined ? 'nothing' : `'${mode}'`}`);
   if (source === undefined || rest.length > 0)
     throw new UsageError('expected exactly one CODE argument (quote it, or pass - to read stdin)');
-  if (values.isolation !== 'process' && values.isolation !== 'worker')
-    throw new UsageError(`--isolation is process or worker, not '${values.isolation}'`);
-  const memoryLimitMb = boundedInt('memory-mb', values['memory-mb'], MEMORY_MB);
-  const maxOutputBytes = boundedInt('max-output-bytes', values['max-output-bytes'], OUTPUT_CAP);
-  let packages: PackageCommand;
-  try {
-    packages = packageOptions(values);
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const { sandbox, packages, timeoutMs } = sandboxOptions(values);
   return {
     mode,
     packages,
     ...(await readCode(mode, source)),
     json: values.json,
-    timeoutMs: boundedInt('timeout-ms', values['timeout-ms'], TIMEOUT_MS),
-    sandbox: {
-      isolation: values.isolation,
-      ...(memoryLimitMb ? { memoryLimitMb } : {}),
-      maxOutputBytes: maxOutputBytes ?? OUTPUT_CAP.fallback,
-      input: source !== '-',
-      packageCacheDir: packages.cacheRoot,
-    },
+    timeoutMs,
+    sandbox: { ...sandbox, input: source !== '-' },
     // input() reads stdin unless stdin already held the code.
     readLine: source === '-' ? undefined : lineReader(),
   };
