@@ -11,6 +11,7 @@ import { createNodeClient, type NodeSandboxOptions } from '../src/sandbox/node-c
 import { openBrowserSandbox } from '../test/browser/harness';
 import type { SandboxPage } from '../test/browser/page';
 import { snapshotPath } from '../src/sandbox/process/pyodide-worker';
+import { pageQuery } from '../src/presenters/variables-model';
 import { packageLoadTimes, PYODIDE_LOAD_ARGUMENT, timePyodideLoad } from './packages';
 import type { PyodideStartRequest } from './pyodide-start';
 
@@ -76,6 +77,8 @@ interface Figures {
   package_load_ratio: number;
   /** The same in a plainly booted Pyodide, whose boot has compiled the code a load needs. */
   package_load_pyodide_booted_ms: number;
+  /** The Variables view's query for 100 names of mixed types (the view's own page and budgets), asked to answered, p50. */
+  variables_refresh_ms: number;
 }
 
 /** Targets from the runtime issue: [key, limit]; every one is an upper bound. */
@@ -91,6 +94,7 @@ const TARGETS: ReadonlyArray<[keyof Figures, number]> = [
   ['package_load_ratio', 1.2],
   ['first_pretty_value_ms_over_plain', 20],
   ['first_magic_ms_over_plain', 20],
+  ['variables_refresh_ms', 50],
 ];
 
 /** First cells of a notebook's fresh runtime: a plain one, one whose value is pretty-printed, one with a magic. */
@@ -113,6 +117,15 @@ fib(24)
 "".join(str(i) for i in range(200000))
 print(time.perf_counter() - start)`;
 
+/** 100 names as a session leaves them: numbers, text, containers, objects of a class, long text. */
+const NAMESPACE_100 = `class Point:
+    def __init__(self, i):
+        self.x, self.y = i, -i
+values = [lambda i: i, str, lambda i: {'key': i, 'items': list(range(i % 10))}, Point, lambda i: 'text ' * i, lambda i: i * 1.5, lambda i: list(range(i))]
+for i in range(100):
+    globals()[f'v{i:03}'] = values[i % len(values)](i)
+del i, values`;
+
 const median = (xs: number[]): number => percentile(xs, 50);
 function percentile(xs: number[], p: number): number {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -120,6 +133,22 @@ function percentile(xs: number[], p: number): number {
 }
 const round = (x: number, digits = 2): number => Number(x.toFixed(digits));
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The Variables view's refresh of 100 names: the query it sends, from asking to the checked answer. */
+async function variablesRefreshMs(client: SandboxClient, runs: number): Promise<number> {
+  const exec = await client.exec(NAMESPACE_100);
+  if (exec.error) throw new Error(`the namespace for the variables figure failed: ${exec.error.message}`);
+  const query = pageQuery([], 1, true);
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    const inspection = await client.inspect(query);
+    times.push(performance.now() - started);
+    if (!('answer' in inspection) || inspection.answer.entries.length !== 100)
+      throw new Error(`the variables query did not list 100 names: ${JSON.stringify(inspection).slice(0, 300)}`);
+  }
+  return median(times);
+}
 
 /** Spawn to first exec result, for a fresh client each time, with the start-up steps. */
 async function coldStart(
@@ -353,6 +382,7 @@ async function measure(): Promise<Figures> {
     for (let i = 0; i < 3; i++) sandboxed.push(Number((await client.exec(WORKLOAD)).output.trim()));
     const native = [nativeSeconds(), nativeSeconds(), nativeSeconds()].filter((x): x is number => x !== undefined);
     const raw = await rawPyodideSeconds(3);
+    const variablesMs = await variablesRefreshMs(client, 50);
     const finalRss = rssMb(pid!);
     const web = await browserTimings(false, 3, 1000, 0);
     const webIsolated = await browserTimings(true, 0, 0, 20);
@@ -390,6 +420,7 @@ async function measure(): Promise<Figures> {
       package_load_pyodide_ms: Math.round(median(packages.pyodideMs)),
       package_load_ratio: round(median(packages.sandboxMs) / median(packages.pyodideMs)),
       package_load_pyodide_booted_ms: Math.round(median(packages.pyodideBootedMs)),
+      variables_refresh_ms: round(variablesMs),
     };
   } finally {
     client.dispose();
@@ -407,8 +438,20 @@ function table(figures: Figures): string {
   return rows.map((r) => `${r[0].padEnd(width(0))}  ${r[1].padStart(width(1))}  ${r[2]}`).join('\n');
 }
 
+/** `--variables`: that figure alone, in a fresh runtime (a quick check while working on the view). */
+async function measureVariables(): Promise<Partial<Figures>> {
+  const client = createNodeClient();
+  try {
+    await client.start();
+    await variablesRefreshMs(client, 10); // warm-up
+    return { variables_refresh_ms: round(await variablesRefreshMs(client, 50)) };
+  } finally {
+    client.dispose();
+  }
+}
+
 async function main(): Promise<void> {
-  const figures = await measure();
+  const figures = (process.argv.includes('--variables') ? await measureVariables() : await measure()) as Figures;
   process.stdout.write(process.argv.includes('--json') ? `${JSON.stringify(figures)}\n` : `${table(figures)}\n`);
 }
 

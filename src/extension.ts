@@ -6,6 +6,7 @@ import { registerOutputViewCommands } from './commands/output-view-commands';
 import { registerPackageCommands } from './commands/package-commands';
 import { RunCommands } from './commands/run-commands';
 import { registerRuntimeCommands, setRunningContext } from './commands/runtime-commands';
+import { registerVariablesCommands } from './commands/variables-commands';
 import { SettingsStore } from './config';
 import { SandboxNotebookKernels } from './notebook/controller';
 import { DiagnosticsPresenter } from './presenters/diagnostics';
@@ -14,6 +15,9 @@ import { InputBoxPresenter } from './presenters/input-box';
 import { OutputChannelPresenter } from './presenters/output-channel';
 import { OutputViewPresenter } from './presenters/output-view';
 import { StatusBarPresenter } from './presenters/status-bar';
+import { VariableHoverProvider } from './presenters/variable-hover';
+import { VariableTablePresenter } from './presenters/variable-table';
+import { VariablesViewPresenter } from './presenters/variables-view';
 import type { ExtensionPlatform } from './platform';
 import { RuntimeSession } from './session/runtime-session';
 import type { PythonToolInput } from './tools/agent-text';
@@ -55,6 +59,17 @@ export function activateExtension(context: vscode.ExtensionContext, platform: Ex
     inputBox.follow(run);
   });
 
+  // Every notebook has a runtime of its own, answering input() and loading packages like the editor's.
+  const notebookKernels = new SandboxNotebookKernels((label) => new RuntimeSession({ ...every, label, input: true }), current);
+  // The Variables view, hovers and tables read the namespace of the editor's runtime or of a notebook's kernel.
+  const runtimes = {
+    editor: user,
+    forNotebook: (notebook: vscode.NotebookDocument) => notebookKernels.sessionFor(notebook),
+    onDidChange: notebookKernels.onDidChangeKernels,
+  };
+  const variables = new VariablesViewPresenter(runtimes, context.globalState);
+  const tables = new VariableTablePresenter(context.extensionUri);
+
   context.subscriptions.push(
     settings,
     packages,
@@ -74,8 +89,11 @@ export function activateExtension(context: vscode.ExtensionContext, platform: Ex
     registerAgentTool(agents),
     vscode.languages.registerCodeLensProvider(PYTHON, new CellLenses()),
     prewarmOnPythonEditor(user, settings),
-    // Every notebook has a runtime of its own, answering input() and loading packages like the editor's.
-    new SandboxNotebookKernels((label) => new RuntimeSession({ ...every, label, input: true }), current),
+    notebookKernels,
+    variables,
+    tables,
+    registerVariablesCommands(variables, tables),
+    vscode.languages.registerHoverProvider(PYTHON, new VariableHoverProvider(runtimes)),
   );
   return api.api;
 }

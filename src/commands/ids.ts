@@ -24,6 +24,19 @@ export const CommandIds = {
   clearOutputView: 'pythonSandbox.clearOutputView',
   /** Not in the palette: what the output view holds, without image data, for tests and support. */
   outputViewRuns: 'pythonSandbox.outputViewRuns',
+  /** The Variables view's title bar: read the namespace again. */
+  refreshVariables: 'pythonSandbox.refreshVariables',
+  /** The Variables view's filter: show, or hide, modules, functions and classes. */
+  showAllVariables: 'pythonSandbox.showAllVariables',
+  hideModulesFunctionsClasses: 'pythonSandbox.hideModulesFunctionsClasses',
+  /** A variable's context menu (and inline action): its value as a table. */
+  showVariableTable: 'pythonSandbox.showVariableTable',
+  /** Not in the palette: what a "Show more" item of the Variables view does. */
+  variablesMore: 'pythonSandbox.variablesMore',
+  /** Not in the palette: what the Variables view shows (with the children of the paths given), for tests and support. */
+  variablesShown: 'pythonSandbox.variablesShown',
+  /** Not in the palette: what the last variable table shown holds, for tests and support. */
+  variableTableShown: 'pythonSandbox.variableTableShown',
   /** Not in the palette: the confirmation the agent tool shows for an input (title and Markdown), for tests and support. */
   agentConfirmation: 'pythonSandbox.agentConfirmation',
 } as const;

@@ -28,6 +28,9 @@ export class SandboxNotebookKernels implements vscode.Disposable {
   private readonly controllers: vscode.NotebookController[];
   private readonly status = new KernelStatusItem();
   private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly kernelsChanged = new vscode.EventEmitter<void>();
+  /** Fires when a notebook gets a kernel or loses one. */
+  readonly onDidChangeKernels = this.kernelsChanged.event;
 
   /**
    * @param createSession a runtime for a notebook, labelled for messages.
@@ -48,10 +51,15 @@ export class SandboxNotebookKernels implements vscode.Disposable {
     );
   }
 
+  /** The runtime of a notebook's kernel, when it has one. */
+  sessionFor(notebook: vscode.NotebookDocument): RuntimeSession | undefined {
+    return this.kernels.get(notebook.uri.toString())?.session;
+  }
+
   dispose(): void {
     for (const kernel of this.kernels.values()) kernel.dispose();
     this.kernels.clear();
-    for (const disposable of [...this.controllers, ...this.subscriptions, this.status]) disposable.dispose();
+    for (const disposable of [...this.controllers, ...this.subscriptions, this.status, this.kernelsChanged]) disposable.dispose();
   }
 
   private createController(id: string, notebookType: string): vscode.NotebookController {
@@ -84,14 +92,17 @@ export class SandboxNotebookKernels implements vscode.Disposable {
         this.showStatus();
       });
       this.kernels.set(key, (kernel = new NotebookKernel(session, name)));
+      this.kernelsChanged.fire();
     }
     return kernel;
   }
 
   private disposeKernel(notebook: vscode.NotebookDocument): void {
     const key = notebook.uri.toString();
-    this.kernels.get(key)?.dispose();
+    const kernel = this.kernels.get(key);
+    kernel?.dispose();
     this.kernels.delete(key);
+    if (kernel) this.kernelsChanged.fire();
     this.showStatus();
   }
 

@@ -71,6 +71,11 @@ const KEYWORDS = new Set([
 const IDENTIFIER = /[\p{XID_Start}_][\p{XID_Continue}]*/uy;
 const NUMBER = /(?:\d[\w]*(?:\.\w*)?|\.\d\w*)(?:(?<=[eE])[+-]\w+)?/y;
 const STRING_PREFIX = /^(?:[rRuUbBfFtT]|[rR][bBfFtT]|[bBfFtT][rR])$/;
+/**
+ * CPython reads f-strings (and t-strings) nested 149 deep and refuses more; fields deeper than
+ * that are skipped as text, so that the scanner's recursion stays bounded.
+ */
+const MAX_FIELD_DEPTH = 149;
 
 /** What the enclosing string of an f-string field is, to know where its format spec ends. */
 interface StringShape {
@@ -83,6 +88,7 @@ interface StringShape {
 /** Turns code into the tokens imports are read from; strings, numbers and comments are dropped. */
 class Scanner {
   private position = 0;
+  private fieldDepth = 0;
   private readonly tokens: Token[] = [];
   private readonly lineStarts: number[] = [];
   private atLineStart = true;
@@ -183,9 +189,11 @@ class Scanner {
         return;
       } else if (!shape.triple && (char === '\n' || char === '\r')) return;
       else if (shape.format && char === '{' && !inSpec && source[this.position + 1] === '{') this.position += 2;
-      else if (shape.format && char === '{') {
+      else if (shape.format && char === '{' && this.fieldDepth < MAX_FIELD_DEPTH) {
         this.position++;
+        this.fieldDepth++;
         this.field(shape);
+        this.fieldDepth--;
       } else if (inSpec && char === '}') return;
       else this.position++;
     }

@@ -92,9 +92,13 @@ const VARIABLE = word(
 
 class MarkerSyntaxError extends Error {}
 
+/** Parentheses nest at most this deep: deeper is refused, not a stack overflow (packaging's reader, recursive too, stops near 250). */
+const MAX_DEPTH = 100;
+
 /** A recursive-descent reader with packaging's grammar, which is PEP 508's, white space included. */
 class MarkerReader {
   private position = 0;
+  private depth = 0;
 
   constructor(private readonly text: string) {}
 
@@ -133,9 +137,16 @@ class MarkerReader {
     this.take(WHITE_SPACE);
     let atom: Comparison | Expression;
     if (this.text[this.position] === '(') {
+      if (++this.depth > MAX_DEPTH) {
+        const text = this.text.trim();
+        throw new MarkerSyntaxError(
+          `parentheses nest deeper than ${MAX_DEPTH} in marker '${text.length > 100 ? `${text.slice(0, 100)}…` : text}'`,
+        );
+      }
       this.position++;
       this.take(WHITE_SPACE);
       atom = this.expression();
+      this.depth--;
       this.take(WHITE_SPACE);
       if (this.text[this.position] !== ')') this.fail("')'");
       this.position++;

@@ -7,11 +7,13 @@ import {
   hostPaths,
   keepStderrTail,
   launchRefusal,
+  onlyChild,
   osIsolationWrapper,
   permissionFlag,
   type LaunchFeature,
   type LaunchFeatures,
 } from '../sandbox/transport/child-process';
+import { watchMemory } from '../sandbox/transport/memory-watch';
 import { sanitizeUntrusted } from '../sandbox/untrusted-text';
 import { PackageError, reasonOf, throwIfCancelled } from './errors';
 import type { PyPIRequest, PyPIResolver } from './pypi';
@@ -36,6 +38,14 @@ const MAX_REPLY_BYTES = 2 ** 20;
 
 /** Longest `failed` message taken (before it is sanitized and cut for display). */
 const MAX_MESSAGE_CHARS = 64 * 1024;
+
+/**
+ * Most the installer may hold in memory, watched from here: what a sandbox with the default
+ * `memoryLimitMb` may (1024 MiB and the process's own 384). Its Pyodide boots in about 200 MB and
+ * holds the wheels it resolves; an index that sends more than that (a wheel or a page without
+ * end) would otherwise take the machine's memory.
+ */
+const INSTALLER_MEMORY_MB = 1408;
 
 /** How the installer is started: an OS-isolation wrapper (empty for none), then Node's options. */
 export interface InstallerLaunch {
@@ -163,10 +173,20 @@ export class InstallerProcess implements PyPIResolver {
       const names = request.requirements.join(', ');
       const stderr = keepStderrTail(child);
       let settled = false;
+      const stopWatching =
+        child.pid === undefined
+          ? () => undefined
+          : watchMemory(wrapper.length > 0 ? () => onlyChild(child.pid!) : () => child.pid, INSTALLER_MEMORY_MB * 2 ** 20, () =>
+              fail(
+                'resolution',
+                `${names}: the package installer used more than its ${INSTALLER_MEMORY_MB} MiB of memory, and was stopped (what ${request.indexUrl} sent was too large for it)`,
+              ),
+            );
 
       const finish = (settle: () => void): void => {
         if (settled) return;
         settled = true;
+        stopWatching();
         clearTimeout(timer);
         frameDeadline.clear();
         signal?.removeEventListener('abort', cancel);

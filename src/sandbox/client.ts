@@ -4,7 +4,8 @@
  * - the queue (run-queue.ts): runs waiting for their turn;
  * - the sandbox (connection.ts): one sandbox's life, from asking for it to its end, and the
  *   messages it may send in each of its phases;
- * - the run in the sandbox (active-run.ts): from its code being sent to its result.
+ * - the run in the sandbox (active-run.ts): from its code being sent to its result;
+ * - a variables query (inspection.ts): served between runs, when no run waits.
  * This file serves the queue with a sandbox, starting a new one whenever there is none, and
  * keeps the state that status displays show:
  *
@@ -20,8 +21,9 @@
 import { ActiveRun, CUT_SHORT } from './active-run';
 import { RetryStartError, SandboxConnection, type SandboxInfo } from './connection';
 import { Emitter } from './events';
+import { NOT_INSPECTED, type Inspection, type InspectOptions } from './inspection';
 import { PackageMemory, type PreparedPackage, type PreparePackages } from './package-memory';
-import type { LastValueDisplay, RunMode } from './protocol';
+import type { LastValueDisplay, RunMode, VariablesQuery } from './protocol';
 import { checkCode, failure, type RunResult } from './result';
 import { RunRecord, type Run } from './run';
 import { preparePackages, RunQueue, type QueuedRun } from './run-queue';
@@ -29,6 +31,7 @@ import { SandboxError } from './sandbox-error';
 import type { TransportFactory } from './transport/transport';
 
 export { SandboxError, type SandboxFault } from './sandbox-error';
+export type { Inspection, InspectOptions } from './inspection';
 export type { SandboxInfo, StartupBreakdown } from './connection';
 
 /** How a client starts and limits its sandbox. Every field but the transport has a default. */
@@ -100,6 +103,10 @@ export class SandboxClient {
   private readonly queue = new RunQueue();
   /** The queue is being served. */
   private pumping = false;
+  /** Variables queries waiting for the runs to be done. */
+  private readonly inspections: Array<{ readonly query: VariablesQuery; readonly resolve: (inspection: Inspection) => void }> = [];
+  /** The query with the sandbox: a run waits for its answer. */
+  private inspecting: Promise<Inspection> | undefined;
   private nextId = 1;
   private disposed = false;
   private readonly stateChanged = new Emitter<SandboxState>();
@@ -171,6 +178,22 @@ export class SandboxClient {
     return this.run('eval', expression, options).result;
   }
 
+  /**
+   * Reads the namespace of the running sandbox (never starts one): after the runs queued and
+   * running, or with `ifIdle` only when there are none. It is no run: status displays do not
+   * see it, and nothing of it enters the runtime's history. Never rejects: what has no answer says why.
+   */
+  inspect(query: VariablesQuery, options: InspectOptions = {}): Promise<Inspection> {
+    if (this.disposed) return Promise.resolve({ unavailable: NOT_INSPECTED.shutDown });
+    if (!this.connection || this.connection.ended || this.currentState === 'stopped' || this.currentState === 'starting')
+      return Promise.resolve({ unavailable: NOT_INSPECTED.notRunning });
+    if (options.ifIdle && (this.pumping || this.queue.length > 0)) return Promise.resolve({ unavailable: NOT_INSPECTED.busy });
+    return new Promise<Inspection>((resolve) => {
+      this.inspections.push({ query, resolve });
+      void this.serveInspections();
+    });
+  }
+
   /** Raises KeyboardInterrupt in the running code; with none running, cancels the next queued run. */
   interrupt(): void {
     (this.connection?.running?.record ?? this.queue.first?.record)?.interrupt();
@@ -191,6 +214,7 @@ export class SandboxClient {
   dispose(): void {
     this.disposed = true;
     this.queue.cancelAll((record) => failure(record.mode, 'RuntimeError', 'the sandbox was shut down before the code ran'));
+    for (const { resolve } of this.inspections.splice(0)) resolve({ unavailable: NOT_INSPECTED.shutDown });
     this.connection?.end(CUT_SHORT.shutDown);
     this.stateChanged.dispose();
   }
@@ -276,6 +300,24 @@ export class SandboxClient {
     } finally {
       this.pumping = false;
       this.transition('queue done');
+      void this.serveInspections();
+    }
+  }
+
+  /** Sends waiting queries one at a time while no run is queued; a runtime a query ended is started again. */
+  private async serveInspections(): Promise<void> {
+    if (this.inspecting) return;
+    while (this.inspections.length > 0 && !this.pumping && this.queue.length === 0) {
+      const { query, resolve } = this.inspections.shift()!;
+      const connection = this.connection;
+      if (!connection?.idle) {
+        resolve({ unavailable: NOT_INSPECTED.notRunning });
+        continue;
+      }
+      const inspection = await (this.inspecting = connection.inspect(this.nextId++, query));
+      this.inspecting = undefined;
+      if ('restarted' in inspection && inspection.restarted && !this.disposed) this.start().catch(() => undefined); // reported to the next run
+      resolve(inspection);
     }
   }
 
@@ -285,6 +327,8 @@ export class SandboxClient {
     { record, options }: QueuedRun,
     packages: readonly PreparedPackage[],
   ): Promise<void> {
+    // A query that was sent before the run came is answered first: the sandbox does one thing at a time.
+    await this.inspecting;
     if (connection.ended) {
       record.fail(new SandboxError('the sandbox stopped before the run could start; the next run starts a new one', 'crash'));
       return;

@@ -4,26 +4,31 @@
  * through its phases:
  *
  *   starting ──ready──▶ idle ──send──▶ running ──interrupt──▶ interrupting
- *                        ▲                │                        │
- *                        └──── result ────┴────────────────────────┘
+ *                        ▲ │              │                        │
+ *                        │ │              └──── result ────────────┘
+ *                        │ └──inspect──▶ inspecting (a variables query, between runs)
+ *                        └──── result ─────────┘
  *
  * and from any of them to `ended`: it failed to start or was refused, it exited or crashed, it
  * broke the protocol, a result asked for a fresh runtime (the memory cap), or the client ended
- * it (restart, shut down, an interrupt it ignored). Each phase names the messages the sandbox
+ * it (restart, shut down, an interrupt it ignored, a variables query that would not stop). Each phase names the messages the sandbox
  * may send in it; anything else is a protocol fault, which ends it. No `vscode` and no Node import.
  */
 import { CUT_SHORT, cutShortUninterruptible, type ActiveRun, type CutShort } from './active-run';
 import { FrameDeadline, FrameReader } from './framing';
 import { InterruptGrace } from './interrupt-grace';
+import { ActiveInspection, INSPECTION_SLACK_MS, NOT_INSPECTED, type Inspection } from './inspection';
 import type { LoadedPackages, PackageMemory } from './package-memory';
 import {
   parseSandboxMessage,
+  type VariablesAnswer,
   STARTUP_STEPS,
   type Restrictions,
   type RunRequest,
   type RuntimeInfo,
   type SandboxMessage,
   type StartupMarks,
+  type VariablesQuery,
 } from './protocol';
 import { failure } from './result';
 import { SandboxError } from './sandbox-error';
@@ -75,6 +80,8 @@ export type Phase =
   | { readonly name: 'running'; readonly run: ActiveRun }
   /** An interrupt was sent; past the grace period the sandbox is ended under the run. */
   | { readonly name: 'interrupting'; readonly run: ActiveRun; readonly grace: InterruptGrace }
+  /** A variables query is with the sandbox (see inspection.ts). */
+  | { readonly name: 'inspecting'; readonly inspection: ActiveInspection }
   | { readonly name: 'ended' };
 
 type PhaseName = Phase['name'];
@@ -82,9 +89,10 @@ type PhaseName = Phase['name'];
 /** Where each phase may lead. */
 const NEXT: Readonly<Record<PhaseName, readonly PhaseName[]>> = {
   starting: ['idle', 'ended'],
-  idle: ['running', 'ended'],
+  idle: ['running', 'inspecting', 'ended'],
   running: ['interrupting', 'idle', 'ended'],
   interrupting: ['idle', 'ended'],
+  inspecting: ['idle', 'ended'],
   ended: [],
 };
 
@@ -94,6 +102,7 @@ const ALLOWED: Readonly<Record<PhaseName, ReadonlyArray<SandboxMessage['type']>>
   idle: [],
   running: ['output', 'display', 'input-request', 'result'],
   interrupting: ['output', 'display', 'input-request', 'result'],
+  inspecting: ['variables-result'],
   ended: [],
 };
 
@@ -132,6 +141,8 @@ export class SandboxConnection {
   private readonly frameDeadline = new FrameDeadline(FRAME_DEADLINE_MS, (why) => this.fault(why));
   /** Set when the client ends the sandbox on purpose: how to report the run it cuts short. */
   private cutShort: CutShort | undefined;
+  /** Set when the sandbox is ended under a variables query: what its answer says. */
+  private inspectionEnd: string | undefined;
   private readonly transport: Transport;
 
   constructor(private readonly options: ConnectionOptions) {
@@ -147,6 +158,11 @@ export class SandboxConnection {
     return this.phase.name === 'ended';
   }
 
+  /** Ready, and neither running code nor answering a query: a query may be sent. */
+  get idle(): boolean {
+    return this.phase.name === 'idle';
+  }
+
   /** The run whose code is with the sandbox, if any. */
   get running(): ActiveRun | undefined {
     return this.phase.name === 'running' || this.phase.name === 'interrupting' ? this.phase.run : undefined;
@@ -157,6 +173,34 @@ export class SandboxConnection {
     this.enter({ name: 'running', run });
     run.record.markStarted();
     this.transport.send({ type: 'run', id: run.record.id, request });
+  }
+
+  /**
+   * Sends a variables query to the idle sandbox. Resolves with its answer, or with why there is
+   * none; never rejects. A query that outlives its budget is interrupted, then ended with its sandbox.
+   */
+  inspect(id: number, query: VariablesQuery): Promise<Inspection> {
+    return new Promise<Inspection>((resolve) => {
+      const inspection: ActiveInspection = new ActiveInspection(id, query, resolve, () => this.overdue(inspection));
+      this.enter({ name: 'inspecting', inspection });
+      this.transport.send({ type: 'variables', id, query });
+    });
+  }
+
+  /** A query went past its budget and the slack: the sandbox's own budget did not stop what it read. */
+  private overdue(inspection: ActiveInspection): void {
+    const seconds = (inspection.query.budget.totalMs + INSPECTION_SLACK_MS) / 1000;
+    const lost = 'the runtime was restarted and its namespace lost';
+    if (this.transport.cannotInterrupt !== undefined) {
+      this.inspectionEnd = `reading a value went on past ${seconds} s, and the sandbox cannot be interrupted in place (${this.transport.cannotInterrupt}); ${lost}`;
+      this.end();
+      return;
+    }
+    this.transport.send({ type: 'interrupt', id: inspection.id });
+    inspection.escalateAfter(this.options.interruptGraceMs, () => {
+      this.inspectionEnd = `reading a value went on past ${seconds} s and did not stop when interrupted (code that turns tracing off, or a loop in C); ${lost}`;
+      this.end();
+    });
   }
 
   /**
@@ -223,6 +267,7 @@ export class SandboxConnection {
       );
     }
     if (message.type === 'ready') return this.started(message.restrictions, message.runtime);
+    if (message.type === 'variables-result') return this.answered(message.id, message.answer);
     if (message.type === 'failed') {
       const reported = this.options.transport.sanitize(message.message);
       this.settleReady.reject(new SandboxError('the sandbox could not start; it reported a failure', 'start', reported));
@@ -253,6 +298,23 @@ export class SandboxConnection {
     }
   }
 
+  /** The answer to the query in progress; one that asks for a fresh runtime ends this one. */
+  private answered(id: number, answer: VariablesAnswer): void {
+    const { phase } = this;
+    if (phase.name !== 'inspecting' || phase.inspection.id !== id)
+      throw new ProtocolError("a 'variables-result' message named a query that is not in progress");
+    this.enter({ name: 'idle' });
+    if (answer.recycle === undefined) {
+      phase.inspection.finish({ answer });
+      return;
+    }
+    phase.inspection.finish({
+      unavailable: `${answer.problem ?? 'reading a value failed'}; the runtime was restarted and its namespace lost`,
+      restarted: true,
+    });
+    this.end();
+  }
+
   /** The sandbox reported it is ready: it may run code if its restrictions are good enough on this platform. */
   private started(restrictions: Restrictions, runtime: RuntimeInfo): void {
     const assessment = this.options.transport.assess(restrictions);
@@ -272,6 +334,14 @@ export class SandboxConnection {
     };
     this.options.onReady(info);
     this.settleReady.resolve(info);
+  }
+
+  /** Why a query has no answer when its sandbox ended for a reason of its own. */
+  private lostWhileInspecting(exit: SandboxExit): string {
+    if (this.cutShort) return NOT_INSPECTED.restarted;
+    if (exit.memoryLimitMb)
+      return `reading a value used more than the sandbox process's ${exit.memoryLimitMb} MiB limit; the runtime was restarted and its namespace lost`;
+    return `the sandbox crashed while reading the namespace (${exit.description}); its namespace was lost`;
   }
 
   /** The sandbox could not load the run's packages, so its code did not run: the run's result says which and why. */
@@ -296,6 +366,7 @@ export class SandboxConnection {
     );
     this.settleReady.reject(error);
     this.running?.fail(error);
+    this.inspectionEnd = error.message;
     this.end();
   }
 
@@ -304,7 +375,9 @@ export class SandboxConnection {
     if (this.ended) return;
     const starting = this.phase.name === 'starting';
     const run = this.running;
+    const inspection = this.phase.name === 'inspecting' ? this.phase.inspection : undefined;
     this.enter({ name: 'ended' });
+    inspection?.finish({ unavailable: this.inspectionEnd ?? this.lostWhileInspecting(exit), restarted: true });
     if (exit.retry && starting) this.settleReady.reject(new RetryStartError());
     this.settleReady.reject(new SandboxError(`the sandbox could not start: ${exit.description}`, 'start', exit.stderr));
     // It ended with packages sent and no result: their load may be what hung or crashed it (a

@@ -113,6 +113,19 @@ export const MESSAGE_LIMITS = {
   displayCharsPerRun: 64 * 2 ** 20,
   /** A display id (display.py allows 200). */
   displayIdChars: 256,
+  /** Variables in one answer (a page of the namespace or of a value's children; variables.py sends no more than asked). */
+  variablesPerAnswer: 500,
+  /** A variable's short value (variables.py cuts it where the query says, at most here). */
+  variableValueChars: 4096,
+  /** A variable's name, type or summary, or why it could not be read (variables.py cuts them at 200 and 1000). */
+  variableTextChars: 1024,
+  /** Rows and columns of a table (variables.py sends at most 1,000 rows and 100 columns). */
+  tableRows: 1000,
+  tableColumns: 100,
+  /** One table cell or column name (cut at 100 by variables.py). */
+  tableCellChars: 256,
+  /** All the cells of one table together (variables.py stops adding rows before 2 Mi). */
+  tableChars: 4 * 2 ** 20,
 } as const;
 
 const MAX_LINE = 10_000_000;
@@ -251,8 +264,59 @@ export interface InputReplyMessage {
   readonly text: string | null;
 }
 
+/**
+ * Where a value is in the namespace: a name, then steps to a child, each a position among a
+ * container's items (a number) or an attribute's name (a string), as the answer that listed the
+ * children said (`by`).
+ */
+export type VariablePath = readonly (string | number)[];
+
+/** How long reading values may take inside the sandbox, in milliseconds. */
+export interface VariablesBudget {
+  /** One value: its summary, its short value, or a step of a path (`__repr__`, `__len__`, a property). */
+  readonly valueMs: number;
+  /** The whole query; values it has no time left for are listed without being read. */
+  readonly totalMs: number;
+}
+
+/**
+ * What the Variables view, a hover or a table asks of the runtime's persistent namespace. It
+ * runs between runs, never in one: no code is run, nothing enters the history, nothing is
+ * counted, and what reading values calls (`__repr__`, `__len__`, properties) has the budget.
+ */
+export type VariablesQuery =
+  /** A page of the namespace's names, sorted; names starting with `_` are never listed, and with `hide`, neither are modules, functions and classes. */
+  | {
+      readonly op: 'names';
+      readonly offset: number;
+      readonly limit: number;
+      readonly hide: boolean;
+      readonly valueChars: number;
+      readonly budget: VariablesBudget;
+    }
+  /** The value at `path` alone (a hover), or no entry when there is none. */
+  | { readonly op: 'lookup'; readonly path: VariablePath; readonly valueChars: number; readonly budget: VariablesBudget }
+  /** A page of the children of the value at `path`: its items, or its attributes. */
+  | {
+      readonly op: 'children';
+      readonly path: VariablePath;
+      readonly offset: number;
+      readonly limit: number;
+      readonly valueChars: number;
+      readonly budget: VariablesBudget;
+    }
+  /** The value at `path` as a table (a list of rows, a dict of columns, a data frame, a 2-D array): its first `maxRows` rows. */
+  | { readonly op: 'table'; readonly path: VariablePath; readonly maxRows: number; readonly budget: VariablesBudget };
+
+/** Client -> sandbox -> worker: read the namespace; answered by one `variables-result` and nothing else. */
+export interface VariablesMessage {
+  readonly type: 'variables';
+  readonly id: number;
+  readonly query: VariablesQuery;
+}
+
 /** Everything the client sends the sandbox. */
-export type ClientMessage = RunMessage | InterruptMessage | InputReplyMessage;
+export type ClientMessage = RunMessage | InterruptMessage | InputReplyMessage | VariablesMessage;
 
 // ---------------------------------------------------------------------------------------------
 // Sandbox -> client (untrusted: each is checked against SANDBOX_MESSAGE)
@@ -303,6 +367,67 @@ function displayFits(display: DisplayData): boolean {
 
 const RUN_ID = integer('a run id', 1, Number.MAX_SAFE_INTEGER);
 
+const VARIABLE_TEXT = MESSAGE_LIMITS.variableTextChars;
+
+/** One value as the Variables view shows it; every text in it is made by code in the sandbox. */
+const VARIABLE = object('a variable', {
+  /** Its name, its position in a container, or its key's repr in a dict. */
+  name: string('a variable name', VARIABLE_TEXT),
+  /** The type's qualified name (`list`, `DataFrame`); empty when the value could not be had. */
+  type: string('a variable type', VARIABLE_TEXT),
+  /** What the filter of modules, functions and classes goes by. */
+  kind: oneOf('a variable kind', ['data', 'module', 'function', 'class']),
+  /** Its size: a length, a shape and dtype, rows, columns and dtypes. */
+  summary: optional(string('a variable summary', VARIABLE_TEXT)),
+  /** Its value, short (a repr cut to the query's `valueChars`). */
+  value: optional(string('a variable value', MESSAGE_LIMITS.variableValueChars)),
+  /** It has children (items or attributes) to list. */
+  expandable: boolean('expandable'),
+  /** It can be shown as a table. */
+  table: boolean('table'),
+  /** Why its value or summary could not be had (it raised, it took too long, the query's time was spent). */
+  unavailable: optional(string('why a variable is unavailable', VARIABLE_TEXT)),
+});
+export type Variable = Infer<typeof VARIABLE>;
+
+/** A value as a table: its first rows, each cell a value's text, and its full size. */
+const VARIABLE_TABLE = refine(
+  refine(
+    object('a table', {
+      columns: array('table columns', string('a column name', MESSAGE_LIMITS.tableCellChars), 0, MESSAGE_LIMITS.tableColumns),
+      rows: array(
+        'table rows',
+        array('table cells', string('a table cell', MESSAGE_LIMITS.tableCellChars), 0, MESSAGE_LIMITS.tableColumns),
+        0,
+        MESSAGE_LIMITS.tableRows,
+      ),
+      totalRows: integer('a table row count', 0, Number.MAX_SAFE_INTEGER),
+      totalColumns: integer('a table column count', 0, Number.MAX_SAFE_INTEGER),
+    }),
+    (table) => table.rows.every((row) => row.length === table.columns.length),
+    'a table row does not have one cell per column',
+  ),
+  (table) => table.rows.reduce((n, row) => row.reduce((m, cell) => m + cell.length, n), 0) <= MESSAGE_LIMITS.tableChars,
+  'a table holds more characters than a table may',
+);
+export type VariableTable = Infer<typeof VARIABLE_TABLE>;
+
+/** What a variables query found. */
+const VARIABLES_ANSWER = object('a variables answer', {
+  /** The page asked for (or the one value looked up). */
+  entries: array('variables', VARIABLE, 0, MESSAGE_LIMITS.variablesPerAnswer),
+  /** How many there are in all, of which `entries` is a page. */
+  total: integer('a variable count', 0, Number.MAX_SAFE_INTEGER),
+  /** How the children listed are reached: by position (`item`) or by name (`attr`). */
+  by: optional(oneOf('how children are reached', ['item', 'attr'])),
+  table: optional(VARIABLE_TABLE),
+  /** Why the answer is empty or partial: the path is gone, the value is no table, the query was interrupted. */
+  problem: optional(string('a variables problem', VARIABLE_TEXT)),
+  /** The runtime must be replaced (reading a value reached the memory cap). */
+  recycle: optional(string('a recycle reason', MESSAGE_LIMITS.shortChars)),
+});
+export type VariablesAnswer = Infer<typeof VARIABLES_ANSWER>;
+
 /** Everything the sandbox sends the client. */
 export const SANDBOX_MESSAGE = refine(
   messages('a message', {
@@ -322,6 +447,8 @@ export const SANDBOX_MESSAGE = refine(
      * the relay has sent it before it writes more.
      */
     display: { id: RUN_ID, ...DISPLAY_DATA },
+    /** Also worker -> relay: the answer to the `variables` query with this id. */
+    'variables-result': { id: RUN_ID, answer: VARIABLES_ANSWER },
   }),
   (message) => message.type !== 'display' || displayFits(message),
   'a display does not fit its kind (items but for a clear, an id for an update)',
@@ -333,6 +460,7 @@ export type OutputMessage = Extract<SandboxMessage, { type: 'output' }>;
 export type InputRequestMessage = Extract<SandboxMessage, { type: 'input-request' }>;
 export type ResultMessage = Extract<SandboxMessage, { type: 'result' }>;
 export type DisplayMessage = Extract<SandboxMessage, { type: 'display' }>;
+export type VariablesResultMessage = Extract<SandboxMessage, { type: 'variables-result' }>;
 
 /**
  * Checks that `value` is a well-formed message from the sandbox and returns a copy made of its
@@ -401,7 +529,8 @@ export type WorkerMessage =
   | SnapshotMessage
   | LoadFailedMessage
   | DisplayMessage
-  | PackagesLoadedMessage;
+  | PackagesLoadedMessage
+  | VariablesResultMessage;
 
 /** Shared memory the relay hands the worker at start; the relay writes, the worker waits on it. */
 export interface WorkerChannels {

@@ -5,9 +5,17 @@ import type { RunOrigin } from '../editor/run-origin';
 import type { ExtensionPlatform } from '../platform';
 import { PackageError } from '../packages/errors';
 import type { PackagePreview } from '../packages/manager';
-import { SandboxError, type SandboxClient, type RunOptions, type SandboxInfo, type SandboxStatus } from '../sandbox/client';
+import {
+  SandboxError,
+  type Inspection,
+  type InspectOptions,
+  type SandboxClient,
+  type RunOptions,
+  type SandboxInfo,
+  type SandboxStatus,
+} from '../sandbox/client';
 import type { PreparePackages } from '../sandbox/package-memory';
-import type { RunMode } from '../sandbox/protocol';
+import type { RunMode, VariablesQuery } from '../sandbox/protocol';
 import type { Run } from '../sandbox/run';
 import type { PackageService } from './packages';
 
@@ -132,6 +140,11 @@ export class RuntimeSession implements vscode.Disposable {
   install(names: readonly string[]): Run {
     const label = 'Install Packages';
     return this.run('exec', '', { label, packages: this.packages.forInstall(names, `${this.label}: ${label}`) });
+  }
+
+  /** Reads the namespace between runs (the Variables view, hovers, tables): no run, nothing counted; never starts the runtime. */
+  inspect(query: VariablesQuery, options?: InspectOptions): Promise<Inspection> {
+    return this.client.inspect(query, options);
   }
 
   interrupt(): void {

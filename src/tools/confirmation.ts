@@ -114,18 +114,39 @@ export function confirmationMarkdown(facts: ConfirmationFacts): string {
   ].join('\n\n');
 }
 
-/** `3 lines; the longest, line 2, has 40 characters.` A long line may reach past the block's edge; a long code past the screen. */
+/**
+ * Characters that most fonts draw two columns wide: East Asian wide and full-width forms (the
+ * ranges VS Code's editor counts so), and emoji.
+ */
+const WIDE =
+  /[\u1100-\u115F\u2E80-\uD7AF\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6\u{20000}-\u{3FFFD}]|\p{Extended_Pictographic}/u;
+
+/**
+ * How many columns `line` takes as the block shows it: a tab reaches the next multiple of 8 (a
+ * browser's default, and more than the editor's 4), a wide character takes 2, any other 1. A
+ * tab is one character and can push what follows it far past the block's edge.
+ */
+function columns(line: string): number {
+  let width = 0;
+  for (const char of line) {
+    if (char === '\t') width = (Math.floor(width / 8) + 1) * 8;
+    else width += char >= '\u1100' && WIDE.test(char) ? 2 : 1;
+  }
+  return width;
+}
+
+/** `3 lines; the longest, line 2, is 40 columns wide.` A long line may reach past the block's edge; a long code past the screen. */
 function sizeOf(text: string): string {
   const lines = text === '' ? [] : text.replace(/\n$/, '').split('\n');
   if (lines.length === 0) return 'no code.';
   let longest = 0;
   let width = 0;
   lines.forEach((line, i) => {
-    const characters = [...line].length;
-    if (characters > width) [longest, width] = [i, characters];
+    const lineWidth = columns(line);
+    if (lineWidth > width) [longest, width] = [i, lineWidth];
   });
   const count = lines.length === 1 ? '1 line' : `${lines.length} lines`;
-  return `${count}; the longest${lines.length === 1 ? '' : `, line ${longest + 1},`} has ${width} characters.`;
+  return `${count}; the longest${lines.length === 1 ? '' : `, line ${longest + 1},`} is ${width} column${width === 1 ? '' : 's'} wide.`;
 }
 
 function timeLimit(timeout: RunTimeout): string {

@@ -79,6 +79,13 @@ describe('messages: what a real sandbox sends is what protocol.ts defines', func
     await sandbox.exec('x = (1,\ny = 2 +');
     await sandbox.exec('def f(): f()\nf()');
     await sandbox.exec("print('x' * 10_000)");
+    // Variables queries: names with every field, children, a table, a problem.
+    await sandbox.exec("class Bad:\n    def __repr__(self): raise ValueError\nbad, rows = Bad(), [{'a': 1}]");
+    const budget = { valueMs: 100, totalMs: 1000 };
+    await sandbox.inspect({ op: 'names', offset: 0, limit: 10, hide: true, valueChars: 100, budget });
+    await sandbox.inspect({ op: 'children', path: ['rows'], offset: 0, limit: 10, valueChars: 100, budget });
+    await sandbox.inspect({ op: 'table', path: ['rows'], maxRows: 10, budget });
+    await sandbox.inspect({ op: 'table', path: ['gone'], maxRows: 10, budget });
     const asking = sandbox.run('exec', "print(input('who? '))");
     asking.onDidRequestInput((request) => request.reply('me'));
     await asking.result;
@@ -126,6 +133,11 @@ describe('messages: what a real sandbox sends is what protocol.ts defines', func
       'result.outcome.error.frames.endColumn',
       'result.outcome.packageError',
       'result.outcome.recycle',
+      'variables-result.answer.entries.summary',
+      'variables-result.answer.entries.unavailable',
+      'variables-result.answer.by',
+      'variables-result.answer.table.totalColumns',
+      'variables-result.answer.problem',
     ]) {
       assert.ok(seen.has(expected), `no message had ${expected}`);
     }

@@ -91,6 +91,38 @@ describe('isolation: arbitrary JavaScript inside the sandbox process', () => {
     }
   });
 
+  it('reaches no abstract Unix socket, but does reach one by its path: the limit the README states', async function () {
+    if (!namespaces) return this.skip();
+    const heard: string[] = [];
+    const serve = async (where: string): Promise<net.Server> => {
+      const server = net.createServer((socket) => {
+        heard.push(where);
+        socket.destroy();
+      });
+      await new Promise<void>((resolve) => server.listen(where, resolve));
+      return server;
+    };
+    const byPath = path.join(root, 'host.sock');
+    const abstract = `\0python-sandbox-test-${randomUUID()}`;
+    const servers = [await serve(byPath), await serve(abstract)];
+    try {
+      const connect = (where: string): string =>
+        `new Promise((resolve) => { const socket = net.connect({ path: ${JSON.stringify(where)} }); socket.on('connect', () => { socket.destroy(); resolve('connected'); }); socket.on('error', (e) => resolve(e.code)); })`;
+      const report = await probeProcess(
+        assets,
+        defaultLaunchSpec(assets),
+        `Promise.all([${connect(abstract)}, ${connect(byPath)}]).then(([abstract, byPath]) => ({ abstract, byPath }))`,
+      );
+      // A network namespace has abstract sockets of its own; a socket in the file system is reached
+      // by its path, which neither it nor Node's permission model (20-24) guards.
+      assert.deepEqual(report, { abstract: 'ECONNREFUSED', byPath: 'connected' });
+      for (let i = 0; i < 100 && heard.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.deepEqual(heard, [byPath]);
+    } finally {
+      for (const server of servers) server.close();
+    }
+  });
+
   it('where Linux namespaces are available, the sandbox runs in them', async function () {
     if (!namespaces) return this.skip();
     const client = createNodeClient({ distDir });

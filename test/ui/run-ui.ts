@@ -31,6 +31,7 @@ const MEDIA_SHOTS = [
   { check: 'run-button-runs-the-file', file: path.join(REPO_ROOT, 'media', 'screenshot-run-button.png') },
   { check: 'walkthrough', file: path.join(REPO_ROOT, 'media', 'screenshot-walkthrough.png') },
   { check: 'package-consent-question', file: path.join(REPO_ROOT, 'media', 'screenshot-packages.png') },
+  { check: 'variables-view', file: path.join(REPO_ROOT, 'media', 'screenshot-variables.png') },
 ];
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

@@ -74,14 +74,21 @@ describe('agent tool confirmation: the code block', () => {
 
   it('says how long the code is and how wide its longest line, which may reach past the block', () => {
     const size = (code: string): string | undefined => items(confirmationMarkdown(facts(code))).find((item) => item.startsWith('Size:'));
-    assert.equal(size(`print(1)\n${' '.repeat(300)}x = 1\n\n`), 'Size: 3 lines; the longest, line 2, has 305 characters.');
-    assert.equal(size('1 + 1'), 'Size: 1 line; the longest has 5 characters.');
+    assert.equal(size(`print(1)\n${' '.repeat(300)}x = 1\n\n`), 'Size: 3 lines; the longest, line 2, is 305 columns wide.');
+    assert.equal(size('1 + 1'), 'Size: 1 line; the longest is 5 columns wide.');
     assert.equal(size(''), 'Size: no code.');
+  });
+
+  it('counts a line as wide as it shows: a tab to the next multiple of 8, a wide character as 2', () => {
+    const size = (code: string): string | undefined => items(confirmationMarkdown(facts(code))).find((item) => item.startsWith('Size:'));
+    // A short line, then blank space past the block's edge and a call there: 28 characters.
+    assert.equal(size(`x = 1\n\t\ty = 2${'\t'.repeat(20)}; evil()`), 'Size: 2 lines; the longest, line 2, is 184 columns wide.');
+    assert.equal(size('s = "日本語"  # 🐍'), 'Size: 1 line; the longest is 18 columns wide.');
   });
 
   it('takes code of any shape: 300,000 lines, 500,000 backtick runs', () => {
     const lines = confirmationMarkdown(facts('x\n'.repeat(300_000)));
-    assert.match(lines, /\*\*Size:\*\* 300000 lines; the longest, line 1, has 1 characters\./);
+    assert.match(lines, /\*\*Size:\*\* 300000 lines; the longest, line 1, is 1 column wide\./);
     const ticks = confirmationMarkdown(facts(`${'`x'.repeat(500_000)}\n${'`'.repeat(7)}`));
     assert.match(ticks, /\n`{8}python\n/);
   });

@@ -1,6 +1,6 @@
 /**
  * Entry point the web worker extension host loads (extensionTestsPath): mocha's browser build
- * runs the tests that hold in both extension hosts (the API, contributions, diagnostics, Exec Selection, the output view) and the web worker's own, then prints
+ * runs the tests that hold in both extension hosts (the API, contributions, diagnostics, Exec Selection, the output view, the Variables view) and the web worker's own, then prints
  * `N passed, N failed`. Bundled for the browser (esbuild.js), with `node:assert/strict` mapped
  * to test/web/assert.ts.
  */
@@ -28,6 +28,7 @@ export async function run(): Promise<void> {
   await import('../integration/diagnostics.test.js');
   await import('../integration/exec-selection.test.js');
   await import('../integration/output-view.test.js');
+  await import('../integration/variables.test.js');
   return new Promise((resolve, reject) => {
     const runner = mocha.run(() => {
       const passed = runner.stats?.passes ?? 0;

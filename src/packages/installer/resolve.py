@@ -9,15 +9,52 @@ import hashlib
 import io
 import json
 import zipfile
+from urllib.parse import urlparse
 
-from micropip import package_index
+from micropip import package_index, wheelinfo
 from micropip._compat import compatibility_layer
 from micropip._vendored.packaging.src.packaging.markers import default_environment
-from micropip.metadata import wheel_dist_info_dir
+from micropip.metadata import Metadata, wheel_dist_info_dir
 from micropip.transaction import Transaction
 
 # A top_level.txt lists a few module names; more than this is not read (a zip may inflate far).
 MAX_TOP_LEVEL_BYTES = 64 * 1024
+# A wheel's METADATA holds its description too, rarely more than a few hundred KiB. micropip reads
+# it whole, and a few MiB of a zip can inflate to gigabytes: past this it is refused, unread.
+MAX_METADATA_BYTES = 32 * 2**20
+
+
+class BoundedMetadata(Metadata):
+    """micropip's Metadata, read from a wheel only when the zip says it is no larger than
+    MAX_METADATA_BYTES (zipfile inflates no more than an entry says it holds)."""
+
+    def __init__(self, metadata):
+        if isinstance(metadata, zipfile.Path):
+            size = metadata.root.getinfo(metadata.at).file_size
+            if size > MAX_METADATA_BYTES:
+                raise ValueError(
+                    f"{metadata.at} says it inflates to {size / 2**20:.1f} MiB, "
+                    f"more than the {MAX_METADATA_BYTES // 2**20} MiB a wheel's metadata may have"
+                )
+        super().__init__(metadata)
+
+
+# Where micropip's download reads a wheel's metadata.
+wheelinfo.Metadata = BoundedMetadata
+
+_fetch_bytes = compatibility_layer.fetch_bytes
+
+
+async def fetch_bytes(url, kwargs):
+    """micropip's fetch of a wheel or its metadata, for http(s) URLs only: micropip also reads
+    file: and emfs: URLs, and an index must not have this process read files for it (without
+    Node's permission model, any file of the user's). The host downloads only http(s) too."""
+    if urlparse(url).scheme not in ("http", "https"):
+        raise ValueError(f"{url} is refused: the installer fetches http(s) URLs only")
+    return await _fetch_bytes(url, kwargs)
+
+
+compatibility_layer.fetch_bytes = staticmethod(fetch_bytes)
 
 
 async def resolve(requirements, index_url):

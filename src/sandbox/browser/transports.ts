@@ -191,6 +191,12 @@ export function browserTransports(read: ReadExtensionFile, packageCache?: Packag
               if (message.request.packages?.length) void loadThenRun(message);
               else worker.postMessage(message);
               return;
+            case 'variables':
+              running = message.id;
+              stopRearming();
+              if (interruptFlag) Atomics.store(interruptFlag, 0, 0);
+              worker.postMessage(message);
+              return;
             case 'interrupt':
               if (!interruptFlag || !input || message.id !== running) return;
               input.expect();

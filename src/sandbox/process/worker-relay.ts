@@ -21,6 +21,22 @@ import { startPyodideWorker } from './pyodide-worker';
 /** How often output is forwarded while code runs: fast enough to look live, cheap when idle. */
 const DRAIN_INTERVAL_MS = 20;
 
+/**
+ * How long the worker may keep the output buffer locked before it is taken as broken and
+ * stopped. A write holds the lock for one copy; this leaves room for a thread the OS put aside.
+ */
+const OUTPUT_LOCK_HELD_MS = 5000;
+
+/** A message from the worker, which posts JSON text only (see node-main.ts); anything else is none. */
+function workerMessage(text: unknown): unknown {
+  if (typeof text !== 'string') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** What the relay needs to start a worker. */
 export interface WorkerRelayOptions extends ProcessConfig {
   /** The restrictions of the thread's process, included in the `ready` message. */
@@ -44,6 +60,8 @@ export class WorkerRelay {
   private running: number | undefined;
   private drainTimer: NodeJS.Timeout | undefined;
   private stopRearming: () => void = () => undefined;
+  /** Since when every drain found the output buffer locked by the worker. */
+  private lockedSince: number | undefined;
   private exited = false;
   /** Reads a run's packages from the cache and has the worker load them before the run. */
   private readonly packages = new PackageLoader(processPackageCache, (message, transfer) => this.worker.postMessage(message, transfer));
@@ -74,7 +92,7 @@ export class WorkerRelay {
       importGuard: !options.restrictions.codeGenerationBlocked,
       boot: options.boot,
     });
-    this.worker.on('message', (message: unknown) => this.fromWorker(message));
+    this.worker.on('message', (text: unknown) => this.fromWorker(workerMessage(text)));
     this.worker.on('error', (error: NodeJS.ErrnoException) => this.failed(error));
     this.worker.on('exit', (code) => this.finish(`the Python worker exited with code ${code}`));
   }
@@ -91,6 +109,13 @@ export class WorkerRelay {
         this.drainTimer = setInterval(() => this.forwardOutput(), DRAIN_INTERVAL_MS);
         if (msg.request.packages?.length) void this.loadThenRun(msg);
         else this.worker.postMessage(msg);
+        return;
+      case 'variables':
+        // Like a run, but for one answer: no output to forward, no packages to load.
+        if (this.running !== undefined || typeof msg.id !== 'number') return;
+        this.running = msg.id;
+        Atomics.store(this.interruptFlag, 0, 0);
+        this.worker.postMessage(msg);
         return;
       case 'interrupt':
         if (msg.id === this.running) this.interrupt();
@@ -115,7 +140,7 @@ export class WorkerRelay {
       this.worker.postMessage(message);
       return;
     }
-    this.forwardOutput(true);
+    if (!this.forwardOutput(true)) return;
     this.endRun();
     this.emit({ type: 'result', id, outcome: { truncated: false, packageError: error } });
   }
@@ -142,14 +167,18 @@ export class WorkerRelay {
         this.forwardOutput();
         return;
       case 'input-request':
-        if (this.running === undefined) return;
-        this.forwardOutput();
+        if (this.running === undefined || !this.forwardOutput()) return;
         this.input.expect();
         this.emit({ type: 'input-request', id: this.running, prompt: String(msg.prompt) });
         return;
       case 'result':
         if (msg.id !== this.running) return;
-        this.forwardOutput(true);
+        if (!this.forwardOutput(true)) return;
+        this.endRun();
+        this.emit(msg);
+        return;
+      case 'variables-result':
+        if (msg.id !== this.running) return;
         this.endRun();
         this.emit(msg);
         return;
@@ -158,7 +187,7 @@ export class WorkerRelay {
         return;
       case 'display':
         if (this.running !== undefined) {
-          this.forwardOutput();
+          if (!this.forwardOutput()) return;
           const { kind, items, displayId, wait } = msg;
           this.emit({ type: 'display', id: this.running, kind, items, displayId, wait });
         }
@@ -174,8 +203,7 @@ export class WorkerRelay {
   /** The worker died. Running out of its JavaScript heap is Python's MemoryError, not a crash. */
   private failed(error: NodeJS.ErrnoException): void {
     const id = this.running;
-    if (error.code === 'ERR_WORKER_OUT_OF_MEMORY' && id !== undefined) {
-      this.forwardOutput(true);
+    if (error.code === 'ERR_WORKER_OUT_OF_MEMORY' && id !== undefined && this.forwardOutput(true)) {
       this.endRun();
       this.emit({
         type: 'result',
@@ -194,18 +222,34 @@ export class WorkerRelay {
     this.finish(`the Python worker failed: ${error.message}`);
   }
 
-  private forwardOutput(final = false): void {
+  /**
+   * Forwards the output the worker wrote. The worker may hold the buffer's lock for a copy; one
+   * that holds it longer, or still holds it at the end of a run (it lets go before it reports
+   * anything), is broken or hostile and is stopped.
+   * @returns false when it stopped the worker.
+   */
+  private forwardOutput(final = false): boolean {
     const id = this.running;
-    if (id === undefined) return;
-    for (const chunk of this.output.drain()) {
+    if (id === undefined) return true;
+    const chunks = this.output.drain();
+    if (chunks === undefined) {
+      this.lockedSince ??= performance.now();
+      if (!final && performance.now() - this.lockedSince < OUTPUT_LOCK_HELD_MS) return true;
+      void this.worker.terminate();
+      this.finish('the Python worker kept the output buffer locked, and was stopped');
+      return false;
+    }
+    this.lockedSince = undefined;
+    for (const chunk of chunks) {
       const text = this.decoder(chunk.stream).decode(chunk.bytes, { stream: true });
       if (text) this.emit({ type: 'output', id, stream: chunk.stream, text });
     }
-    if (!final) return;
+    if (!final) return true;
     for (const [stream, decoder] of this.decoders) {
       const rest = decoder.decode();
       if (rest) this.emit({ type: 'output', id, stream, text: rest });
     }
+    return true;
   }
 
   private decoder(stream: StreamName): TextDecoder {

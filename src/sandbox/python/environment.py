@@ -20,6 +20,9 @@ import warnings
 _bridge = None
 _input_enabled = False
 _no_input_reason = None
+# Set by the variables module while it reads a value: called with the seconds first, it raises
+# when a sleep would go past the value's time (a __repr__ that sleeps is stopped, not waited for).
+_sleep_guard = None
 
 
 # CPython counts time in nanoseconds, in a signed 64-bit integer: the longest sleep it takes.
@@ -47,6 +50,8 @@ def _sleep(seconds):
             raise OverflowError("timestamp too large to convert to C PyTime_t")
     if seconds < 0:
         raise ValueError("sleep length must be non-negative")
+    if _sleep_guard is not None:
+        _sleep_guard(seconds)
     _bridge.sleep(float(seconds))
 
 

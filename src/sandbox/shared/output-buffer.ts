@@ -6,6 +6,8 @@ import { concatBytes } from './bytes';
  * (`[stream u8][length u32][bytes]`) under a tiny lock; the relay takes them all on a timer and
  * when the worker says the buffer is full, which empties it. Writes cost a memcpy, not a
  * postMessage, so a flood of short lines stays cheap, and output still streams while Python is busy.
+ * The worker may be compromised and keep the lock: the relay never waits on it for long (with
+ * `isolation: "worker"` the relay is the extension host's thread).
  */
 
 const LOCK = 0;
@@ -35,6 +37,15 @@ class BufferView {
     while (Atomics.compareExchange(this.header, LOCK, 0, 1) !== 0) {
       /* spin */
     }
+  }
+
+  /** Takes the lock if it comes free within `ms`, spinning; false when it does not. */
+  protected lockWithin(ms: number): boolean {
+    const deadline = performance.now() + ms;
+    while (Atomics.compareExchange(this.header, LOCK, 0, 1) !== 0) {
+      if (performance.now() > deadline) return false;
+    }
+    return true;
   }
 
   protected unlock(): void {
@@ -81,10 +92,17 @@ export interface OutputChunk {
   readonly bytes: Uint8Array;
 }
 
+/** How long the relay spins for the lock: a write holds it for one copy of at most the buffer's size. */
+const READER_SPIN_MS = 1;
+
 /** The relay's end: takes everything written so far and frees the space. */
 export class OutputBufferReader extends BufferView {
-  drain(): OutputChunk[] {
-    this.lock();
+  /**
+   * Takes everything written so far; undefined when the worker holds the lock past a short spin
+   * (a write in progress, or a worker that never lets go: the caller decides which by time).
+   */
+  drain(): OutputChunk[] | undefined {
+    if (!this.lockWithin(READER_SPIN_MS)) return undefined;
     const used = this.header[LENGTH];
     const copy = this.data.slice(0, used);
     Atomics.store(this.header, LENGTH, 0);

@@ -140,7 +140,7 @@ export function launchRefusal(wrapped: boolean, code: number | null, stderr: str
 }
 
 /** The one child of `pid` (Node, under the wrapper's fork), once it exists. */
-function onlyChild(pid: number): number | undefined {
+export function onlyChild(pid: number): number | undefined {
   try {
     const children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
     return children ? Number(children.split(' ')[0]) : undefined;

@@ -11,18 +11,26 @@ import prettySource from '../python/pretty.py';
 import runnerSource from '../python/runner.py';
 import shellSource from '../python/shell.py';
 import transformSource from '../python/transform.py';
+import variablesSource from '../python/variables.py';
 import { DISABLED_BUILTIN_MODULES, disableBuiltinModules } from './builtin-modules';
 
 /** Modules imported before a snapshot is taken, so a restored runtime starts with them. */
 export const PRELOADED_MODULES = 'import ast, builtins, io, json, os, random, time, traceback';
 
-/** Python modules the worker installs before the snapshot: the sandbox's environment and its runner, which the worker calls. */
-export const SANDBOX_MODULES = { environment: '_sandbox_environment', runner: '_sandbox_runner' } as const;
+/**
+ * Python modules the worker calls, installed before the snapshot: the sandbox's environment, its
+ * runner, and what reads the runner's namespace for the Variables view.
+ */
+export const SANDBOX_MODULES = {
+  environment: '_sandbox_environment',
+  runner: '_sandbox_runner',
+  variables: '_sandbox_variables',
+} as const;
 
 /**
- * Every module installed before the snapshot, in order (each imports only those before it): the
+ * The modules installed before the runner, in order (each imports only those before it): the
  * environment, IPython's pretty printer, display data and display objects, IPython's input
- * syntax, the shell and its magics, the `IPython` package the sandbox offers, and the runner.
+ * syntax, the shell and its magics, and the `IPython` package the sandbox offers.
  */
 const INSTALLED_MODULES: ReadonlyArray<readonly [string, string]> = [
   [SANDBOX_MODULES.environment, environmentSource],
@@ -108,6 +116,7 @@ function prepare(pyodide: PyodideAPI, optionalPackages: readonly string[]): void
   runWith(pyodide, hardeningSource, { disabled_modules: DISABLED_BUILTIN_MODULES.source }, '<sandbox-hardening>');
   for (const [name, source] of INSTALLED_MODULES) installModule(pyodide, name, source, {});
   installModule(pyodide, SANDBOX_MODULES.runner, runnerSource, { optional_packages: optionalPackages });
+  installModule(pyodide, SANDBOX_MODULES.variables, variablesSource, {});
   pyodide.runPython(PRELOADED_MODULES);
 }
 

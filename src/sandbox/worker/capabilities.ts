@@ -24,8 +24,19 @@ const HOST_GLOBALS = [
 
 const KEPT_GLOBALS = new Set<PropertyKey>([...LANGUAGE_GLOBALS, ...HOST_GLOBALS, Symbol.toStringTag]);
 
+// Kept when this module loads, before any Python runs: later the prototypes may be Python's.
+const { apply } = Reflect;
+const { slice } = String.prototype;
+
 /** Most of one console line that is passed on. */
 const CONSOLE_LINE_CHARS = 4096;
+
+/**
+ * Most the console passes on in the worker's life: what Pyodide and Emscripten report there is
+ * a few lines, and the thread's stderr is its process's (with `isolation: "worker"`, the
+ * extension host's), which Python could otherwise fill for as long as it runs.
+ */
+const CONSOLE_TOTAL_CHARS = 64 * 1024;
 
 /** One console argument as text; an object whose conversion throws is only named. */
 function consoleText(value: unknown): string {
@@ -37,12 +48,21 @@ function consoleText(value: unknown): string {
 }
 
 /**
- * A `console` whose every method writes its arguments as one line of text through `log`, and
- * holds nothing else: Pyodide and Emscripten report fatal errors there. Its functions are plain
- * ones (Emscripten binds them), and lead where any function does.
+ * A `console` whose every method writes its arguments as one line of text through `log`, up to
+ * `CONSOLE_TOTAL_CHARS` in all, and holds nothing else: Pyodide and Emscripten report fatal
+ * errors there. Its functions are plain ones (Emscripten binds them), and lead where any function does.
  */
 function textConsole(log: (line: string) => void): object {
-  const write = Object.freeze((...args: unknown[]): void => log(`${args.map(consoleText).join(' ').slice(0, CONSOLE_LINE_CHARS)}\n`));
+  let left = CONSOLE_TOTAL_CHARS;
+  const write = Object.freeze((...args: unknown[]): void => {
+    if (left <= 0) return;
+    // A string whatever Python did to the prototypes, cut with the slice kept before it ran.
+    const text = `${args.map(consoleText).join(' ')}`;
+    const room = left < CONSOLE_LINE_CHARS ? left : CONSOLE_LINE_CHARS;
+    const line = `${text.length > room ? (apply(slice, text, [0, room]) as string) : text}\n`;
+    left -= line.length;
+    log(left > 0 ? line : `${line}[the sandbox's console output past ${CONSOLE_TOTAL_CHARS} characters is dropped]\n`);
+  });
   return Object.freeze(Object.fromEntries(['log', 'info', 'debug', 'warn', 'error', 'trace'].map((name) => [name, write])));
 }
 

@@ -21,6 +21,8 @@ import {
   type LoadPackagesMessage,
   type RunMessage,
   type RunOutcome,
+  type VariablesAnswer,
+  type VariablesMessage,
   type WorkerAssets,
   type WorkerMessage,
 } from '../protocol';
@@ -104,6 +106,8 @@ const DISPLAY_KINDS: readonly DisplayKind[] = ['display', 'result', 'update', 'c
 
 /** The run in progress, which an input request belongs to. */
 let runningId = 0;
+/** A variables query is being answered: what reading a value does must not reach anyone (no input, no display). */
+let inspecting = false;
 
 /** The only JavaScript Python is given: what environment.py needs to sleep and read input, and display.py to send display data. */
 function bridge(host: WorkerHost, pyodide: PyodideAPI): object {
@@ -124,7 +128,7 @@ function bridge(host: WorkerHost, pyodide: PyodideAPI): object {
       }),
       /** Asks the relay for a line; undefined (None) is end of input. */
       read_line: inert((prompt: string): string | undefined => {
-        if (!readLine) return undefined;
+        if (!readLine || inspecting) return undefined;
         host.beforeWait();
         const answer = readLine(prompt.slice(0, 4096), runningId);
         if (answer.kind === 'interrupted') pyodide.checkInterrupt();
@@ -132,6 +136,7 @@ function bridge(host: WorkerHost, pyodide: PyodideAPI): object {
       }),
       /** Sends display data (display.py's kind, JSON list of items, display id and wait flag), in order with the output. */
       display: inert((kind: string, items: string, displayId?: string | null, wait?: boolean): void => {
+        if (inspecting) return;
         host.display({
           type: 'display',
           id: runningId,
@@ -154,22 +159,30 @@ function optionalPackageImports(lock: Uint8Array): string[] {
 /** Python bridges to JavaScript's globals and to Pyodide's API. */
 const JS_BRIDGE_MODULES = ['js', 'pyodide_js'];
 
+/** The Python functions the worker calls: the runner's `run`, and the variables module's `answer`. */
+interface PythonEntries {
+  readonly run: PyCallable;
+  readonly answer: PyCallable;
+}
+
 /**
  * Removes the Python -> JavaScript routes (they must exist when a snapshot is taken, so this
- * runs at every start), connects the Python side to this worker, and returns the runner's `run`.
+ * runs at every start), connects the Python side to this worker, and returns what it calls.
  */
-function lockDown(host: WorkerHost, pyodide: PyodideAPI): PyCallable {
+function lockDown(host: WorkerHost, pyodide: PyodideAPI): PythonEntries {
   const { config } = host;
   for (const name of JS_BRIDGE_MODULES) pyodide.unregisterJsModule(name);
   pyodide.setStdin({ error: true });
   const environment = pyodide.pyimport(SANDBOX_MODULES.environment) as PyProxy & { install: PyCallable };
   const runner = pyodide.pyimport(SANDBOX_MODULES.runner) as PyProxy & { run: PyCallable };
+  const variables = pyodide.pyimport(SANDBOX_MODULES.variables) as PyProxy & { answer: PyCallable };
   try {
     environment.install(bridge(host, pyodide), config.inputEnabled && host.readLine !== undefined, config.noInputReason);
-    return runner.run.copy() as PyCallable;
+    return { run: runner.run.copy() as PyCallable, answer: variables.answer.copy() as PyCallable };
   } finally {
     environment.destroy();
     runner.destroy();
+    variables.destroy();
   }
 }
 
@@ -221,6 +234,35 @@ function runOne(
   return { ...outcome, truncated: sink.truncated };
 }
 
+/**
+ * Answers a variables query between runs: the user's code that reading values calls writes
+ * nowhere, asks nothing and displays nothing. A Python exception that escapes (an interrupt
+ * between two values) is an answer that says so; memory at its cap replaces the runtime.
+ */
+function inspectOne(
+  pyodide: PyodideAPI,
+  answer: PyCallable,
+  sink: OutputSink,
+  memory: MemoryCap,
+  message: VariablesMessage,
+): VariablesAnswer {
+  sink.begin({ maxOutputBytes: 0, discardOutput: true });
+  memory.reset();
+  inspecting = true;
+  let found: VariablesAnswer;
+  try {
+    found = JSON.parse(answer(JSON.stringify(message.query)) as string) as VariablesAnswer;
+  } catch (error) {
+    const { recycle } = escapedOutcome(pyodide, error);
+    found = { entries: [], total: 0, problem: 'reading the namespace was interrupted', ...(recycle ? { recycle } : {}) };
+  } finally {
+    inspecting = false;
+  }
+  return memory.reached
+    ? { entries: [], total: 0, problem: "reading a value reached the sandbox's memory limit", recycle: 'memory limit reached' }
+    : found;
+}
+
 /** What a boot needs beyond the worker's configuration: Pyodide's module, its files, the wasm compiled. */
 async function bootInputs(host: WorkerHost): Promise<{
   pyodideModule: PyodideModule;
@@ -269,7 +311,7 @@ async function serve(host: WorkerHost): Promise<void> {
   const { pyodide } = booted;
   // Lock down the Python side and wire its streams.
   const sink = wireStreams(host, pyodide);
-  const run = lockDown(host, pyodide);
+  const { run, answer } = lockDown(host, pyodide);
   pyodide.setInterruptBuffer(host.interruptFlag);
   // Stacks show no frames (globals.ts pins that): capturing them would cost every error for nothing.
   Error.stackTraceLimit = 0;
@@ -280,6 +322,12 @@ async function serve(host: WorkerHost): Promise<void> {
       void loadPackages(pyodide, host.served, load).then((error) =>
         host.post({ type: 'packages-loaded', id: load.id, ...(error ? { error } : {}) }),
       );
+      return;
+    }
+    if (isTagged(message) && message.type === 'variables') {
+      const query = message as VariablesMessage;
+      runningId = query.id;
+      host.post({ type: 'variables-result', id: query.id, answer: inspectOne(pyodide, answer, sink, memory, query) });
       return;
     }
     if (!isTagged(message) || message.type !== 'run') return;

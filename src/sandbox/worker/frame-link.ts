@@ -50,6 +50,11 @@ export class FrameLink implements OutputWriter {
         this.running = undefined;
         this.emit(message);
         return;
+      case 'variables-result':
+        // A query writes nothing: its output was discarded in the worker.
+        this.running = undefined;
+        this.emit(message);
+        return;
       case 'input-request':
       case 'display':
         this.flush();

@@ -22,7 +22,20 @@ const config = workerData as WorkerConfig;
 const port = parentPort!;
 const stderr = process.stderr;
 const started = epochMs();
-const post = (message: WorkerMessage, transfer?: ArrayBuffer[]): void => port.postMessage(message, transfer);
+// Kept before anything else runs here: later, `JSON` may be Python's.
+const stringify = JSON.stringify;
+const makingSnapshot = config.boot === 'make-snapshot';
+/**
+ * What this thread posts is JSON text, which carries no object: Node clones some objects (the
+ * DOMException that `atob` throws is one) by having the receiving thread load the module they
+ * name, before the relay sees the message. Only the build's snapshot goes as bytes: no Python
+ * runs then.
+ */
+const post = (message: WorkerMessage, transfer?: ArrayBuffer[]): void => {
+  if (makingSnapshot) return port.postMessage(message, transfer);
+  const text = stringify(message);
+  if (typeof text === 'string') port.postMessage(text);
+};
 const input = new InputSlot(config.channels.input);
 /** Set to 1 by the relay once it has forwarded a display message. */
 const displayForwarded = new Int32Array(config.channels.display, 0, 1);

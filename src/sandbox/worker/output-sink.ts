@@ -13,8 +13,8 @@ export class OutputSink {
 
   constructor(private readonly ring: OutputWriter) {}
 
-  /** Starts counting for a new run. */
-  begin(request: RunRequest): void {
+  /** Starts counting for a new run (or a variables query, whose output is discarded). */
+  begin(request: Pick<RunRequest, 'maxOutputBytes' | 'discardOutput'>): void {
     this.remaining = request.maxOutputBytes;
     this.discard = request.discardOutput;
     this.cut = false;

@@ -10,13 +10,29 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import * as zlib from 'node:zlib';
 import { PackageManager } from '../../../src/packages/manager';
 import { fetchWithFiles } from '../../../src/packages/node-fetch';
 import { NodeFileStore } from '../../../src/packages/node-store';
 import { cacheRoot, createNodePackageManager, readBundledLock } from '../../../src/packages/node';
 import type { PyPIResolver } from '../../../src/packages/pypi';
-import { cachedFiles, cacheDirsFor, rejectsWith } from '../../fixtures/package-tests';
-import { bundledLockInfo, DIST_DIR, generatePackageIndex, servePackageIndex, type PackageIndexServer } from '../../fixtures/package-index';
+import { cachedFiles, cacheDirsFor, managerOn, rejectsWith } from '../../fixtures/package-tests';
+import {
+  bundledLockInfo,
+  DIST_DIR,
+  generatePackageIndex,
+  servePackageIndex,
+  sha256,
+  type PackageIndexServer,
+} from '../../fixtures/package-index';
+import { storedZip, type DeflatedEntry } from '../../fixtures/zip';
+
+/** `mib` MiB of spaces, deflated: about 1 KiB a MiB (blocks that each start afresh, so one is made and repeated). */
+function deflateBomb(mib: number): DeflatedEntry {
+  const block = zlib.deflateRawSync(Buffer.alloc(2 ** 20, 0x20), { finishFlush: zlib.constants.Z_FULL_FLUSH });
+  const end = zlib.deflateRawSync(Buffer.alloc(0));
+  return { deflated: Buffer.concat([...Array<Buffer>(mib).fill(block), end]), size: mib * 2 ** 20, crc: 0 };
+}
 
 describe('packages: a hostile index', function () {
   this.timeout(60_000);
@@ -64,6 +80,76 @@ describe('packages: a hostile index', function () {
       assert.ok(!error.message.includes(sha256 === secretHash ? '0'.repeat(64) : secretHash));
     }
     assert.ok(!cachedFiles(cacheDir).some((file) => file.includes('sandbox_secret')), 'the local file was not cached');
+  });
+
+  it('a wheel whose METADATA inflates to 2 GiB is refused from its size, before micropip reads it', async () => {
+    const index = generatePackageIndex({ info: bundledLockInfo(), pypi: [{ name: 'sandbox-pypi-bomb', version: '1.0.0' }] });
+    const [wheel] = index.pypi.get('sandbox-pypi-bomb')!;
+    const info = 'sandbox_pypi_bomb-1.0.0.dist-info';
+    const bytes = storedZip(
+      new Map<string, Uint8Array | DeflatedEntry>([
+        [`${info}/WHEEL`, Buffer.from('Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n')],
+        [`${info}/METADATA`, deflateBomb(2048)],
+      ]),
+    );
+    index.pypi.set('sandbox-pypi-bomb', [{ ...wheel, bytes, sha256: sha256(bytes) }]);
+    const bombs = await servePackageIndex(index);
+    try {
+      await rejectsWith(
+        managerOn(bombs, newCacheDir()).plan({ names: ['sandbox-pypi-bomb'] }),
+        'resolution',
+        /sandbox_pypi_bomb-1\.0\.0\.dist-info\/METADATA says it inflates to 2048\.0 MiB, more than the 32 MiB a wheel's metadata may have/,
+      );
+    } finally {
+      await bombs.close();
+    }
+  });
+
+  it('a wheel without end stops the installer at its memory limit', async function () {
+    // About 1.4 GB go through Node's fetch first: slow on a busy machine.
+    this.timeout(180_000);
+    // The index lists the wheel where this server sends bytes until the reader goes away.
+    const chunk = Buffer.alloc(2 ** 20, 1);
+    const endless = http.createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/octet-stream' });
+      const more = (): void => {
+        while (!response.destroyed && response.write(chunk));
+        if (!response.destroyed) response.once('drain', more);
+      };
+      more();
+    });
+    await new Promise<void>((resolve) => endless.listen(0, '127.0.0.1', resolve));
+    const { port } = endless.address() as AddressInfo;
+    const index = generatePackageIndex({ info: bundledLockInfo(), pypi: [{ name: 'sandbox-pypi-endless', version: '1.0.0' }] });
+    const listing = await servePackageIndex(index, { wheelUrl: (fileName) => `http://127.0.0.1:${port}/${fileName}` });
+    try {
+      await rejectsWith(
+        managerOn(listing, newCacheDir()).plan({ names: ['sandbox-pypi-endless'] }),
+        'resolution',
+        /^sandbox-pypi-endless: the package installer used more than its 1408 MiB of memory, and was stopped/,
+      );
+    } finally {
+      endless.closeAllConnections();
+      await Promise.all([new Promise((resolve) => endless.close(resolve)), listing.close()]);
+    }
+  });
+
+  it('a wheel the index lists at a file: URL is refused by the installer, which reads no local file for an index', async () => {
+    const index = generatePackageIndex({ info: bundledLockInfo(), pypi: [{ name: 'sandbox-pypi-local', version: '1.0.0' }] });
+    const [wheel] = index.pypi.get('sandbox-pypi-local')!;
+    // A real wheel on this machine: without Node's permission model, micropip read it and resolved it.
+    const local = path.join(fs.mkdtempSync(path.join(root, 'local-')), wheel.fileName);
+    fs.writeFileSync(local, wheel.bytes);
+    const listing = await servePackageIndex(index, { wheelUrl: () => pathToFileURL(local).href });
+    try {
+      await rejectsWith(
+        managerOn(listing, newCacheDir()).plan({ names: ['sandbox-pypi-local'] }),
+        'resolution',
+        /: file:\/\/\S+sandbox_pypi_local-1\.0\.0-py3-none-any\.whl is refused: the installer fetches http\(s\) URLs only$/,
+      );
+    } finally {
+      await listing.close();
+    }
   });
 
   it('a cached resolution that is not JSON, or not an answer, is resolved again', async () => {

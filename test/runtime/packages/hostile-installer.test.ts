@@ -116,6 +116,19 @@ done`,
     assert.equal(starts(), 4);
   });
 
+  it('one that grows past its memory limit is stopped, and the load fails saying so', async () => {
+    // 64 MiB at a time, touched, up to 2.5 GiB: well past the limit, and short of the machine's.
+    const installer = hostileInstaller(
+      root,
+      `const hog = []; const grow = () => { if (hog.length < 40) { hog.push(Buffer.alloc(64 * 2 ** 20, 1)); setTimeout(grow, 20); } }; grow();`,
+    );
+    await rejectsWith(
+      installer.resolve(request),
+      'resolution',
+      /^sandbox-x: the package installer used more than its 1408 MiB of memory, and was stopped \(what http:\/\/127\.0\.0\.1:9\/simple sent was too large for it\)$/,
+    );
+  });
+
   it('a frame longer than the reply cap is refused from its header, without buffering its body', async () => {
     const installer = hostileInstaller(
       root,

@@ -17,6 +17,7 @@ import { installPackagesPick, packageConsent, packageConsentQuestion } from './p
 import { problemsFromError } from './problems';
 import { queuedRunsInOrder } from './queued-runs';
 import { showOutputFromPalette } from './show-output';
+import { variablesView } from './variables';
 
 /** All UI checks, run in this order, each in a fresh server, browser and workspace. */
 export const CHECKS: UiCheck[] = [
@@ -42,6 +43,7 @@ export const CHECKS: UiCheck[] = [
   keysStayOutOfNotebookCells,
   outputViewImage,
   outputViewHtmlWithoutScripts,
+  variablesView,
   packageConsent,
   packageConsentQuestion,
   installPackagesPick,

@@ -147,6 +147,20 @@ describe('packages: environment markers', () => {
       assert.equal(typeof parseMarker(bad), 'string', bad);
   });
 
+  it('refuses parentheses nested past 100 as a marker it cannot read, not with an overflowed stack', () => {
+    const nested = (depth: number): string => `${'('.repeat(depth)}os_name == "posix"${')'.repeat(depth)}`;
+    assert.equal(evaluate(nested(100)), true);
+    for (const depth of [101, 100_000]) {
+      const marker = parseMarker(nested(depth));
+      assert.equal(typeof marker, 'string');
+      assert.match(marker as string, /^parentheses nest deeper than 100 in marker '\({20}/);
+    }
+    assert.throws(
+      () => parseRequirement(`six; ${nested(100_000)}`),
+      (error: unknown) => error instanceof PackageError && error.code === 'invalid',
+    );
+  });
+
   it('refuses what is not a marker', () => {
     for (const bad of [
       'python_version',
