@@ -83,6 +83,14 @@ interface Figures {
    */
   first_run_cold_ms: number | null;
   first_run_warm_ms: number | null;
+  /**
+   * A started runtime's first notebook cell whose value IPython's pretty printer shows (a dict of
+   * lists over 79 columns), less its first plain cell (an assignment): what the pretty printer
+   * costs the first time.
+   */
+  first_pretty_value_ms_over_plain: number;
+  /** The same for a first cell with a magic (%time): what reading IPython's syntax and the magic cost. */
+  first_magic_ms_over_plain: number;
   /** A fresh runtime's first result with 20 cached test wheels (2 MB) to load first, from asking for the run. */
   package_load_ms: number;
   /** Pyodide's own loadPackage of the same files from a local folder, and the import, in a fresh Node process restored from the same snapshot. */
@@ -125,8 +133,17 @@ const TARGETS: ReadonlyArray<[keyof Figures, number]> = [
   ['rss_idle_after_run_mb', 110],
   ['rss_7_runtimes_mb', 800],
   ['package_load_ratio', 1.2],
+  ['first_pretty_value_ms_over_plain', 20],
+  ['first_magic_ms_over_plain', 20],
   ['variables_refresh_ms', 50],
 ];
+
+/** First cells of a notebook's fresh runtime: a plain one, one whose value is pretty-printed, one with a magic. */
+const FIRST_CELLS = {
+  plain: 'plain = 1',
+  pretty: "{f'key {i}': list(range(i)) for i in range(12)}",
+  magic: '%time timed = sum(range(100))',
+} as const;
 
 /** Prints what it gets, so a snapshot and a plain boot can be compared. */
 const IDENTITY_PROBE = 'import sys\nprint(sys.version)\nprint(sorted(sys.modules))\nprint(2**100, 1/3)';
@@ -240,6 +257,31 @@ async function roundtrips(client: SandboxClient, runs: number): Promise<number[]
     times.push(performance.now() - started);
   }
   return times;
+}
+
+/**
+ * How much longer a first cell that pretty-prints a value, and one with a magic, take than a plain
+ * first cell (medians of `runs` differences), each in a runtime of its own that has started and
+ * run nothing yet, run as the notebook kernel runs cells.
+ */
+async function firstCells(runs: number): Promise<Record<'pretty' | 'magic', number>> {
+  const over: Record<'pretty' | 'magic', number[]> = { pretty: [], magic: [] };
+  for (let i = 0; i < runs; i++) {
+    // Three runtimes started first, then their first cells one after the other: the three share
+    // the machine's load of that moment, which differences of separate medians did not cancel.
+    const clients = { plain: createNodeClient(), pretty: createNodeClient(), magic: createNodeClient() };
+    try {
+      await Promise.all(Object.values(clients).map((client) => client.start()));
+      const first = async (kind: keyof typeof FIRST_CELLS): Promise<number> =>
+        timed(() => clients[kind].run('exec', FIRST_CELLS[kind], { displayLastValue: 'all', executionCount: 1 }).result);
+      const plain = await first('plain');
+      over.pretty.push((await first('pretty')) - plain);
+      over.magic.push((await first('magic')) - plain);
+    } finally {
+      Object.values(clients).forEach((client) => client.dispose());
+    }
+  }
+  return { pretty: median(over.pretty), magic: median(over.magic) };
 }
 
 /** From interrupt() to the KeyboardInterrupt result, for code that is busy in Python. */
@@ -406,6 +448,7 @@ async function measure(): Promise<Figures> {
   const plain = await coldStart({ snapshot: false }, 3);
   const packages = await packageLoadTimes(__dirname, 5);
   const files = await fileFigures(__dirname);
+  const first = await firstCellFigures(7);
 
   const client = createNodeClient();
   try {
@@ -460,6 +503,7 @@ async function measure(): Promise<Figures> {
       notebook_cell_ms_p50: integrationFigure('bench-notebook.json', 'notebook_cell_ms_p50'),
       first_run_cold_ms: integrationFigure('bench-first-run.json', 'first_run_cold_ms'),
       first_run_warm_ms: integrationFigure('bench-first-run.json', 'first_run_warm_ms'),
+      ...first,
       package_load_ms: Math.round(median(packages.sandboxMs)),
       package_load_pyodide_ms: Math.round(median(packages.pyodideMs)),
       package_load_ratio: round(median(packages.sandboxMs) / median(packages.pyodideMs)),
@@ -509,6 +553,15 @@ async function measureVariables(): Promise<Partial<Figures>> {
   }
 }
 
+/** The two first-cell figures, from medians of `runs`. */
+async function firstCellFigures(runs: number): Promise<Pick<Figures, 'first_pretty_value_ms_over_plain' | 'first_magic_ms_over_plain'>> {
+  const first = await firstCells(runs);
+  return {
+    first_pretty_value_ms_over_plain: round(first.pretty),
+    first_magic_ms_over_plain: round(first.magic),
+  };
+}
+
 async function main(): Promise<void> {
   const only = (flag: string): boolean => process.argv.includes(flag);
   const figures = only('--memory')
@@ -517,7 +570,10 @@ async function main(): Promise<void> {
       ? await measureSpare()
       : only('--variables')
         ? await measureVariables()
-        : await measure();
+        : only('--first-cells')
+          ? // Those figures alone, medians of 15, away from the load of the rest.
+            await firstCellFigures(15)
+          : await measure();
   process.stdout.write(process.argv.includes('--json') ? `${JSON.stringify(figures)}\n` : `${table(figures)}\n`);
 }
 

@@ -107,7 +107,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 /** A probe process (`memory-probe.ts`) under the sandbox's command line: its memory and its threads' heaps, once idle. */
 async function probe(distDir: string, mode: 'runtime' | 'baseline'): Promise<Resident & ProbeHeaps> {
-  const spec = defaultLaunchSpec(distDir, { permissionFlags: true, osIsolation: false, exposeGc: true });
+  const spec = defaultLaunchSpec(distDir, { permissionFlags: true, osIsolation: false, ownFileSystem: false, exposeGc: true });
   const request: ProbeRequest = { mode, code: SMALL_RUN };
   const child = fork(path.join(distDir, 'bench-memory-probe.js'), [JSON.stringify(request)], {
     execArgv: [...spec.execArgv],

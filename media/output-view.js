@@ -146,6 +146,14 @@ th{font-weight:600;}img{max-width:100%;}a{color:inherit;}`;
   }
 
   /** @param {number} runId */
+  function clear(runId) {
+    const run = runs.get(runId);
+    if (!run) return;
+    for (const node of run.body.querySelectorAll('[data-part]')) parts.delete(Number(/** @type {HTMLElement} */ (node).dataset.part));
+    run.body.replaceChildren();
+  }
+
+  /** @param {number} runId */
   function drop(runId) {
     const run = runs.get(runId);
     if (!run) return;
@@ -182,6 +190,9 @@ th{font-weight:600;}img{max-width:100%;}a{color:inherit;}`;
       }
       case 'end':
         end(message.runId, message.footer, message.failed);
+        break;
+      case 'clear':
+        clear(message.runId);
         break;
       case 'drop':
         drop(message.runId);

@@ -1,5 +1,6 @@
 /**
- * The headless way in: `python-sandbox [options] exec|eval CODE` (the npm package's bin; `npm run -s sandbox -- ...` here).
+ * The headless way in: `python-sandbox [options] exec|eval CODE` (the npm package's bin; `npm run -s sandbox -- ...` here),
+ * and `python-sandbox notebook IN.ipynb [options]` (cli-notebook.ts).
  * Exit codes: 0 ok, 1 Python error, 2 bad usage, no sandbox, or a package that cannot be had, 130 after Ctrl-C.
  */
 import * as fs from 'node:fs';
@@ -8,9 +9,11 @@ import * as readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { version as pyodideVersion } from 'pyodide/package.json';
 import { version } from '../package.json';
+import { MEMORY_MB, OUTPUT_CAP, SANDBOX_ARGS, sandboxOptions, TIMEOUT_MS, UsageError } from './cli-args';
+import { notebookCommand } from './cli-notebook';
 import { pythonTraceback } from './cli-traceback';
 import { FILE_USAGE, fileOptions, type FileCommand } from './files/cli-options';
-import { packageOptions, PACKAGE_USAGE, type PackageCommand } from './packages/cli-options';
+import { PACKAGE_USAGE, type PackageCommand } from './packages/cli-options';
 import { SandboxError, type RunOptions, type SandboxClient } from './sandbox/client';
 import { createNodeClient, type NodeSandboxOptions } from './sandbox/node-client';
 import type { RunMode } from './sandbox/protocol';
@@ -19,12 +22,8 @@ import { toContract } from './sandbox/result';
 import { quoteUntrusted } from './sandbox/untrusted-text';
 import { settingBounds } from './setting-limits';
 
-const OUTPUT_CAP = settingBounds('maxOutputBytes');
-const MEMORY_MB = settingBounds('memoryLimitMb');
-/** Milliseconds, up to the longest timeoutSeconds setting. */
-const TIMEOUT_MS = { min: 1, max: settingBounds('timeoutSeconds').max * 1000 };
-
 const USAGE = `usage: python-sandbox [options] exec|eval CODE   (in this repository: npm run -s sandbox -- ...)
+       python-sandbox notebook IN.ipynb [options]  (notebook --help for its options)
   CODE               Python source; - reads it from stdin; for exec, a path ending in .py runs that file
   --json             print one line, {"ok": ...} or {"err": ...}, and nothing else
   --timeout-ms N     stop the run after N ms (default: no limit; at most ${TIMEOUT_MS.max}, 24 hours)
@@ -38,8 +37,6 @@ ${FILE_USAGE}
   -V, --version      print the versions of python-sandbox, Pyodide and Python
 exit status: 0 ok, 1 Python error, 2 bad usage, the sandbox could not start, or a package could not be had;
   130 after Ctrl-C, which raises KeyboardInterrupt in the code`;
-
-class UsageError extends Error {}
 
 /** Not a run: what was asked for (--help, --version) is printed on stdout. */
 class Answered extends Error {}
@@ -72,33 +69,15 @@ interface Command {
   readonly files: FileCommand;
 }
 
-/** A whole number within `bounds`: the CLI takes what the extension's settings take. */
-function boundedInt(name: string, value: string | undefined, bounds: { readonly min: number; readonly max: number }): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < bounds.min || n > bounds.max)
-    throw new UsageError(`--${name} takes a whole number from ${bounds.min} to ${bounds.max}, not '${value}'`);
-  return n;
-}
-
 async function parse(argv: string[]): Promise<Command> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
     options: {
       json: { type: 'boolean', default: false },
-      'timeout-ms': { type: 'string' },
-      'memory-mb': { type: 'string' },
-      isolation: { type: 'string', default: 'process' },
-      'max-output-bytes': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
       version: { type: 'boolean', short: 'V', default: false },
-      packages: { type: 'string', multiple: true },
-      'no-auto-packages': { type: 'boolean', default: false },
-      'index-url': { type: 'string' },
-      'pypi-url': { type: 'string' },
-      'cache-dir': { type: 'string' },
-      offline: { type: 'boolean', default: false },
+      ...SANDBOX_ARGS,
       read: { type: 'string', multiple: true },
       'output-dir': { type: 'string' },
     },
@@ -110,14 +89,9 @@ async function parse(argv: string[]): Promise<Command> {
     throw new UsageError(`expected exec or eval, not ${mode === undefined ? 'nothing' : `'${mode}'`}`);
   if (source === undefined || rest.length > 0)
     throw new UsageError('expected exactly one CODE argument (quote it, or pass - to read stdin)');
-  if (values.isolation !== 'process' && values.isolation !== 'worker')
-    throw new UsageError(`--isolation is process or worker, not '${values.isolation}'`);
-  const memoryLimitMb = boundedInt('memory-mb', values['memory-mb'], MEMORY_MB);
-  const maxOutputBytes = boundedInt('max-output-bytes', values['max-output-bytes'], OUTPUT_CAP);
-  let packages: PackageCommand;
+  const { sandbox, packages, timeoutMs } = sandboxOptions(values);
   let files: FileCommand;
   try {
-    packages = packageOptions(values);
     files = fileOptions(values);
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
@@ -128,15 +102,12 @@ async function parse(argv: string[]): Promise<Command> {
     files,
     ...(await readCode(mode, source)),
     json: values.json,
-    timeoutMs: boundedInt('timeout-ms', values['timeout-ms'], TIMEOUT_MS),
+    timeoutMs,
     sandbox: {
-      isolation: values.isolation,
-      ...(memoryLimitMb ? { memoryLimitMb } : {}),
-      maxOutputBytes: maxOutputBytes ?? OUTPUT_CAP.fallback,
+      ...sandbox,
       // Room for the folders named with --read, which the process holds besides Python's memory.
       maxReadableMb: values.read?.length ? settingBounds('files.maxReadableMb').fallback : 0,
       input: source !== '-',
-      packageCacheDir: packages.cacheRoot,
     },
     // input() reads stdin unless stdin already held the code.
     readLine: source === '-' ? undefined : lineReader(),
@@ -249,7 +220,8 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-void main(process.argv.slice(2)).then((code) => {
+const argv = process.argv.slice(2);
+void (argv[0] === 'notebook' ? notebookCommand(argv.slice(1)) : main(argv)).then((code) => {
   process.exitCode = code;
   // Stdin may still be open for input(); nothing more will be read.
   process.stdin.destroy();

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { InputBoxPresenter } from '../presenters/input-box';
 import { settledResult } from '../sandbox/run';
 import type { RuntimeSession } from '../session/runtime-session';
+import { DisplayIds } from './output-rules';
 import { CellOutputs } from './cell-outputs';
 
 /**
@@ -15,6 +16,8 @@ export class NotebookKernel implements vscode.Disposable {
   private readonly queue: vscode.NotebookCellExecution[] = [];
   private tail: Promise<void> = Promise.resolve();
   private readonly inputBox = new InputBoxPresenter();
+  /** Outputs shown with a display id, which a later cell's update_display replaces. */
+  private readonly displays = new DisplayIds<vscode.NotebookCellOutput>();
   private disposed = false;
 
   /**
@@ -46,6 +49,7 @@ export class NotebookKernel implements vscode.Disposable {
   async restart(): Promise<void> {
     this.cancelQueued();
     this.executionCount = 0;
+    this.displays.clear();
     await this.session.restart();
   }
 
@@ -83,7 +87,7 @@ export class NotebookKernel implements vscode.Disposable {
   private async run(execution: vscode.NotebookCellExecution): Promise<boolean> {
     const count = ++this.executionCount;
     const code = execution.cell.document.getText();
-    const outputs = new CellOutputs(execution, count);
+    const outputs = new CellOutputs(execution, count, this.displays);
     let started = false;
     // The clock starts when the code reaches the sandbox, not while the runtime starts.
     const start = (): void => {
@@ -96,6 +100,7 @@ export class NotebookKernel implements vscode.Disposable {
     const run = this.session.run('exec', code, {
       fresh: false,
       displayLastValue: 'all',
+      executionCount: count,
       label: `${this.name}, cell ${execution.cell.index + 1}`,
       document: this.notebook,
     });

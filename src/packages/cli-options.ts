@@ -15,6 +15,16 @@ export const PACKAGE_USAGE = `  --packages A,B     load these packages and their
   --cache-dir DIR    package cache (default: $XDG_CACHE_HOME/python-sandbox, else ~/.cache/python-sandbox)
   --offline          never download; load only what the cache holds`;
 
+/** The package options, as `parseArgs` takes them. */
+export const PACKAGE_ARGS = {
+  packages: { type: 'string', multiple: true },
+  'no-auto-packages': { type: 'boolean', default: false },
+  'index-url': { type: 'string' },
+  'pypi-url': { type: 'string' },
+  'cache-dir': { type: 'string' },
+  offline: { type: 'boolean', default: false },
+} as const;
+
 /** The options as `parseArgs` returns them. */
 export interface PackageArgs {
   readonly packages?: string[];

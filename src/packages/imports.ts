@@ -13,9 +13,17 @@
 
 type Token = { readonly kind: 'name' | 'op' | 'newline'; readonly text: string };
 
+/**
+ * Where each logical line of `code` starts (offsets, after its indentation): the places a line of
+ * IPython's syntax can begin (`%pip install ...`), outside strings and brackets.
+ */
+export function logicalLineStarts(code: string): number[] {
+  return new Scanner(code).scan().lineStarts;
+}
+
 /** Top-level module names imported by `code`, sorted and without repeats. */
 export function findImports(code: string): string[] {
-  const tokens = new Scanner(code).scan();
+  const { tokens } = new Scanner(code).scan();
   const found = new Set<string>();
   const nameAt = (i: number): string | undefined =>
     tokens[i]?.kind === 'name' && !KEYWORDS.has(tokens[i].text) ? tokens[i].text : undefined;
@@ -82,12 +90,14 @@ class Scanner {
   private position = 0;
   private fieldDepth = 0;
   private readonly tokens: Token[] = [];
+  private readonly lineStarts: number[] = [];
+  private atLineStart = true;
 
   constructor(private readonly source: string) {}
 
-  scan(): Token[] {
+  scan(): { tokens: Token[]; lineStarts: number[] } {
     this.code(false);
-    return this.tokens;
+    return { tokens: this.tokens, lineStarts: this.lineStarts };
   }
 
   /**
@@ -99,13 +109,20 @@ class Scanner {
     let depth = 0;
     while (this.position < source.length) {
       const char = source[this.position];
+      if (!inField && depth === 0 && this.atLineStart && char !== ' ' && char !== '\t' && char !== '\f') {
+        this.atLineStart = false;
+        this.lineStarts.push(this.position);
+      }
       if (char === ' ' || char === '\t' || char === '\f') this.position++;
       else if (char === '\\' && /^\\\r?\n/.test(source.slice(this.position, this.position + 3)))
         this.position += source[this.position + 1] === '\r' ? 3 : 2;
       else if (char === '#') this.skipComment();
       else if (char === '\n' || char === '\r') {
         this.position++;
-        if (!inField && depth === 0) this.emit('newline', '\n');
+        if (!inField && depth === 0) {
+          this.emit('newline', '\n');
+          this.atLineStart = true;
+        }
       } else if (char === '"' || char === "'") this.string('');
       else if (this.word(inField)) continue;
       else if (this.number()) continue;

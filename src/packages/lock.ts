@@ -137,9 +137,15 @@ export function formatLock(info: LockInfo, packages: Iterable<readonly [string, 
 /** Import name -> canonical package name, as Pyodide maps `import yaml` to pyyaml. */
 export function importsToPackages(lock: PackageLock): Map<string, string> {
   const map = new Map<string, string>();
-  for (const [key, entry] of lock.packages) for (const module of entry.imports) map.set(module, key);
+  for (const [key, entry] of lock.packages) for (const module of entry.imports) if (!SANDBOX_MODULES.has(module)) map.set(module, key);
   return map;
 }
+
+/**
+ * Modules the sandbox has of its own, which an import must not download: its small `IPython`
+ * (Pyodide's lock maps `IPython` to the `ipython` package and its dependencies).
+ */
+const SANDBOX_MODULES: ReadonlySet<string> = new Set(['IPython']);
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -12,6 +12,7 @@ import { PackageError, reasonOf, throwIfCancelled } from './errors';
 import { findImports } from './imports';
 import { checkLockMatches, formatLock, importsToPackages, parseLock, type LockInfo, type LockPackage, type PackageLock } from './lock';
 import { pyodideEnvironment } from './markers';
+import { pipInstallRequirements } from './pip-magic';
 import { inParallel } from './parallel';
 import { checkResolvedWheels, type PyPIResolver, type ResolvedWheel } from './pypi';
 import { parseRequirement, type Requirement } from './requirement';
@@ -79,7 +80,7 @@ export interface PackageManagerOptions {
 
 /** What a run asks for. Every part is optional; an empty request plans nothing. */
 export interface PackageRequest {
-  /** The code to run: its `# /// script` dependencies always count, its imports when `autoImports`. */
+  /** The code to run: its `# /// script` dependencies and `%pip install` lines always count, its imports when `autoImports`. */
   readonly code?: string;
   /** Requirement strings named explicitly (setting, command, `--packages`): `numpy`, `attrs>=23`. */
   readonly names?: readonly string[];
@@ -317,6 +318,8 @@ export class PackageManager {
     const metadata = request.code === undefined ? undefined : readScriptMetadata(request.code);
     if (metadata?.requiresPython !== undefined) this.checkPython(metadata.requiresPython, lock.info.python);
     texts.push(...(metadata?.dependencies ?? []));
+    // A cell's %pip install lines name packages as explicitly as a PEP 723 block does.
+    if (request.code !== undefined) texts.push(...pipInstallRequirements(request.code));
     const requirements = texts.map(parseRequirement);
     if (request.code !== undefined && request.autoImports !== false) {
       const packageOf = importsToPackages(lock);

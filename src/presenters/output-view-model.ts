@@ -42,6 +42,8 @@ export type ToPage =
   | { readonly type: 'append'; readonly runId: number; readonly partId: number; readonly text: string }
   | { readonly type: 'replace'; readonly runId: number; readonly part: ViewPart }
   | { readonly type: 'end'; readonly runId: number; readonly footer: string; readonly failed: boolean }
+  /** clear_output: the run's parts so far are gone. */
+  | { readonly type: 'clear'; readonly runId: number }
   | { readonly type: 'drop'; readonly runId: number };
 
 /** Page -> extension. */

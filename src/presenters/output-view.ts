@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { Settings } from '../config';
 import type { RunOrigin } from '../editor/run-origin';
-import type { DisplayData, OutputFile, StreamName } from '../sandbox/protocol';
+import { CellOutputSequence, DisplayIds, type OutputTarget } from '../notebook/output-rules';
+import type { DisplayData, DisplayItem, OutputFile, StreamName } from '../sandbox/protocol';
 import { formatSize } from '../sandbox/shared/bytes';
 import { settledResult, type Run } from '../sandbox/run';
 import { footerOf, runHeader } from './format';
@@ -32,6 +33,9 @@ const MAX_MARKDOWN_CHARS = 2 ** 20;
 /** What a Save… or Open button of an output file does: `document` is the one whose run wrote it. */
 export type OutputFileAction = (action: 'save' | 'open', file: OutputFile, document: string | undefined) => void;
 
+/** A part of a run, as the output rules refer to it; undefined for what the view does not show (errors, text past its limit). */
+type ViewHandle = { readonly runId: number; readonly partId: number } | undefined;
+
 /**
  * The "Python Sandbox" view in the panel: each run of the editor with its header, its text and
  * what it displayed (images, HTML tables, Markdown), newest at the bottom, the files it wrote
@@ -43,6 +47,8 @@ export class OutputViewPresenter implements vscode.WebviewViewProvider, vscode.D
   private readonly runs: ViewRun[] = [];
   private view: vscode.WebviewView | undefined;
   private nextId = 1;
+  /** Parts shown with a display id, which update_display replaces. */
+  private readonly displays = new DisplayIds<ViewHandle>();
   private readonly registration: vscode.Disposable;
   /** The files of each files part, and the document whose run wrote them. */
   private readonly outputFiles = new Map<number, { readonly files: readonly OutputFile[]; readonly document: string | undefined }>();
@@ -55,18 +61,20 @@ export class OutputViewPresenter implements vscode.WebviewViewProvider, vscode.D
     this.registration = vscode.window.registerWebviewViewProvider(OUTPUT_VIEW_ID, this);
   }
 
-  /** Shows `run` in the view as it goes. */
+  /** Shows `run` in the view as it goes, by Jupyter's rules for outputs (output-rules.ts). */
   follow(run: Run, origin: RunOrigin | undefined): void {
     let shown: ViewRun | undefined;
+    let outputs: CellOutputSequence<ViewHandle> | undefined;
     run.onDidStart(() => {
       shown = { id: this.nextId++, header: runHeader(run.mode, run.label ?? 'code'), parts: [] };
+      outputs = new CellOutputSequence(this.target(shown), 0, this.displays);
       this.runs.push(shown);
       this.trim();
       this.post({ type: 'run', run: shown });
     });
-    run.onDidWrite(({ stream, text }) => shown && this.write(shown, stream, text));
-    run.onDidAnswerInput((text) => shown && text !== null && this.write(shown, 'stdout', `${text}\n`));
-    run.onDidDisplay((data) => shown && this.display(shown, data));
+    run.onDidWrite(({ stream, text }) => outputs?.write(stream, text));
+    run.onDidAnswerInput((text) => text !== null && outputs?.write('stdout', `${text}\n`));
+    run.onDidDisplay((data) => outputs?.display(data));
     void settledResult(run).then((result) => {
       if (!shown) return;
       if (result.outputFiles?.length || result.outputFilesOmitted) {
@@ -92,6 +100,7 @@ export class OutputViewPresenter implements vscode.WebviewViewProvider, vscode.D
   clear(): void {
     this.runs.length = 0;
     this.outputFiles.clear();
+    this.displays.clear();
     this.post({ type: 'reset', runs: [] });
   }
 
@@ -123,32 +132,68 @@ export class OutputViewPresenter implements vscode.WebviewViewProvider, vscode.D
     this.registration.dispose();
   }
 
-  private write(run: ViewRun, stream: StreamName, text: string): void {
-    const used = run.parts.reduce((n, part) => n + (part.kind === 'text' ? part.text.length : 0), 0);
-    if (used >= MAX_TEXT_CHARS) return;
-    if (used + text.length > MAX_TEXT_CHARS) text = `${text.slice(0, MAX_TEXT_CHARS - used)}\n[more text in the output channel]\n`;
-    const last = run.parts[run.parts.length - 1];
-    if (last?.kind === 'text' && last.stream === stream) {
-      run.parts[run.parts.length - 1] = { ...last, text: last.text + text };
-      this.post({ type: 'append', runId: run.id, partId: last.id, text });
-      return;
-    }
-    this.add(run, { kind: 'text', id: this.nextId++, stream, text });
+  /** Where a run's outputs go: its parts, in this view. Errors are the footer's, not parts. */
+  private target(run: ViewRun): OutputTarget<ViewHandle> {
+    return {
+      append: (output) => {
+        if (output.type === 'stream') return this.write(run, output.name, output.text);
+        if (output.type === 'display') return this.display(run, output.data);
+        return undefined;
+      },
+      extend: (handle, name, text) => this.write(run, name, text, handle),
+      replace: (handle, data) => handle && this.replace(handle, data),
+      clear: () => {
+        run.parts.length = 0;
+        this.post({ type: 'clear', runId: run.id });
+      },
+    };
   }
 
-  private display(run: ViewRun, data: DisplayData): void {
+  /** Adds text to the run (to the part `onto`, when the text continues it), within the view's limit. */
+  private write(run: ViewRun, stream: StreamName, text: string, onto?: ViewHandle): ViewHandle {
+    const used = run.parts.reduce((n, part) => n + (part.kind === 'text' ? part.text.length : 0), 0);
+    if (used >= MAX_TEXT_CHARS) return onto;
+    if (used + text.length > MAX_TEXT_CHARS) text = `${text.slice(0, MAX_TEXT_CHARS - used)}\n[more text in the output channel]\n`;
+    const index = onto ? run.parts.findIndex((part) => part.id === onto.partId) : -1;
+    const last = run.parts[index];
+    if (last?.kind === 'text') {
+      run.parts[index] = { ...last, text: last.text + text };
+      this.post({ type: 'append', runId: run.id, partId: last.id, text });
+      return onto;
+    }
+    return this.add(run, { kind: 'text', id: this.nextId++, stream, text });
+  }
+
+  private display(run: ViewRun, data: DisplayData): ViewHandle {
     const item = chooseItem(data.items);
     const part = partFor(item, this.nextId++);
-    this.add(run, part);
-    // VS Code's Markdown renderer runs in this process: large documents stay text.
-    if (item.mime === 'text/markdown' && item.data.length <= MAX_MARKDOWN_CHARS) void this.renderMarkdown(run, part.id, item.data);
+    const handle = this.add(run, part);
+    this.renderMarkdownOf(run, part.id, item);
     this.trim();
     if (this.settings().revealOutput === 'always') this.reveal();
+    return handle;
   }
 
-  private add(run: ViewRun, part: ViewPart): void {
+  /** update_display: the part shows the new data, in whichever run it is. */
+  private replace(handle: { readonly runId: number; readonly partId: number }, data: DisplayData): void {
+    const run = this.runs.find((r) => r.id === handle.runId);
+    const index = run ? run.parts.findIndex((part) => part.id === handle.partId) : -1;
+    if (!run || index === -1) return;
+    const item = chooseItem(data.items);
+    run.parts[index] = partFor(item, handle.partId);
+    this.post({ type: 'replace', runId: run.id, part: run.parts[index] });
+    this.renderMarkdownOf(run, handle.partId, item);
+  }
+
+  /** VS Code's Markdown renderer runs in this process: large documents stay text. */
+  private renderMarkdownOf(run: ViewRun, partId: number, item: DisplayItem): void {
+    if (item.mime === 'text/markdown' && item.data.length <= MAX_MARKDOWN_CHARS) void this.renderMarkdown(run, partId, item.data);
+  }
+
+  private add(run: ViewRun, part: ViewPart): ViewHandle {
     run.parts.push(part);
     this.post({ type: 'part', runId: run.id, part });
+    return { runId: run.id, partId: part.id };
   }
 
   /** Markdown shows as text at once (so order holds) and as HTML once VS Code's Markdown extension rendered it. */

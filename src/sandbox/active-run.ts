@@ -81,12 +81,12 @@ export class ActiveRun {
   }
 
   /** Display data for the run; the worker stops at the limits, so a sandbox past them is flooding the client. */
-  display({ kind, items }: DisplayMessage): void {
+  display({ kind, items, displayId, wait }: DisplayMessage): void {
     this.displays++;
     this.displayChars += items.reduce((n, item) => n + item.data.length, 0);
     if (this.displays > MESSAGE_LIMITS.displaysPerRun || this.displayChars > MESSAGE_LIMITS.displayCharsPerRun)
       throw new ProtocolError('display data went on past the limits of a run');
-    this.record.display({ kind, items });
+    this.record.display({ kind, items, displayId, wait });
   }
 
   /** Whether the run has a workspace (and may list output files). */

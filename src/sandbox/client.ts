@@ -64,10 +64,12 @@ export interface RunOptions {
   readonly fresh?: boolean;
   /** Drop output inside the worker (for measuring what output costs). */
   readonly discardOutput?: boolean;
-  /** For exec: also report the repr of a final bare expression, as `RunResult.lastValue`. */
+  /** For exec: also report the text of a final bare expression's value, as `RunResult.lastValue`. */
   readonly captureLastValue?: boolean;
   /** For exec: when a final bare expression's value is also display data (`Run.onDidDisplay`, kind `result`); default `none`. */
   readonly displayLastValue?: LastValueDisplay;
+  /** For exec: the notebook cell number `[N]` the run is (IPython's `Out[N]`, `_N`); the runtime counts its runs without it. */
+  readonly executionCount?: number;
   /** What the run is called in messages, e.g. `hello.py:3-5`. */
   readonly label?: string;
   /** The packages to load before the code runs, worked out when the run is next in the queue. */
@@ -404,6 +406,7 @@ export class SandboxClient {
         discardOutput: options.discardOutput ?? false,
         captureLastValue: options.captureLastValue ?? false,
         displayLastValue: options.displayLastValue ?? 'none',
+        ...(options.executionCount !== undefined ? { executionCount: options.executionCount } : {}),
         maxOutputBytes,
         ...(selection.files.length > 0 ? { packages: selection.files } : {}),
         ...(readOutput ? { readOutput } : {}),

@@ -54,6 +54,11 @@ export interface RunRequest {
   readonly captureLastValue: boolean;
   /** For exec: whether a final bare expression's value is sent as display data (`display` of kind `result`). */
   readonly displayLastValue: LastValueDisplay;
+  /**
+   * For exec: the run is notebook cell `[N]`, so its shown value is `Out[N]` and `_N` (IPython's
+   * history). Without it the runtime counts its own runs.
+   */
+  readonly executionCount?: number;
   /** Output beyond this many bytes is dropped and the result says it was truncated. */
   readonly maxOutputBytes: number;
   /** Packages to load before the code runs (dependencies first); a failure to load any ends the run before its code. */
@@ -135,6 +140,8 @@ export const MESSAGE_LIMITS = {
   displaysPerRun: 1000,
   /** Characters of display data one run may send (display.py stops there). */
   displayCharsPerRun: 64 * 2 ** 20,
+  /** A display id (display.py allows 200). */
+  displayIdChars: 256,
   /** Variables in one answer (a page of the namespace or of a value's children; variables.py sends no more than asked). */
   variablesPerAnswer: 500,
   /** A variable's short value (variables.py cuts it where the query says, at most here). */
@@ -196,7 +203,11 @@ export const parseOutputFile: (value: unknown) => OutputFile = OUTPUT_FILE.parse
 const RUN_OUTCOME = object('an outcome', {
   /** `json.dumps` of the value, for a successful `eval`. */
   value: optional(string('a value', MESSAGE_LIMITS.valueChars)),
-  /** repr() of an exec's final bare expression, when `captureLastValue` asked for it. */
+  /**
+   * The text of the last value an exec's code showed (its final bare expression), when
+   * `captureLastValue` asked for it: as IPython shows it (its pretty printer) when the value is
+   * also displayed (`displayLastValue` other than `none`), else its repr().
+   */
   lastValue: optional(string('a last value', MESSAGE_LIMITS.lastValueChars)),
   error: optional(PYTHON_ERROR),
   /** Output went past `maxOutputBytes` and the rest was dropped. */
@@ -389,16 +400,29 @@ export type DisplayItem = Infer<typeof DISPLAY_ITEM>;
 
 /** An object shown as a MIME bundle: each item a representation of it, text/plain among them. */
 const DISPLAY_DATA = {
-  /** `display` for display() and plt.show(); `result` for a run's final expression (Jupyter's execute_result). */
-  kind: oneOf('a display kind', ['display', 'result']),
+  /**
+   * `display` for display() and plt.show(); `result` for a run's final expression (Jupyter's
+   * execute_result); `update` replaces what was displayed with its `displayId` (update_display);
+   * `clear` clears the run's output so far (clear_output), and has no items.
+   */
+  kind: oneOf('a display kind', ['display', 'result', 'update', 'clear']),
   items: refine(
-    array('display items', DISPLAY_ITEM, 1, MESSAGE_LIMITS.displayItems),
+    array('display items', DISPLAY_ITEM, 0, MESSAGE_LIMITS.displayItems),
     (items) => new Set(items.map((item) => item.mime)).size === items.length,
     'a display bundle repeats a MIME type',
   ),
+  /** display(obj, display_id=...): the id a later `update` names (Jupyter's transient display_id). */
+  displayId: optional(string('a display id', MESSAGE_LIMITS.displayIdChars)),
+  /** For `clear`: clear only when the next output arrives (clear_output(wait=True)). */
+  wait: optional(boolean('the wait of a clear')),
 };
 export type DisplayData = ObjectOf<typeof DISPLAY_DATA>;
 export type DisplayKind = DisplayData['kind'];
+
+/** What a display's kind asks of its other fields: items but for a clear, none for it; an update names its display id. */
+function displayFits(display: DisplayData): boolean {
+  return (display.kind === 'clear') === (display.items.length === 0) && (display.kind !== 'update' || display.displayId !== undefined);
+}
 
 const RUN_ID = integer('a run id', 1, Number.MAX_SAFE_INTEGER);
 
@@ -464,35 +488,39 @@ const VARIABLES_ANSWER = object('a variables answer', {
 export type VariablesAnswer = Infer<typeof VARIABLES_ANSWER>;
 
 /** Everything the sandbox sends the client. */
-export const SANDBOX_MESSAGE = messages('a message', {
-  /** The runtime is loaded and these restrictions hold. */
-  ready: { restrictions: RESTRICTIONS, runtime: RUNTIME_INFO },
-  /** The sandbox could not start; the process exits after sending it. */
-  failed: { message: string('a failure message', MESSAGE_LIMITS.promptChars) },
-  /** Text the running code wrote, in the order written. */
-  output: { id: RUN_ID, stream: oneOf('an output stream', STREAM_NAMES), text: string('output text', MESSAGE_LIMITS.outputChars) },
-  /** Also worker -> relay: the running code called input(); reply with `input-reply`. */
-  'input-request': { id: RUN_ID, prompt: string('an input prompt', MESSAGE_LIMITS.promptChars) },
-  /** Also worker -> relay: the run with this id has ended. */
-  result: { id: RUN_ID, outcome: RUN_OUTCOME },
-  /**
-   * Also worker -> relay: the running code displayed an object. It comes in order with the
-   * output: the relay forwards the output written before it first, and the worker waits until
-   * the relay has sent it before it writes more.
-   */
-  display: { id: RUN_ID, ...DISPLAY_DATA },
-  /** Also worker -> relay: the answer to the `variables` query with this id. */
-  'variables-result': { id: RUN_ID, answer: VARIABLES_ANSWER },
-  /** Also worker -> relay: the next part of the file a `readOutput` run asked for, in base64. */
-  'file-data': {
-    id: RUN_ID,
-    data: refine(
-      string('file data', 4 * Math.ceil(MESSAGE_LIMITS.fileChunkBytes / 3)),
-      (data) => data.length % 4 === 0 && BASE64.test(data),
-      'file data is not base64',
-    ),
-  },
-});
+export const SANDBOX_MESSAGE = refine(
+  messages('a message', {
+    /** The runtime is loaded and these restrictions hold. */
+    ready: { restrictions: RESTRICTIONS, runtime: RUNTIME_INFO },
+    /** The sandbox could not start; the process exits after sending it. */
+    failed: { message: string('a failure message', MESSAGE_LIMITS.promptChars) },
+    /** Text the running code wrote, in the order written. */
+    output: { id: RUN_ID, stream: oneOf('an output stream', STREAM_NAMES), text: string('output text', MESSAGE_LIMITS.outputChars) },
+    /** Also worker -> relay: the running code called input(); reply with `input-reply`. */
+    'input-request': { id: RUN_ID, prompt: string('an input prompt', MESSAGE_LIMITS.promptChars) },
+    /** Also worker -> relay: the run with this id has ended. */
+    result: { id: RUN_ID, outcome: RUN_OUTCOME },
+    /**
+     * Also worker -> relay: the running code displayed an object. It comes in order with the
+     * output: the relay forwards the output written before it first, and the worker waits until
+     * the relay has sent it before it writes more.
+     */
+    display: { id: RUN_ID, ...DISPLAY_DATA },
+    /** Also worker -> relay: the answer to the `variables` query with this id. */
+    'variables-result': { id: RUN_ID, answer: VARIABLES_ANSWER },
+    /** Also worker -> relay: the next part of the file a `readOutput` run asked for, in base64. */
+    'file-data': {
+      id: RUN_ID,
+      data: refine(
+        string('file data', 4 * Math.ceil(MESSAGE_LIMITS.fileChunkBytes / 3)),
+        (data) => data.length % 4 === 0 && BASE64.test(data),
+        'file data is not base64',
+      ),
+    },
+  }),
+  (message) => message.type !== 'display' || displayFits(message),
+  'a display does not fit its kind (items but for a clear, an id for an update)',
+);
 export type SandboxMessage = Infer<typeof SANDBOX_MESSAGE>;
 export type ReadyMessage = Extract<SandboxMessage, { type: 'ready' }>;
 export type FailedMessage = Extract<SandboxMessage, { type: 'failed' }>;

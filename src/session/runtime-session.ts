@@ -35,7 +35,7 @@ export interface CreatedRun {
 /** Per-run choices a caller of the session makes; the rest comes from the settings. */
 export interface SessionRunOptions extends Pick<
   RunOptions,
-  'fresh' | 'timeoutMs' | 'captureLastValue' | 'label' | 'displayLastValue' | 'packages'
+  'fresh' | 'timeoutMs' | 'captureLastValue' | 'label' | 'displayLastValue' | 'packages' | 'executionCount'
 > {
   readonly origin?: RunOrigin;
   /** The document (or notebook) that runs: its workspace folder's grants are what the run may read, its folder where it starts. */
@@ -130,6 +130,7 @@ export class RuntimeSession implements vscode.Disposable {
       captureLastValue: options.captureLastValue,
       label: options.label,
       displayLastValue: options.displayLastValue,
+      executionCount: options.executionCount,
       packages: this.reported(options.packages ?? this.packages.forRun(code, who)),
       ...(this.files ? { workspace: this.files.forRun(options.document ?? originDocument(options.origin)) } : {}),
     });

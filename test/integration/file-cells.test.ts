@@ -36,6 +36,18 @@ describe('Exec File and cells', () => {
     assert.match(await peek('cells_first'), /NameError/, 'the first cell did not run');
   });
 
+  it("IPython's magics work in # %% cells: they run, and errors after them are on their document lines", async () => {
+    const editor = await openDocument(
+      '# %% setup\ncells_base = 1\n# %% magics\n%time cells_timed = sum(range(10))\ncells_value = cells_timed * 2\n!ls\n',
+    );
+    placeCursor(editor, 4);
+    await command(CommandIds.execCell);
+    const diagnostic = onlyDiagnostic(editor.document.uri);
+    assert.match(diagnostic.message, /^UsageError: !ls: the sandbox runs no programs/, 'a shell command is refused, not a syntax error');
+    assert.equal(diagnostic.range.start.line, 5);
+    assert.equal(await peek('cells_value'), '90', 'the %time line and the line after it ran');
+  });
+
   it('Exec Cell and Below, as its CodeLens calls it, runs that cell and the ones after it', async () => {
     const editor = await openDocument(CELLS.replace('raise ValueError(cells_second)', 'cells_second += "!"'));
     placeCursor(editor, 0);

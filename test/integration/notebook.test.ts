@@ -194,9 +194,10 @@ describe('notebook kernel', () => {
   });
 
   it('interrupt raises KeyboardInterrupt in the running cell and cancels the queued ones; the namespace stays', async () => {
-    const notebook = await openNotebook('marker = "kept"\nwhile True:\n    pass', "print('queued')", 'marker');
+    const notebook = await openNotebook('marker = "kept"\nprint("looping")\nwhile True:\n    pass', "print('queued')", 'marker');
     const running = runCells(notebook, 0, 3);
-    await waitFor(async () => (await kernelInfo(notebook))?.state === 'running', 'the cell to run');
+    // Interrupted before its first line (a busy machine), the cell would have set nothing to keep.
+    await waitFor(() => outputs(notebook.cellAt(0)).length > 0, 'the cell to set marker and loop');
     await command('notebook.interruptExecution');
     await running;
     const [busy, queued] = notebook.getCells();
@@ -240,6 +241,72 @@ describe('notebook kernel', () => {
       assert.equal(error.name, 'TimeoutError');
       assert.match(error.stack, /Cell In\[1\], line 2, in <module>\n----> 2 time\.sleep\(30\)/);
     });
+  });
+
+  it("IPython's display, _ and magics: values as IPython shows them, update_display across cells, a shell command refused", async () => {
+    const notebook = await openNotebook(
+      "from collections import Counter\nCounter('abbccc')",
+      'list(range(30))',
+      '_[:3], Out[1]',
+      "from IPython.display import display, HTML, update_display\nhandle = display(HTML('<b>old</b>'), display_id='status')",
+      "update_display(HTML('<b>new</b>'), display_id='status')\n%time total = sum(range(10))",
+      '!ls',
+      '%frobnicate',
+    );
+    await command('notebook.execute'); // Run All: it stops at the refused shell command
+    await countsRecorded(notebook);
+    const [counter, long, history, shown, updating, shell, unknown] = notebook.getCells();
+    assert.deepEqual(outputs(counter), [[['text/plain', "Counter({'c': 3, 'b': 2, 'a': 1})"]]]);
+    assert.equal(outputs(long)[0][0][1], `[${Array.from({ length: 30 }, (_, i) => i).join(',\n ')}]`, '79 columns, a line per item');
+    assert.deepEqual(outputs(history), [[['text/plain', "([0, 1, 2], Counter({'c': 3, 'b': 2, 'a': 1}))"]]]);
+    assert.deepEqual(
+      outputs(shown),
+      [
+        [
+          ['text/html', '<b>new</b>'],
+          ['text/plain', '<IPython.core.display.HTML object>'],
+        ],
+      ],
+      'the later cell replaced what this one displayed',
+    );
+    assert.match(outputs(updating)[0][0][1], /^CPU times: user .+\nWall time: .+\n$/);
+    const refused = errorOf(shell);
+    assert.equal(refused.name, 'UsageError');
+    assert.match(refused.message, /^!ls: the sandbox runs no programs/);
+    assert.match(refused.stack, /Cell In\[6\], line 1/);
+    assert.equal(unknown.executionSummary?.executionOrder, undefined, 'Run All stopped at the refusal');
+    await runCells(notebook, 6);
+    assert.equal(errorOf(unknown).message, 'Line magic function `%frobnicate` not found.');
+  });
+
+  it("%pip install loads a package from the index into this notebook's kernel, before the cell runs", async function () {
+    this.timeout(120_000);
+    const index = generatePackageIndex({
+      info: bundledLockInfo(),
+      lock: [
+        { name: 'sandbox-demo-a', version: '1.0.0' },
+        { name: 'sandbox-demo-b', version: '2.0.0', requires: ['sandbox-demo-a'], init: 'from sandbox_demo_a import NAME as A_NAME\n' },
+      ],
+      micropip: false,
+    });
+    const server = await servePackageIndex(index);
+    try {
+      await withSettings({ 'packages.indexUrl': server.indexUrl, 'packages.install': 'auto' }, async () => {
+        // The module is imported by a name the import scanner cannot see: only the %pip line loads it.
+        const notebook = await openNotebook(
+          '%pip install sandbox-demo-b',
+          "import importlib\nimportlib.import_module('sandbox_demo_b').A_NAME",
+          '%pip list',
+        );
+        await runCells(notebook, 0, 3);
+        const [install, imported, list] = notebook.getCells().map(outputs);
+        assert.deepEqual(install, [[[STDOUT, 'Loaded into this kernel: sandbox-demo-b 2.0.0\n']]]);
+        assert.deepEqual(imported, [[['text/plain', "'sandbox-demo-a'"]]]);
+        assert.match(list[0][0][1], /^Package +Version\n-+ -+\n(.*\n)*sandbox-demo-a +1\.0\.0\nsandbox-demo-b +2\.0\.0\n/);
+      });
+    } finally {
+      await server.close();
+    }
   });
 
   it('saves outputs as Jupyter outputs through the .ipynb serializer', async () => {

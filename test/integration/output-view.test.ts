@@ -70,6 +70,30 @@ describe('output view', () => {
     assert.equal(run.footer, '✗ ZeroDivisionError: division by zero (line 5)');
   });
 
+  it('clear_output empties the run shown, with wait when the next output comes; update_display replaces by id', async () => {
+    const run = await execFileInView(
+      [
+        'from IPython.display import clear_output, update_display, HTML',
+        "print('gone')",
+        'clear_output()',
+        "display(HTML('<b>old</b>'), display_id='status')",
+        "print('frame 1')",
+        'clear_output(wait=True)',
+        "print('frame 2')",
+        "display(HTML('<b>shown</b>'), display_id='kept')",
+        "update_display(HTML('<b>new</b>'), display_id='kept')",
+        '',
+      ].join('\n'),
+    );
+    assert.deepEqual(
+      run.parts.map((p) => [p.kind, p.text ?? p.html]),
+      [
+        ['text', 'frame 2\n'],
+        ['html', '<b>new</b>'],
+      ],
+    );
+  });
+
   it('Clear Output View empties it', async () => {
     await execFileInView("display('x')\n");
     await command(CommandIds.clearOutputView);

@@ -92,14 +92,14 @@ display(Rich())`;
     assert.equal(item(shown, 'text/plain')?.data, 'Rich()');
   });
 
-  it('a plain object is text/plain alone; a class is shown by its repr, not its methods', async () => {
+  it('a plain object is text/plain alone; a class is shown by its name (as IPython shows it), not its methods', async () => {
     const code = `class Html:
     def _repr_html_(self): return '<i>x</i>'
 display(42, Html)`;
     const { displays } = await record(code);
     assert.deepEqual(
       displays.map((d) => d.items),
-      [[{ mime: 'text/plain', data: '42', encoding: 'text' }], [{ mime: 'text/plain', data: "<class '__main__.Html'>", encoding: 'text' }]],
+      [[{ mime: 'text/plain', data: '42', encoding: 'text' }], [{ mime: 'text/plain', data: '__main__.Html', encoding: 'text' }]],
     );
   });
 
@@ -228,7 +228,7 @@ display(Broken())`;
     assert.equal((await record('display(1)')).displays.length, 1, 'the next run has a budget of its own');
   });
 
-  it('matplotlib: Agg is selected before import, plt.show() displays open figures as PNG and closes them', async () => {
+  it('matplotlib: Agg is selected before import, plt.show() and the end of a run display open figures as PNG and close them', async () => {
     // Real matplotlib cannot be installed here (no network); a stand-in package with pyplot's
     // API (figure, get_fignums, close, show) and a Figure whose savefig writes PNG bytes.
     const code = `import os, sys, tempfile
@@ -274,6 +274,17 @@ plt.figure(7)`;
       'display:\x89PNG-figure-2-png',
       '[]\n',
       'result:\x89PNG-figure-7-png',
+      // As IPython's inline backend does after a cell: a figure left open is displayed (so a figure
+      // that is the cell's value shows twice, as in Jupyter), then closed.
+      'display:\x89PNG-figure-7-png',
     ]);
+    const after = await record('import matplotlib.pyplot as plt\nprint(plt.get_fignums())');
+    assert.equal(after.result.output, '[]\n', 'the figure was closed');
+    const editor = await record('figure = plt.figure(9)', { displayLastValue: 'rich' });
+    assert.deepEqual(
+      editor.displays.map((d) => `${d.kind}:${bytesOf(item(d, 'image/png')).toString('latin1')}`),
+      ['display:\x89PNG-figure-9-png'],
+      'an editor run displays the figures it left open too',
+    );
   });
 });

@@ -46,6 +46,10 @@ class Rich:
     def _repr_latex_(self): return r'$\\alpha$'
 display(Rich())
 display({'application/vnd.custom+json': {'x': 1}, 'not a mime': 1}, raw=True)
+from IPython.display import clear_output, update_display
+display('shown', display_id='status')
+update_display('updated', display_id='status')
+clear_output(wait=True)
 Rich()`;
 
 const ERRORS = `def divide(a, b):
@@ -135,6 +139,8 @@ describe('messages: what a real sandbox sends is what protocol.ts defines', func
       'output.stream',
       'input-request.prompt',
       'display.items.encoding',
+      'display.displayId',
+      'display.wait',
       'result.outcome.value',
       'result.outcome.lastValue',
       'result.outcome.error.frames.endColumn',

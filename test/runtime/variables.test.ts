@@ -141,11 +141,15 @@ class Noisy:
         return input('asked by repr')
 noisy = Noisy()
 before = None
-before = (sorted(globals()), _sandbox_runner._run_count)`);
+before = (sorted(globals()), _sandbox_runner._run_count, get_ipython().execution_count)`);
     const answer = await names(sandbox());
     assert.match(answer.entries.find((e) => e.name === 'noisy')?.unavailable ?? '', /^reading it raised EOFError/);
     await children(sandbox(), ['p']);
-    const run = sandbox().run('exec', 'print((sorted(globals()), _sandbox_runner._run_count - 1) == before)');
+    // The cell that checks is counted and its input kept (_iN), as any cell's.
+    const run = sandbox().run(
+      'exec',
+      "print((sorted(set(globals()) - {f'_i{get_ipython().execution_count}'}), _sandbox_runner._run_count - 1, get_ipython().execution_count - 1) == before)",
+    );
     const displayed: unknown[] = [];
     run.onDidDisplay((data) => displayed.push(data));
     assert.deepEqual(toContract(await run.result), { ok: 'True\n' });
@@ -212,6 +216,61 @@ ${Array.from({ length: 30 }, (_, i) => `s${String(i).padStart(2, '0')} = Slow()`
     await sandbox().exec(
       `for name in [n for n in globals() if n.startswith('s') and n[1:].isdigit()] + ['slow']:\n    del globals()[name]`,
     );
+  });
+});
+
+describe('variables: a notebook kernel, with IPython names in its namespace', function () {
+  this.timeout(120_000);
+  const sandbox = sandboxFor(this);
+  let cell = 0;
+
+  /** Runs `code` as notebook cell [N], as the notebook kernel does. */
+  async function run(code: string): Promise<string> {
+    const result = await sandbox().run('exec', code, { displayLastValue: 'all', executionCount: ++cell, captureLastValue: true }).result;
+    assert.equal(result.error, undefined, JSON.stringify(result.error));
+    return result.lastValue ?? '';
+  }
+
+  /** What the kernel's history holds, read by an eval, which is no cell: it is not counted and keeps no value. */
+  const history = async (): Promise<unknown> =>
+    (
+      await sandbox().eval(
+        '[get_ipython().execution_count, repr(_), repr(__), repr(Out), In, _i, sorted(n for n in globals() if n.startswith("_"))]',
+      )
+    ).value;
+
+  it('hides In, Out, get_ipython, _, _N, _iN and _oh; shows one the user gave a value of their own', async () => {
+    await run('answer = 42');
+    await run('answer + 1');
+    await run("'text'");
+    const all = await names(sandbox(), false);
+    assert.deepEqual(
+      all.entries.map((e) => e.name),
+      ['answer'],
+    );
+    await run("Out = 'mine'");
+    assert.deepEqual(
+      (await names(sandbox(), false)).entries.map((e) => [e.name, e.value]),
+      [
+        ['answer', '42'],
+        ['Out', "'mine'"],
+      ],
+    );
+    await run('Out = _oh');
+  });
+
+  it('a refresh, a hover and an expansion leave _, Out, In and the execution count as they were', async () => {
+    await run('[1, 2, 3]');
+    const before = await history();
+    assert.deepEqual(before, await history(), 'reading the history changes it not');
+    await names(sandbox(), false);
+    for (const path of [['_'], ['Out'], ['In'], ['__'], ['answer']]) {
+      assert.equal(answerOf(await sandbox().inspect({ op: 'lookup', path, valueChars: 200, budget: BUDGET })).entries.length, 1);
+    }
+    assert.ok((await children(sandbox(), ['Out'])).total > 0);
+    await children(sandbox(), ['In']);
+    assert.deepEqual(await history(), before);
+    assert.equal(await run('_'), '[1, 2, 3]');
   });
 });
 

@@ -58,9 +58,40 @@ describe('validate: messages from the sandbox', () => {
   });
   const plain = { mime: 'text/plain', data: 'x', encoding: 'text' };
 
+  it('accepts a display with an id, its update, and a clear with no items (waiting or not)', () => {
+    const shown = { type: 'display', id: 3, kind: 'display', items: [plain], displayId: 'progress' };
+    assert.deepEqual(parseSandboxMessage(shown), shown);
+    const update = { type: 'display', id: 3, kind: 'update', items: [plain], displayId: 'progress' };
+    assert.deepEqual(parseSandboxMessage(update), update);
+    assert.deepEqual(parseSandboxMessage({ type: 'display', id: 3, kind: 'clear', items: [], wait: true }), {
+      type: 'display',
+      id: 3,
+      kind: 'clear',
+      items: [],
+      wait: true,
+    });
+    assert.deepEqual(parseSandboxMessage({ type: 'display', id: 3, kind: 'clear', items: [] }), {
+      type: 'display',
+      id: 3,
+      kind: 'clear',
+      items: [],
+    });
+  });
+
   const refused: Record<string, unknown> = {
     'display data of an unknown kind': { type: 'display', id: 1, kind: 'popup', items: [plain] },
     'a display without items': display(),
+    'an update without a display id': { type: 'display', id: 1, kind: 'update', items: [plain] },
+    'a display id that is not a string': { type: 'display', id: 1, kind: 'display', items: [plain], displayId: 7 },
+    'an oversized display id': {
+      type: 'display',
+      id: 1,
+      kind: 'display',
+      items: [plain],
+      displayId: 'x'.repeat(MESSAGE_LIMITS.displayIdChars + 1),
+    },
+    'a clear with items': { type: 'display', id: 1, kind: 'clear', items: [plain] },
+    'a clear whose wait is not a boolean': { type: 'display', id: 1, kind: 'clear', items: [], wait: 'yes' },
     'a display with too many items': display(...Array.from({ length: 33 }, (_, i) => ({ ...plain, mime: `text/x-${i}` }))),
     'a display repeating a MIME type': display(plain, plain),
     'a MIME type with parameters': display({ ...plain, mime: 'text/html; charset=utf-8' }),

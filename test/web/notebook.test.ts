@@ -1,7 +1,8 @@
 /**
  * Notebooks in the web worker extension host: the same kernel (a controller whose runtimes are
- * browser workers), with streams, display data and the final expression in the cells, and
- * packages loaded into a notebook's own worker as in the editor.
+ * browser workers), with streams, display data and the final expression in the cells,
+ * packages loaded into a notebook's own worker as in the editor (also by %pip install), and
+ * IPython's magics.
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
@@ -64,6 +65,25 @@ describe('notebook kernel in the web worker extension host', () => {
       await runAll(other);
       assert.deepEqual(outputs(other.cellAt(0)), [['text/plain', '[]']], 'another notebook’s worker has not loaded it');
       assert.equal(await peek(present), '[]', 'the editor’s runtime has not loaded it');
+    });
+  });
+
+  it('%pip install loads a package into the notebook from the index; a shell command is refused, not a syntax error', async function () {
+    this.timeout(120_000);
+    const { indexUrl } = (await webTestSetup()).packageIndexes.demo;
+    await withSettings({ 'packages.indexUrl': indexUrl, 'packages.install': 'auto' }, async () => {
+      const notebook = await openNotebook('web-pip.ipynb', [
+        '%pip install sandbox-demo-b',
+        "import importlib\nimportlib.import_module('sandbox_demo_b').A_NAME",
+        '!ls',
+      ]);
+      await runAll(notebook);
+      const [install, imported, shell] = notebook.getCells().map(outputs);
+      assert.deepEqual(install, [['application/vnd.code.notebook.stdout', 'Loaded into this kernel: sandbox-demo-b 2.0.0\n']]);
+      assert.deepEqual(imported, [['text/plain', "'sandbox-demo-a'"]]);
+      assert.equal(shell[0][0], 'application/vnd.code.notebook.error');
+      const error = JSON.parse(shell[0][1]) as { name: string; message: string };
+      assert.deepEqual([error.name, /^!ls: the sandbox runs no programs/.test(error.message)], ['UsageError', true]);
     });
   });
 });

@@ -193,7 +193,8 @@ export class WorkerRelay {
       case 'display':
         if (this.running !== undefined) {
           if (!this.forwardOutput()) return;
-          this.emit({ type: 'display', id: this.running, kind: msg.kind, items: msg.items });
+          const { kind, items, displayId, wait } = msg;
+          this.emit({ type: 'display', id: this.running, kind, items, displayId, wait });
         }
         Atomics.store(this.displayForwarded, 0, 1);
         Atomics.notify(this.displayForwarded, 0);

@@ -1,15 +1,19 @@
 """Display data: objects shown as MIME bundles, sent in order with the output stream.
 
 Loaded as the module ``_sandbox_display`` before the memory snapshot is taken, after the
-environment and before the runner. It sends bundles through the worker's bridge function
-``display(kind, items_json)``, which the environment holds once installed; it installs the
-``display`` builtin, and gives the runner ``begin_run`` (called at the start of every run) and
-``show_result`` (a run's final expression). It also selects matplotlib's Agg backend before
-matplotlib can be imported, and makes ``plt.show()`` display the open figures as PNG images and
-close them.
+environment and the pretty printer, and before the shell and the runner. It sends bundles
+through the worker's bridge function ``display(kind, items_json, display_id, wait)``, which the
+environment holds once installed; it installs the ``display`` builtin (IPython's ``display``,
+with ``display_id``, ``update_display``, ``clear_output`` and ``DisplayHandle``), and gives the
+runner ``begin_run`` (called at the start of every run) and ``result_bundle`` (a value a cell
+shows). It also selects matplotlib's Agg backend before matplotlib can be imported, and makes
+``plt.show()`` display the open figures as PNG images and close them.
 
-A bundle follows IPython's rules: ``_repr_mimebundle_(include, exclude)`` first, then the
-``_repr_*_`` methods for the types it left out, and ``text/plain`` from ``repr`` always.
+A bundle follows IPython's rules: ``_ipython_display_`` takes over when an object has it;
+otherwise ``_repr_mimebundle_(include, exclude)`` first, then for each other MIME type a
+printer registered with its formatter (``formatter.formatters[mime].for_type``) or the
+``_repr_*_`` method, and ``text/plain`` from the pretty printer (IPython.lib.pretty's rules)
+always.
 """
 
 import binascii
@@ -19,8 +23,11 @@ import json
 import os
 import re
 import sys
+import uuid
+from io import StringIO
 
 import _sandbox_environment  # environment.py, installed before this module
+import _sandbox_pretty  # pretty.py, installed before this module
 
 # What one bundle and one run may carry; the client refuses more (protocol.ts), as a protocol fault.
 _MAX_ITEM_BYTES = 10 * 2**20
@@ -31,14 +38,17 @@ _MAX_RUN_DISPLAYS = 1000
 # A MIME type without parameters, as the client accepts it (protocol.ts).
 _MIME = re.compile(r"[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}")
 
+# IPython's formatters, in its order, with the method each calls.
 _REPR_METHODS = (
-    ("image/png", "_repr_png_"),
-    ("image/jpeg", "_repr_jpeg_"),
-    ("image/svg+xml", "_repr_svg_"),
     ("text/html", "_repr_html_"),
     ("text/markdown", "_repr_markdown_"),
-    ("application/json", "_repr_json_"),
+    ("image/svg+xml", "_repr_svg_"),
+    ("image/png", "_repr_png_"),
+    ("application/pdf", "_repr_pdf_"),
+    ("image/jpeg", "_repr_jpeg_"),
     ("text/latex", "_repr_latex_"),
+    ("application/json", "_repr_json_"),
+    ("application/javascript", "_repr_javascript_"),
 )
 
 # An object that claims to have this attribute claims every attribute (a mock, a proxy): its
@@ -77,10 +87,12 @@ def _display_method(obj, name):
 def _call(obj, name, **kwargs):
     """Calls a display method; one that raises is reported on stderr and skipped, as in IPython."""
     method = _display_method(obj, name)
-    if method is None:
-        return None
+    return None if method is None else _report_failure(obj, name, lambda: method(**kwargs))
+
+
+def _report_failure(obj, name, compute):
     try:
-        value = method(**kwargs)
+        value = compute()
     except Exception as error:  # noqa: BLE001 - the other representations still count
         print(f"display: {type(obj).__name__}.{name}() raised {type(error).__name__}: {error}", file=sys.stderr)
         return None
@@ -98,10 +110,115 @@ def _figure_png(obj):
     return buffer.getvalue()
 
 
+class MimeFormatter:
+    """How objects become one MIME type: a printer registered for their type, else their ``_repr_*_`` method."""
+
+    def __init__(self, format_type, method):
+        self.format_type = format_type
+        self.print_method = method
+        self.enabled = True
+        self.type_printers = {}
+        self.deferred_printers = {}
+
+    def for_type(self, typ, func=None):
+        """Registers ``func`` for ``typ`` (a class, or ``'module.Name'``); returns the printer it replaces."""
+        if isinstance(typ, str):
+            module, _, name = typ.rpartition(".")
+            return self.for_type_by_name(module, name, func)
+        old = self.type_printers.get(typ)
+        if func is not None:
+            self.type_printers[typ] = func
+        return old
+
+    def for_type_by_name(self, type_module, type_name, func=None):
+        """Registers ``func`` for the class ``type_module.type_name`` without importing it."""
+        old = self.deferred_printers.get((type_module, type_name))
+        if func is not None:
+            self.deferred_printers[(type_module, type_name)] = func
+        return old
+
+    def pop(self, typ, default=None):
+        return self.type_printers.pop(typ, default)
+
+    def lookup_by_type(self, typ):
+        for klass in getattr(typ, "__mro__", (typ,)):
+            if klass in self.type_printers:
+                return self.type_printers[klass]
+            key = (getattr(klass, "__module__", None), getattr(klass, "__name__", None))
+            if key in self.deferred_printers:
+                self.type_printers[klass] = printer = self.deferred_printers.pop(key)
+                return printer
+        raise KeyError(f"no {self.format_type} printer for {typ!r}")
+
+    def __call__(self, obj):
+        """The data of ``obj`` in this type, or None."""
+        if not self.enabled:
+            return None
+        try:
+            printer = self.lookup_by_type(type(obj))
+        except KeyError:
+            return _call(obj, self.print_method)
+        return _report_failure(obj, self.print_method, lambda: printer(obj))
+
+
+class PlainTextFormatter(MimeFormatter):
+    """text/plain: the pretty printer, 79 columns wide; its printers take ``(obj, p, cycle)``."""
+
+    def __init__(self):
+        super().__init__("text/plain", "_repr_pretty_")
+        self.pprint = True
+        self.verbose = False
+        self.max_width = 79
+        self.max_seq_length = _sandbox_pretty.MAX_SEQ_LENGTH
+        self.newline = "\n"
+        self.singleton_printers = dict(_sandbox_pretty._singleton_printers)
+        self.type_printers = dict(_sandbox_pretty._type_printers)
+        self.deferred_printers = dict(_sandbox_pretty._deferred_printers)
+
+    def __call__(self, obj):
+        if not self.pprint:
+            return repr(obj)
+        out = StringIO()
+        printer = _sandbox_pretty.RepresentationPrinter(
+            out,
+            self.verbose,
+            self.max_width,
+            self.newline,
+            max_seq_length=self.max_seq_length,
+            singleton_pprinters=self.singleton_printers,
+            type_pprinters=self.type_printers,
+            deferred_pprinters=self.deferred_printers,
+        )
+        printer.pretty(obj)
+        printer.flush()
+        return out.getvalue()
+
+
+class DisplayFormatter:
+    """What ``get_ipython().display_formatter`` is: a formatter per MIME type, and ``format(obj)``."""
+
+    def __init__(self):
+        self.formatters = {"text/plain": PlainTextFormatter()}
+        self.formatters.update((mime, MimeFormatter(mime, method)) for mime, method in _REPR_METHODS)
+        self.active_types = list(self.formatters)
+
+    def format(self, obj, include=None, exclude=None):
+        """(data, metadata): ``obj``'s bundle, as display() sends it; metadata is always empty here."""
+        return _bundle(obj, include, exclude), {}
+
+
+formatter = DisplayFormatter()
+
+
+def plain_text(obj):
+    """``obj`` as text, as IPython shows it (the pretty printer, or the printer registered for its type)."""
+    return formatter.formatters["text/plain"](obj)
+
+
 def _bundle(obj, include=None, exclude=None, plain=True):
     """{mime: value} for ``obj``; ``include``/``exclude`` filter the types, text/plain always stays.
 
-    Without ``plain``, text/plain from repr is left to the caller (repr can be costly).
+    Without ``plain``, text/plain is left to the caller, who has it already.
     """
 
     def wanted(mime):
@@ -115,13 +232,13 @@ def _bundle(obj, include=None, exclude=None, plain=True):
         png = _figure_png(obj)
         if png is not None:
             data["image/png"] = png
-    for mime, name in _REPR_METHODS:
-        if mime not in data and wanted(mime):
-            value = _call(obj, name)
+    for mime, mime_formatter in formatter.formatters.items():
+        if mime != "text/plain" and mime not in data and wanted(mime):
+            value = mime_formatter(obj)
             if value is not None:
                 data[mime] = value
     if plain and "text/plain" not in data:
-        data["text/plain"] = repr(obj)
+        data["text/plain"] = plain_text(obj)
     return data
 
 
@@ -190,10 +307,19 @@ def _size(item):
     return len(item["data"]) if item["encoding"] == "base64" else len(item["data"].encode("utf-8"))
 
 
-def _send(kind, bundle):
-    """Sends one bundle (``kind`` 'display' or 'result') unless the run's budget is spent."""
+def _send(kind, bundle, display_id=None):
+    """Sends one bundle (``kind`` 'display', 'result' or 'update') unless the run's budget is spent."""
     items = _items(bundle)
-    chars = sum(_size(item) for item in items)
+    if not _spend(sum(_size(item) for item in items)):
+        return
+    # What was printed before comes first: it must reach the output stream before the bundle.
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    _sandbox_environment._bridge.display(kind, json.dumps(items), display_id, False)
+
+
+def _spend(chars):
+    """Counts a display message of ``chars`` against the run's budget; False (and a note, once) when it is spent."""
     if _budget["count"] >= _MAX_RUN_DISPLAYS or _budget["chars"] + chars > _MAX_RUN_CHARS:
         if not _budget["warned"]:
             _budget["warned"] = True
@@ -202,35 +328,105 @@ def _send(kind, bundle):
                 " the rest is not shown",
                 file=sys.stderr,
             )
-        return
+        return False
     _budget["count"] += 1
     _budget["chars"] += chars
-    # What was printed before comes first: it must reach the output stream before the bundle.
-    for stream in (sys.stdout, sys.stderr):
-        stream.flush()
-    _sandbox_environment._bridge.display(kind, json.dumps(items))
+    return True
 
 
-def display(*objs, include=None, exclude=None, raw=False):
+def _takes_over(obj):
+    """Calls ``obj._ipython_display_()`` when it has one (it displays itself); True if it did."""
+    method = _display_method(obj, "_ipython_display_")
+    if method is None:
+        return False
+    method()
+    return True
+
+
+_MAX_DISPLAY_ID = 200
+
+
+def _display_id(display_id):
+    """The id as the protocol carries it: a string (True makes a new one)."""
+    if display_id is True:
+        return uuid.uuid4().hex
+    display_id = str(display_id)
+    if not display_id or len(display_id) > _MAX_DISPLAY_ID:
+        raise ValueError(f"a display_id is 1 to {_MAX_DISPLAY_ID} characters")
+    return display_id
+
+
+def display(*objs, include=None, exclude=None, metadata=None, transient=None, display_id=None, raw=False, clear=False, update=False):
     """Shows each object as rich output (images, HTML, Markdown, ...) where the run is shown.
 
     ``include``/``exclude`` choose MIME types; with ``raw=True`` each object is a ready bundle,
-    a dict of MIME type to data.
+    a dict of MIME type to data. ``display_id`` names the output so that ``update_display`` (or
+    the DisplayHandle returned) can replace it later; ``clear=True`` clears the cell's output
+    first. Display ``metadata`` (an image's size) is not kept by the sandbox.
     """
+    display_id = (transient or {}).get("display_id", display_id)
+    if display_id:
+        display_id = _display_id(display_id)
+    if update and not display_id:
+        raise TypeError("display_id required for update_display")
+    if not objs and display_id:
+        objs, raw = ({},), True  # an empty output to update later
+    if clear:
+        clear_output(wait=True)
+    kind = "update" if update else "display"
     for obj in objs:
         if raw and not isinstance(obj, dict):
             raise TypeError(f"display(raw=True) takes dicts of MIME type to data, not {type(obj).__name__}")
-        _send("display", obj if raw else _bundle(obj, include, exclude))
+        if not raw and _takes_over(obj):
+            continue
+        _send(kind, obj if raw else _bundle(obj, include, exclude), display_id)
+    return DisplayHandle(display_id) if display_id and not update else None
 
 
-def show_result(value, only_rich):
-    """A run's final expression, as Jupyter shows it: nothing for None; with ``only_rich``, nothing for text alone."""
-    if value is None:
+def update_display(obj, *, display_id, **kwargs):
+    """Replaces the outputs shown with ``display_id`` by ``obj``, wherever they are."""
+    kwargs["update"] = True
+    display(obj, display_id=display_id, **kwargs)
+
+
+def clear_output(wait=False):
+    """Clears the cell's output; with ``wait``, only once new output arrives (no flicker)."""
+    if not _spend(0):
         return
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    _sandbox_environment._bridge.display("clear", "[]", None, bool(wait))
+
+
+class DisplayHandle:
+    """A display that can be shown again (``display``) or replaced (``update``) by its id."""
+
+    def __init__(self, display_id=None):
+        self.display_id = _display_id(True if display_id is None else display_id)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} display_id={self.display_id}>"
+
+    def display(self, obj, **kwargs):
+        display(obj, display_id=self.display_id, **kwargs)
+
+    def update(self, obj, **kwargs):
+        update_display(obj, display_id=self.display_id, **kwargs)
+
+
+def result_bundle(value, text, only_rich):
+    """The bundle of a value a cell shows (``text`` is its text/plain): None when there is nothing to
+    send (it displayed itself; with ``only_rich``, it has text only)."""
+    if _takes_over(value):
+        return None
     bundle = _bundle(value, plain=False)
     if only_rich and all(mime == "text/plain" for mime in bundle):
-        return
-    bundle.setdefault("text/plain", repr(value))
+        return None
+    bundle.setdefault("text/plain", text)
+    return bundle
+
+
+def send_result(bundle):
     _send("result", bundle)
 
 
@@ -241,6 +437,12 @@ def _show_figures(*args, **kwargs):
         figure = pyplot.figure(number)
         display(figure)
         pyplot.close(figure)
+
+
+def flush_figures():
+    """After a cell, as IPython's inline backend: figures left open are displayed, then closed."""
+    if "matplotlib.pyplot" in sys.modules and sys.modules["matplotlib.pyplot"].get_fignums():
+        _show_figures()
 
 
 class _PyplotLoader:

@@ -3,18 +3,23 @@
 Loaded as the module ``_sandbox_runner`` before the memory snapshot is taken, with the import
 names of Pyodide's optional packages as the global ``optional_packages``. It exposes ``run``;
 code is passed to it as an argument, never spliced into Python source.
+
+An exec runs as an IPython cell: its IPython syntax made Python (transform.py), the values of
+its top-level expressions (the last one, by default) shown through the shell's display hook
+(shell.py), which keeps ``_``, ``Out`` and ``In``.
 """
 
 import ast
-import asyncio
 import builtins
-import inspect
 import json
 import os
 import sys
 import traceback
 
 import _sandbox_display  # display.py, installed before this module
+import _sandbox_magics  # magics.py: registers the shell's magics
+import _sandbox_shell  # shell.py
+import _sandbox_transform  # transform.py
 
 # Import names of Pyodide's optional packages (from its lock file), which are loaded on request.
 _optional_packages = frozenset(optional_packages)  # noqa: F821 - provided by the worker
@@ -26,6 +31,7 @@ def _new_namespace():
 
 
 _namespace = _new_namespace()
+_shell = _sandbox_shell.SandboxShell(_namespace)
 _run_count = 0
 
 # What one result may carry; the client treats larger messages as a protocol fault.
@@ -47,8 +53,10 @@ def _frames(error, filename):
         if frame.filename == filename and frame.lineno
     ]
     if isinstance(error, SyntaxError) and error.filename == filename and error.lineno:
-        # SyntaxError offsets are 1-based; the protocol's columns are 0-based like tracebacks'.
-        frames.append(
+        # Where the code does not parse is all there is to show (a magic's code fails to parse
+        # while the cell runs, under the magic's own frame). SyntaxError offsets are 1-based; the
+        # protocol's columns are 0-based like tracebacks'.
+        frames = [
             {
                 "line": error.lineno,
                 "endLine": error.end_lineno or error.lineno,
@@ -56,7 +64,7 @@ def _frames(error, filename):
                 "endColumn": error.end_offset - 1 if error.end_offset and error.end_offset > 0 else None,
                 "name": "<module>",
             }
-        )
+        ]
     return [{k: v for k, v in frame.items() if v is not None} for frame in _collapse(frames)]
 
 
@@ -102,11 +110,14 @@ def _describe(error, filename, not_found_hint=None):
     if len(message) > _MAX_MESSAGE:
         message = message[:_MAX_MESSAGE] + f"… ({len(message) - _MAX_MESSAGE} more characters)"
     message += _file_hint(error, not_found_hint)
-    if isinstance(error, ModuleNotFoundError) and (error.name or "").split(".")[0] in _optional_packages:
+    top = (error.name or "").partition(".")[0] if isinstance(error, ImportError) else None
+    if top == "IPython":
+        message += "; " + _sandbox_shell.ipython_subset_note()
+    elif isinstance(error, ModuleNotFoundError) and top in _optional_packages:
         message += (
-            f"; {error.name.split('.')[0]} is a Pyodide package that was not loaded: the sandbox loads"
-            " packages before a run, for the code's import statements and for packages named in"
-            " pythonSandbox.packages.preload, with Sandbox: Install Packages… or with --packages"
+            f"; {top} is a Pyodide package that was not loaded: the sandbox loads"
+            " packages before a run, for the code's import statements, its %pip install lines and for"
+            " packages named in pythonSandbox.packages.preload, with Sandbox: Install Packages… or with --packages"
         )
     return {"type": type(error).__name__[:_MAX_NAME], "message": message, "frames": _frames(error, filename)}
 
@@ -121,56 +132,131 @@ def _flush():
 
 _MAX_LAST_VALUE = 2000
 
+_FLAGS = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
 
-def _exec(code, filename, namespace, capture_last_value, display_last_value="none"):
-    """exec(); with ``capture_last_value``, a final bare expression is evaluated on its own and its repr returned.
 
-    ``display_last_value`` ('none', 'rich' or 'all') says when that value is also display data (display.py).
-    """
-    tree = compile(code, filename, "exec", flags=ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
-    wants_last = capture_last_value or display_last_value != "none"
-    last = tree.body.pop() if wants_last and tree.body and isinstance(tree.body[-1], ast.Expr) else None
-    _evaluate(compile(tree, filename, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT), namespace)
-    if last is None:
+def _interactive_split(body, interactivity):
+    """(statements run plainly, statements whose expression values are shown), as IPython's ast_node_interactivity says."""
+    if interactivity not in _sandbox_shell.INTERACTIVITY:
+        raise ValueError(f"ast_node_interactivity is one of {', '.join(_sandbox_shell.INTERACTIVITY)}, not {interactivity!r}")
+    if not body or interactivity == "none":
+        return body, []
+    if interactivity == "all":
+        return [], body
+    if interactivity == "last":
+        return body[:-1], body[-1:]
+    last = body[-1]
+    if interactivity == "last_expr_or_assign":
+        target = _assigned_name(last)
+        if target is not None:
+            shown = ast.Expr(ast.Name(target, ast.Load()))
+            ast.copy_location(shown, last)
+            ast.copy_location(shown.value, last)
+            return body, [shown]
+    return (body[:-1], [last]) if isinstance(last, ast.Expr) else (body, [])
+
+
+def _assigned_name(node):
+    if isinstance(node, ast.Assign) and len(node.targets) == 1:
+        target = node.targets[0]
+    elif isinstance(node, (ast.AugAssign, ast.AnnAssign)) and getattr(node, "value", None) is not None:
+        target = node.target
+    else:
         return None
-    value = _evaluate(compile(ast.Expression(last.value), filename, "eval", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT), namespace)
-    if display_last_value != "none":
-        _sandbox_display.show_result(value, only_rich=display_last_value == "rich")
-    return None if value is None or not capture_last_value else repr(value)[:_MAX_LAST_VALUE]
+    return target.id if isinstance(target, ast.Name) else None
 
 
-def _evaluate(code_object, namespace):
-    """eval() that also runs code using top-level await, on a fresh (sandbox) event loop."""
-    result = eval(code_object, namespace)
-    if code_object.co_flags & inspect.CO_COROUTINE:
-        loop = asyncio.new_event_loop()
-        try:
-            result = loop.run_until_complete(result)
-        finally:
-            loop.close()
-    return result
+def _quiet(source, body):
+    """A cell that ends in ``;`` shows no value (IPython: the last token of the cell)."""
+    if not body:
+        return False
+    lines = source.splitlines()
+    last = body[-1]
+    rest = lines[last.end_lineno - 1].encode()[last.end_col_offset :].decode(errors="replace")
+    return (rest + "".join(lines[last.end_lineno :])).lstrip().startswith(";")
 
 
-def run(mode, code, fresh, capture_last_value=False, display_last_value="none", not_found_hint=None):
+class _Shower:
+    """Shows a value the run's code shows (``display_last_value`` says how), unless the cell is quiet; returns
+    the text reported as the run's last value (repr() when nothing is displayed, as the API promises)."""
+
+    def __init__(self, quiet, capture_last_value, display_last_value):
+        self.quiet = quiet
+        self.capture = capture_last_value
+        self.display = display_last_value
+
+    def __call__(self, value):
+        if self.quiet:
+            return None
+        if self.display == "none":
+            return repr(value) if self.capture else ""
+        text = _sandbox_display.plain_text(value)
+        bundle = _sandbox_display.result_bundle(value, text, only_rich=self.display == "rich")
+        if bundle is not None:
+            _sandbox_display.send_result(bundle)
+        return text
+
+
+def _exec(code, filename, shell, count, capture_last_value, display_last_value="none"):
+    """Runs ``code`` as an IPython cell numbered ``count``; returns the text of the last value it showed, when asked.
+
+    ``display_last_value`` ('none', 'rich' or 'all') says when a shown value is also display data (display.py).
+    """
+    transformed = _sandbox_transform.transform(code)
+    source = transformed.source
+    _sandbox_shell.remember_source(filename, code)
+    # A cell counts, and is in In, even when it does not compile.
+    shell._begin_cell(count, code, transformed, filename)
+    tree = compile(source, filename, "exec", flags=ast.PyCF_ONLY_AST | _FLAGS)
+    plain, interactive = _interactive_split(tree.body, shell.ast_node_interactivity)
+    shell.show = _Shower(_quiet(source, tree.body), capture_last_value, display_last_value)
+    shell.events.run_started(code)
+    hook, sys.displayhook = sys.displayhook, shell.displayhook
+    failure = None
+    try:
+        if plain:
+            _sandbox_shell.evaluate(compile(ast.Module(plain, type_ignores=[]), filename, "exec", flags=_FLAGS), shell.user_ns)
+        for node in interactive:
+            _sandbox_shell.evaluate(compile(ast.Interactive([node]), filename, "single", flags=_FLAGS), shell.user_ns)
+    except BaseException as error:
+        failure = error
+        raise
+    finally:
+        sys.displayhook = hook
+        shell._end_cell()
+        if display_last_value != "none":
+            _sandbox_display.flush_figures()
+        shell.events.run_ended(count, failure)
+        failure = None
+    last = shell.last_shown
+    return None if last is None or not capture_last_value else last[:_MAX_LAST_VALUE]
+
+
+def run(mode, code, fresh, capture_last_value=False, display_last_value="none", execution_count=None, not_found_hint=None):
     """Runs ``code`` (``mode`` 'exec' or 'eval'); returns the outcome as a JSON string.
 
-    ``not_found_hint``, when the run has a workspace, is added to a FileNotFoundError there.
+    ``execution_count`` numbers an exec as a notebook cell (``Out[N]``, ``_N``); without it, the
+    shell counts the runs of its namespace. ``not_found_hint``, when the run has a workspace, is
+    added to a FileNotFoundError there.
     """
     global _run_count
     _run_count += 1
     _sandbox_display.begin_run()
     # A name per run, so frames from code submitted earlier are not mistaken for this code's.
     filename = f"<sandbox-{_run_count}>"
-    namespace = _new_namespace() if fresh else _namespace
+    shell = _sandbox_shell.SandboxShell(_new_namespace()) if fresh else _shell
+    namespace = shell.user_ns
+    _sandbox_shell.current = shell
     outcome = {}
     try:
         if mode == "eval":
-            value = _evaluate(compile(code, filename, "eval", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT), namespace)
+            value = _sandbox_shell.evaluate(compile(code, filename, "eval", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT), namespace)
             outcome["value"] = json.dumps(value)
             if len(outcome["value"]) > _MAX_VALUE:
                 raise ValueError(f"the value's JSON has {len(outcome['value'])} characters; eval returns at most {_MAX_VALUE}")
         else:
-            last_value = _exec(code, filename, namespace, capture_last_value, display_last_value)
+            count = execution_count if execution_count is not None else shell.execution_count + 1
+            last_value = _exec(code, filename, shell, count, capture_last_value, display_last_value)
             if last_value is not None:
                 outcome["lastValue"] = last_value
     except BaseException as error:  # noqa: BLE001 - every exception is a result, even SystemExit

@@ -20,7 +20,7 @@ import time
 import types
 
 import _sandbox_environment  # environment.py: time.sleep asks this module's guard first
-import _sandbox_runner  # runner.py: the namespace
+import _sandbox_runner  # runner.py: the namespace and its shell
 
 # Taken now: the user's code can replace what modules hold, not what this one took.
 _clock = time.perf_counter
@@ -28,6 +28,10 @@ _settrace = sys.settrace
 _gettrace = sys.gettrace
 _dumps = json.dumps
 _loads = json.loads
+# The names the shell puts in the namespace (In, Out, get_ipython, _oh, ...) with their values,
+# as IPython's user_ns_hidden: %reset refills this same dict.
+_shell_names = _sandbox_runner._shell.user_ns_hidden
+_missing = object()
 
 # Text this module makes from values is cut here; the client refuses more (protocol.ts).
 _MAX_NAME = 200
@@ -487,7 +491,11 @@ def _rows(columns, rows, total_rows, total_columns):
 
 
 def _hidden(name, value, hide):
-    if type(name) is not str or name.startswith("_"):
+    """Names of the sandbox's own (``_`` first, the shell's In, Out, get_ipython) and, with ``hide``, all but data.
+
+    A name of the shell's that the user's code gave a value of its own is shown, as %who shows it.
+    """
+    if type(name) is not str or name.startswith("_") or value is dict.get(_shell_names, name, _missing):
         return True
     return hide and _kind(type(value)) != "data"
 

@@ -1,10 +1,16 @@
 import type { loadPyodide as LoadPyodide, PyodideAPI } from 'pyodide';
 import type { PyProxy } from 'pyodide/ffi';
 import type { BootMode } from '../protocol';
+import displayObjectsSource from '../python/display_objects.py';
 import displaySource from '../python/display.py';
 import environmentSource from '../python/environment.py';
 import hardeningSource from '../python/hardening.py';
+import ipythonSource from '../python/ipython.py';
+import magicsSource from '../python/magics.py';
+import prettySource from '../python/pretty.py';
 import runnerSource from '../python/runner.py';
+import shellSource from '../python/shell.py';
+import transformSource from '../python/transform.py';
 import variablesSource from '../python/variables.py';
 import { DISABLED_BUILTIN_MODULES, disableBuiltinModules } from './builtin-modules';
 import { restoringSparsely } from './sparse-restore';
@@ -13,15 +19,30 @@ import { restoringSparsely } from './sparse-restore';
 export const PRELOADED_MODULES = 'import ast, builtins, io, json, os, random, time, traceback';
 
 /**
- * Python modules the worker installs before the snapshot: the sandbox's environment, its display
- * data, its runner, and what reads the runner's namespace for the Variables view.
+ * Python modules the worker calls, installed before the snapshot: the sandbox's environment, its
+ * runner, and what reads the runner's namespace for the Variables view.
  */
 export const SANDBOX_MODULES = {
   environment: '_sandbox_environment',
-  display: '_sandbox_display',
   runner: '_sandbox_runner',
   variables: '_sandbox_variables',
 } as const;
+
+/**
+ * The modules installed before the runner, in order (each imports only those before it): the
+ * environment, IPython's pretty printer, display data and display objects, IPython's input
+ * syntax, the shell and its magics, and the `IPython` package the sandbox offers.
+ */
+const INSTALLED_MODULES: ReadonlyArray<readonly [string, string]> = [
+  [SANDBOX_MODULES.environment, environmentSource],
+  ['_sandbox_pretty', prettySource],
+  ['_sandbox_display', displaySource],
+  ['_sandbox_display_objects', displayObjectsSource],
+  ['_sandbox_transform', transformSource],
+  ['_sandbox_shell', shellSource],
+  ['_sandbox_magics', magicsSource],
+  ['_sandbox_ipython', ipythonSource],
+];
 
 /** Runs `source` as a new module `name` (with `globals` set first) and registers it in sys.modules. */
 const INSTALL_MODULE = `
@@ -92,14 +113,13 @@ export async function bootPyodide(options: BootOptions): Promise<Booted> {
 
 /**
  * What a snapshot holds beyond a booted Python: built-in modules emptied, modules that reach
- * raw memory refused, the sandbox's environment and runner installed, common modules imported.
+ * raw memory refused, the sandbox's modules installed, common modules imported.
  * Doing this before the snapshot, once, keeps it out of every start.
  */
 function prepare(pyodide: PyodideAPI, optionalPackages: readonly string[]): void {
   disableBuiltinModules(pyodide);
   runWith(pyodide, hardeningSource, { disabled_modules: DISABLED_BUILTIN_MODULES.source }, '<sandbox-hardening>');
-  installModule(pyodide, SANDBOX_MODULES.environment, environmentSource, {});
-  installModule(pyodide, SANDBOX_MODULES.display, displaySource, {});
+  for (const [name, source] of INSTALLED_MODULES) installModule(pyodide, name, source, {});
   installModule(pyodide, SANDBOX_MODULES.runner, runnerSource, { optional_packages: optionalPackages });
   installModule(pyodide, SANDBOX_MODULES.variables, variablesSource, {});
   pyodide.runPython(PRELOADED_MODULES);

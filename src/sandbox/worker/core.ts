@@ -16,6 +16,7 @@ import {
   type AssetsMessage,
   type BootMode,
   type DisplayItem,
+  type DisplayKind,
   type DisplayMessage,
   type LoadPackagesMessage,
   type RunMessage,
@@ -105,6 +106,8 @@ function park(flag: Int32Array, ms: number): void {
   }
 }
 
+const DISPLAY_KINDS: readonly DisplayKind[] = ['display', 'result', 'update', 'clear'];
+
 /** The run in progress, which an input request belongs to. */
 let runningId = 0;
 /** A variables query is being answered: what reading a value does must not reach anyone (no input, no display). */
@@ -135,14 +138,16 @@ function bridge(host: WorkerHost, pyodide: PyodideAPI): object {
         if (answer.kind === 'interrupted') pyodide.checkInterrupt();
         return answer.kind === 'line' ? answer.text : undefined;
       }),
-      /** Sends display data (display.py's JSON list of items), in order with the output. */
-      display: inert((kind: string, items: string): void => {
+      /** Sends display data (display.py's kind, JSON list of items, display id and wait flag), in order with the output. */
+      display: inert((kind: string, items: string, displayId?: string | null, wait?: boolean): void => {
         if (inspecting) return;
         host.display({
           type: 'display',
           id: runningId,
-          kind: kind === 'result' ? 'result' : 'display',
+          kind: DISPLAY_KINDS.includes(kind as DisplayKind) ? (kind as DisplayKind) : 'display',
           items: JSON.parse(items) as DisplayItem[],
+          ...(typeof displayId === 'string' ? { displayId } : {}),
+          ...(wait ? { wait: true } : {}),
         });
       }),
     }),
@@ -251,6 +256,7 @@ function runOne({ host, pyodide, run, sink, memory, workspace }: Runtime, messag
         request.fresh,
         request.captureLastValue,
         request.displayLastValue,
+        request.executionCount ?? null,
         workspace.notFoundHint ?? null,
       ) as string,
     ) as RunOutcome;

@@ -1,6 +1,7 @@
 /** The CLI's package options, run as a user would, against a loopback index. */
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cachedFiles, cacheDirsFor } from '../../fixtures/package-tests';
 import { bundledLockInfo, DIST_DIR, generatePackageIndex, servePackageIndex, type PackageIndexServer } from '../../fixtures/package-index';
@@ -149,6 +150,36 @@ describe('CLI: packages', function () {
     const result = await cli([...serverArgs(), 'exec', 'import sandbox_demo_a'], { XDG_CACHE_HOME: xdg });
     assert.equal(result.status, 0, result.stderr);
     assert.ok(cachedFiles(path.join(xdg, 'python-sandbox')).some((file) => file.endsWith(index.wheels.get(A)!.fileName)));
+  });
+
+  it('%pip install loads a package before the code runs, in exec and in a notebook run; %pip list lists it', async () => {
+    const cacheDir = newCacheDir();
+    // sandbox_demo_b is imported by a name the import scanner cannot see: only the %pip line loads it.
+    const code = `%pip install -q ${B}\nimport importlib\nprint(importlib.import_module("sandbox_demo_b").A_NAME)`;
+    const exec = await cli([...serverArgs(), '--cache-dir', cacheDir, 'exec', code]);
+    assert.deepEqual(exec, { status: 0, stdout: `Loaded into this kernel: ${B} 2.0.0\nsandbox-demo-a\n`, stderr: '' });
+    const notebook = path.join(newCacheDir(), 'pip.ipynb');
+    const cell = (source: string): object => ({ cell_type: 'code', source, outputs: [], execution_count: null, metadata: {} });
+    fs.writeFileSync(
+      notebook,
+      JSON.stringify({
+        nbformat: 4,
+        nbformat_minor: 5,
+        metadata: {},
+        cells: [cell(`%pip install ${B}`), cell('%pip list'), cell(`%pip show ${B}`)],
+      }),
+    );
+    const run = await cli(['notebook', notebook, ...serverArgs(), '--cache-dir', cacheDir, '--output', '-']);
+    assert.equal(run.status, 0, run.stderr);
+    const [install, list, show] = (JSON.parse(run.stdout) as { cells: Array<{ outputs: Array<{ text: string[] }> }> }).cells;
+    assert.deepEqual(install.outputs[0].text, [`Loaded into this kernel: ${B} 2.0.0\n`]);
+    const listed = list.outputs[0].text.join('');
+    assert.match(listed, /^Package +Version\n-+ -+\n/);
+    assert.match(listed, new RegExp(`\\n${A} +1\\.0\\.0\\n[\\s\\S]*${B} +2\\.0\\.0\\n`));
+    assert.match(show.outputs[0].text.join(''), new RegExp(`^Name: ${B}\\nVersion: 2\\.0\\.0\\nSummary: .*\\nRequires: ${A}\\n$`));
+    const unknown = await cli([...serverArgs(), '--cache-dir', cacheDir, 'exec', '%pip install no-such-package']);
+    assert.equal(unknown.status, 2, 'a %pip requirement that cannot be had stops the run as an import would');
+    assert.match(unknown.stderr, /^PackageError: no-such-package/);
   });
 
   it('bad package options exit 2 with the usage text', async () => {

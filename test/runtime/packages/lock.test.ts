@@ -33,6 +33,8 @@ describe('packages: pyodide-lock.json', () => {
     assert.equal(packages.get('yaml'), 'pyyaml');
     assert.equal(packages.get('numpy'), 'numpy');
     assert.equal(packages.get('os'), undefined);
+    assert.ok(bundled.packages.has('ipython'), "the lock has Pyodide's ipython package");
+    assert.equal(packages.get('IPython'), undefined, "import IPython is the sandbox's own: nothing to download");
   });
 
   it('a dependency closure puts dependencies first, each once', () => {
