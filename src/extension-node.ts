@@ -7,7 +7,7 @@ import { nodeGrantFileSystem } from './files/node-fs';
 import { workspaceGrantFileSystem } from './files/workspace-fs';
 import { cacheRoot, createNodePackageManager } from './packages/node';
 import type { Settings } from './config';
-import type { ClientChoices } from './platform';
+import { clientLimits, type ClientChoices } from './platform';
 import { createNodeClient, spareKind, type NodeSandboxOptions } from './sandbox/node-client';
 import { SpareTransports } from './sandbox/spare-transports';
 import { PackageService } from './session/packages';
@@ -16,15 +16,10 @@ export function activate(context: vscode.ExtensionContext): PythonSandboxApi {
   const distDir = context.asAbsolutePath('dist');
   // One package cache for every party, in the extension's global storage.
   const cacheDir = path.join(context.globalStorageUri.fsPath, 'packages');
-  const clientOptions = (settings: Settings, { input, readsFiles }: ClientChoices): NodeSandboxOptions => ({
+  const clientOptions = (settings: Settings, choices: ClientChoices): NodeSandboxOptions => ({
     distDir,
     isolation: settings.isolation,
-    memoryLimitMb: settings.memoryLimitMb,
-    maxOutputBytes: settings.maxOutputBytes,
-    timeoutMs: settings.timeoutSeconds * 1000,
-    input,
-    maxReadableMb: readsFiles ? settings.filesMaxReadableMb : 0,
-    readableLimitName: 'pythonSandbox.files.maxReadableMb',
+    ...clientLimits(settings, choices),
     // The folder the sandbox process may read packages from.
     packageCacheDir: cacheRoot(cacheDir),
   });

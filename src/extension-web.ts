@@ -11,6 +11,7 @@ import { workspaceCacheRoot, workspacePackageCache, workspacePackageManagers } f
 import { WorkspaceStore } from './packages/workspace-store';
 import { browserTransports } from './sandbox/browser/transports';
 import { SandboxClient } from './sandbox/client';
+import { clientLimits } from './platform';
 import { PackageService } from './session/packages';
 
 export function activate(context: vscode.ExtensionContext): PythonSandboxApi {
@@ -22,16 +23,7 @@ export function activate(context: vscode.ExtensionContext): PythonSandboxApi {
   // One factory for every runtime: the files are read once and kept.
   const transport = browserTransports(read, workspacePackageCache(store));
   return activateExtension(context, {
-    createClient: (settings, { input, readsFiles }) =>
-      new SandboxClient({
-        transport,
-        memoryLimitMb: settings.memoryLimitMb,
-        maxOutputBytes: settings.maxOutputBytes,
-        timeoutMs: settings.timeoutSeconds * 1000,
-        input,
-        maxReadableMb: readsFiles ? settings.filesMaxReadableMb : 0,
-        readableLimitName: 'pythonSandbox.files.maxReadableMb',
-      }),
+    createClient: (settings, choices) => new SandboxClient({ transport, ...clientLimits(settings, choices) }),
     createPackages: (settings) =>
       new PackageService(
         settings,

@@ -1,7 +1,7 @@
 import type * as vscode from 'vscode';
 import type { Settings, SettingsStore } from './config';
 import type { GrantFileSystem } from './files/grants';
-import type { SandboxClient } from './sandbox/client';
+import type { SandboxClient, SandboxOptions } from './sandbox/client';
 import type { PackageService } from './session/packages';
 
 /** Choices a part of the extension makes for the clients it asks for. */
@@ -10,6 +10,21 @@ export interface ClientChoices {
   readonly input: boolean;
   /** Its runs may be handed workspace files (the user's and notebooks' runtimes): its memory watch allows for them. */
   readonly readsFiles: boolean;
+}
+
+/** What every sandbox client is given of the settings and the choices, on either platform. */
+export function clientLimits(
+  settings: Settings,
+  { input, readsFiles }: ClientChoices,
+): Pick<SandboxOptions, 'memoryLimitMb' | 'maxOutputBytes' | 'timeoutMs' | 'input' | 'maxReadableMb' | 'readableLimitName'> {
+  return {
+    memoryLimitMb: settings.memoryLimitMb,
+    maxOutputBytes: settings.maxOutputBytes,
+    timeoutMs: settings.timeoutSeconds * 1000,
+    input,
+    maxReadableMb: readsFiles ? settings.filesMaxReadableMb : 0,
+    readableLimitName: 'pythonSandbox.files.maxReadableMb',
+  };
 }
 
 /**

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { bundledLockInfo, generatePackageIndex, servePackageIndex } from '../fixtures/package-index';
+import { bundledLockInfo, DEMO_PACKAGES, generatePackageIndex, servePackageIndex } from '../fixtures/package-index';
 import {
   acceptInputBoxesUntil,
   closeAllEditors,
@@ -283,10 +283,7 @@ describe('notebook kernel', () => {
     this.timeout(120_000);
     const index = generatePackageIndex({
       info: bundledLockInfo(),
-      lock: [
-        { name: 'sandbox-demo-a', version: '1.0.0' },
-        { name: 'sandbox-demo-b', version: '2.0.0', requires: ['sandbox-demo-a'], init: 'from sandbox_demo_a import NAME as A_NAME\n' },
-      ],
+      lock: [...DEMO_PACKAGES],
       micropip: false,
     });
     const server = await servePackageIndex(index);

@@ -2,7 +2,13 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { InstallOutcome } from '../../src/commands/package-commands';
 import { defaultIndexUrl } from '../../src/packages/manager';
-import { bundledLockInfo, generatePackageIndex, servePackageIndex, type PackageIndexServer } from '../fixtures/package-index';
+import {
+  bundledLockInfo,
+  DEMO_PACKAGES,
+  generatePackageIndex,
+  type PackageIndexServer,
+  servePackageIndex,
+} from '../fixtures/package-index';
 import { api, closeAllEditors, command, CommandIds, extension, peek, runThenPeek, withSettings } from './helpers';
 
 /** Every setting of the package group, with a value unlike its default. */
@@ -20,8 +26,7 @@ describe('packages in the editor', function () {
   const index = generatePackageIndex({
     info: bundledLockInfo(),
     lock: [
-      { name: 'sandbox-demo-a', version: '1.0.0' },
-      { name: 'sandbox-demo-b', version: '2.0.0', requires: ['sandbox-demo-a'], init: 'from sandbox_demo_a import NAME as A_NAME\n' },
+      ...DEMO_PACKAGES,
       { name: 'sandbox-demo-c', version: '3.0.0' },
       { name: 'sandbox-demo-d', version: '4.0.0' },
       { name: 'sandbox-demo-e', version: '5.0.0' },

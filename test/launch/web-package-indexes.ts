@@ -1,6 +1,12 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { bundledLockInfo, generatePackageIndex, servePackageIndex, type PackageIndexServer } from '../fixtures/package-index';
+import {
+  bundledLockInfo,
+  DEMO_PACKAGES,
+  generatePackageIndex,
+  type PackageIndexServer,
+  servePackageIndex,
+} from '../fixtures/package-index';
 import { onShutdown } from './processes';
 import type { WebTestSetup } from './web-test-setup';
 
@@ -16,8 +22,7 @@ function generateIndexes(): Record<keyof Indexes, ReturnType<typeof generatePack
     demo: generatePackageIndex({
       info,
       lock: [
-        { name: 'sandbox-demo-a', version: '1.0.0' },
-        { name: 'sandbox-demo-b', version: '2.0.0', requires: ['sandbox-demo-a'], init: 'from sandbox_demo_a import NAME as A_NAME\n' },
+        ...DEMO_PACKAGES,
         {
           name: 'sandbox-demo-so',
           version: '1.0.0',

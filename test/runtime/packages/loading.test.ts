@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { loadPyodide } from 'pyodide';
 import { cacheRoot } from '../../../src/packages/node';
 import { cachedFiles, cacheDirsFor, managerOn } from '../../fixtures/package-tests';
-import { bundledLockInfo, DIST_DIR, generatePackageIndex, servePackageIndex } from '../../fixtures/package-index';
+import { bundledLockInfo, DEMO_PACKAGES, DIST_DIR, generatePackageIndex, servePackageIndex } from '../../fixtures/package-index';
 
 describe('packages: the verified files load in Pyodide', function () {
   this.timeout(120_000);
@@ -13,10 +13,7 @@ describe('packages: the verified files load in Pyodide', function () {
   it('through lockForLoading and loadPackage(names), with nothing downloaded by Pyodide', async () => {
     const index = generatePackageIndex({
       info: bundledLockInfo(),
-      lock: [
-        { name: 'sandbox-demo-a', version: '1.0.0' },
-        { name: 'sandbox-demo-b', version: '2.0.0', requires: ['sandbox-demo-a'], init: 'from sandbox_demo_a import NAME as A_NAME\n' },
-      ],
+      lock: [...DEMO_PACKAGES],
       pypi: [{ name: 'sandbox-pypi-d', version: '1.0.0', requires: ['sandbox-demo-a'] }],
     });
     const server = await servePackageIndex(index);

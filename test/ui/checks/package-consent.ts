@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { bundledLockInfo, generatePackageIndex, servePackageIndex } from '../../fixtures/package-index';
+import { bundledLockInfo, DEMO_PACKAGES, generatePackageIndex, servePackageIndex } from '../../fixtures/package-index';
 import type { CheckFixture, UiCheck } from '../check';
 
 /** The consent question for packages.py's imports (two packages of the test index). */
@@ -9,10 +9,7 @@ const QUESTION = /needs sandbox-demo-a 1\.0\.0, sandbox-demo-b 2\.0\.0: \d+ kB t
 async function serveDemoIndex(): Promise<CheckFixture> {
   const index = generatePackageIndex({
     info: bundledLockInfo(),
-    lock: [
-      { name: 'sandbox-demo-a', version: '1.0.0' },
-      { name: 'sandbox-demo-b', version: '2.0.0', requires: ['sandbox-demo-a'], init: 'from sandbox_demo_a import NAME as A_NAME\n' },
-    ],
+    lock: [...DEMO_PACKAGES],
     micropip: false,
   });
   const server = await servePackageIndex(index);
