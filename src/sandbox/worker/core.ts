@@ -256,8 +256,9 @@ function runOne({ host, pyodide, run, sink, memory, workspace }: Runtime, messag
         request.fresh,
         request.captureLastValue,
         request.displayLastValue,
-        request.executionCount ?? null,
-        workspace.notFoundHint ?? null,
+        // undefined becomes None (null would be a JsNull).
+        request.executionCount,
+        workspace.notFoundHint,
       ) as string,
     ) as RunOutcome;
   } catch (error) {
