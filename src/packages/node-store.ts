@@ -46,8 +46,20 @@ export class NodeFileStore implements PackageStore {
     return path.join(this.root, ...keySegments(key));
   }
 
+  /**
+   * Empties the folder but keeps it: a running sandbox process sees it through a bind mount made
+   * when it started (a file system of its own), which a removed and remade folder would leave
+   * looking at the removed one.
+   */
   async clear(): Promise<void> {
-    await fs.promises.rm(this.root, { recursive: true, force: true });
+    let names: string[];
+    try {
+      names = await fs.promises.readdir(this.root);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    await Promise.all(names.map((name) => fs.promises.rm(path.join(this.root, name), { recursive: true, force: true })));
   }
 }
 
