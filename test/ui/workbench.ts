@@ -278,12 +278,26 @@ export class Workbench {
         .first();
     for (const folder of names.slice(0, -1)) {
       const folderRow = row(folder);
-      await folderRow.waitFor({ timeout: SHORT });
+      await this.waitForExplorerRow(folderRow);
       if ((await folderRow.getAttribute('aria-expanded')) !== 'true') await folderRow.click();
     }
     const target = row(names[names.length - 1]);
-    await target.waitFor({ timeout: SHORT });
+    await this.waitForExplorerRow(target);
     return target;
+  }
+
+  /**
+   * Waits for an Explorer row; once, refreshes the Explorer first. A file written a moment ago
+   * reaches the Explorer through the server's file watcher, which a loaded machine can keep
+   * waiting past the timeout.
+   */
+  private async waitForExplorerRow(row: Locator): Promise<void> {
+    try {
+      await row.waitFor({ timeout: SHORT });
+    } catch {
+      await this.runCommand('File: Refresh Explorer');
+      await row.waitFor({ timeout: SHORT });
+    }
   }
 
   /** Right-clicks `path` in the Explorer and picks a context menu entry by its label. */
