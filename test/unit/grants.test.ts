@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { expandGrants, globProblem, GrantError, type Grant } from '../../src/files/grants';
+import { expandGrants, globProblem, GRANT_LIMITS, GrantError, type Grant, type GrantFileSystem } from '../../src/files/grants';
 import { nodeGrantFileSystem } from '../../src/files/node-fs';
 import { isRelativePath, isSaveablePath } from '../../src/sandbox/shared/workspace-paths';
 
@@ -55,6 +55,33 @@ describe('grants: what read access covers', () => {
       [['data/a.csv', 4, true]],
     );
     assert.equal(new TextDecoder().decode(await coverage.files[0].read()), 'a,b\n');
+  });
+
+  it('a grant covers at most 20,000 files, and looks at 100,000 entries at most', async () => {
+    /** A workspace folder of `files` files in `many/`, and `links` links in `links/` (which are looked at, never granted). */
+    const synthetic = (files: number, links: number): GrantFileSystem => ({
+      list: async (folder) => {
+        if (folder === '')
+          return [
+            ['many', 'folder'],
+            ['links', 'folder'],
+          ];
+        const [count, kind] = folder === 'many' ? [files, 'file' as const] : [links, 'link' as const];
+        return Array.from({ length: count }, (_, i) => [`${i}`, kind] as const);
+      },
+      stat: async (at) => (at.startsWith('many/') ? { kind: 'file', size: 1, mtimeMs: 0 } : { kind: 'folder', size: 0, mtimeMs: 0 }),
+      read: async () => new Uint8Array(1),
+    });
+    const covered = await expandGrants(synthetic(GRANT_LIMITS.files, 0), [{ kind: 'folder', path: 'many' }]);
+    assert.equal(covered.files.length, 20_000);
+    await assert.rejects(
+      expandGrants(synthetic(GRANT_LIMITS.files + 1, 0), [{ kind: 'folder', path: 'many' }]),
+      (error) => error instanceof GrantError && /covers? more than 20000 files/.test(error.message),
+    );
+    await assert.rejects(
+      expandGrants(synthetic(0, GRANT_LIMITS.visits + 1), [{ kind: 'folder', path: 'links' }]),
+      (error) => error instanceof GrantError && /reach more than 100000 files and folders/.test(error.message),
+    );
   });
 
   it('a folder or file reached through a link grants nothing', async () => {
