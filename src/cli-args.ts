@@ -15,6 +15,15 @@ export const TIMEOUT_MS = { min: 1, max: settingBounds('timeoutSeconds').max * 1
 /** Bad usage: the message, then the usage text, and exit status 2. */
 export class UsageError extends Error {}
 
+/** What `read` returns; an error it throws (a bad option's own words) becomes a UsageError. */
+export function asUsage<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
 /** A whole number within `bounds`: the CLI takes what the extension's settings take. */
 export function boundedInt(
   name: string,
@@ -55,12 +64,7 @@ export function sandboxOptions(values: SandboxArgs): {
     throw new UsageError(`--isolation is process or worker, not '${values.isolation}'`);
   const memoryLimitMb = boundedInt('memory-mb', values['memory-mb'], MEMORY_MB);
   const maxOutputBytes = boundedInt('max-output-bytes', values['max-output-bytes'], OUTPUT_CAP);
-  let packages: PackageCommand;
-  try {
-    packages = packageOptions(values);
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const packages = asUsage(() => packageOptions(values));
   return {
     sandbox: {
       isolation: values.isolation,

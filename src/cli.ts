@@ -9,7 +9,7 @@ import * as readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { version as pyodideVersion } from 'pyodide/package.json';
 import { version } from '../package.json';
-import { MEMORY_MB, OUTPUT_CAP, SANDBOX_ARGS, sandboxOptions, TIMEOUT_MS, UsageError } from './cli-args';
+import { asUsage, MEMORY_MB, OUTPUT_CAP, SANDBOX_ARGS, sandboxOptions, TIMEOUT_MS, UsageError } from './cli-args';
 import { notebookCommand } from './cli-notebook';
 import { pythonTraceback } from './cli-traceback';
 import { FILE_USAGE, fileOptions, type FileCommand } from './files/cli-options';
@@ -90,12 +90,7 @@ async function parse(argv: string[]): Promise<Command> {
   if (source === undefined || rest.length > 0)
     throw new UsageError('expected exactly one CODE argument (quote it, or pass - to read stdin)');
   const { sandbox, packages, timeoutMs } = sandboxOptions(values);
-  let files: FileCommand;
-  try {
-    files = fileOptions(values);
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const files = asUsage(() => fileOptions(values));
   return {
     mode,
     packages,
