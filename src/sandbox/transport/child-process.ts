@@ -86,17 +86,23 @@ export interface LaunchFeatures {
   readonly osIsolation: boolean;
   /** With `osIsolation`: a mount namespace that shows the process only what it reads. */
   readonly ownFileSystem: boolean;
+  /** `--expose-gc`, which only saves memory (IdleCollector), so a Node that rejects it goes without; the installer never asks for it. */
+  readonly exposeGc: boolean;
 }
 
 /** Every part of the launch: what is asked for first. */
-export const ALL_LAUNCH_FEATURES: LaunchFeatures = { permissionFlags: true, osIsolation: true, ownFileSystem: true };
+export const ALL_LAUNCH_FEATURES: LaunchFeatures = { permissionFlags: true, osIsolation: true, ownFileSystem: true, exposeGc: true };
 
 /** The same features without one the machine refused; undefined when they go without it already. */
 export function withoutFeature(features: LaunchFeatures, refused: LaunchFeature): LaunchFeatures | undefined {
-  if (refused === 'expose-gc') return undefined; // no part of these features: only the sandbox process asks for it
-  const field = ({ 'permission-flags': 'permissionFlags', 'os-isolation': 'osIsolation', 'own-file-system': 'ownFileSystem' } as const)[
-    refused
-  ];
+  const field = (
+    {
+      'permission-flags': 'permissionFlags',
+      'os-isolation': 'osIsolation',
+      'own-file-system': 'ownFileSystem',
+      'expose-gc': 'exposeGc',
+    } as const
+  )[refused];
   return features[field] ? { ...features, [field]: false } : undefined;
 }
 
@@ -110,18 +116,13 @@ export function launchWrapper(
   return osIsolationWrapper({ ...options, ...(features.ownFileSystem ? { view } : {}) });
 }
 
-/** The sandbox process's parts: also `--expose-gc`, which only saves memory (IdleCollector), so a Node that rejects it goes without. */
-export interface SandboxLaunchFeatures extends LaunchFeatures {
-  readonly exposeGc: boolean;
-}
-
 /**
  * The locked-down command line: read only `distDir` (and `readDirs`), start workers, nothing else.
  * @param readDirs more folders the process may read: the package cache it loads packages from.
  */
 export function defaultLaunchSpec(
   distDir: string,
-  features: SandboxLaunchFeatures = { ...ALL_LAUNCH_FEATURES, exposeGc: true },
+  features: LaunchFeatures = ALL_LAUNCH_FEATURES,
   readDirs: readonly string[] = [],
 ): LaunchSpec {
   const permission = features.permissionFlags ? permissionFlag() : undefined;
@@ -236,6 +237,7 @@ export function startProcess(
   refused: Set<LaunchFeature>,
 ): Transport {
   const [command, ...args] = [...spec.wrapper, spec.execPath, ...spec.execArgv, spec.script, JSON.stringify(config)];
+  const isolation = osIsolationOf(spec.wrapper);
   const child = spawn(command, args, {
     env: spec.env,
     stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
@@ -291,8 +293,8 @@ export function startProcess(
   });
   return {
     pid: child.pid,
-    osIsolated: osIsolationOf(spec.wrapper) !== 'none',
-    ownFileSystem: osIsolationOf(spec.wrapper) === 'own-file-system',
+    osIsolated: isolation !== 'none',
+    ownFileSystem: isolation === 'own-file-system',
     cpuTimeMs: () => cpuTimeMs(nodePid()),
     send: (message) => {
       if (ended) return;
