@@ -135,6 +135,8 @@ describe('browser worker: packages handed over by the extension host', function 
   });
 
   it('after a restart, the packages loaded before load again from the cache', async () => {
+    // Loaded here too (a no-op after the test above), so that the test also runs alone.
+    await run('import sandbox_demo_b', [a(), b()]);
     await evaluate((g) => g.client.restart(), undefined);
     const after = await run('import sandbox_demo_b\nprint(sandbox_demo_b.A_NAME)');
     assert.equal(after.result.output, 'sandbox-demo-a\n', after.result.error?.message);

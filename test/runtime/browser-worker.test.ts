@@ -73,17 +73,19 @@ describe('browser worker without SharedArrayBuffer (Chromium page, not cross-ori
     response.end('reached');
   });
 
+  // Started here, not by the first test: each test runs alone too (--grep).
+  let info: SandboxInfo;
   before(async () => {
     browser = await openBrowserSandbox(false, files);
     await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    info = await sandbox.start(true);
   });
   after(async () => {
     listener.close();
     await browser?.close();
   });
 
-  it('starts from the snapshot, locked down, at the browser-worker level', async () => {
-    const info = await sandbox.start(true);
+  it('starts from the snapshot, locked down, at the browser-worker level', () => {
     assert.equal(info.isolation, 'browser-worker');
     assert.equal(info.runtime.boot, 'snapshot');
     assert.deepEqual(info.restrictions.browser, { networkRemoved: true, storageRemoved: true, sharedMemory: false });
@@ -160,13 +162,14 @@ describe('browser worker with SharedArrayBuffer (Chromium page, cross-origin iso
   let browser: BrowserSandbox;
   const sandbox = pageClient(() => browser);
 
+  let info: SandboxInfo;
   before(async () => {
     browser = await openBrowserSandbox(true, files);
+    info = await sandbox.start(true);
   });
   after(() => browser?.close());
 
-  it('starts with shared memory', async () => {
-    const info = await sandbox.start(true);
+  it('starts with shared memory', () => {
     assert.deepEqual(info.restrictions.browser, { networkRemoved: true, storageRemoved: true, sharedMemory: true });
   });
 
