@@ -55,6 +55,49 @@ function readableFolder(dir: string, cwd: string): string {
   return relative.split(path.sep).join('/');
 }
 
+/**
+ * Writes `bytes` at `names` below `folder`, making the folders on the way, and follows no link
+ * found there: the folder may belong to a project that carries links out of it (`results/x ->
+ * ~/.bashrc`), and the names come from the sandbox. Returns the path written.
+ */
+function writeBelow(folder: string, names: readonly string[], bytes: Uint8Array, label: string): string {
+  if (names.length === 0) throw new Error(`${label} cannot be saved: it names no file below ./${OUTPUT_FOLDER}/`);
+  fs.mkdirSync(folder, { recursive: true });
+  let at = folder;
+  for (const name of names.slice(0, -1)) {
+    at = path.join(at, name);
+    const kind = kindAt(at);
+    if (kind === undefined) fs.mkdirSync(at);
+    else if (kind !== 'folder') throw new Error(`${label} was not saved: ${at} is ${kind}, which is never followed`);
+  }
+  const target = path.join(at, names[names.length - 1]);
+  const kind = kindAt(target);
+  if (kind !== undefined && kind !== 'file') throw new Error(`${label} was not saved: ${target} is ${kind}, which is never followed`);
+  // O_NOFOLLOW closes the gap between the look and the open where the OS has it (not Windows).
+  const flags = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC | (fs.constants.O_NOFOLLOW ?? 0);
+  const fd = fs.openSync(target, flags, 0o666);
+  try {
+    fs.writeFileSync(fd, bytes);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return target;
+}
+
+/** What is at a path, not followed: undefined when nothing is. */
+function kindAt(at: string): 'folder' | 'file' | 'a symbolic link' | 'not a regular file' | undefined {
+  let stats: fs.Stats;
+  try {
+    stats = fs.lstatSync(at);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  if (stats.isSymbolicLink()) return 'a symbolic link';
+  if (stats.isDirectory()) return 'folder';
+  return stats.isFile() ? 'file' : 'not a regular file';
+}
+
 /** Reads the file options; throws an Error whose message fits the usage text when one is malformed. */
 export function fileOptions(args: FileArgs, cwd: string = process.cwd()): FileCommand {
   const grants: Grant[] = (args.read ?? []).map((dir) => ({ kind: 'folder', path: readableFolder(dir, cwd) }));
@@ -74,10 +117,9 @@ export function fileOptions(args: FileArgs, cwd: string = process.cwd()): FileCo
       }
       for (const file of written) {
         // Paths are checked (no .., nothing absolute): below output/, they stay below the folder.
-        const target = path.join(outputDir, ...file.path.split('/').slice(1));
+        const names = file.path.split('/').slice(1);
         const bytes = await client.readOutputFile(file);
-        fs.mkdirSync(path.dirname(target), { recursive: true });
-        fs.writeFileSync(target, bytes);
+        const target = writeBelow(outputDir, names, bytes, file.path);
         log(`saved ${file.path} (${formatSize(file.size)}) to ${path.relative(cwd, target) || target}`);
       }
       if (omitted > 0)

@@ -231,6 +231,31 @@ describe('CLI: --read and --output-dir', () => {
     assert.equal(fs.readFileSync(path.join(project, 'results', 'sub', 'y.csv'), 'utf8'), 'A,B\n1,2\n');
   });
 
+  it('--output-dir writes through no link it finds there: a file or a folder that is a link is refused, the outside untouched', () => {
+    // A hostile project can carry links in the folder the user names: writing through them would write outside it.
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-cli-outside-'));
+    try {
+      fs.writeFileSync(path.join(outside, 'victim.txt'), 'untouched');
+      fs.mkdirSync(path.join(project, 'linked-results'));
+      fs.symlinkSync(path.join(outside, 'victim.txt'), path.join(project, 'linked-results', 'victim.txt'));
+      fs.symlinkSync(outside, path.join(project, 'linked-results', 'sub'));
+      const writes = {
+        'victim.txt': 'import os\nos.makedirs("output")\nopen("output/victim.txt", "w").write("pwned")',
+        sub: 'import os\nos.makedirs("output/sub")\nopen("output/sub/new.txt", "w").write("pwned")',
+      };
+      for (const [link, code] of Object.entries(writes)) {
+        const result = cli(['--output-dir', 'linked-results', 'exec', code], '', project);
+        assert.equal(result.status, 2, result.stderr);
+        assert.match(result.stderr, new RegExp(`not saved: .*linked-results/${link} is a symbolic link, which is never followed`));
+      }
+      assert.equal(fs.readFileSync(path.join(outside, 'victim.txt'), 'utf8'), 'untouched');
+      assert.deepEqual(fs.readdirSync(outside), ['victim.txt']);
+    } finally {
+      fs.rmSync(outside, { recursive: true, force: true });
+      fs.rmSync(path.join(project, 'linked-results'), { recursive: true, force: true });
+    }
+  });
+
   it('--read refuses a folder outside the current directory, a link, and what is not a folder', () => {
     for (const dir of ['..', '/etc', 'linked', 'secret.txt', 'missing']) {
       const result = cli(['--read', dir, 'exec', 'pass'], '', project);

@@ -117,7 +117,24 @@ describe('grants: what read access covers', () => {
   it('relative paths and saveable names', () => {
     for (const good of ['a', 'a/b.csv', 'é/ü 1.txt', 'a..b']) assert.ok(isRelativePath(good) && isSaveablePath(good), good);
     for (const bad of ['', '/a', 'a/', 'a//b', '.', 'a/./b', '..', 'a/../b', 'a\0b']) assert.ok(!isRelativePath(bad), JSON.stringify(bad));
-    for (const unsaveable of ['a\\b', 'a:b', 'a\u202Eb', 'a\u200Bb', 'a\nb', 'CON', 'lpt1.txt', 'x.', 'x ', ' x', 'a?b'])
+    for (const unsaveable of [
+      'a\\b',
+      'a:b',
+      'a\u202Eb',
+      'a\u200Bb',
+      'a\nb',
+      'CON',
+      'lpt1.txt',
+      'COM\u00B9',
+      'lpt\u00B3.txt',
+      'nul .txt',
+      'CONIN$',
+      'conout$.log',
+      'x.',
+      'x ',
+      ' x',
+      'a?b',
+    ])
       assert.ok(!isSaveablePath(unsaveable), JSON.stringify(unsaveable));
   });
 });

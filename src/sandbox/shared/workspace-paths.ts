@@ -26,8 +26,11 @@ const MAX_NAME_CHARS = 255;
  * what Windows forbids in names.
  */
 const UNSAVEABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\\:*?"<>|]/u;
-/** Names Windows reserves for devices, with any extension. */
-const DEVICE_NAME = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
+/**
+ * Names Windows reserves for devices (the ports with a superscript digit, and the console's
+ * `CONIN$` and `CONOUT$`, among them), with any extension, and spaces before it (`nul .txt`).
+ */
+const DEVICE_NAME = /^(con|prn|aux|nul|com[0-9\u00B9\u00B2\u00B3]|lpt[0-9\u00B9\u00B2\u00B3]|conin\$|conout\$) *(\..*)?$/i;
 
 function segmentsOf(path: string): string[] | undefined {
   if (typeof path !== 'string' || path.length === 0 || path.length > MAX_PATH_CHARS) return undefined;
