@@ -55,24 +55,33 @@ function readableFolder(dir: string, cwd: string): string {
   return relative.split(path.sep).join('/');
 }
 
+/** What a look at a path that is not a folder or a file says of it. */
+const NOT_FOLLOWED: Readonly<Record<'link' | 'other', string>> = {
+  link: 'a symbolic link, which is never followed',
+  other: 'not a regular file, which is never followed',
+};
+
 /**
  * Writes `bytes` at `names` below `folder`, making the folders on the way, and follows no link
  * found there: the folder may belong to a project that carries links out of it (`results/x ->
  * ~/.bashrc`), and the names come from the sandbox. Returns the path written.
  */
-function writeBelow(folder: string, names: readonly string[], bytes: Uint8Array, label: string): string {
+async function writeBelow(folder: string, names: readonly string[], bytes: Uint8Array, label: string): Promise<string> {
   if (names.length === 0) throw new Error(`${label} cannot be saved: it names no file below ./${OUTPUT_FOLDER}/`);
   fs.mkdirSync(folder, { recursive: true });
-  let at = folder;
-  for (const name of names.slice(0, -1)) {
-    at = path.join(at, name);
-    const kind = kindAt(at);
-    if (kind === undefined) fs.mkdirSync(at);
-    else if (kind !== 'folder') throw new Error(`${label} was not saved: ${at} is ${kind}, which is never followed`);
+  // Looked at as --read looks at a folder: lstat, so a link is a link.
+  const below = nodeGrantFileSystem(folder);
+  const refuse = (at: string, kind: 'link' | 'other'): Error =>
+    new Error(`${label} was not saved: ${path.join(folder, ...at.split('/'))} is ${NOT_FOLLOWED[kind]}`);
+  for (let depth = 1; depth < names.length; depth++) {
+    const at = names.slice(0, depth).join('/');
+    const kind = (await below.stat(at))?.kind;
+    if (kind === undefined) fs.mkdirSync(path.join(folder, ...names.slice(0, depth)));
+    else if (kind !== 'folder') throw refuse(at, kind === 'file' ? 'other' : kind);
   }
-  const target = path.join(at, names[names.length - 1]);
-  const kind = kindAt(target);
-  if (kind !== undefined && kind !== 'file') throw new Error(`${label} was not saved: ${target} is ${kind}, which is never followed`);
+  const kind = (await below.stat(names.join('/')))?.kind;
+  if (kind !== undefined && kind !== 'file') throw refuse(names.join('/'), kind === 'folder' ? 'other' : kind);
+  const target = path.join(folder, ...names);
   // O_NOFOLLOW closes the gap between the look and the open where the OS has it (not Windows).
   const flags = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC | (fs.constants.O_NOFOLLOW ?? 0);
   const fd = fs.openSync(target, flags, 0o666);
@@ -82,20 +91,6 @@ function writeBelow(folder: string, names: readonly string[], bytes: Uint8Array,
     fs.closeSync(fd);
   }
   return target;
-}
-
-/** What is at a path, not followed: undefined when nothing is. */
-function kindAt(at: string): 'folder' | 'file' | 'a symbolic link' | 'not a regular file' | undefined {
-  let stats: fs.Stats;
-  try {
-    stats = fs.lstatSync(at);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-  if (stats.isSymbolicLink()) return 'a symbolic link';
-  if (stats.isDirectory()) return 'folder';
-  return stats.isFile() ? 'file' : 'not a regular file';
 }
 
 /** Reads the file options; throws an Error whose message fits the usage text when one is malformed. */
@@ -119,7 +114,7 @@ export function fileOptions(args: FileArgs, cwd: string = process.cwd()): FileCo
         // Paths are checked (no .., nothing absolute): below output/, they stay below the folder.
         const names = file.path.split('/').slice(1);
         const bytes = await client.readOutputFile(file);
-        const target = writeBelow(outputDir, names, bytes, file.path);
+        const target = await writeBelow(outputDir, names, bytes, file.path);
         log(`saved ${file.path} (${formatSize(file.size)}) to ${path.relative(cwd, target) || target}`);
       }
       if (omitted > 0)
