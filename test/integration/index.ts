@@ -19,6 +19,10 @@ export async function run(): Promise<void> {
   }
   const { passed, failed } = await new Promise<{ passed: number; failed: number }>((resolve) => {
     const runner = mocha.run(() => resolve({ passed: runner.stats?.passes ?? 0, failed: runner.stats?.failures ?? 0 }));
+    // The launcher repeats these lines at the end of its log, where CI shows them.
+    runner.on('fail', (test: Mocha.Test, error: unknown) =>
+      console.log(`FAILED: ${test.fullTitle()}\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+    );
   });
   console.log(`${passed} passed, ${failed} failed`);
   if (failed > 0) throw new Error(`${failed} integration test(s) failed`);

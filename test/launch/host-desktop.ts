@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runTests } from '@vscode/test-electron';
+import type { PartResult } from './part-result';
 import { INTEGRATION_INDEX, REPO_ROOT } from './paths';
 import { freshRunDirs } from './scratch';
 import { startVirtualDisplay } from './xvfb';
@@ -44,7 +45,7 @@ function desktopVersion(executable: string): string {
  * desktop mode), test-electron downloads the current stable build. On Linux without a
  * display the run goes through xvfb-run.
  */
-export async function runOnDesktop(executable: string | undefined): Promise<number> {
+export async function runOnDesktop(executable: string | undefined): Promise<PartResult> {
   console.log(
     `[launch] host: VS Code desktop (@vscode/test-electron), VS Code ${executable ? desktopVersion(executable) : 'stable (download)'}`,
   );
@@ -54,7 +55,7 @@ export async function runOnDesktop(executable: string | undefined): Promise<numb
     process.env.DISPLAY = await startVirtualDisplay();
   }
   try {
-    return await runTests({
+    const code = await runTests({
       ...(executable ? { vscodeExecutablePath: executable } : {}),
       extensionDevelopmentPath: REPO_ROOT,
       extensionTestsPath: INTEGRATION_INDEX,
@@ -70,8 +71,9 @@ export async function runOnDesktop(executable: string | undefined): Promise<numb
       ],
       extensionTestsEnv: { SANDBOX_TEST_HOST: 'desktop' },
     });
+    return { code, failures: [] };
   } catch (err) {
     console.error(`[launch] desktop run failed: ${err instanceof Error ? err.message : String(err)}`);
-    return 1;
+    return { code: 1, failures: [] };
   }
 }

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { format } from 'node:util';
 import { launchBrowser } from './browser';
+import type { PartResult } from './part-result';
 import { startIsolatingProxy } from './isolating-proxy';
 import { startLoopbackListener } from './loopback-listener';
 import { INTEGRATION_INDEX, REPO_ROOT, WEB_INTEGRATION_INDEX } from './paths';
@@ -34,12 +35,13 @@ const WORKBENCH_NOISE = [
 
 /**
  * Runs the integration suite in the extension host of the VS Code server from code-server,
- * driven by headless Chromium. Resolves with the suite's exit code (0 = all passed).
+ * driven by headless Chromium. Resolves with the suite's exit code and the failures it printed,
+ * which the launcher repeats at the end: CI keeps only the tail of a long log.
  * @param host `node`: the suite in the server's Node extension host. `web`: the web part
  *   (test/web) in the browser's web worker extension host, the extension's `browser` entry as in
  *   vscode.dev; `web-isolated`: the same through a proxy that makes the page cross-origin isolated.
  */
-export async function runOnServer(host: 'node' | 'web' | 'web-isolated' = 'node'): Promise<number> {
+export async function runOnServer(host: 'node' | 'web' | 'web-isolated' = 'node'): Promise<PartResult> {
   const web = host !== 'node';
   const isolated = host === 'web-isolated';
   const toolchain = await provisionServer();
@@ -66,11 +68,13 @@ export async function runOnServer(host: 'node' | 'web' | 'web-isolated' = 'node'
     : direct;
   const { page } = await launchBrowser();
 
+  const failures: string[] = [];
   const exited = new Promise<number>((resolve) => {
     // The workbench calls these two page functions: the suite's output, then its result.
     void page.exposeFunction('codeAutomationLog', (type: string, args: unknown) => {
       const line = formatLog(args);
       if (!verbose && WORKBENCH_NOISE.some((re) => re.test(line))) return;
+      if (line.startsWith('FAILED: ')) failures.push(line.split('\n', 2).join(': '));
       if (type === 'error') console.error(line);
       else console.log(line);
     });
@@ -99,5 +103,5 @@ export async function runOnServer(host: 'node' | 'web' | 'web-isolated' = 'node'
       ['skipWelcome', 'true'],
     ]),
   );
-  return Promise.race([exited, timedOut, serverDied]);
+  return { code: await Promise.race([exited, timedOut, serverDied]), failures };
 }

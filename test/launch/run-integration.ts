@@ -11,6 +11,7 @@
 import * as fs from 'node:fs';
 import { findDesktopExecutable, runOnDesktop } from './host-desktop';
 import { runOnServer } from './host-server';
+import type { PartResult } from './part-result';
 import { INTEGRATION_INDEX, WEB_INTEGRATION_INDEX } from './paths';
 import { main } from './processes';
 
@@ -22,22 +23,24 @@ main(async () => {
     throw new Error(`SANDBOX_TEST_HOST must be desktop, server or web, not ${forced}`);
   }
   const started = Date.now();
-  let code = 0;
+  const parts = new Map<string, PartResult>();
   if (forced === 'desktop') {
-    code = await runOnDesktop(findDesktopExecutable());
+    parts.set('desktop', await runOnDesktop(findDesktopExecutable()));
   } else if (forced === 'server') {
-    code = await runOnServer('node');
+    parts.set('node', await runOnServer('node'));
   } else if (!forced) {
     const desktop = findDesktopExecutable();
     if (!desktop) console.log('[launch] no desktop VS Code without a download; using the VS Code server');
-    code = desktop ? await runOnDesktop(desktop) : await runOnServer('node');
+    parts.set(desktop ? 'desktop' : 'node', desktop ? await runOnDesktop(desktop) : await runOnServer('node'));
   }
   if (!forced || forced === 'web') {
-    for (const host of ['web', 'web-isolated'] as const) {
-      const web = await runOnServer(host);
-      console.log(`[launch] ${host} part ${web === 0 ? 'passed' : `FAILED (exit ${web})`}`);
-      code ||= web;
-    }
+    for (const host of ['web', 'web-isolated'] as const) parts.set(host, await runOnServer(host));
+  }
+  let code = 0;
+  for (const [name, part] of parts) {
+    console.log(`[launch] ${name} part ${part.code === 0 ? 'passed' : `FAILED (exit ${part.code})`}`);
+    for (const failure of part.failures) console.log(`[launch]   ${failure}`);
+    code ||= part.code;
   }
   console.log(
     `[launch] integration suite ${code === 0 ? 'passed' : `FAILED (exit ${code})`} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
