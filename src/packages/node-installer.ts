@@ -1,5 +1,4 @@
 /** Starts the package installer process (Node) to resolve PyPI requirements with micropip. */
-import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { encodeFrame, FrameDeadline, FrameReader } from '../sandbox/framing';
@@ -16,6 +15,7 @@ import {
   type LaunchFeatures,
 } from '../sandbox/transport/child-process';
 import { watchMemory } from '../sandbox/transport/memory-watch';
+import { spawnWithoutInherited } from '../sandbox/transport/inherited-descriptors';
 import { sanitizeUntrusted } from '../sandbox/untrusted-text';
 import { PackageError, reasonOf, throwIfCancelled } from './errors';
 import type { PyPIRequest, PyPIResolver } from './pypi';
@@ -161,7 +161,7 @@ export class InstallerProcess implements PyPIResolver {
     return new Promise((resolve) => {
       const { wrapper, execArgv } = installerLaunch(this.distDir, micropipLocation, features, this.execPath);
       const [command, ...args] = [...wrapper, this.execPath, ...execArgv, '-e', ''];
-      const probe = spawn(command, args, { env: INSTALLER_ENV, stdio: ['ignore', 'ignore', 'pipe'], windowsHide: true });
+      const probe = spawnWithoutInherited(command, args, { env: INSTALLER_ENV, stdio: ['ignore', 'ignore', 'pipe'], windowsHide: true });
       const stderr = keepStderrTail(probe);
       probe.on('error', () => resolve(undefined));
       probe.on('close', (code, signal) => resolve(launchRefusal(wrapper, code, signal, stderr())));
@@ -174,7 +174,7 @@ export class InstallerProcess implements PyPIResolver {
       const { wrapper, execArgv } = installerLaunch(this.distDir, request.micropipLocation, features, this.execPath);
       const [command, ...args] = [...wrapper, this.execPath, ...execArgv, path.join(this.distDir, 'package-installer.js')];
       // Under the wrapper, killing it kills Node too (--kill-child).
-      const child = spawn(command, args, {
+      const child = spawnWithoutInherited(command, args, {
         env: INSTALLER_ENV,
         stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
         windowsHide: true,

@@ -2,7 +2,7 @@
  * The sandbox as a locked-down child process. Messages travel as frames on a pipe of their own
  * (fd 3); the process's stdout is ignored and its stderr kept only as a short, labelled tail.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import type { Duplex } from 'node:stream';
 import * as os from 'node:os';
@@ -13,6 +13,7 @@ import type { ProcessConfig } from '../process/config';
 import type { Transport, TransportEvents } from './transport';
 import { cpuTimeMs, watchMemory } from './memory-watch';
 import { mountViewCommand, SETPRIV, type MountViewRequest } from './mount-view';
+import { spawnWithoutInherited } from './inherited-descriptors';
 
 /** How the sandbox process is started; `SandboxOptions.launch` may adjust it (tests do). */
 export interface LaunchSpec {
@@ -238,7 +239,7 @@ export function startProcess(
 ): Transport {
   const [command, ...args] = [...spec.wrapper, spec.execPath, ...spec.execArgv, spec.script, JSON.stringify(config)];
   const isolation = osIsolationOf(spec.wrapper);
-  const child = spawn(command, args, {
+  const child = spawnWithoutInherited(command, args, {
     env: spec.env,
     stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
     windowsHide: true,
