@@ -173,6 +173,8 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const client = createNodeClient(command.sandbox);
+  /** Whether --json's one line is out: a later failure (saving outputs) is said on stderr only. */
+  let answered = false;
   try {
     const options: RunOptions = {
       timeoutMs: command.timeoutMs,
@@ -187,6 +189,7 @@ async function main(argv: string[]): Promise<number> {
     const result = await run.result.finally(() => ctrlC.dispose());
     if (command.json) {
       process.stdout.write(`${JSON.stringify(toContract(result))}\n`);
+      answered = true;
     } else if (result.error) {
       process.stderr.write(pythonTraceback(result.error, command.code, command.filename));
     } else if (result.mode === 'eval') {
@@ -208,7 +211,7 @@ async function main(argv: string[]): Promise<number> {
     if (error instanceof SandboxError && error.reported) {
       process.stderr.write(`the sandbox's own report (untrusted):\n${quoteUntrusted(error.reported)}\n`);
     }
-    if (command.json) process.stdout.write(`${JSON.stringify({ err: message })}\n`);
+    if (command.json && !answered) process.stdout.write(`${JSON.stringify({ err: message })}\n`);
     return 2;
   } finally {
     client.dispose();

@@ -248,6 +248,9 @@ describe('CLI: --read and --output-dir', () => {
         assert.equal(result.status, 2, result.stderr);
         assert.match(result.stderr, new RegExp(`not saved: .*linked-results/${link} is a symbolic link, which is never followed`));
       }
+      // With --json, the run's one line stands: the failed save is said on stderr and in the status only.
+      const json = cli(['--json', '--output-dir', 'linked-results', 'exec', writes.sub], '', project);
+      assert.deepEqual({ status: json.status, stdout: json.stdout }, { status: 2, stdout: '{"ok":""}\n' });
       assert.equal(fs.readFileSync(path.join(outside, 'victim.txt'), 'utf8'), 'untouched');
       assert.deepEqual(fs.readdirSync(outside), ['victim.txt']);
     } finally {
