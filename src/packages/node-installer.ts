@@ -6,7 +6,7 @@ import {
   ALL_LAUNCH_FEATURES,
   hostPaths,
   keepStderrTail,
-  launchRefusal,
+  probeRefusal,
   launchWrapper,
   onlyChild,
   permissionFlag,
@@ -156,15 +156,12 @@ export class InstallerProcess implements PyPIResolver {
     return this.features;
   }
 
-  /** Which part of the launch with `features` the machine refuses, if any: the process runs an empty script. */
+  /** Which part of the launch with `features` the machine refuses, if any. */
   private refusedPart(features: LaunchFeatures, micropipLocation: string): Promise<LaunchFeature | undefined> {
-    return new Promise((resolve) => {
-      const { wrapper, execArgv } = installerLaunch(this.distDir, micropipLocation, features, this.execPath);
-      const [command, ...args] = [...wrapper, this.execPath, ...execArgv, '-e', ''];
-      const probe = spawnWithoutInherited(command, args, { env: INSTALLER_ENV, stdio: ['ignore', 'ignore', 'pipe'], windowsHide: true });
-      const stderr = keepStderrTail(probe);
-      probe.on('error', () => resolve(undefined));
-      probe.on('close', (code, signal) => resolve(launchRefusal(wrapper, code, signal, stderr())));
+    return probeRefusal({
+      ...installerLaunch(this.distDir, micropipLocation, features, this.execPath),
+      execPath: this.execPath,
+      env: INSTALLER_ENV,
     });
   }
 

@@ -293,6 +293,23 @@ describe('isolation: where Linux refuses the sandbox a file system of its own, i
     assert.deepEqual(await reportAfter('/usr/bin/mount -o bind,ro /proc/sys /proc/sys'), withoutOwnFileSystem);
   });
 
+  it('a process that ends before it speaks, for a reason of its own, is not taken for a refusal: the next start keeps it', async function () {
+    if (!namespaces) return this.skip();
+    let starts = 0;
+    // The first start runs a script that is not there: Node exits 1 before a word, as a refusal would.
+    const client = createNodeClient({
+      distDir,
+      launch: (spec) => (starts++ === 0 ? { ...spec, script: path.join(distDir, 'no-such-script.js') } : spec),
+    });
+    try {
+      await assert.rejects(client.start(), /exited with code 1/);
+      const info = await client.start();
+      assert.deepEqual([starts, info.osIsolated, info.ownFileSystem, (await client.eval('6 * 7')).value], [2, true, true, '42']);
+    } finally {
+      client.dispose();
+    }
+  });
+
   it('where a tool it needs is missing (pivot_root), it starts without a file system of its own', async function () {
     if (!namespaces) return this.skip();
     const pivotRoot = ['/usr/sbin/pivot_root', '/sbin/pivot_root'].find((file) => fs.existsSync(file));

@@ -215,6 +215,22 @@ export function launchRefusal(
   return undefined;
 }
 
+/**
+ * Which part of a launch this machine refuses, asked of a process that runs nothing: the same
+ * command line with an empty script. A process that ended before it spoke may have failed for a
+ * reason of its own (a crash, a script it could not read); only a process that runs nothing can
+ * tell that apart from a refusal, and it cannot have been made to fake one.
+ */
+export function probeRefusal(launch: Omit<LaunchSpec, 'script'>): Promise<LaunchFeature | undefined> {
+  return new Promise((resolve) => {
+    const [command, ...args] = [...launch.wrapper, launch.execPath, ...launch.execArgv, '-e', ''];
+    const probe = spawnWithoutInherited(command, args, { env: launch.env, stdio: ['ignore', 'ignore', 'pipe'], windowsHide: true });
+    const stderr = keepStderrTail(probe);
+    probe.on('error', () => resolve(undefined));
+    probe.on('close', (code, signal) => resolve(launchRefusal(launch.wrapper, code, signal, stderr())));
+  });
+}
+
 /** The one child of `pid` (Node, under the wrapper's fork), once it exists. */
 export function onlyChild(pid: number): number | undefined {
   try {
@@ -287,10 +303,12 @@ export function startProcess(
   // never spoke can have been refused a flag: later, its stderr and exit code may be Python's
   // words, and believing them would start every later sandbox with less isolation.
   child.on('close', (code, signal) => {
-    finish(
-      signal ? `the sandbox process was killed by ${signal}` : `the sandbox process exited with code ${code}`,
-      heard ? undefined : launchRefusal(spec.wrapper, code, signal, stderr()),
-    );
+    const description = signal ? `the sandbox process was killed by ${signal}` : `the sandbox process exited with code ${code}`;
+    const refusal = heard ? undefined : launchRefusal(spec.wrapper, code, signal, stderr());
+    // Any early exit under a file system of its own looks like its refusal: giving it up for
+    // good after one crash would be a silent loss, so a process that runs nothing confirms it.
+    if (refusal !== 'own-file-system' || refused.has(refusal)) return finish(description, refusal);
+    void probeRefusal(spec).then((confirmed) => finish(description, confirmed === refusal ? refusal : undefined));
   });
   return {
     pid: child.pid,
