@@ -105,6 +105,21 @@ describe('IPython in the sandbox', function () {
     assert.deepEqual(lines(continued.result.error!.frames), [3], 'a continued magic keeps its lines: later lines are where they were');
   });
 
+  it('%prun and %%prun profile the code and print its statistics as the output (Jupyter: its pager)', async () => {
+    const line = await run('def f(n):\n    return sum(range(n))\n%prun -s cumulative f(10)');
+    assert.equal(line.result.error, undefined);
+    assert.match(line.result.output, /^ +\d+ function calls in [\d.]+ seconds\n\n {3}Ordered by: cumulative time\n/);
+    assert.match(line.result.output, /:1\(f\)\n/, 'the function the cell defined, by its line');
+    assert.match(line.result.output, /\n $/, "then IPython's ' ' on stdout");
+    const quiet = await run('stats = %prun -q -r f(5)\nstats.total_calls > 0');
+    assert.deepEqual([quiet.result.output, quiet.text], ['', ['True']]);
+    const cell = await run('%%prun -l 1 -s calls\nf(3)\nf(4)');
+    assert.match(cell.result.output, /List reduced from \d+ to 1 due to restriction <1>/);
+    const failing = await run('x = 1\n%prun 1 / 0');
+    assert.equal(failing.result.error?.type, 'ZeroDivisionError');
+    assert.deepEqual(lines(failing.result.error!.frames).at(-1), 2);
+  });
+
   it('shell commands are refused with a clear error, never a syntax error; so is an unknown magic, by its name', async () => {
     for (const code of ['!ls', 'files = !ls -l', '%%bash\nls', '%sx ls', '%system ls']) {
       const { result } = await run(code);

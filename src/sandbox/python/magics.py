@@ -8,14 +8,17 @@ lines and columns there, so that tracebacks and diagnostics point at the cell's 
 
 import ast
 import builtins
+import cProfile
 import fnmatch
 import gc
 import importlib.metadata
 import inspect
+import io
 import itertools
 import linecache
 import math
 import os
+import pstats
 import re
 import shlex
 import sys
@@ -137,8 +140,9 @@ def _code_of(shell, line, cell):
 # Options, as IPython's magics take them (getopt's rules: -n10 or -n 10, flags together).
 
 
-def _options(line, spec):
-    """(options, rest) for a line like ``-n 10 -r3 -q stmt``; ``spec`` as getopt's: ``n:r:q``."""
+def _options(line, spec, repeated=""):
+    """(options, rest) for a line like ``-n 10 -r3 -q stmt``; ``spec`` as getopt's: ``n:r:q``. Options
+    named in ``repeated`` may be given more than once: their values are kept in a list."""
     with_value = set(re.findall(r"(\w):", spec))
     flags = set(re.sub(r"\w:", "", spec))
     options = {}
@@ -155,7 +159,11 @@ def _options(line, spec):
                         raise UsageError(f"option -{letter} requires argument")
                     letters, _, rest = rest.partition(" ")
                     rest = rest.lstrip()
-                options[letter], letters = letters, ""
+                if letter in repeated:
+                    options.setdefault(letter, []).append(letters)
+                else:
+                    options[letter] = letters
+                letters = ""
             elif letter in flags:
                 options[letter] = ""
             else:
@@ -336,6 +344,55 @@ def timeit_magic(shell, line, cell=None):
         if compile_time > 0.1:
             print(f"Compiler time: {compile_time:.2f} s")
     return result if "o" in options else None
+
+
+def _limit(text):
+    """A -l restriction of %prun as pstats takes it: a count (int), a fraction (float) or a name pattern."""
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+@line_magic("prun")
+@cell_magic("prun")
+def prun(shell, line, cell=None):
+    """Run a statement through the Python profiler (cProfile).
+
+    %prun [-l limit] [-r] [-s key ...] [-q] statement
+    %%prun [options] on a cell's first line profiles the cell.
+
+    -s key: sort the statistics by key (pstats' names: time, cumulative, calls, ...; default time;
+    several -s sort by each in turn). -l limit: print only the functions whose name matches the
+    string limit, or the first N (an integer) or that fraction (a float) of them; -l may be given
+    more than once. -q: print nothing. -r: return the pstats.Stats. The statistics are printed as
+    the cell's output (Jupyter sends them to its pager).
+    """
+    options, statement = _options(line, "l:rs:q", repeated="ls")
+    frame = _caller(shell)
+    if cell is None:
+        tree, filename = _parse(shell, statement, _place_in_line(shell, frame, statement))
+    else:
+        tree, filename = _parse(shell, cell, _body_place(shell, cell))
+    code = compile(tree, filename, "exec", flags=_FLAGS)
+    profile = cProfile.Profile()
+    exited = ""
+    try:
+        local_ns = _locals_of(shell, frame)
+        profile.runctx(code, shell.user_ns, shell.user_ns if local_ns is None else local_ns)
+    except SystemExit:
+        exited = "*** SystemExit exception caught in code being profiled."
+    stats = pstats.Stats(profile).strip_dirs().sort_stats(*options.get("s", ["time"]))
+    if "q" not in options:
+        report = io.StringIO()
+        stats.stream = report
+        stats.print_stats(*map(_limit, options.get("l", [])))
+        stats.stream = sys.stdout
+        print(report.getvalue().rstrip())
+        print(exited, end=" ")
+    return stats if "r" in options else None
 
 
 # ----------------------------------------------------------------------------------------------
