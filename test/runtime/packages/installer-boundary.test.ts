@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { installerLaunch } from '../../../src/packages/node-installer';
 import { osIsolationWrapper } from '../../../src/sandbox/transport/child-process';
 import { cacheDirsFor, managerOn } from '../../fixtures/package-tests';
-import { alive, childOf, connectReport, fileSystemReport, listenOn, probeProcess, topFolders } from '../../fixtures/probe-process';
+import { alive, allEnd, childOf, connectReport, fileSystemReport, listenOn, probeProcess, topFolders } from '../../fixtures/probe-process';
 import { bundledLockInfo, generatePackageIndex, pythonRunningSideModule, servePackageIndex } from '../../fixtures/package-index';
 
 /** A process of the test's own that runs until it is killed. */
@@ -166,8 +166,7 @@ describe('packages: the installer process is locked down but for the network', f
       const node = await childOf(started);
       assert.ok(alive(started) && alive(node), 'the installer runs');
       host.kill('SIGKILL');
-      for (let i = 0; i < 100 && (alive(started) || alive(node)); i++) await new Promise((resolve) => setTimeout(resolve, 50));
-      assert.ok(!alive(started) && !alive(node), 'the installer outlived its parent');
+      assert.ok(await allEnd([started, node]), 'the installer outlived its parent');
     } finally {
       host.kill('SIGKILL');
       if (alive(started)) process.kill(started, 'SIGKILL');
