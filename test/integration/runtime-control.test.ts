@@ -27,7 +27,7 @@ describe('runtime control', () => {
     assert.equal(info.isolation, 'process');
     assert.ok(info.pid && info.pid !== process.pid && processExists(info.pid), `a live sandbox process, got ${info.pid}`);
     // Where Linux allows the namespaces, started from the host's own Node: in them, with a file system of its own.
-    if (osIsolationWrapper().length > 0) assert.deepEqual([info.osIsolated, info.ownFileSystem], [true, true]);
+    if (osIsolationWrapper().length > 0) assert.deepEqual([info.osIsolated, info.ownFileSystem], [true, true], JSON.stringify(info));
   });
 
   it('Interrupt stops a busy loop, and the next run works', async () => {
