@@ -16,7 +16,7 @@ import { FILE_USAGE, fileOptions, type FileCommand } from './files/cli-options';
 import { PACKAGE_USAGE, type PackageCommand } from './packages/cli-options';
 import { SandboxError, type RunOptions, type SandboxClient } from './sandbox/client';
 import { createNodeClient, type NodeSandboxOptions } from './sandbox/node-client';
-import type { RunMode } from './sandbox/protocol';
+import type { RunMode, RunScript } from './sandbox/protocol';
 import type { Run } from './sandbox/run';
 import { toContract } from './sandbox/result';
 import { quoteUntrusted } from './sandbox/untrusted-text';
@@ -58,8 +58,10 @@ function versionText(): string {
 interface Command {
   readonly mode: RunMode;
   readonly code: string;
-  /** What tracebacks call the code, as python3 does: `<string>` (CODE), `<stdin>` (-), or the file's path. */
+  /** What tracebacks call the code, as python3 does: `<string>` (CODE), `<stdin>` (-), or the file's absolute path. */
   readonly filename: string;
+  /** When the code is a script file: how the sandbox runs it (`__file__`, `sys.argv`). */
+  readonly script?: RunScript;
   readonly json: boolean;
   readonly timeoutMs?: number;
   readonly sandbox: NodeSandboxOptions;
@@ -117,12 +119,15 @@ const BOM = '\uFEFF';
  * or for `exec`, a path ending in `.py` (as CODE it would be a bare attribute access, never
  * meant): that file, run as python3 runs a script.
  */
-async function readCode(mode: RunMode, source: string): Promise<{ code: string; filename: string }> {
+async function readCode(mode: RunMode, source: string): Promise<Pick<Command, 'code' | 'filename' | 'script'>> {
   const withoutBom = (text: string): string => (text.startsWith(BOM) ? text.slice(BOM.length) : text);
   if (source === '-') return { code: withoutBom(await readAll(process.stdin)), filename: '<stdin>' };
   if (mode !== 'exec' || !/^\S+\.pyw?$/.test(source)) return { code: source, filename: '<string>' };
   try {
-    return { code: withoutBom(fs.readFileSync(source, 'utf8')), filename: source };
+    // python3 names a script by its absolute path in tracebacks; the sandbox, whose working
+    // directory stands for the current one, makes it absolute in its own file system.
+    const code = withoutBom(fs.readFileSync(source, 'utf8'));
+    return { code, filename: path.resolve(source), script: { path: source, argv: [source] } };
   } catch (error) {
     throw new UsageError(`can't open file '${source}': ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -180,6 +185,7 @@ async function main(argv: string[]): Promise<number> {
       timeoutMs: command.timeoutMs,
       packages: command.packages.preparer(command.code),
       workspace: command.files.workspace,
+      script: command.script,
     };
     const run = client.run(command.mode, command.code, options);
     const ctrlC = interruptOnCtrlC(run, client);

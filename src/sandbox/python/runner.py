@@ -15,6 +15,7 @@ import json
 import os
 import sys
 import traceback
+import types
 
 import _sandbox_display  # display.py, installed before this module
 import _sandbox_magics  # magics.py: registers the shell's magics
@@ -26,12 +27,17 @@ _optional_packages = frozenset(optional_packages)  # noqa: F821 - provided by th
 del optional_packages  # noqa: F821
 
 
-def _new_namespace():
-    return {"__name__": "__main__", "__builtins__": builtins}
+def _new_shell():
+    """A shell whose namespace is a new ``__main__`` module's, as IPython's user module: code run in it finds
+    itself as ``sys.modules["__main__"]`` (doctest.testmod(), pickle and typing look its names up there)."""
+    module = types.ModuleType("__main__")
+    module.__builtins__ = builtins
+    shell = _sandbox_shell.SandboxShell(module.__dict__)
+    shell.user_module = module
+    return shell
 
 
-_namespace = _new_namespace()
-_shell = _sandbox_shell.SandboxShell(_namespace)
+_shell = _new_shell()
 _run_count = 0
 
 # What one result may carry; the client treats larger messages as a protocol fault.
@@ -232,21 +238,38 @@ def _exec(code, filename, shell, count, capture_last_value, display_last_value="
     return None if last is None or not capture_last_value else last[:_MAX_LAST_VALUE]
 
 
-def run(mode, code, fresh, capture_last_value=False, display_last_value="none", execution_count=None, not_found_hint=None):
+def run(
+    mode,
+    code,
+    fresh,
+    capture_last_value=False,
+    display_last_value="none",
+    execution_count=None,
+    not_found_hint=None,
+    script_path=None,
+    script_argv=None,
+):
     """Runs ``code`` (``mode`` 'exec' or 'eval'); returns the outcome as a JSON string.
 
     ``execution_count`` numbers an exec as a notebook cell (``Out[N]``, ``_N``); without it, the
     shell counts the runs of its namespace. ``not_found_hint``, when the run has a workspace, is
-    added to a FileNotFoundError there.
+    added to a FileNotFoundError there. ``script_path``, for an exec, is the script file the code
+    is, run as python3 runs it: compiled as that file (absolute, as python3 makes it), its
+    ``__file__``, with ``script_argv`` as ``sys.argv``.
     """
     global _run_count
     _run_count += 1
     _sandbox_display.begin_run()
     # A name per run, so frames from code submitted earlier are not mistaken for this code's.
     filename = f"<sandbox-{_run_count}>"
-    shell = _sandbox_shell.SandboxShell(_new_namespace()) if fresh else _shell
+    shell = _new_shell() if fresh else _shell
     namespace = shell.user_ns
     _sandbox_shell.current = shell
+    sys.modules["__main__"] = shell.user_module
+    if script_path is not None:
+        filename = os.path.abspath(script_path)
+        namespace["__file__"] = filename
+        sys.argv = list(script_argv or [script_path])
     outcome = {}
     try:
         if mode == "eval":
