@@ -196,6 +196,11 @@ async function main(argv: string[]): Promise<number> {
     if (command.json) {
       process.stdout.write(`${JSON.stringify(toContract(result))}\n`);
       answered = true;
+    } else if (result.error?.exitStatus !== undefined) {
+      // sys.exit(N), exit(): python3 says nothing and ends with the status (below).
+    } else if (result.error?.type === 'SystemExit') {
+      // sys.exit("message"): python3 prints the code instead of a traceback, and exits 1.
+      process.stderr.write(`${result.error.message}\n`);
     } else if (result.error) {
       process.stderr.write(pythonTraceback(result.error, command.code, command.filename));
     } else if (result.mode === 'eval') {
@@ -209,6 +214,8 @@ async function main(argv: string[]): Promise<number> {
     if (result.packagesFailed || result.filesFailed) return 2;
     // As python3 ends after Ctrl-C: by SIGINT, which shells report as 128 + 2.
     if (ctrlC.pressed() && result.error?.type === 'KeyboardInterrupt') return 130;
+    // --json keeps its err line and status 1; without it, the status the code asked for.
+    if (!command.json && result.error?.exitStatus !== undefined) return result.error.exitStatus;
     return result.error ? 1 : 0;
   } catch (error) {
     const message = error instanceof SandboxError ? `SandboxError: ${error.message}` : String(error);

@@ -190,6 +190,11 @@ const PYTHON_ERROR = object('an error', {
   message: string('an error message', MESSAGE_LIMITS.errorMessageChars),
   /** Outermost first; the last frame is where the exception was raised. */
   frames: array("an error's frames", TRACE_FRAME, 0, MESSAGE_LIMITS.frames),
+  /**
+   * A SystemExit whose code is None or an int: the status python3 would exit with (0 for None,
+   * else the code's low byte), and nothing to print. Other codes are printed and exit 1.
+   */
+  exitStatus: optional(integer('an exit status', 0, 255)),
 });
 export type PythonError = Infer<typeof PYTHON_ERROR>;
 

@@ -55,6 +55,32 @@ describe('CLI', () => {
     });
   });
 
+  it('sys.exit() and exit() end as python3 does: with the status and no traceback, or a message on stderr and status 1', () => {
+    assert.deepEqual(cli(['exec', 'import sys\nprint("done")\nsys.exit(0)']), { status: 0, stdout: 'done\n', stderr: '' });
+    assert.deepEqual(cli(['exec', 'import sys; sys.exit(3)']), { status: 3, stdout: '', stderr: '' });
+    assert.deepEqual(cli(['exec', 'import sys; sys.exit(-1)']), { status: 255, stdout: '', stderr: '' });
+    assert.deepEqual(cli(['exec', 'exit()']), { status: 0, stdout: '', stderr: '' });
+    assert.deepEqual(cli(['exec', 'quit(4)']), { status: 4, stdout: '', stderr: '' });
+    assert.deepEqual(cli(['exec', 'import sys; sys.exit("the list must be sorted")']), {
+      status: 1,
+      stdout: '',
+      stderr: 'the list must be sorted\n',
+    });
+    assert.deepEqual(
+      cli(['--json', 'exec', 'exit(0)']),
+      { status: 1, stdout: '{"err":"SystemExit: 0"}\n', stderr: '' },
+      '--json keeps the contract',
+    );
+  });
+
+  it('carets stand under the expression that raised in a line with non-ASCII characters', () => {
+    const code = 'def büyük(söz):\n    return söz.upper()\n\nprint("çok güzel", büyük(None))\n';
+    assert.deepEqual(cli(['exec', code]).stderr.split('\n').slice(2, 4), [
+      '    print("çok güzel", büyük(None))',
+      '                       ^^^^^^^^^^^',
+    ]);
+  });
+
   it('--help prints the usage on stdout, --version the versions of the tool, Pyodide and Python; both exit 0', () => {
     for (const flag of ['--help', '-h']) {
       const help = cli([flag]);

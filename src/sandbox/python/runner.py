@@ -12,6 +12,7 @@ its top-level expressions (the last one, by default) shown through the shell's d
 import ast
 import builtins
 import json
+import linecache
 import os
 import sys
 import traceback
@@ -46,13 +47,20 @@ _MAX_MESSAGE = 16_384
 _MAX_VALUE = 8 * 2**20
 
 
+def _characters(filename, line, offset):
+    """A frame's column, which Python counts in UTF-8 bytes, in characters of its line, as tracebacks show it."""
+    if offset is None or line is None:
+        return offset
+    return len(linecache.getline(filename, line).encode()[:offset].decode(errors="replace"))
+
+
 def _frames(error, filename):
     frames = [
         {
             "line": frame.lineno,
             "endLine": frame.end_lineno,
-            "column": frame.colno,
-            "endColumn": frame.end_colno,
+            "column": _characters(filename, frame.lineno, frame.colno),
+            "endColumn": _characters(filename, frame.end_lineno, frame.end_colno),
             "name": frame.name[:_MAX_NAME],
         }
         for frame in traceback.extract_tb(error.__traceback__)
@@ -125,7 +133,11 @@ def _describe(error, filename, not_found_hint=None):
             " packages before a run, for the code's import statements, its %pip install lines and for"
             " packages named in pythonSandbox.packages.preload, with Sandbox: Install Packages… or with --packages"
         )
-    return {"type": type(error).__name__[:_MAX_NAME], "message": message, "frames": _frames(error, filename)}
+    described = {"type": type(error).__name__[:_MAX_NAME], "message": message, "frames": _frames(error, filename)}
+    if isinstance(error, SystemExit) and (error.code is None or isinstance(error.code, int)):
+        # As python3 ends: a status, not a traceback (the OS keeps its low byte).
+        described["exitStatus"] = (error.code or 0) & 0xFF
+    return described
 
 
 def _flush():
