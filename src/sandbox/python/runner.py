@@ -49,9 +49,9 @@ _MAX_VALUE = 8 * 2**20
 
 def _characters(filename, line, offset):
     """A frame's column, which Python counts in UTF-8 bytes, in characters of its line, as tracebacks show it."""
-    if offset is None or line is None:
-        return offset
-    return len(linecache.getline(filename, line).encode()[:offset].decode(errors="replace"))
+    text = linecache.getline(filename, line) if offset is not None and line is not None else ""
+    # An eval's source is not in linecache: its offsets stay as they are.
+    return len(text.encode()[:offset].decode(errors="replace")) if text else offset
 
 
 def _frames(error, filename):
