@@ -39,6 +39,7 @@ def _new_shell():
 
 
 _shell = _new_shell()
+_namespace = _shell.user_ns
 _run_count = 0
 
 # What one result may carry; the client treats larger messages as a protocol fault.
