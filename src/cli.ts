@@ -16,7 +16,7 @@ import { FILE_USAGE, fileOptions, type FileCommand } from './files/cli-options';
 import { PACKAGE_USAGE, type PackageCommand } from './packages/cli-options';
 import { SandboxError, type RunOptions, type SandboxClient } from './sandbox/client';
 import { createNodeClient, type NodeSandboxOptions } from './sandbox/node-client';
-import type { RunMode } from './sandbox/protocol';
+import type { RunMode, RunScript } from './sandbox/protocol';
 import type { Run } from './sandbox/run';
 import { toContract } from './sandbox/result';
 import { quoteUntrusted } from './sandbox/untrusted-text';
@@ -58,8 +58,10 @@ function versionText(): string {
 interface Command {
   readonly mode: RunMode;
   readonly code: string;
-  /** What tracebacks call the code, as python3 does: `<string>` (CODE), `<stdin>` (-), or the file's path. */
+  /** What tracebacks call the code, as python3 does: `<string>` (CODE), `<stdin>` (-), or the file's absolute path. */
   readonly filename: string;
+  /** When the code is a script file: how the sandbox runs it (`__file__`, `sys.argv`). */
+  readonly script?: RunScript;
   readonly json: boolean;
   readonly timeoutMs?: number;
   readonly sandbox: NodeSandboxOptions;
@@ -117,12 +119,15 @@ const BOM = '\uFEFF';
  * or for `exec`, a path ending in `.py` (as CODE it would be a bare attribute access, never
  * meant): that file, run as python3 runs a script.
  */
-async function readCode(mode: RunMode, source: string): Promise<{ code: string; filename: string }> {
+async function readCode(mode: RunMode, source: string): Promise<Pick<Command, 'code' | 'filename' | 'script'>> {
   const withoutBom = (text: string): string => (text.startsWith(BOM) ? text.slice(BOM.length) : text);
   if (source === '-') return { code: withoutBom(await readAll(process.stdin)), filename: '<stdin>' };
   if (mode !== 'exec' || !/^\S+\.pyw?$/.test(source)) return { code: source, filename: '<string>' };
   try {
-    return { code: withoutBom(fs.readFileSync(source, 'utf8')), filename: source };
+    // python3 names a script by its absolute path in tracebacks; the sandbox, whose working
+    // directory stands for the current one, makes it absolute in its own file system.
+    const code = withoutBom(fs.readFileSync(source, 'utf8'));
+    return { code, filename: path.resolve(source), script: { path: source, argv: [source] } };
   } catch (error) {
     throw new UsageError(`can't open file '${source}': ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -180,6 +185,7 @@ async function main(argv: string[]): Promise<number> {
       timeoutMs: command.timeoutMs,
       packages: command.packages.preparer(command.code),
       workspace: command.files.workspace,
+      script: command.script,
     };
     const run = client.run(command.mode, command.code, options);
     const ctrlC = interruptOnCtrlC(run, client);
@@ -190,6 +196,11 @@ async function main(argv: string[]): Promise<number> {
     if (command.json) {
       process.stdout.write(`${JSON.stringify(toContract(result))}\n`);
       answered = true;
+    } else if (result.error?.exitStatus !== undefined) {
+      // sys.exit(N), exit(): python3 says nothing and ends with the status (below).
+    } else if (result.error?.type === 'SystemExit') {
+      // sys.exit("message"): python3 prints the code instead of a traceback, and exits 1.
+      process.stderr.write(`${result.error.message}\n`);
     } else if (result.error) {
       process.stderr.write(pythonTraceback(result.error, command.code, command.filename));
     } else if (result.mode === 'eval') {
@@ -203,6 +214,8 @@ async function main(argv: string[]): Promise<number> {
     if (result.packagesFailed || result.filesFailed) return 2;
     // As python3 ends after Ctrl-C: by SIGINT, which shells report as 128 + 2.
     if (ctrlC.pressed() && result.error?.type === 'KeyboardInterrupt') return 130;
+    // --json keeps its err line and status 1; without it, the status the code asked for.
+    if (!command.json && result.error?.exitStatus !== undefined) return result.error.exitStatus;
     return result.error ? 1 : 0;
   } catch (error) {
     const message = error instanceof SandboxError ? `SandboxError: ${error.message}` : String(error);

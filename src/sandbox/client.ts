@@ -23,7 +23,7 @@ import { RetryStartError, SandboxConnection, type SandboxInfo } from './connecti
 import { Emitter } from './events';
 import { NOT_INSPECTED, type Inspection, type InspectOptions } from './inspection';
 import { PackageMemory, type PreparedPackage, type PreparePackages } from './package-memory';
-import type { LastValueDisplay, OutputFile, RunMode, VariablesQuery } from './protocol';
+import type { LastValueDisplay, OutputFile, RunMode, RunScript, VariablesQuery } from './protocol';
 import { checkCode, failure, type RunResult } from './result';
 import { RunRecord, type Run } from './run';
 import { preparePackages, prepareWorkspace, RunQueue, type QueuedRun } from './run-queue';
@@ -78,6 +78,8 @@ export interface RunOptions {
   readonly workspace?: PrepareWorkspace;
   /** Instead of running code, fetch this output file of an earlier run (see `readOutputFile`). */
   readonly readOutput?: OutputFile;
+  /** For exec: the code is this script file, run as python3 runs one (`__file__`, `sys.argv`). */
+  readonly script?: RunScript;
 }
 
 /** The client's life cycle, for status displays. */
@@ -410,6 +412,7 @@ export class SandboxClient {
         maxOutputBytes,
         ...(selection.files.length > 0 ? { packages: selection.files } : {}),
         ...(readOutput ? { readOutput } : {}),
+        ...(options.script ? { script: options.script } : {}),
       },
       workspace,
     );

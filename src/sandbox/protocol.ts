@@ -70,6 +70,16 @@ export interface RunRequest {
   readonly workspace?: RunWorkspace;
   /** Instead of running code: send the bytes of a file an earlier run wrote (`file-data` messages), then the result. */
   readonly readOutput?: OutputFile;
+  /** For exec: the code is a script file, run as `python3 path args...` runs it. */
+  readonly script?: RunScript;
+}
+
+/** A script file as python3 runs it: the code is compiled as `path` (its `__file__`), and `sys.argv` is `argv`. */
+export interface RunScript {
+  /** Relative to the run's working directory, or absolute in the sandbox's file system. */
+  readonly path: string;
+  /** `sys.argv`: the path as given, then the script's arguments. */
+  readonly argv: readonly string[];
 }
 
 /** A granted file as a run names it: where the sandbox shows it, and which version of it. */
@@ -180,6 +190,11 @@ const PYTHON_ERROR = object('an error', {
   message: string('an error message', MESSAGE_LIMITS.errorMessageChars),
   /** Outermost first; the last frame is where the exception was raised. */
   frames: array("an error's frames", TRACE_FRAME, 0, MESSAGE_LIMITS.frames),
+  /**
+   * A SystemExit whose code is None or an int: the status python3 would exit with (0 for None,
+   * else the code's low byte), and nothing to print. Other codes are printed and exit 1.
+   */
+  exitStatus: optional(integer('an exit status', 0, 255)),
 });
 export type PythonError = Infer<typeof PYTHON_ERROR>;
 

@@ -55,6 +55,32 @@ describe('CLI', () => {
     });
   });
 
+  it('sys.exit() and exit() end as python3 does: with the status and no traceback, or a message on stderr and status 1', () => {
+    assert.deepEqual(cli(['exec', 'import sys\nprint("done")\nsys.exit(0)']), { status: 0, stdout: 'done\n', stderr: '' });
+    assert.deepEqual(cli(['exec', 'import sys; sys.exit(3)']), { status: 3, stdout: '', stderr: '' });
+    assert.deepEqual(cli(['exec', 'import sys; sys.exit(-1)']), { status: 255, stdout: '', stderr: '' });
+    assert.deepEqual(cli(['exec', 'exit()']), { status: 0, stdout: '', stderr: '' });
+    assert.deepEqual(cli(['exec', 'quit(4)']), { status: 4, stdout: '', stderr: '' });
+    assert.deepEqual(cli(['exec', 'import sys; sys.exit("the list must be sorted")']), {
+      status: 1,
+      stdout: '',
+      stderr: 'the list must be sorted\n',
+    });
+    assert.deepEqual(
+      cli(['--json', 'exec', 'exit(0)']),
+      { status: 1, stdout: '{"err":"SystemExit: 0"}\n', stderr: '' },
+      '--json keeps the contract',
+    );
+  });
+
+  it('carets stand under the expression that raised in a line with non-ASCII characters', () => {
+    const code = 'def büyük(söz):\n    return söz.upper()\n\nprint("çok güzel", büyük(None))\n';
+    assert.deepEqual(cli(['exec', code]).stderr.split('\n').slice(2, 4), [
+      '    print("çok güzel", büyük(None))',
+      '                       ^^^^^^^^^^^',
+    ]);
+  });
+
   it('--help prints the usage on stdout, --version the versions of the tool, Pyodide and Python; both exit 0', () => {
     for (const flag of ['--help', '-h']) {
       const help = cli([flag]);
@@ -100,6 +126,46 @@ describe('CLI', () => {
       const missing = cli(['exec', path.join(folder, 'missing.py')]);
       assert.equal(missing.status, 2);
       assert.match(missing.stderr, /^can't open file '.*missing\.py'/);
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('a script runs as __main__ with its __file__ and sys.argv, so doctest.testmod(), warnings and pickle see it as python3 does', () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'python-sandbox-cli-'));
+    try {
+      const lines = [
+        '"""What the script is."""',
+        'import doctest, os, pickle, sys, warnings',
+        'class Point:',
+        '    def __init__(self, x):',
+        '        self.x = x',
+        'def double(x):',
+        '    """',
+        '    >>> double(2)',
+        '    5',
+        '    """',
+        '    return x * 2',
+        'print(__name__, __doc__, sys.argv, os.path.basename(__file__), os.path.isabs(__file__))',
+        'print(sys.modules["__main__"].double is double, pickle.loads(pickle.dumps(Point(3))).x)',
+        'warnings.warn("careful")',
+        'print(doctest.testmod())',
+        '1 / 0',
+      ];
+      fs.writeFileSync(path.join(folder, 'doubled.py'), `${lines.join('\n')}\n`);
+      const result = cli(['exec', 'doubled.py'], '', folder);
+      assert.equal(result.status, 1);
+      const out = result.stdout.split('\n');
+      assert.deepEqual(out.slice(0, 2), ["__main__ What the script is. ['doubled.py'] doubled.py True", 'True 3']);
+      assert.match(out[3], /^File ".*\/doubled\.py", line 8, in __main__\.double$/);
+      assert.deepEqual(out.slice(4, 10), ['Failed example:', '    double(2)', 'Expected:', '    5', 'Got:', '    4']);
+      assert.equal(out.at(-2), 'TestResults(failed=1, attempted=1)');
+      const err = result.stderr.split('\n');
+      assert.match(err[0], /^\S*\/doubled\.py:14: UserWarning: careful$/);
+      // The uncaught error names the script by its absolute path, as python3 does.
+      assert.equal(err[3], `  File "${path.join(fs.realpathSync(folder), 'doubled.py')}", line 16, in <module>`);
+      const inline = cli(['exec', '-'], 'import sys\nanswer = 42\nprint(sys.modules["__main__"].answer)\n');
+      assert.deepEqual(inline, { status: 0, stdout: '42\n', stderr: '' }, 'code from stdin runs as __main__ too');
     } finally {
       fs.rmSync(folder, { recursive: true, force: true });
     }

@@ -12,9 +12,11 @@ its top-level expressions (the last one, by default) shown through the shell's d
 import ast
 import builtins
 import json
+import linecache
 import os
 import sys
 import traceback
+import types
 
 import _sandbox_display  # display.py, installed before this module
 import _sandbox_magics  # magics.py: registers the shell's magics
@@ -26,12 +28,18 @@ _optional_packages = frozenset(optional_packages)  # noqa: F821 - provided by th
 del optional_packages  # noqa: F821
 
 
-def _new_namespace():
-    return {"__name__": "__main__", "__builtins__": builtins}
+def _new_shell():
+    """A shell whose namespace is a new ``__main__`` module's, as IPython's user module: code run in it finds
+    itself as ``sys.modules["__main__"]`` (doctest.testmod(), pickle and typing look its names up there)."""
+    module = types.ModuleType("__main__")
+    module.__builtins__ = builtins
+    shell = _sandbox_shell.SandboxShell(module.__dict__)
+    shell.user_module = module
+    return shell
 
 
-_namespace = _new_namespace()
-_shell = _sandbox_shell.SandboxShell(_namespace)
+_shell = _new_shell()
+_namespace = _shell.user_ns
 _run_count = 0
 
 # What one result may carry; the client treats larger messages as a protocol fault.
@@ -40,13 +48,20 @@ _MAX_MESSAGE = 16_384
 _MAX_VALUE = 8 * 2**20
 
 
+def _characters(filename, line, offset):
+    """A frame's column, which Python counts in UTF-8 bytes, in characters of its line, as tracebacks show it."""
+    text = linecache.getline(filename, line) if offset is not None and line is not None else ""
+    # An eval's source is not in linecache: its offsets stay as they are.
+    return len(text.encode()[:offset].decode(errors="replace")) if text else offset
+
+
 def _frames(error, filename):
     frames = [
         {
             "line": frame.lineno,
             "endLine": frame.end_lineno,
-            "column": frame.colno,
-            "endColumn": frame.end_colno,
+            "column": _characters(filename, frame.lineno, frame.colno),
+            "endColumn": _characters(filename, frame.end_lineno, frame.end_colno),
             "name": frame.name[:_MAX_NAME],
         }
         for frame in traceback.extract_tb(error.__traceback__)
@@ -119,7 +134,11 @@ def _describe(error, filename, not_found_hint=None):
             " packages before a run, for the code's import statements, its %pip install lines and for"
             " packages named in pythonSandbox.packages.preload, with Sandbox: Install Packages… or with --packages"
         )
-    return {"type": type(error).__name__[:_MAX_NAME], "message": message, "frames": _frames(error, filename)}
+    described = {"type": type(error).__name__[:_MAX_NAME], "message": message, "frames": _frames(error, filename)}
+    if isinstance(error, SystemExit) and (error.code is None or isinstance(error.code, int)):
+        # As python3 ends: a status, not a traceback (the OS keeps its low byte).
+        described["exitStatus"] = (error.code or 0) & 0xFF
+    return described
 
 
 def _flush():
@@ -232,21 +251,38 @@ def _exec(code, filename, shell, count, capture_last_value, display_last_value="
     return None if last is None or not capture_last_value else last[:_MAX_LAST_VALUE]
 
 
-def run(mode, code, fresh, capture_last_value=False, display_last_value="none", execution_count=None, not_found_hint=None):
+def run(
+    mode,
+    code,
+    fresh,
+    capture_last_value=False,
+    display_last_value="none",
+    execution_count=None,
+    not_found_hint=None,
+    script_path=None,
+    script_argv=None,
+):
     """Runs ``code`` (``mode`` 'exec' or 'eval'); returns the outcome as a JSON string.
 
     ``execution_count`` numbers an exec as a notebook cell (``Out[N]``, ``_N``); without it, the
     shell counts the runs of its namespace. ``not_found_hint``, when the run has a workspace, is
-    added to a FileNotFoundError there.
+    added to a FileNotFoundError there. ``script_path``, for an exec, is the script file the code
+    is, run as python3 runs it: compiled as that file (absolute, as python3 makes it), its
+    ``__file__``, with ``script_argv`` as ``sys.argv``.
     """
     global _run_count
     _run_count += 1
     _sandbox_display.begin_run()
     # A name per run, so frames from code submitted earlier are not mistaken for this code's.
     filename = f"<sandbox-{_run_count}>"
-    shell = _sandbox_shell.SandboxShell(_new_namespace()) if fresh else _shell
+    shell = _new_shell() if fresh else _shell
     namespace = shell.user_ns
     _sandbox_shell.current = shell
+    sys.modules["__main__"] = shell.user_module
+    if script_path is not None:
+        filename = os.path.abspath(script_path)
+        namespace["__file__"] = filename
+        sys.argv = list(script_argv or [script_path])
     outcome = {}
     try:
         if mode == "eval":

@@ -259,6 +259,8 @@ function runOne({ host, pyodide, run, sink, memory, workspace }: Runtime, messag
         // undefined becomes None (null would be a JsNull).
         request.executionCount,
         workspace.notFoundHint,
+        request.script?.path,
+        request.script?.argv,
       ) as string,
     ) as RunOutcome;
   } catch (error) {
