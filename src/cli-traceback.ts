@@ -1,7 +1,8 @@
 /**
  * A Python error as `python3` prints an uncaught one on stderr: `Traceback (most recent call
  * last):`, then each frame's file, line and function with the line's text (and carets under the
- * expression that raised, when they do not cover the whole line), then `Type: message`. A
+ * expression that raised, when they do not cover the whole line or mark an operator), then
+ * `Type: message`. A
  * SyntaxError in the code itself has no traceback, only where the parser stopped. Only the
  * frames in the submitted code are known: the runtime reports no others. No `vscode` import.
  */
@@ -24,9 +25,16 @@ function sourceLines(frame: TraceFrame, lines: readonly string[], carets: 'parti
   const oneLine = frame.endLine === undefined || frame.endLine === frame.line;
   const end = oneLine && frame.endColumn !== undefined ? frame.endColumn - indent : carets === 'always' ? start + 1 : shown.length;
   const width = Math.max(1, Math.min(end, shown.length) - start);
-  // python3 leaves out carets that would underline the whole line.
-  if (carets === 'partial' && start === 0 && width >= shown.length) return out;
-  out.push(`    ${' '.repeat(start)}${'^'.repeat(width)}`);
+  // Under a binary operation or a subscript, python3 marks the operator (or the brackets) with ^ and the rest with ~.
+  const operator =
+    frame.operatorStart !== undefined && frame.operatorEnd !== undefined && oneLine
+      ? { start: frame.operatorStart - indent - start, end: frame.operatorEnd - indent - start }
+      : undefined;
+  const marked = operator !== undefined && operator.end > operator.start;
+  // python3 leaves out carets that would underline the whole line, unless they mark an operator.
+  if (carets === 'partial' && start === 0 && width >= shown.length && !marked) return out;
+  const marks = Array.from({ length: width }, (_, i) => (!marked || (i >= operator.start && i < operator.end) ? '^' : '~'));
+  out.push(`    ${' '.repeat(start)}${marks.join('')}`);
   return out;
 }
 

@@ -181,6 +181,12 @@ const TRACE_FRAME = object('a traceback frame', {
   endColumn: optional(integer('a frame end column', 0, MAX_LINE)),
   /** The function the frame ran in, `<module>` at top level. */
   name: string('a frame name', MESSAGE_LIMITS.shortChars),
+  /**
+   * Under a binary operation or a subscript that raised on one line: the operator, or the
+   * brackets, which python3 marks with `^` among `~` (columns in characters of the line).
+   */
+  operatorStart: optional(integer('a frame operator column', 0, MAX_LINE)),
+  operatorEnd: optional(integer('a frame operator end column', 0, MAX_LINE)),
 });
 export type TraceFrame = Infer<typeof TRACE_FRAME>;
 

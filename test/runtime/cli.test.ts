@@ -39,7 +39,7 @@ describe('CLI', () => {
         '    ratio(1, 0)',
         '  File "<string>", line 2, in ratio',
         '    return a / b',
-        '           ^^^^^',
+        '           ~~^~~',
         'ZeroDivisionError: division by zero',
         '',
       ].join('\n'),
@@ -53,6 +53,36 @@ describe('CLI', () => {
       stderr:
         'Traceback (most recent call last):\n  File "<string>", line 1, in <module>\n    undefined_var\nNameError: name \'undefined_var\' is not defined\n',
     });
+  });
+
+  it("marks a binary operation's operator and a subscript's brackets with ^ among ~, line for line as this machine's python3", function () {
+    // The reference is CPython itself; the last line (the error's message) may differ between Python versions.
+    const reference = spawnSync('python3', ['-c', 'import sys; print(sys.version_info >= (3, 11))'], { encoding: 'utf8' });
+    if (reference.stdout?.trim() !== 'True') return this.skip();
+    const scripts = [
+      'a, b = 1, 0\nprint(a / b)\n',
+      'a, b = 1, 0\nx = ( a ) ** b // (a-a)\n',
+      'x = "a" + 1\n',
+      'n = "çç" + 1\n',
+      'x = [1]\nprint(x[5] + 1)\n',
+      'd = {}\nd["k"]\n',
+      'd = {"a": {}}\nv = d["a"]["b"]\n',
+      'def g():\n    return []\n\ny = g()[0]\n',
+      'def f(d):\n    return d[ "missing" ]\n\nf({})\n',
+    ];
+    const folder = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'python-sandbox-carets-')));
+    try {
+      for (const [i, script] of scripts.entries()) {
+        fs.writeFileSync(path.join(folder, `case${i}.py`), script);
+        const python3 = spawnSync('python3', [`case${i}.py`], { cwd: folder, encoding: 'utf8', env: {} });
+        const ours = cli(['exec', `case${i}.py`], '', folder);
+        const withoutMessage = (stderr: string): string[] => stderr.split('\n').slice(0, -2);
+        assert.deepEqual(withoutMessage(ours.stderr), withoutMessage(python3.stderr), script);
+        assert.match(ours.stderr, /~/, 'the case marks an operator');
+      }
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('sys.exit() and exit() end as python3 does: with the status and no traceback, or a message on stderr and status 1', () => {

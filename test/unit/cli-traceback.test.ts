@@ -12,10 +12,9 @@ describe('the CLI traceback, as python3 prints an uncaught error', () => {
       frames: [
         { line: 7, endLine: 7, column: 0, endColumn: 7, name: '<module>' },
         { line: 5, endLine: 5, column: 8, endColumn: 19, name: 'outer' },
-        { line: 2, endLine: 2, column: 11, endColumn: 16, name: 'ratio' },
+        { line: 2, endLine: 2, column: 11, endColumn: 16, name: 'ratio', operatorStart: 13, operatorEnd: 14 },
       ],
     };
-    // python3 3.11 prints the same, but for `~~^~~` under the division (it marks the operator).
     assert.equal(
       pythonTraceback(error, NESTED, '/tmp/tb1.py'),
       [
@@ -27,11 +26,23 @@ describe('the CLI traceback, as python3 prints an uncaught error', () => {
         '        ^^^^^^^^^^^',
         '  File "/tmp/tb1.py", line 2, in ratio',
         '    return a / b',
-        '           ^^^^^',
+        '           ~~^~~',
         'ZeroDivisionError: division by zero',
         '',
       ].join('\n'),
     );
+  });
+
+  it('marks an operator even where the carets would underline the whole line; operator columns outside the span mark nothing', () => {
+    const keyError = (operator: { operatorStart: number; operatorEnd: number }): string =>
+      pythonTraceback(
+        { type: 'KeyError', message: "'k'", frames: [{ line: 2, endLine: 2, column: 4, endColumn: 10, name: 'f', ...operator }] },
+        'def f(d):\n    d["k"]\n',
+        '<string>',
+      );
+    assert.equal(keyError({ operatorStart: 5, operatorEnd: 10 }).split('\n')[3], '    ~^^^^^');
+    // The sandbox reports the columns, and may lie: what it names outside the expression is not drawn.
+    assert.equal(keyError({ operatorStart: 50, operatorEnd: 60 }).split('\n')[3], '    ~~~~~~');
   });
 
   it('marks a SyntaxError where the parser stopped, with no traceback', () => {

@@ -55,6 +55,46 @@ def _characters(filename, line, offset):
     return len(text.encode()[:offset].decode(errors="replace")) if text else offset
 
 
+def _operator(filename, frame):
+    """Where python3 puts its ``^`` among the ``~`` under an expression that raised on one line: the
+    operator of a binary operation, or the brackets of a subscript, as {"operatorStart", "operatorEnd"}
+    (columns in characters of the line); empty for any other expression."""
+    text = linecache.getline(filename, frame.lineno)
+    if not text or frame.end_lineno != frame.lineno or frame.colno is None or frame.end_colno is None:
+        return {}
+    start = _characters(filename, frame.lineno, frame.colno)
+    segment = text[start : _characters(filename, frame.lineno, frame.end_colno)]
+    try:
+        body = ast.parse(segment).body
+    except SyntaxError:
+        return {}
+    if len(body) != 1 or not isinstance(body[0], ast.Expr):
+        return {}
+    expression = body[0].value
+
+    def at(offset):
+        """An AST column, which counts UTF-8 bytes, in characters of the segment."""
+        return len(segment.encode()[:offset].decode(errors="replace"))
+
+    if isinstance(expression, ast.BinOp):
+        # The operator, as python3's own traceback printer finds it: the first character after the
+        # left operand that is neither blank nor a closing bracket; two of them for //, **, <<...
+        end = at(expression.right.col_offset)
+        for left in range(at(expression.left.end_col_offset), end):
+            if segment[left].isspace() or (segment[left] == ")" and left + 1 < end):
+                continue
+            right = left + (2 if left + 1 < end and not segment[left + 1].isspace() else 1)
+            break
+        else:
+            return {}
+    elif isinstance(expression, ast.Subscript):
+        # From the end of the subscripted value to one past the end of the index, as python3 has it.
+        left, right = at(expression.value.end_col_offset), at(expression.slice.end_col_offset) + 1
+    else:
+        return {}
+    return {"operatorStart": start + left, "operatorEnd": start + right}
+
+
 def _frames(error, filename):
     frames = [
         {
@@ -63,6 +103,7 @@ def _frames(error, filename):
             "column": _characters(filename, frame.lineno, frame.colno),
             "endColumn": _characters(filename, frame.end_lineno, frame.end_colno),
             "name": frame.name[:_MAX_NAME],
+            **_operator(filename, frame),
         }
         for frame in traceback.extract_tb(error.__traceback__)
         if frame.filename == filename and frame.lineno
