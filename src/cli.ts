@@ -24,7 +24,8 @@ import { settingBounds } from './setting-limits';
 
 const USAGE = `usage: python-sandbox [options] exec|eval CODE   (in this repository: npm run -s sandbox -- ...)
        python-sandbox notebook IN.ipynb [options]  (notebook --help for its options)
-  CODE               Python source; - reads it from stdin; for exec, a path ending in .py runs that file
+  CODE               Python source; - reads it from stdin; for exec, a path ending in .py runs that file,
+                     with the arguments after it as sys.argv[1:] (those starting with - after --)
   --json             print one line, {"ok": ...} or {"err": ...}, and nothing else
   --timeout-ms N     stop the run after N ms (default: no limit; at most ${TIMEOUT_MS.max}, 24 hours)
   --memory-mb N      cap Python's memory (default ${MEMORY_MB.fallback}, ${MEMORY_MB.min} to ${MEMORY_MB.max})
@@ -89,15 +90,16 @@ async function parse(argv: string[]): Promise<Command> {
   const [mode, source, ...rest] = positionals;
   if (mode !== 'exec' && mode !== 'eval')
     throw new UsageError(`expected exec or eval, not ${mode === undefined ? 'nothing' : `'${mode}'`}`);
-  if (source === undefined || rest.length > 0)
-    throw new UsageError('expected exactly one CODE argument (quote it, or pass - to read stdin)');
+  // A script's own arguments follow it, as with python3 (after --, those that start with -).
+  if (source === undefined || (rest.length > 0 && !isScript(mode, source)))
+    throw new UsageError('expected exactly one CODE argument (quote it, or pass - to read stdin); only a .py file takes arguments');
   const { sandbox, packages, timeoutMs } = sandboxOptions(values);
   const files = asUsage(() => fileOptions(values));
   return {
     mode,
     packages,
     files,
-    ...(await readCode(mode, source)),
+    ...(await readCode(mode, source, rest)),
     json: values.json,
     timeoutMs,
     sandbox: {
@@ -119,18 +121,23 @@ const BOM = '\uFEFF';
  * or for `exec`, a path ending in `.py` (as CODE it would be a bare attribute access, never
  * meant): that file, run as python3 runs a script.
  */
-async function readCode(mode: RunMode, source: string): Promise<Pick<Command, 'code' | 'filename' | 'script'>> {
+async function readCode(mode: RunMode, source: string, args: readonly string[]): Promise<Pick<Command, 'code' | 'filename' | 'script'>> {
   const withoutBom = (text: string): string => (text.startsWith(BOM) ? text.slice(BOM.length) : text);
   if (source === '-') return { code: withoutBom(await readAll(process.stdin)), filename: '<stdin>' };
-  if (mode !== 'exec' || !/^\S+\.pyw?$/.test(source)) return { code: source, filename: '<string>' };
+  if (!isScript(mode, source)) return { code: source, filename: '<string>' };
   try {
     // python3 names a script by its absolute path in tracebacks; the sandbox, whose working
     // directory stands for the current one, makes it absolute in its own file system.
     const code = withoutBom(fs.readFileSync(source, 'utf8'));
-    return { code, filename: path.resolve(source), script: { path: source, argv: [source] } };
+    return { code, filename: path.resolve(source), script: { path: source, argv: [source, ...args] } };
   } catch (error) {
     throw new UsageError(`can't open file '${source}': ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+/** For exec, a CODE that is a path ending in `.py` (as code it would be a bare attribute access, never meant). */
+function isScript(mode: RunMode, source: string): boolean {
+  return mode === 'exec' && /^\S+\.pyw?$/.test(source);
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {

@@ -201,6 +201,23 @@ describe('CLI', () => {
     }
   });
 
+  it("a script's arguments follow it, as with python3, into sys.argv; those that start with - after --", () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'python-sandbox-cli-'));
+    try {
+      fs.writeFileSync(path.join(folder, 'args.py'), 'import sys\nprint(sys.argv)\n');
+      assert.deepEqual(cli(['exec', 'args.py', 'one', 'two words', '--', '--flag', '-x'], '', folder), {
+        status: 0,
+        stdout: "['args.py', 'one', 'two words', '--flag', '-x']\n",
+        stderr: '',
+      });
+      const text = cli(['exec', 'print(1)', 'extra']);
+      assert.equal(text.status, 2, 'code given as text takes no arguments');
+      assert.match(text.stderr, /only a \.py file takes arguments/);
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   it('code starting with a UTF-8 byte order mark runs from a file or stdin, as python3 runs it', () => {
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'python-sandbox-cli-'));
     try {
