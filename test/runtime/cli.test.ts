@@ -322,6 +322,20 @@ describe('CLI: --read and --output-dir', () => {
   const WRITE =
     'import os\nos.makedirs("output/sub", exist_ok=True)\nopen("output/sub/y.csv", "w").write(open("data/x.csv").read().upper())';
 
+  it("a script in a folder read with --read imports the modules beside it, as python3 puts the script's folder first on sys.path", () => {
+    fs.mkdirSync(path.join(project, 'tool'));
+    try {
+      fs.writeFileSync(path.join(project, 'tool', 'helper.py'), 'ANSWER = 42\n');
+      fs.writeFileSync(
+        path.join(project, 'tool', 'main.py'),
+        'import os, sys, helper\nprint(helper.ANSWER, os.path.basename(sys.path[0]))\n',
+      );
+      assert.deepEqual(cli(['--read', 'tool', 'exec', 'tool/main.py'], '', project), { status: 0, stdout: '42 tool\n', stderr: '' });
+    } finally {
+      fs.rmSync(path.join(project, 'tool'), { recursive: true, force: true });
+    }
+  });
+
   it('--read DIR shows the folder at the same relative path, and nothing else', () => {
     const read = cli(['--read', 'data', 'exec', 'import csv\nprint(list(csv.reader(open("data/x.csv"))))'], '', project);
     assert.deepEqual(read, { status: 0, stdout: "[['a', 'b'], ['1', '2']]\n", stderr: '' });

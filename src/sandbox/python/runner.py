@@ -309,7 +309,7 @@ def run(
     shell counts the runs of its namespace. ``not_found_hint``, when the run has a workspace, is
     added to a FileNotFoundError there. ``script_path``, for an exec, is the script file the code
     is, run as python3 runs it: compiled as that file (absolute, as python3 makes it), its
-    ``__file__``, with ``script_argv`` as ``sys.argv``.
+    ``__file__``, with ``script_argv`` as ``sys.argv`` and its folder first on ``sys.path``.
     """
     global _run_count
     _run_count += 1
@@ -324,6 +324,9 @@ def run(
         filename = os.path.abspath(script_path)
         namespace["__file__"] = filename
         sys.argv = list(script_argv or [script_path])
+        # python3 puts the script's folder first on sys.path, in place of the working directory: the
+        # modules beside the script import.
+        sys.path[:1] = [os.path.dirname(filename)]
     outcome = {}
     try:
         if mode == "eval":
