@@ -14,7 +14,17 @@ import * as path from 'node:path';
 import { installerLaunch } from '../../../src/packages/node-installer';
 import { osIsolationWrapper } from '../../../src/sandbox/transport/child-process';
 import { cacheDirsFor, managerOn } from '../../fixtures/package-tests';
-import { alive, allEnd, childOf, connectReport, fileSystemReport, listenOn, probeProcess, topFolders } from '../../fixtures/probe-process';
+import {
+  alive,
+  allEnd,
+  childOf,
+  connectReport,
+  fileSystemReport,
+  listenOn,
+  probeProcess,
+  runningCommand,
+  topFolders,
+} from '../../fixtures/probe-process';
 import { bundledLockInfo, generatePackageIndex, pythonRunningSideModule, servePackageIndex } from '../../fixtures/package-index';
 
 /** A process of the test's own that runs until it is killed. */
@@ -164,6 +174,8 @@ describe('packages: the installer process is locked down but for the network', f
     const started = await childOf(host.pid!);
     try {
       const node = await childOf(started);
+      // Once it runs Node, the forked child has asked for its parent-death signal (it does so before any program of its own).
+      await runningCommand(node, 'setInterval');
       assert.ok(alive(started) && alive(node), 'the installer runs');
       host.kill('SIGKILL');
       assert.ok(await allEnd([started, node]), 'the installer outlived its parent');
