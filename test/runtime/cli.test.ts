@@ -201,7 +201,7 @@ describe('CLI', () => {
     }
   });
 
-  it("a script's arguments follow it, as with python3, into sys.argv; those that start with - after --", () => {
+  it("a script's arguments follow it, as with python3, into sys.argv (those that start with - after --); its namespace is a plain module's", () => {
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'python-sandbox-cli-'));
     try {
       fs.writeFileSync(path.join(folder, 'args.py'), 'import sys\nprint(sys.argv)\n');
@@ -210,6 +210,12 @@ describe('CLI', () => {
         stdout: "['args.py', 'one', 'two words', '--flag', '-x']\n",
         stderr: '',
       });
+      // Nothing of the sandbox's IPython is in a script's namespace, as nothing is in python3's.
+      fs.writeFileSync(path.join(folder, 'plain.py'), 'print([name for name in dir() if not name.startswith("__")])\n');
+      assert.deepEqual(cli(['exec', 'plain.py'], '', folder), { status: 0, stdout: '[]\n', stderr: '' });
+      fs.writeFileSync(path.join(folder, 'magic.py'), '%time 1\n');
+      const magic = cli(['exec', 'magic.py'], '', folder);
+      assert.deepEqual([magic.status, magic.stderr.split('\n').at(-2)], [1, 'SyntaxError: invalid syntax'], 'a magic is not Python');
       const text = cli(['exec', 'print(1)', 'extra']);
       assert.equal(text.status, 2, 'code given as text takes no arguments');
       assert.match(text.stderr, /only a \.py file takes arguments/);

@@ -292,6 +292,19 @@ def _exec(code, filename, shell, count, capture_last_value, display_last_value="
     return None if last is None or not capture_last_value else last[:_MAX_LAST_VALUE]
 
 
+def _run_script(code, filename, argv):
+    """Runs ``code`` as python3 runs the script file ``filename``: as the code of a new ``__main__`` module, with
+    nothing of IPython's in it (no magics, no ``In`` or ``_``), ``argv`` as ``sys.argv`` and the script's folder
+    first on ``sys.path``, in place of the working directory, so that the modules beside it import."""
+    module = types.ModuleType("__main__")
+    module.__dict__.update({"__builtins__": builtins, "__file__": filename, "__cached__": None})
+    sys.modules["__main__"] = module
+    sys.argv = list(argv)
+    sys.path[:1] = [os.path.dirname(filename)]
+    _sandbox_shell.remember_source(filename, code)
+    exec(compile(code, filename, "exec", dont_inherit=True), module.__dict__)
+
+
 def run(
     mode,
     code,
@@ -309,7 +322,7 @@ def run(
     shell counts the runs of its namespace. ``not_found_hint``, when the run has a workspace, is
     added to a FileNotFoundError there. ``script_path``, for an exec, is the script file the code
     is, run as python3 runs it: compiled as that file (absolute, as python3 makes it), its
-    ``__file__``, with ``script_argv`` as ``sys.argv`` and its folder first on ``sys.path``.
+    ``__file__``, with ``script_argv`` as ``sys.argv`` and its folder first on ``sys.path`` (see _run_script).
     """
     global _run_count
     _run_count += 1
@@ -322,14 +335,11 @@ def run(
     sys.modules["__main__"] = shell.user_module
     if script_path is not None:
         filename = os.path.abspath(script_path)
-        namespace["__file__"] = filename
-        sys.argv = list(script_argv or [script_path])
-        # python3 puts the script's folder first on sys.path, in place of the working directory: the
-        # modules beside the script import.
-        sys.path[:1] = [os.path.dirname(filename)]
     outcome = {}
     try:
-        if mode == "eval":
+        if script_path is not None:
+            _run_script(code, filename, script_argv or [script_path])
+        elif mode == "eval":
             value = _sandbox_shell.evaluate(compile(code, filename, "eval", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT), namespace)
             outcome["value"] = json.dumps(value)
             if len(outcome["value"]) > _MAX_VALUE:
