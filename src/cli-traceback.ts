@@ -2,9 +2,9 @@
  * A Python error as `python3` prints an uncaught one on stderr: `Traceback (most recent call
  * last):`, then each frame's file, line and function with the line's text (and carets under the
  * expression that raised, when they do not cover the whole line or mark an operator), then
- * `Type: message`. A
- * SyntaxError in the code itself has no traceback, only where the parser stopped. Only the
- * frames in the submitted code are known: the runtime reports no others. No `vscode` import.
+ * `Type: message`. A SyntaxError in the code itself has no traceback, only where the parser
+ * stopped. Only the frames in the submitted code are known: the runtime reports no others. No
+ * `vscode` import.
  */
 import type { PythonError, TraceFrame } from './sandbox/protocol';
 import { formatError } from './sandbox/result';

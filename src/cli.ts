@@ -203,11 +203,10 @@ async function main(argv: string[]): Promise<number> {
     if (command.json) {
       process.stdout.write(`${JSON.stringify(toContract(result))}\n`);
       answered = true;
-    } else if (result.error?.exitStatus !== undefined) {
-      // sys.exit(N), exit(): python3 says nothing and ends with the status (below).
     } else if (result.error?.type === 'SystemExit') {
-      // sys.exit("message"): python3 prints the code instead of a traceback, and exits 1.
-      process.stderr.write(`${result.error.message}\n`);
+      // No traceback, as python3 ends: sys.exit(N) and exit() with the status (below) and nothing
+      // said; sys.exit("message") with the message, and status 1.
+      if (result.error.exitStatus === undefined) process.stderr.write(`${result.error.message}\n`);
     } else if (result.error) {
       process.stderr.write(pythonTraceback(result.error, command.code, command.filename));
     } else if (result.mode === 'eval') {

@@ -28,11 +28,17 @@ _optional_packages = frozenset(optional_packages)  # noqa: F821 - provided by th
 del optional_packages  # noqa: F821
 
 
-def _new_shell():
-    """A shell whose namespace is a new ``__main__`` module's, as IPython's user module: code run in it finds
-    itself as ``sys.modules["__main__"]`` (doctest.testmod(), pickle and typing look its names up there)."""
+def _main_module():
+    """A new ``__main__`` module: code run in its namespace, once it is ``sys.modules["__main__"]``, finds itself
+    there (doctest.testmod(), pickle and typing look its names up there)."""
     module = types.ModuleType("__main__")
     module.__builtins__ = builtins
+    return module
+
+
+def _new_shell():
+    """A shell whose namespace is a new ``__main__`` module's, as IPython's user module is."""
+    module = _main_module()
     shell = _sandbox_shell.SandboxShell(module.__dict__)
     shell.user_module = module
     return shell
@@ -55,15 +61,11 @@ def _characters(filename, line, offset):
     return len(text.encode()[:offset].decode(errors="replace")) if text else offset
 
 
-def _operator(filename, frame):
-    """Where python3 puts its ``^`` among the ``~`` under an expression that raised on one line: the
-    operator of a binary operation, or the brackets of a subscript, as {"operatorStart", "operatorEnd"}
-    (columns in characters of the line); empty for any other expression."""
-    text = linecache.getline(filename, frame.lineno)
-    if not text or frame.end_lineno != frame.lineno or frame.colno is None or frame.end_colno is None:
-        return {}
-    start = _characters(filename, frame.lineno, frame.colno)
-    segment = text[start : _characters(filename, frame.lineno, frame.end_colno)]
+def _operator(text, start, end):
+    """Where python3 puts its ``^`` among the ``~`` under an expression that raised on one line of ``text``, from
+    column ``start`` to ``end`` (characters): the operator of a binary operation, or the brackets of a subscript,
+    as {"operatorStart", "operatorEnd"} (columns in characters of the line); empty for any other expression."""
+    segment = text[start:end]
     try:
         body = ast.parse(segment).body
     except SyntaxError:
@@ -95,16 +97,25 @@ def _operator(filename, frame):
     return {"operatorStart": start + left, "operatorEnd": start + right}
 
 
+def _frame(frame, filename):
+    """A traceback frame of the code as the protocol has it: columns in characters, and the operator marked."""
+    column = _characters(filename, frame.lineno, frame.colno)
+    end_column = _characters(filename, frame.end_lineno, frame.end_colno)
+    text = linecache.getline(filename, frame.lineno)
+    one_line = text and frame.end_lineno == frame.lineno and column is not None and end_column is not None
+    return {
+        "line": frame.lineno,
+        "endLine": frame.end_lineno,
+        "column": column,
+        "endColumn": end_column,
+        "name": frame.name[:_MAX_NAME],
+        **(_operator(text, column, end_column) if one_line else {}),
+    }
+
+
 def _frames(error, filename):
     frames = [
-        {
-            "line": frame.lineno,
-            "endLine": frame.end_lineno,
-            "column": _characters(filename, frame.lineno, frame.colno),
-            "endColumn": _characters(filename, frame.end_lineno, frame.end_colno),
-            "name": frame.name[:_MAX_NAME],
-            **_operator(filename, frame),
-        }
+        _frame(frame, filename)
         for frame in traceback.extract_tb(error.__traceback__)
         if frame.filename == filename and frame.lineno
     ]
@@ -296,8 +307,8 @@ def _run_script(code, filename, argv):
     """Runs ``code`` as python3 runs the script file ``filename``: as the code of a new ``__main__`` module, with
     nothing of IPython's in it (no magics, no ``In`` or ``_``), ``argv`` as ``sys.argv`` and the script's folder
     first on ``sys.path``, in place of the working directory, so that the modules beside it import."""
-    module = types.ModuleType("__main__")
-    module.__dict__.update({"__builtins__": builtins, "__file__": filename, "__cached__": None})
+    module = _main_module()
+    module.__dict__.update({"__file__": filename, "__cached__": None})
     sys.modules["__main__"] = module
     sys.argv = list(argv)
     sys.path[:1] = [os.path.dirname(filename)]

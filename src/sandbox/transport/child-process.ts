@@ -307,7 +307,7 @@ export function startProcess(
     const refusal = heard ? undefined : launchRefusal(spec.wrapper, code, signal, stderr());
     // Any early exit under a file system of its own looks like its refusal: giving it up for
     // good after one crash would be a silent loss, so a process that runs nothing confirms it.
-    if (refusal !== 'own-file-system' || refused.has(refusal)) return finish(description, refusal);
+    if (refusal !== 'own-file-system') return finish(description, refusal);
     void probeRefusal(spec).then((confirmed) => finish(description, confirmed === refusal ? refusal : undefined));
   });
   return {
