@@ -90,6 +90,15 @@ describe('CLI', () => {
     assert.deepEqual(cli(['exec', 'import sys; sys.exit(3)']), { status: 3, stdout: '', stderr: '' });
     assert.deepEqual(cli(['exec', 'import sys; sys.exit(-1)']), { status: 255, stdout: '', stderr: '' });
     assert.deepEqual(cli(['exec', 'exit()']), { status: 0, stdout: '', stderr: '' });
+    // python3 takes -1 for a status past a C long long, and an int subclass's own value (its methods unasked).
+    assert.deepEqual(cli(['exec', 'import sys; sys.exit(2**100)']), { status: 255, stdout: '', stderr: '' });
+    assert.deepEqual(
+      cli([
+        'exec',
+        'import sys\nclass Code(int):\n  def __and__(self, other): return "x"\n  def __bool__(self): raise ValueError\nsys.exit(Code(3))',
+      ]),
+      { status: 3, stdout: '', stderr: '' },
+    );
     assert.deepEqual(cli(['exec', 'quit(4)']), { status: 4, stdout: '', stderr: '' });
     assert.deepEqual(cli(['exec', 'import sys; sys.exit("the list must be sorted")']), {
       status: 1,

@@ -188,8 +188,10 @@ def _describe(error, filename, not_found_hint=None):
         )
     described = {"type": type(error).__name__[:_MAX_NAME], "message": message, "frames": _frames(error, filename)}
     if isinstance(error, SystemExit) and (error.code is None or isinstance(error.code, int)):
-        # As python3 ends: a status, not a traceback (the OS keeps its low byte).
-        described["exitStatus"] = (error.code or 0) & 0xFF
+        # As python3 ends: a status, not a traceback. It reads the int's own value (an int subclass's
+        # methods are not asked), takes -1 for one past a C long long, and the OS keeps the low byte.
+        code = 0 if error.code is None else int.__index__(error.code)
+        described["exitStatus"] = code & 0xFF if -(2**63) <= code < 2**63 else 0xFF
     return described
 
 
