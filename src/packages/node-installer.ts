@@ -1,4 +1,5 @@
 /** Starts the package installer process (Node) to resolve PyPI requirements with micropip. */
+import type { ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { encodeFrame, FrameDeadline, FrameReader } from '../sandbox/framing';
@@ -171,11 +172,19 @@ export class InstallerProcess implements PyPIResolver {
       const { wrapper, execArgv } = installerLaunch(this.distDir, request.micropipLocation, features, this.execPath);
       const [command, ...args] = [...wrapper, this.execPath, ...execArgv, path.join(this.distDir, 'package-installer.js')];
       // Under the wrapper, killing it kills Node too (--kill-child).
-      const child = spawnWithoutInherited(command, args, {
-        env: INSTALLER_ENV,
-        stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
-        windowsHide: true,
-      });
+      let child: ChildProcess;
+      try {
+        child = spawnWithoutInherited(command, args, {
+          env: INSTALLER_ENV,
+          stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+          windowsHide: true,
+        });
+      } catch (error) {
+        const reason = (error as NodeJS.ErrnoException).code ?? reasonOf(error);
+        return reject(
+          new PackageError('resolution', `${request.requirements.join(', ')}: the package installer could not start (${reason})`),
+        );
+      }
       const channel = child.stdio[3] as Duplex;
       const frames = new FrameReader(MAX_REPLY_BYTES);
       const names = request.requirements.join(', ');

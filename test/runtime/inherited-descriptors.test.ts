@@ -5,7 +5,7 @@
  * children hold is read from /proc, from outside.
  */
 import * as assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -110,6 +110,20 @@ describe('isolation: descriptors the caller inherited reach neither the sandbox 
     await new Promise<void>((resolve) => cli.stdout!.once('data', () => resolve()));
     await waitForChildRunning(cli.pid!, 'sandbox-process.js');
     assert.deepEqual(leakReport(cli), { cliHolds: LEAKED_FDS, holders: [] });
+  });
+
+  it('where the copies find no room below the descriptor limit, the start fails with a clear error, and nothing hangs', function () {
+    if (!fs.existsSync('/bin/bash')) return this.skip();
+    // bash names descriptors past 9; Node raises its own limit to the hard one, so these are its last two numbers.
+    for (const fromTheTop of [1, 2]) {
+      const leak = `fd=$(( $(ulimit -Hn) - ${fromTheTop} )); eval "exec $fd</dev/null"; exec "$@"`;
+      const cli = spawnSync('/bin/bash', ['-c', leak, 'bash', process.execPath, path.join(DIST_DIR, 'cli.js'), 'exec', 'print(1)'], {
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      assert.equal(cli.status, 2, cli.stderr);
+      assert.match(cli.stderr, /^SandboxError: the sandbox could not start: the sandbox process could not start \((EINVAL|EMFILE)\)\n/);
+    }
   });
 
   describe('the installer', () => {

@@ -255,11 +255,15 @@ export function startProcess(
 ): Transport {
   const [command, ...args] = [...spec.wrapper, spec.execPath, ...spec.execArgv, spec.script, JSON.stringify(config)];
   const isolation = osIsolationOf(spec.wrapper);
-  const child = spawnWithoutInherited(command, args, {
-    env: spec.env,
-    stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
-    windowsHide: true,
-  });
+  let child: ChildProcess;
+  try {
+    child = spawnWithoutInherited(command, args, { env: spec.env, stdio: ['ignore', 'ignore', 'pipe', 'pipe'], windowsHide: true });
+  } catch (error) {
+    // As a process that could not start: the run fails, saying so, and the next start tries again.
+    const reason = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : 'error');
+    queueMicrotask(() => events.exit({ description: `the sandbox process could not start (${reason})` }));
+    return { send: () => undefined, kill: () => undefined };
+  }
   const channel = child.stdio[3] as Duplex;
   let killedFor: number | undefined;
   let ended = false;

@@ -40,7 +40,9 @@ export function inheritedDescriptors(): number[] {
 
 /**
  * `spawn` with `stdio` as given (an array: the child's first descriptors), and /dev/null in place
- * of every other descriptor the child would inherit from this process.
+ * of every other descriptor the child would inherit from this process. Throws where the child
+ * cannot be started so: near the descriptor limit, libuv has no room to move the /dev/null copies
+ * (`spawn` throws, or returns a child without its pipes, whose error would go unheard).
  */
 export function spawnWithoutInherited(
   command: string,
@@ -54,7 +56,12 @@ export function spawnWithoutInherited(
     const stdio: Array<'ignore' | 'pipe' | number> = [...options.stdio];
     for (let fd = stdio.length; fd <= leaked[leaked.length - 1]; fd++) stdio.push(leaked.includes(fd) ? devNull : 'ignore');
     // spawn returns once the child has exec'd (or failed to): its copy is made by then.
-    return spawn(command, args, { ...options, stdio });
+    const child = spawn(command, args, { ...options, stdio });
+    // A child that did not start has no pipes (its stdio is not even an array) and reports EMFILE later, to no one.
+    if (options.stdio.every((kind, fd) => kind !== 'pipe' || child.stdio?.[fd])) return child;
+    child.on('error', () => undefined);
+    child.kill('SIGKILL');
+    throw Object.assign(new Error('no descriptor was left for its pipes'), { code: 'EMFILE' });
   } finally {
     fs.closeSync(devNull);
   }
