@@ -20,7 +20,8 @@ function sourceLines(frame: TraceFrame, lines: readonly string[], carets: 'parti
   const shown = text.trim();
   const out = [`    ${shown}`];
   if (frame.column === undefined) return out;
-  const start = Math.max(0, frame.column - indent);
+  // Within the line: the columns come from the sandbox, and python3 draws nothing past the line's end.
+  const start = Math.min(Math.max(0, frame.column - indent), shown.length);
   // A span onto later lines runs to the end of this one; python3 marks a SyntaxError's with one caret.
   const oneLine = frame.endLine === undefined || frame.endLine === frame.line;
   const end = oneLine && frame.endColumn !== undefined ? frame.endColumn - indent : carets === 'always' ? start + 1 : shown.length;

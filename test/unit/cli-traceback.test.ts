@@ -43,6 +43,13 @@ describe('the CLI traceback, as python3 prints an uncaught error', () => {
     assert.equal(keyError({ operatorStart: 5, operatorEnd: 10 }).split('\n')[3], '    ~^^^^^');
     // The sandbox reports the columns, and may lie: what it names outside the expression is not drawn.
     assert.equal(keyError({ operatorStart: 50, operatorEnd: 60 }).split('\n')[3], '    ~~~~~~');
+    // Nor is anything past the line: a column of ten million draws one caret at its end, not ten million spaces.
+    const far = pythonTraceback(
+      { type: 'KeyError', message: "'k'", frames: [{ line: 2, endLine: 2, column: 10_000_000, endColumn: 10_000_000, name: 'f' }] },
+      'def f(d):\n    d["k"]\n',
+      '<string>',
+    );
+    assert.ok(far.length < 200, `${far.length} characters`);
   });
 
   it('marks a SyntaxError where the parser stopped, with no traceback', () => {
