@@ -7,6 +7,7 @@ import {
   ALL_LAUNCH_FEATURES,
   hostPaths,
   keepStderrTail,
+  killStarted,
   launchWrapper,
   onlyChild,
   permissionFlag,
@@ -207,7 +208,7 @@ export class InstallerProcess implements PyPIResolver {
         clearTimeout(timer);
         frameDeadline.clear();
         signal?.removeEventListener('abort', cancel);
-        child.kill('SIGKILL');
+        killStarted(child);
         channel.destroy();
         settle();
       };

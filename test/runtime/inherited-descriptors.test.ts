@@ -5,11 +5,12 @@
  * children hold is read from /proc, from outside.
  */
 import * as assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
+import { killStarted } from '../../src/sandbox/transport/child-process';
 import { cacheDirsFor } from '../fixtures/package-tests';
 import { bundledLockInfo, DIST_DIR, generatePackageIndex, servePackageIndex, type PackageIndexServer } from '../fixtures/package-index';
 
@@ -112,37 +113,55 @@ describe('isolation: descriptors the caller inherited reach neither the sandbox 
     assert.deepEqual(leakReport(cli), { cliHolds: LEAKED_FDS, holders: [] });
   });
 
-  it('where the copies find no room below the descriptor limit, the start fails with a clear error, and nothing hangs', function () {
-    if (!fs.existsSync('/bin/bash')) return this.skip();
+  describe('where the copies find no room below the descriptor limit', () => {
     // libuv moves each copy above the child's last descriptor number before it puts it in place.
     // One leak at the limit's last number leaves no number above it (EINVAL); two just below it
     // leave room for one copy of the two (EMFILE), whatever else the caller leaked lower down.
-    // The limit is set here, below any machine's, so that bash can name the numbers near it.
+    // The shell sets the limit, below any machine's, so that it can name the numbers near it;
+    // `setsid` keeps a signal meant for the whole group away from the test runner's.
     const cases = [
       { fromTheTop: [1], code: 'EINVAL' },
       { fromTheTop: [2, 3], code: 'EMFILE' },
     ];
-    for (const { fromTheTop, code } of cases) {
+    const underTheLimit = (fromTheTop: number[], command: string[]): SpawnSyncReturns<string> => {
       const leaks = fromTheTop.map((n) => `exec $(( 1024 - ${n} ))</dev/null`).join('; ');
-      const cli = spawnSync(
-        '/bin/bash',
-        [
-          '-c',
-          `ulimit -n 1024 && eval "${leaks}" && exec "$@"`,
-          'bash',
-          process.execPath,
-          path.join(DIST_DIR, 'cli.js'),
-          'exec',
-          'print(1)',
-        ],
-        {
-          encoding: 'utf8',
-          timeout: 60_000,
-        },
-      );
-      assert.equal(cli.status, 2, `${code}: ${cli.stdout}${cli.stderr}`);
-      assert.equal(cli.stderr, `SandboxError: the sandbox could not start: the sandbox process could not start (${code})\n`);
+      return spawnSync('setsid', ['/bin/bash', '-c', `ulimit -n 1024 && eval "${leaks}" && exec "$@"`, 'bash', ...command], {
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+    };
+    before(function () {
+      if (!fs.existsSync('/bin/bash') || spawnSync('setsid', ['true']).status !== 0) this.skip();
+    });
+
+    for (const { fromTheTop, code } of cases) {
+      it(`the start fails (${code}) and signals no process`, () => {
+        const start = underTheLimit(fromTheTop, [process.execPath, path.join(__dirname, '..', 'fixtures', 'spawn-at-limit.js')]);
+        assert.equal(start.status, 0, start.stderr);
+        assert.deepEqual(JSON.parse(start.stdout), { error: code, signalsWithoutProcess: 0 });
+      });
+
+      it(`the CLI says why (${code}), and nothing hangs`, () => {
+        const cli = underTheLimit(fromTheTop, [process.execPath, path.join(DIST_DIR, 'cli.js'), 'exec', 'print(1)']);
+        assert.equal(cli.status, 2, `${cli.stdout}${cli.stderr}`);
+        assert.equal(cli.stderr, `SandboxError: the sandbox could not start: the sandbox process could not start (${code})\n`);
+      });
     }
+  });
+
+  it('a child whose spawn failed is sent no signal', () => {
+    const child = spawn('/nonexistent/command', [], { stdio: 'ignore' });
+    child.on('error', () => undefined);
+    const kill = ChildProcess.prototype.kill;
+    let signalled = 0;
+    ChildProcess.prototype.kill = () => Boolean((signalled += 1));
+    try {
+      killStarted(child);
+    } finally {
+      ChildProcess.prototype.kill = kill;
+    }
+    assert.equal(child.pid, undefined);
+    assert.equal(signalled, 0);
   });
 
   describe('the installer', () => {

@@ -231,6 +231,16 @@ export function probeRefusal(launch: Omit<LaunchSpec, 'script'>): Promise<Launch
   });
 }
 
+/**
+ * SIGKILL for a child whose process started. A child whose spawn failed has no pid, and until
+ * Node closes its handle on the next tick, `kill` sends the signal to whatever number libuv left
+ * in the pid it never set: seen here as a stray number, and where that is 0, to this process's
+ * own group (the CLI and whatever started it, a test runner among them).
+ */
+export function killStarted(child: ChildProcess): void {
+  if (child.pid !== undefined) child.kill('SIGKILL');
+}
+
 /** The one child of `pid` (Node, under the wrapper's fork), once it exists. */
 export function onlyChild(pid: number): number | undefined {
   try {
@@ -283,7 +293,7 @@ export function startProcess(
     ? watchMemory(nodePid, limitMb * 2 ** 20, () => {
         killedFor = limitMb;
         // Under the wrapper, killing it kills Node too (--kill-child).
-        child.kill('SIGKILL');
+        killStarted(child);
       })
     : () => undefined;
 
@@ -332,8 +342,6 @@ export function startProcess(
       }
       channel.write(encodeFrame(message));
     },
-    kill: () => {
-      child.kill('SIGKILL');
-    },
+    kill: () => killStarted(child),
   };
 }

@@ -58,9 +58,9 @@ export function spawnWithoutInherited(
     // spawn returns once the child has exec'd (or failed to): its copy is made by then.
     const child = spawn(command, args, { ...options, stdio });
     // A child that did not start has no pipes (its stdio is not even an array) and reports EMFILE later, to no one.
+    // Nor does it have a process: there is nothing to kill (see killStarted).
     if (options.stdio.every((kind, fd) => kind !== 'pipe' || child.stdio?.[fd])) return child;
     child.on('error', () => undefined);
-    child.kill('SIGKILL');
     throw Object.assign(new Error('no descriptor was left for its pipes'), { code: 'EMFILE' });
   } finally {
     fs.closeSync(devNull);
