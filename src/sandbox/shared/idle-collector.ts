@@ -28,6 +28,16 @@ export class IdleCollector {
 /** How long a sandbox thread is idle before it collects: longer than the pauses between runs in a burst of them. */
 export const IDLE_COLLECT_MS = 2000;
 
+/**
+ * Frees a buffer's bytes at this thread's next collection, by moving them into a clone that is
+ * dropped at once (the buffer is left empty). Made with the thread's `structuredClone` as it is
+ * when this is called: the Node worker's lock-down removes that global before Pyodide loads.
+ */
+export function bufferDetacher(): (buffer: ArrayBuffer) => void {
+  const clone = structuredClone;
+  return (buffer) => void clone(buffer, { transfer: [buffer] });
+}
+
 /** V8's `gc`, where this thread's V8 was started with `--expose-gc`. */
 export function exposedGc(): (() => void) | undefined {
   const gc = (globalThis as { gc?: unknown }).gc;

@@ -14,6 +14,7 @@
  */
 import type { BrowserStartMessage, RunMessage } from '../protocol';
 import { epochMs } from '../shared/clock';
+import { bufferDetacher } from '../shared/idle-collector';
 import { InputSlot } from '../shared/input-slot';
 import { browserCodeGenerationBlocked, probeBrowserLockDown, removeBrowserCapabilities } from './browser-capabilities';
 import { loadBundledPyodide } from './bundled-pyodide';
@@ -30,6 +31,8 @@ interface WorkerScope {
 }
 
 const started = epochMs();
+/** Kept before Python runs, which may replace `structuredClone`. */
+const detach = bufferDetacher();
 // What the worker keeps: its way to post to the extension host, and its message listener.
 const scope = globalThis as unknown as WorkerScope;
 const postToHost = scope.postMessage.bind(scope);
@@ -104,5 +107,6 @@ void startMessage.then(({ config, assets, module }) => {
     display: (message) => link.post(message),
     beforeWait: () => link.flush(),
     codeGenerationBlocked: browserCodeGenerationBlocked,
+    detach,
   });
 });

@@ -83,6 +83,8 @@ export interface WorkerHost {
   codeGenerationBlocked(): boolean;
   /** A full garbage collection of this thread, where the platform offers one (see IdleCollector). */
   readonly collectGarbage?: () => void;
+  /** Leaves a buffer empty and its bytes to the next collection (see bufferDetacher). */
+  readonly detach: (buffer: ArrayBuffer) => void;
 }
 
 /** Pyodide's `loadPyodide`, and the function that makes its Emscripten module when bundled. */
@@ -331,15 +333,15 @@ const COPIED_AT_START = ['snapshot', 'pyodide.asm.wasm', 'python_stdlib.zip'] as
 /**
  * Lets go of the start-up bytes Pyodide holds a copy of, 40 MB that would otherwise stay for the
  * runtime's life: the entry's message and Pyodide's configuration keep references to them, so
- * their buffers are detached (moved into a clone that is dropped at once). The served files keep
- * their names, so that no package file can be served in their place.
+ * their buffers are detached. The served files keep their names, so that no package file can be
+ * served in their place.
  */
 function releaseStartupBytes(host: WorkerHost, assets: WorkerAssets): void {
   for (const name of COPIED_AT_START) {
     const bytes = assets[name];
     if (!bytes || bytes.byteLength === 0) continue;
     try {
-      structuredClone(bytes.buffer, { transfer: [bytes.buffer as ArrayBuffer] });
+      host.detach(bytes.buffer as ArrayBuffer);
     } catch {
       // Not transferable here: it stays, and only costs memory.
     }

@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AssetsMessage, WorkerConfig, WorkerMessage } from '../protocol';
 import { epochMs } from '../shared/clock';
-import { exposedGc } from '../shared/idle-collector';
+import { bufferDetacher, exposedGc } from '../shared/idle-collector';
 import { InputSlot } from '../shared/input-slot';
 import { OutputBufferWriter } from '../shared/output-buffer';
 import { codeGenerationBlocked } from '../shared/probes';
@@ -44,6 +44,8 @@ const displayForwarded = new Int32Array(config.channels.display, 0, 1);
 const assets = new Promise<AssetsMessage>((resolve) => port.once('message', (message: AssetsMessage) => resolve(message)));
 /** V8's `gc` (the sandbox process exposes it), kept before the lock-down removes it with every other unlisted global. */
 const collectGarbage = exposedGc();
+/** Kept before the lock-down too, which removes `structuredClone`. */
+const detach = bufferDetacher();
 
 /**
  * Imports Pyodide's two modules, from the copies the build made with every `import()` in them
@@ -87,4 +89,5 @@ runWorker({
   beforeWait: () => undefined,
   codeGenerationBlocked,
   collectGarbage,
+  detach,
 });
