@@ -18,9 +18,11 @@ const MAX_CLIENT_FRAME_VALUES = 1_000_000;
 
 function main(): void {
   const config = JSON.parse(process.argv[2] ?? '{}') as ProcessConfig;
-  // Electron needs this variable to run as Node; it is ours, not the host's, so drop it before
-  // measuring the environment.
+  // Electron needs the first variable to run as Node, and glibc read the second as the process
+  // started (see defaultLaunchSpec); they are ours, not the host's, so drop them before measuring
+  // the environment.
   delete process.env.ELECTRON_RUN_AS_NODE;
+  delete process.env.GLIBC_TUNABLES;
   const channel = new Socket({ fd: 3, readable: true, writable: true });
   // Once idle after start-up, this thread holds nothing but garbage of it (Pyodide's WebAssembly bytes, 10 MB).
   const collector = new IdleCollector(exposedGc(), IDLE_COLLECT_MS);
