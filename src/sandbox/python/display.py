@@ -61,6 +61,9 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 _budget = {"chars": 0, "count": 0, "warned": False}
 
+# %%capture's lists of what it keeps: while one is open, displays go there instead of to the cell.
+captures = []
+
 
 def begin_run():
     """Starts a run's display budget afresh."""
@@ -309,6 +312,9 @@ def _size(item):
 
 def _send(kind, bundle, display_id=None):
     """Sends one bundle (``kind`` 'display', 'result' or 'update') unless the run's budget is spent."""
+    if captures:
+        captures[-1].append((kind, bundle, display_id))
+        return
     items = _items(bundle)
     if not _spend(sum(_size(item) for item in items)):
         return

@@ -743,6 +743,74 @@ def psearch(shell, line):
 
 
 # ----------------------------------------------------------------------------------------------
+# %%capture
+
+
+class CapturedIO:
+    """What ``%%capture NAME`` keeps of a cell: its ``stdout``, its ``stderr`` and its displays
+    (``outputs``); ``show()`` or calling it shows them all again."""
+
+    __module__ = "IPython.utils.capture"  # as IPython names it (its repr says so)
+
+    def __init__(self, stdout, stderr, outputs):
+        self._stdout, self._stderr, self.outputs = stdout, stderr, outputs
+
+    def __str__(self):
+        return self.stdout
+
+    @property
+    def stdout(self):
+        return self._stdout.getvalue() if self._stdout else ""
+
+    @property
+    def stderr(self):
+        return self._stderr.getvalue() if self._stderr else ""
+
+    def show(self):
+        sys.stdout.write(self.stdout)
+        sys.stderr.write(self.stderr)
+        for kind, bundle, display_id in self.outputs:
+            _sandbox_display._send("display" if kind == "result" else kind, bundle, display_id)
+
+    __call__ = show
+
+
+@cell_magic("capture")
+def capture(shell, line, cell):
+    """%%capture [--no-stdout] [--no-stderr] [--no-display] [NAME]: runs the cell, keeping its
+    output from the cell's outputs (in NAME, a CapturedIO, when named)."""
+    words = line.split()
+    flags = {word for word in words if word.startswith("--")}
+    unknown = flags - {"--no-stdout", "--no-stderr", "--no-display"}
+    names = [word for word in words if not word.startswith("--")]
+    if unknown or len(names) > 1:
+        raise UsageError(f"%%capture [--no-stdout] [--no-stderr] [--no-display] [NAME]: not {line.strip()!r}")
+    tree, filename, local_ns = _code_of(shell, line, cell)
+    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+    statements = compile(tree, filename, "exec", flags=_FLAGS)
+    expression = None if last is None else compile(ast.Expression(last.value), filename, "eval", flags=_FLAGS)
+    stdout = None if "--no-stdout" in flags else io.StringIO()
+    stderr = None if "--no-stderr" in flags else io.StringIO()
+    outputs = []
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = stdout or sys.stdout, stderr or sys.stderr
+    if "--no-display" not in flags:
+        _sandbox_display.captures.append(outputs)
+    try:
+        _sandbox_shell.evaluate(statements, shell.user_ns, local_ns)
+        value = None if expression is None else _sandbox_shell.evaluate(expression, shell.user_ns, local_ns)
+        # IPython runs the body as a cell: its last value is shown, and so captured.
+        if value is not None:
+            _sandbox_display.display(value)
+    finally:
+        if "--no-display" not in flags:
+            _sandbox_display.captures.remove(outputs)
+        sys.stdout, sys.stderr = saved
+        if names:
+            shell.user_ns[names[0]] = CapturedIO(stdout, stderr, outputs)
+
+
+# ----------------------------------------------------------------------------------------------
 # Cells that display what they hold; %%writefile; %lsmagic
 
 
