@@ -743,6 +743,85 @@ def psearch(shell, line):
 
 
 # ----------------------------------------------------------------------------------------------
+# %history
+
+
+def _history_numbers(shell, ranges):
+    """The cell numbers ``ranges`` name, in order: ``4``, ``4-6`` (6 included), ``4:6`` (6 not)."""
+    last = len(shell._raw_history) - 1
+    numbers = []
+    for word in ranges:
+        match = re.fullmatch(r"(\d+)(?:([-:])(\d+))?", word)
+        if match is None:
+            raise UsageError(f"%history: the sandbox keeps this session's cells only; not a range: {word!r}")
+        start = int(match[1])
+        stop = start + 1 if match[2] is None else int(match[3]) + (match[2] == "-")
+        numbers.extend(range(max(start, 1), min(stop, last + 1)))
+    return numbers
+
+
+@line_magic("history")
+@line_magic("hist")
+def history(shell, line):
+    """%history [-n] [-o] [-p] [-t] [-f FILE] [-g PATTERN] [-l [N]] [RANGE ...]: prints this session's cells.
+
+    RANGE is ``4``, ``4-6`` (6 included) or ``4:6`` (6 not); without one, all the cells (with
+    -l, the last N before this one, 10 by default; with -g, those that match the glob PATTERN).
+    -n numbers them, -o adds their outputs, -p adds >>> prompts, -t shows them as translated
+    to Python, -f FILE writes them to FILE (in the sandbox's own files) instead.
+    """
+    try:
+        words = shlex.split(line)
+    except ValueError as error:
+        raise UsageError(f"%history: {error}") from None
+    flags, ranges, values = set(), [], {}
+    while words:
+        word = words.pop(0)
+        if word in ("-f", "-g"):
+            if not words:
+                raise UsageError(f"%history: argument {word}: expected one argument")
+            values[word] = words.pop(0)
+        elif word == "-l":
+            values[word] = int(words.pop(0)) if words and words[0].isdigit() else 10
+        elif re.fullmatch(r"-[nopt]+", word):
+            flags.update(word[1:])
+        elif word.startswith("-"):
+            raise UsageError(f"unrecognized arguments: {word}")
+        else:
+            ranges.append(word)
+    cells = shell._input_history if "t" in flags else shell._raw_history
+    everything = range(1, len(cells))
+    if "-g" in values:
+        pattern = "*" + values["-g"] + "*"
+        numbers = [number for number in everything if fnmatch.fnmatch(cells[number], pattern)]
+        flags.add("n")
+    elif "-l" in values:
+        numbers = list(everything)[:-1][-values["-l"] :] if values["-l"] else []
+    elif ranges:
+        numbers = _history_numbers(shell, ranges)
+    else:
+        numbers = list(everything)
+    out = io.StringIO()
+    for number in numbers:
+        text = cells[number].expandtabs(4).rstrip()
+        multiline = "\n" in text
+        if "n" in flags:
+            out.write(f"{number:>4}:" + ("\n" if multiline else " "))
+        if "p" in flags:
+            out.write(">>> ")
+            if multiline:
+                text = "\n... ".join(text.splitlines()) + "\n..."
+        out.write(text + "\n")
+        if "o" in flags and number in shell._output_history:
+            out.write(repr(shell._output_history[number]) + "\n")
+    if "-f" in values:
+        with open(values["-f"], "w", encoding="utf-8") as file:
+            file.write(out.getvalue())
+    else:
+        print(out.getvalue(), end="")
+
+
+# ----------------------------------------------------------------------------------------------
 # %%capture
 
 
