@@ -162,6 +162,12 @@ describe('IPython in the sandbox', function () {
     assert.match((await run('square??')).result.output, /Source:\ndef square\(n\):\n {4}"The square of n\."\n {4}return n \* n/);
     assert.equal((await run('nothing_here?')).result.output, 'Object `nothing_here` not found.\n');
     assert.match((await run('%time?')).result.output, /Time execution of a Python statement/);
+    const usage = (await run('?')).result.output;
+    assert.equal((await run('%quickref')).result.output, usage, '%quickref: the quick reference ? prints');
+    const magics = (await run('%magic')).result.output;
+    assert.ok(magics.startsWith(usage), '%magic: the reference, then each magic in a line');
+    assert.match(magics, /\n%time: Time execution of a Python statement or expression\.\n/);
+    assert.match(magics, /\n%%capture: /);
   });
 
   it('IPython is importable offline: display, the display objects, get_ipython; what it lacks, it says', async () => {

@@ -918,6 +918,23 @@ def writefile(shell, line, cell):
         file.write(cell)
 
 
+@line_magic("quickref")
+def quickref(shell, line):
+    """Prints a quick reference of the sandbox's IPython (as ``?`` alone does; Jupyter pages it)."""
+    shell.show_usage()
+
+
+@line_magic("magic")
+def magic(shell, line):
+    """Prints what each magic does, in a line (``%name?`` gives the rest; Jupyter pages it)."""
+    shell.show_usage()
+    for prefix, magics in (("%", _sandbox_shell.line_magics), ("%%", _sandbox_shell.cell_magics)):
+        print(f"\n{'Line' if prefix == '%' else 'Cell'} magics:")
+        for name, function in sorted(magics.items()):
+            summary = (inspect.getdoc(function) or "").partition("\n")[0]
+            print(f"{prefix}{name}: {summary}")
+
+
 @line_magic("lsmagic")
 def lsmagic(shell, line):
     """List the magics the sandbox's IPython has."""
