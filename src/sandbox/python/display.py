@@ -219,7 +219,7 @@ def plain_text(obj):
 
 
 def _bundle(obj, include=None, exclude=None, plain=True):
-    """{mime: value} for ``obj``; ``include``/``exclude`` filter the types, text/plain always stays.
+    """{mime: value} for ``obj``; ``include``/``exclude`` filter the types, text/plain too (as IPython's do).
 
     Without ``plain``, text/plain is left to the caller, who has it already.
     """
@@ -240,7 +240,7 @@ def _bundle(obj, include=None, exclude=None, plain=True):
             value = mime_formatter(obj)
             if value is not None:
                 data[mime] = value
-    if plain and "text/plain" not in data:
+    if plain and "text/plain" not in data and wanted("text/plain"):
         data["text/plain"] = plain_text(obj)
     return data
 
@@ -385,7 +385,9 @@ def display(*objs, include=None, exclude=None, metadata=None, transient=None, di
             raise TypeError(f"display(raw=True) takes dicts of MIME type to data, not {type(obj).__name__}")
         if not raw and _takes_over(obj):
             continue
-        _send(kind, obj if raw else _bundle(obj, include, exclude), display_id)
+        bundle = obj if raw else _bundle(obj, include, exclude)
+        if raw or bundle:  # IPython shows nothing of an object that include/exclude left no type of
+            _send(kind, bundle, display_id)
     return DisplayHandle(display_id) if display_id and not update else None
 
 
