@@ -391,6 +391,35 @@ def display(*objs, include=None, exclude=None, metadata=None, transient=None, di
     return DisplayHandle(display_id) if display_id and not update else None
 
 
+def _display_one_type(mime):
+    def show(*objs, raw=False, metadata=None):
+        display(*([{mime: obj} for obj in objs] if raw else objs), raw=raw, metadata=metadata, include=[mime])
+
+    show.__doc__ = f"""Displays each object as {mime} only (nothing of one that has no {mime});
+        with ``raw=True`` each object is the {mime} data itself."""
+    return show
+
+
+# IPython.display's display_html, display_png, ...: one type each.
+display_functions = {
+    f"display_{name}": _display_one_type(mime)
+    for name, mime in (
+        ("pretty", "text/plain"),
+        ("html", "text/html"),
+        ("markdown", "text/markdown"),
+        ("json", "application/json"),
+        ("javascript", "application/javascript"),
+        ("latex", "text/latex"),
+        ("svg", "image/svg+xml"),
+        ("png", "image/png"),
+        ("jpeg", "image/jpeg"),
+        ("pdf", "application/pdf"),
+    )
+}
+for _name, _function in display_functions.items():
+    _function.__name__ = _function.__qualname__ = _name
+
+
 def update_display(obj, *, display_id, **kwargs):
     """Replaces the outputs shown with ``display_id`` by ``obj``, wherever they are."""
     kwargs["update"] = True

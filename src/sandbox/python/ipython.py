@@ -25,6 +25,7 @@ _DISPLAY_FUNCTIONS = {
     "clear_output": _sandbox_display.clear_output,
     "update_display": _sandbox_display.update_display,
     "DisplayHandle": _sandbox_display.DisplayHandle,
+    **_sandbox_display.display_functions,
 }
 _DISPLAY = dict(
     _DISPLAY_FUNCTIONS,

@@ -312,7 +312,8 @@ def ipython_subset_note():
     """What an import of something the sandbox's IPython lacks is told."""
     return (
         "the sandbox's IPython is a small one of its own: IPython (get_ipython, display), IPython.display"
-        " (display, clear_output, update_display, DisplayHandle, HTML, Markdown, Image, SVG, JSON, Math, Latex,"
+        " (display, display_html and the other display_* functions, clear_output, update_display, DisplayHandle,"
+        " HTML, Markdown, Image, SVG, JSON, Math, Latex,"
         " Javascript, Pretty), IPython.core.display, IPython.core.error (UsageError),"
         " IPython.core.interactiveshell (InteractiveShell) and IPython.lib.pretty; %lsmagic lists its magics"
     )
