@@ -29,7 +29,7 @@ _DISPLAY_FUNCTIONS = {
 }
 _DISPLAY = dict(
     _DISPLAY_FUNCTIONS,
-    **{name: getattr(_sandbox_display_objects, name) for name in ("DisplayObject", "TextDisplayObject", "Pretty", "HTML", "Markdown", "Math", "Latex", "SVG", "JSON", "Javascript", "Image")},  # fmt: skip
+    **{name: getattr(_sandbox_display_objects, name) for name in ("DisplayObject", "TextDisplayObject", "Pretty", "HTML", "Markdown", "Math", "Latex", "SVG", "JSON", "Javascript", "Image", "ProgressBar")},  # fmt: skip
 )
 
 # Module name -> (what it is, what it has, its submodules).

@@ -313,7 +313,7 @@ def ipython_subset_note():
     return (
         "the sandbox's IPython is a small one of its own: IPython (get_ipython, display), IPython.display"
         " (display, display_html and the other display_* functions, clear_output, update_display, DisplayHandle,"
-        " HTML, Markdown, Image, SVG, JSON, Math, Latex,"
+        " HTML, Markdown, Image, SVG, JSON, Math, Latex, ProgressBar,"
         " Javascript, Pretty), IPython.core.display, IPython.core.error (UsageError),"
         " IPython.core.interactiveshell (InteractiveShell) and IPython.lib.pretty; %lsmagic lists its magics"
     )
