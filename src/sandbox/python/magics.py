@@ -23,6 +23,7 @@ import re
 import shlex
 import sys
 import time
+import types
 
 import _sandbox_display  # display.py
 import _sandbox_display_objects  # display_objects.py
@@ -740,6 +741,71 @@ def psearch(shell, line):
     names = set(shell.user_ns) | set(vars(builtins))
     for name in sorted(name for name in names if fnmatch.fnmatchcase(name, pattern) and not name.startswith("_")):
         print(name)
+
+
+# ----------------------------------------------------------------------------------------------
+# %run
+
+
+def _script_path(name):
+    """The file ``%run NAME`` runs: NAME, else NAME.py (as IPython finds it)."""
+    if os.path.isfile(name):
+        return name
+    if not name.endswith(".py") and os.path.isfile(name + ".py"):
+        return name + ".py"
+    raise Exception(f"File `{name!r}` not found.")  # IPython's very class and words
+
+
+@line_magic("run")
+def run(shell, line):
+    """%run [-i] [-n] [-t] FILE [ARGS ...]: runs FILE (a .py file in the sandbox's own files) as a program.
+
+    It runs as ``__main__`` in a namespace of its own, with ``sys.argv`` = [FILE, ARGS ...]; then
+    the names it defined join the notebook's. -i runs it in the notebook's namespace (it sees the
+    notebook's names), -n runs it with ``__name__`` the file's name (its ``if __name__ ==
+    "__main__"`` block does not run), -t prints how long it took.
+    """
+    options, rest = _options(line, "int")
+    try:
+        words = shlex.split(rest)
+    except ValueError as error:
+        raise UsageError(f"%run: {error}") from None
+    if not words:
+        raise UsageError("%run: name a file to run")
+    path = _script_path(words[0])
+    with open(path, encoding="utf-8") as file:
+        code = compile(file.read(), os.path.abspath(path), "exec", dont_inherit=True)
+    name = os.path.splitext(os.path.basename(path))[0] if "n" in options else "__main__"
+    if "i" in options:
+        namespace = shell.user_ns
+        saved_name = namespace.get("__name__")
+    else:
+        module = types.ModuleType(name)
+        namespace = module.__dict__
+        namespace["__builtins__"] = builtins
+    namespace.update(__name__=name, __file__=path)
+    saved_argv, saved_main = sys.argv, sys.modules.get("__main__")
+    sys.argv = [path, *words[1:]]
+    if "i" not in options and name == "__main__":
+        sys.modules["__main__"] = module  # so that pickle and ``from __main__ import`` find its names
+    wall_start, cpu_start = time.perf_counter(), _cpu()
+    try:
+        _sandbox_shell.evaluate(code, namespace)
+    finally:
+        sys.argv = saved_argv
+        if saved_main is not None:
+            sys.modules["__main__"] = saved_main
+        if "i" in options:
+            namespace["__name__"] = saved_name
+        else:
+            # What it defined joins the notebook's names, even when it failed part way (as in IPython).
+            shell.user_ns.update((key, value) for key, value in namespace.items() if key not in ("__name__", "__file__", "__builtins__"))
+    if "t" in options:
+        cpu_end, wall = _cpu(), time.perf_counter() - wall_start
+        print("\nIPython CPU timings (estimated):")
+        print(f"  User   : {cpu_end[0] - cpu_start[0]:10.2f} s.")
+        print(f"  System : {cpu_end[1] - cpu_start[1]:10.2f} s.")
+        print(f"Wall time: {wall:10.2f} s.")
 
 
 # ----------------------------------------------------------------------------------------------
