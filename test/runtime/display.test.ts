@@ -103,7 +103,7 @@ display(42, Html)`;
     );
   });
 
-  it('_repr_mimebundle_ gets include and exclude, its result is filtered, and _repr_*_ fill the rest', async () => {
+  it('_repr_mimebundle_ gets include and exclude, its result is filtered (text/plain too), and _repr_*_ fill the rest', async () => {
     const code = `calls = []
 class Bundle:
     def _repr_mimebundle_(self, include=None, exclude=None):
@@ -114,14 +114,19 @@ class Bundle:
 display(Bundle())
 display(Bundle(), include=['text/html', 'text/markdown'])
 display(Bundle(), exclude=['text/html'])
+display([1, 2], include=['text/html'])
 print(calls)`;
     const { displays, result } = await record(code);
     const types = displays.map((d) => d.items.map((i) => i.mime).sort());
-    assert.deepEqual(types, [
-      ['application/vnd.custom+json', 'text/html', 'text/markdown', 'text/plain'],
-      ['text/html', 'text/markdown', 'text/plain'],
-      ['application/vnd.custom+json', 'text/markdown', 'text/plain'],
-    ]);
+    assert.deepEqual(
+      types,
+      [
+        ['application/vnd.custom+json', 'text/html', 'text/markdown', 'text/plain'],
+        ['text/html', 'text/markdown'],
+        ['application/vnd.custom+json', 'text/markdown', 'text/plain'],
+      ],
+      'include and exclude filter text/plain too, and an object left with no type is not shown, as in IPython',
+    );
     assert.equal(item(displays[0], 'text/html')?.data, '<p>bundle</p>');
     assert.equal(item(displays[0], 'text/plain')?.data, 'Bundle!', "the bundle's own text/plain wins over repr");
     assert.deepEqual(JSON.parse(item(displays[0], 'application/vnd.custom+json')!.data), { k: 1 });

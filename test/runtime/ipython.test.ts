@@ -120,6 +120,21 @@ describe('IPython in the sandbox', function () {
     assert.deepEqual(lines(failing.result.error!.frames).at(-1), 2);
   });
 
+  it("%run -t runs a file and prints its times as IPython does; the file's error is the cell's", async () => {
+    await run('%%writefile timed.py\ntotal = sum(range(10))');
+    const timed = await run('%run -t timed.py\ntotal');
+    assert.equal(timed.result.error, undefined);
+    assert.match(
+      timed.result.output,
+      /^\nIPython CPU timings \(estimated\):\n {2}User {3}: +\d+\.\d\d s\.\n {2}System : +\d+\.\d\d s\.\nWall time: +\d+\.\d\d s\.\n$/,
+    );
+    assert.deepEqual(timed.text, ['45']);
+    await run('%%writefile broken.py\nraise ValueError("from the file")');
+    const failing = await run('x = 1\n%run broken.py');
+    assert.equal(failing.result.error?.type, 'ValueError');
+    assert.deepEqual(lines(failing.result.error!.frames), [2], "the cell's line that ran it");
+  });
+
   it('shell commands are refused with a clear error, never a syntax error; so is an unknown magic, by its name', async () => {
     for (const code of ['!ls', 'files = !ls -l', '%%bash\nls', '%sx ls', '%system ls']) {
       const { result } = await run(code);
@@ -162,6 +177,12 @@ describe('IPython in the sandbox', function () {
     assert.match((await run('square??')).result.output, /Source:\ndef square\(n\):\n {4}"The square of n\."\n {4}return n \* n/);
     assert.equal((await run('nothing_here?')).result.output, 'Object `nothing_here` not found.\n');
     assert.match((await run('%time?')).result.output, /Time execution of a Python statement/);
+    const usage = (await run('?')).result.output;
+    assert.equal((await run('%quickref')).result.output, usage, '%quickref: the quick reference ? prints');
+    const magics = (await run('%magic')).result.output;
+    assert.ok(magics.startsWith(usage), '%magic: the reference, then each magic in a line');
+    assert.match(magics, /\n%time: Time execution of a Python statement or expression\.\n/);
+    assert.match(magics, /\n%%capture: /);
   });
 
   it('IPython is importable offline: display, the display objects, get_ipython; what it lacks, it says', async () => {

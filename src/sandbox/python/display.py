@@ -61,6 +61,9 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 _budget = {"chars": 0, "count": 0, "warned": False}
 
+# %%capture's lists of what it keeps: while one is open, displays go there instead of to the cell.
+captures = []
+
 
 def begin_run():
     """Starts a run's display budget afresh."""
@@ -216,7 +219,7 @@ def plain_text(obj):
 
 
 def _bundle(obj, include=None, exclude=None, plain=True):
-    """{mime: value} for ``obj``; ``include``/``exclude`` filter the types, text/plain always stays.
+    """{mime: value} for ``obj``; ``include``/``exclude`` filter the types, text/plain too (as IPython's do).
 
     Without ``plain``, text/plain is left to the caller, who has it already.
     """
@@ -237,7 +240,7 @@ def _bundle(obj, include=None, exclude=None, plain=True):
             value = mime_formatter(obj)
             if value is not None:
                 data[mime] = value
-    if plain and "text/plain" not in data:
+    if plain and "text/plain" not in data and wanted("text/plain"):
         data["text/plain"] = plain_text(obj)
     return data
 
@@ -309,6 +312,9 @@ def _size(item):
 
 def _send(kind, bundle, display_id=None):
     """Sends one bundle (``kind`` 'display', 'result' or 'update') unless the run's budget is spent."""
+    if captures:
+        captures[-1].append((kind, bundle, display_id))
+        return
     items = _items(bundle)
     if not _spend(sum(_size(item) for item in items)):
         return
@@ -379,8 +385,39 @@ def display(*objs, include=None, exclude=None, metadata=None, transient=None, di
             raise TypeError(f"display(raw=True) takes dicts of MIME type to data, not {type(obj).__name__}")
         if not raw and _takes_over(obj):
             continue
-        _send(kind, obj if raw else _bundle(obj, include, exclude), display_id)
+        bundle = obj if raw else _bundle(obj, include, exclude)
+        if raw or bundle:  # IPython shows nothing of an object that include/exclude left no type of
+            _send(kind, bundle, display_id)
     return DisplayHandle(display_id) if display_id and not update else None
+
+
+def _display_one_type(mime):
+    def show(*objs, raw=False, metadata=None):
+        display(*([{mime: obj} for obj in objs] if raw else objs), raw=raw, metadata=metadata, include=[mime])
+
+    show.__doc__ = f"""Displays each object as {mime} only (nothing of one that has no {mime});
+        with ``raw=True`` each object is the {mime} data itself."""
+    return show
+
+
+# IPython.display's display_html, display_png, ...: one type each.
+display_functions = {
+    f"display_{name}": _display_one_type(mime)
+    for name, mime in (
+        ("pretty", "text/plain"),
+        ("html", "text/html"),
+        ("markdown", "text/markdown"),
+        ("json", "application/json"),
+        ("javascript", "application/javascript"),
+        ("latex", "text/latex"),
+        ("svg", "image/svg+xml"),
+        ("png", "image/png"),
+        ("jpeg", "image/jpeg"),
+        ("pdf", "application/pdf"),
+    )
+}
+for _name, _function in display_functions.items():
+    _function.__name__ = _function.__qualname__ = _name
 
 
 def update_display(obj, *, display_id, **kwargs):

@@ -1,5 +1,5 @@
 """IPython's display objects (IPython.display.HTML, Markdown, Image, SVG, JSON, Math, Latex,
-Javascript, Pretty), written for the sandbox.
+Javascript, Pretty, ProgressBar), written for the sandbox.
 
 Loaded as the module ``_sandbox_display_objects`` before the memory snapshot is taken; the
 sandbox's ``IPython.display`` and ``IPython.core.display`` hand them out. They behave as
@@ -13,7 +13,10 @@ file system, not yours. Display metadata (an image's width and height) is not ke
 import html
 import json
 import os
+import uuid
 from pathlib import PurePath
+
+import _sandbox_display  # display.py, installed before this module
 
 # IPython's module for these classes: their text form names it, as Jupyter shows them.
 _MODULE = "IPython.core.display"
@@ -237,5 +240,50 @@ class Image(DisplayObject):
         return self.data if self.embed and self.format == "jpeg" else None
 
 
-for _class in (DisplayObject, TextDisplayObject, Pretty, HTML, Markdown, Math, Latex, SVG, JSON, Javascript, Image):
+class ProgressBar:
+    """A progress bar of ``total`` steps that updates where it is shown: ``display()`` shows it,
+    setting ``progress`` (or ``update()``) redraws it, and iterating over it counts 0 to total - 1."""
+
+    def __init__(self, total):
+        self.total = total
+        self._progress = 0
+        self.html_width = "60ex"
+        self.text_width = 60
+        self._display_id = uuid.uuid4().hex[:16]
+
+    @property
+    def progress(self):
+        return self._progress
+
+    @progress.setter
+    def progress(self, value):
+        self._progress = value
+        self.update()
+
+    def __repr__(self):
+        filled = int(self.progress / self.total * self.text_width)
+        return f"[{'=' * filled}{' ' * (self.text_width - filled)}] {self.progress}/{self.total}"
+
+    def _repr_html_(self):
+        return f"<progress style='width:{self.html_width}' max='{self.total}' value='{self.progress}'></progress>"
+
+    def display(self):
+        _sandbox_display.display(self, display_id=self._display_id)
+
+    def update(self):
+        _sandbox_display.display(self, display_id=self._display_id, update=True)
+
+    def __iter__(self):
+        self.display()
+        self._progress = -1  # the first step is 0
+        return self
+
+    def __next__(self):
+        self.progress += 1
+        if self.progress >= self.total:
+            raise StopIteration
+        return self.progress
+
+
+for _class in (DisplayObject, TextDisplayObject, Pretty, HTML, Markdown, Math, Latex, SVG, JSON, Javascript, Image, ProgressBar):
     _class.__module__ = _MODULE

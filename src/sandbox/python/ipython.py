@@ -25,10 +25,11 @@ _DISPLAY_FUNCTIONS = {
     "clear_output": _sandbox_display.clear_output,
     "update_display": _sandbox_display.update_display,
     "DisplayHandle": _sandbox_display.DisplayHandle,
+    **_sandbox_display.display_functions,
 }
 _DISPLAY = dict(
     _DISPLAY_FUNCTIONS,
-    **{name: getattr(_sandbox_display_objects, name) for name in ("DisplayObject", "TextDisplayObject", "Pretty", "HTML", "Markdown", "Math", "Latex", "SVG", "JSON", "Javascript", "Image")},  # fmt: skip
+    **{name: getattr(_sandbox_display_objects, name) for name in ("DisplayObject", "TextDisplayObject", "Pretty", "HTML", "Markdown", "Math", "Latex", "SVG", "JSON", "Javascript", "Image", "ProgressBar")},  # fmt: skip
 )
 
 # Module name -> (what it is, what it has, its submodules).

@@ -23,6 +23,7 @@ import re
 import shlex
 import sys
 import time
+import types
 
 import _sandbox_display  # display.py
 import _sandbox_display_objects  # display_objects.py
@@ -743,6 +744,218 @@ def psearch(shell, line):
 
 
 # ----------------------------------------------------------------------------------------------
+# %run
+
+
+def _script_path(name):
+    """The file ``%run NAME`` runs: NAME, else NAME.py (as IPython finds it)."""
+    if os.path.isfile(name):
+        return name
+    if not name.endswith(".py") and os.path.isfile(name + ".py"):
+        return name + ".py"
+    raise Exception(f"File `{name!r}` not found.")  # IPython's very class and words
+
+
+@line_magic("run")
+def run(shell, line):
+    """%run [-i] [-n] [-t] FILE [ARGS ...]: runs FILE (a .py file in the sandbox's own files) as a program.
+
+    It runs as ``__main__`` in a namespace of its own, with ``sys.argv`` = [FILE, ARGS ...]; then
+    the names it defined join the notebook's. -i runs it in the notebook's namespace (it sees the
+    notebook's names), -n runs it with ``__name__`` the file's name (its ``if __name__ ==
+    "__main__"`` block does not run), -t prints how long it took.
+    """
+    options, rest = _options(line, "int")
+    try:
+        words = shlex.split(rest)
+    except ValueError as error:
+        raise UsageError(f"%run: {error}") from None
+    if not words:
+        raise UsageError("%run: name a file to run")
+    path = _script_path(words[0])
+    with open(path, encoding="utf-8") as file:
+        code = compile(file.read(), os.path.abspath(path), "exec", dont_inherit=True)
+    name = os.path.splitext(os.path.basename(path))[0] if "n" in options else "__main__"
+    if "i" in options:
+        namespace = shell.user_ns
+        saved_name = namespace.get("__name__")
+    else:
+        module = types.ModuleType(name)
+        namespace = module.__dict__
+        namespace["__builtins__"] = builtins
+    namespace.update(__name__=name, __file__=path)
+    saved_argv, saved_main = sys.argv, sys.modules.get("__main__")
+    sys.argv = [path, *words[1:]]
+    if "i" not in options and name == "__main__":
+        sys.modules["__main__"] = module  # so that pickle and ``from __main__ import`` find its names
+    wall_start, cpu_start = time.perf_counter(), _cpu()
+    try:
+        _sandbox_shell.evaluate(code, namespace)
+    finally:
+        sys.argv = saved_argv
+        if saved_main is not None:
+            sys.modules["__main__"] = saved_main
+        if "i" in options:
+            namespace["__name__"] = saved_name
+        else:
+            # What it defined joins the notebook's names, even when it failed part way (as in IPython).
+            shell.user_ns.update((key, value) for key, value in namespace.items() if key not in ("__name__", "__file__", "__builtins__"))
+    if "t" in options:
+        cpu_end, wall = _cpu(), time.perf_counter() - wall_start
+        print("\nIPython CPU timings (estimated):")
+        print(f"  User   : {cpu_end[0] - cpu_start[0]:10.2f} s.")
+        print(f"  System : {cpu_end[1] - cpu_start[1]:10.2f} s.")
+        print(f"Wall time: {wall:10.2f} s.")
+
+
+# ----------------------------------------------------------------------------------------------
+# %history
+
+
+def _history_numbers(shell, ranges):
+    """The cell numbers ``ranges`` name, in order: ``4``, ``4-6`` (6 included), ``4:6`` (6 not)."""
+    last = len(shell._raw_history) - 1
+    numbers = []
+    for word in ranges:
+        match = re.fullmatch(r"(\d+)(?:([-:])(\d+))?", word)
+        if match is None:
+            raise UsageError(f"%history: the sandbox keeps this session's cells only; not a range: {word!r}")
+        start = int(match[1])
+        stop = start + 1 if match[2] is None else int(match[3]) + (match[2] == "-")
+        numbers.extend(range(max(start, 1), min(stop, last + 1)))
+    return numbers
+
+
+@line_magic("history")
+@line_magic("hist")
+def history(shell, line):
+    """%history [-n] [-o] [-p] [-t] [-f FILE] [-g PATTERN] [-l [N]] [RANGE ...]: prints this session's cells.
+
+    RANGE is ``4``, ``4-6`` (6 included) or ``4:6`` (6 not); without one, all the cells (with
+    -l, the last N before this one, 10 by default; with -g, those that match the glob PATTERN).
+    -n numbers them, -o adds their outputs, -p adds >>> prompts, -t shows them as translated
+    to Python, -f FILE writes them to FILE (in the sandbox's own files) instead.
+    """
+    try:
+        words = shlex.split(line)
+    except ValueError as error:
+        raise UsageError(f"%history: {error}") from None
+    flags, ranges, values = set(), [], {}
+    while words:
+        word = words.pop(0)
+        if word in ("-f", "-g"):
+            if not words:
+                raise UsageError(f"%history: argument {word}: expected one argument")
+            values[word] = words.pop(0)
+        elif word == "-l":
+            values[word] = int(words.pop(0)) if words and words[0].isdigit() else 10
+        elif re.fullmatch(r"-[nopt]+", word):
+            flags.update(word[1:])
+        elif word.startswith("-"):
+            raise UsageError(f"unrecognized arguments: {word}")
+        else:
+            ranges.append(word)
+    cells = shell._input_history if "t" in flags else shell._raw_history
+    everything = range(1, len(cells))
+    if "-g" in values:
+        pattern = "*" + values["-g"] + "*"
+        numbers = [number for number in everything if fnmatch.fnmatch(cells[number], pattern)]
+        flags.add("n")
+    elif "-l" in values:
+        numbers = list(everything)[:-1][-values["-l"] :] if values["-l"] else []
+    elif ranges:
+        numbers = _history_numbers(shell, ranges)
+    else:
+        numbers = list(everything)
+    out = io.StringIO()
+    for number in numbers:
+        text = cells[number].expandtabs(4).rstrip()
+        multiline = "\n" in text
+        if "n" in flags:
+            out.write(f"{number:>4}:" + ("\n" if multiline else " "))
+        if "p" in flags:
+            out.write(">>> ")
+            if multiline:
+                text = "\n... ".join(text.splitlines()) + "\n..."
+        out.write(text + "\n")
+        if "o" in flags and number in shell._output_history:
+            out.write(repr(shell._output_history[number]) + "\n")
+    if "-f" in values:
+        with open(values["-f"], "w", encoding="utf-8") as file:
+            file.write(out.getvalue())
+    else:
+        print(out.getvalue(), end="")
+
+
+# ----------------------------------------------------------------------------------------------
+# %%capture
+
+
+class CapturedIO:
+    """What ``%%capture NAME`` keeps of a cell: its ``stdout``, its ``stderr`` and its displays
+    (``outputs``); ``show()`` or calling it shows them all again."""
+
+    __module__ = "IPython.utils.capture"  # as IPython names it (its repr says so)
+
+    def __init__(self, stdout, stderr, outputs):
+        self._stdout, self._stderr, self.outputs = stdout, stderr, outputs
+
+    def __str__(self):
+        return self.stdout
+
+    @property
+    def stdout(self):
+        return self._stdout.getvalue() if self._stdout else ""
+
+    @property
+    def stderr(self):
+        return self._stderr.getvalue() if self._stderr else ""
+
+    def show(self):
+        sys.stdout.write(self.stdout)
+        sys.stderr.write(self.stderr)
+        for kind, bundle, display_id in self.outputs:
+            _sandbox_display._send("display" if kind == "result" else kind, bundle, display_id)
+
+    __call__ = show
+
+
+@cell_magic("capture")
+def capture(shell, line, cell):
+    """%%capture [--no-stdout] [--no-stderr] [--no-display] [NAME]: runs the cell, keeping its
+    output from the cell's outputs (in NAME, a CapturedIO, when named)."""
+    words = line.split()
+    flags = {word for word in words if word.startswith("--")}
+    unknown = flags - {"--no-stdout", "--no-stderr", "--no-display"}
+    names = [word for word in words if not word.startswith("--")]
+    if unknown or len(names) > 1:
+        raise UsageError(f"%%capture [--no-stdout] [--no-stderr] [--no-display] [NAME]: not {line.strip()!r}")
+    tree, filename, local_ns = _code_of(shell, line, cell)
+    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+    statements = compile(tree, filename, "exec", flags=_FLAGS)
+    expression = None if last is None else compile(ast.Expression(last.value), filename, "eval", flags=_FLAGS)
+    stdout = None if "--no-stdout" in flags else io.StringIO()
+    stderr = None if "--no-stderr" in flags else io.StringIO()
+    outputs = []
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = stdout or sys.stdout, stderr or sys.stderr
+    if "--no-display" not in flags:
+        _sandbox_display.captures.append(outputs)
+    try:
+        _sandbox_shell.evaluate(statements, shell.user_ns, local_ns)
+        value = None if expression is None else _sandbox_shell.evaluate(expression, shell.user_ns, local_ns)
+        # IPython runs the body as a cell: its last value is shown, and so captured.
+        if value is not None:
+            _sandbox_display.display(value)
+    finally:
+        if "--no-display" not in flags:
+            _sandbox_display.captures.remove(outputs)
+        sys.stdout, sys.stderr = saved
+        if names:
+            shell.user_ns[names[0]] = CapturedIO(stdout, stderr, outputs)
+
+
+# ----------------------------------------------------------------------------------------------
 # Cells that display what they hold; %%writefile; %lsmagic
 
 
@@ -769,6 +982,23 @@ def writefile(shell, line, cell):
     print(f"{'Appending to' if 'a' in options else 'Overwriting' if exists else 'Writing'} {name}")
     with open(name, "a" if "a" in options else "w", encoding="utf-8") as file:
         file.write(cell)
+
+
+@line_magic("quickref")
+def quickref(shell, line):
+    """Prints a quick reference of the sandbox's IPython (as ``?`` alone does; Jupyter pages it)."""
+    shell.show_usage()
+
+
+@line_magic("magic")
+def magic(shell, line):
+    """Prints what each magic does, in a line (``%name?`` gives the rest; Jupyter pages it)."""
+    shell.show_usage()
+    for prefix, magics in (("%", _sandbox_shell.line_magics), ("%%", _sandbox_shell.cell_magics)):
+        print(f"\n{'Line' if prefix == '%' else 'Cell'} magics:")
+        for name, function in sorted(magics.items()):
+            summary = (inspect.getdoc(function) or "").partition("\n")[0]
+            print(f"{prefix}{name}: {summary}")
 
 
 @line_magic("lsmagic")

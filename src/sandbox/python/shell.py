@@ -135,6 +135,7 @@ class SandboxShell:
         self.events = _Events()
         self.display_formatter = _sandbox_display.formatter
         self._input_history = [""]
+        self._raw_history = [""]  # each cell as written (%history shows these)
         self._output_history = {}
         self._ = self.__ = self.___ = ""
         self._i = self._ii = self._iii = self._i00 = ""
@@ -176,12 +177,13 @@ class SandboxShell:
         self.show = None
         self.last_shown = None
         source = source.rstrip("\n")
-        while len(self._input_history) < count:
-            self._input_history.append("")
-        if len(self._input_history) == count:
-            self._input_history.append(source)
-        else:
-            self._input_history[count] = source
+        for history, text in ((self._input_history, source), (self._raw_history, raw.rstrip("\n"))):
+            while len(history) < count:
+                history.append("")
+            if len(history) == count:
+                history.append(text)
+            else:
+                history[count] = text
         self._iii, self._ii, self._i, self._i00 = self._ii, self._i, self._i00, raw.rstrip("\n")
         self.user_ns.update({"_i": self._i, "_ii": self._ii, "_iii": self._iii, f"_i{count}": self._i00})
 
@@ -310,7 +312,8 @@ def ipython_subset_note():
     """What an import of something the sandbox's IPython lacks is told."""
     return (
         "the sandbox's IPython is a small one of its own: IPython (get_ipython, display), IPython.display"
-        " (display, clear_output, update_display, DisplayHandle, HTML, Markdown, Image, SVG, JSON, Math, Latex,"
+        " (display, display_html and the other display_* functions, clear_output, update_display, DisplayHandle,"
+        " HTML, Markdown, Image, SVG, JSON, Math, Latex, ProgressBar,"
         " Javascript, Pretty), IPython.core.display, IPython.core.error (UsageError),"
         " IPython.core.interactiveshell (InteractiveShell) and IPython.lib.pretty; %lsmagic lists its magics"
     )
