@@ -85,6 +85,27 @@ describe('CLI', () => {
     }
   });
 
+  it("shows a script's IndentationError or TabError line for line as this machine's python3: no caret inside the indentation, trailing spaces kept", function () {
+    const reference = spawnSync('python3', ['-c', 'import sys; print(sys.version_info[:2] == (3, 11))'], { encoding: 'utf8' });
+    if (reference.stdout?.trim() !== 'True') return this.skip();
+    const scripts = [
+      'total = 0\n    total += 1\n',
+      'for n in range(3):\n    print(n)\n\tprint(-n)\n',
+      'ready = True\n  go = ready   \n',
+      'def half(n):\n    return n /   \n',
+    ];
+    const folder = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'python-sandbox-indent-')));
+    try {
+      for (const [i, script] of scripts.entries()) {
+        fs.writeFileSync(path.join(folder, `case${i}.py`), script);
+        const python3 = spawnSync('python3', [`case${i}.py`], { cwd: folder, encoding: 'utf8', env: {} });
+        assert.deepEqual(cli(['exec', `case${i}.py`], '', folder), { status: 1, stdout: '', stderr: python3.stderr }, script);
+      }
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   it('sys.exit() and exit() end as python3 does: with the status and no traceback, or a message on stderr and status 1', () => {
     assert.deepEqual(cli(['exec', 'import sys\nprint("done")\nsys.exit(0)']), { status: 0, stdout: 'done\n', stderr: '' });
     assert.deepEqual(cli(['exec', 'import sys; sys.exit(3)']), { status: 3, stdout: '', stderr: '' });
