@@ -133,6 +133,19 @@ describe('CLI', () => {
     );
   });
 
+  it('a KeyboardInterrupt the code raises and leaves uncaught ends as python3 ends: its traceback, status 130', () => {
+    const folder = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'python-sandbox-interrupt-')));
+    try {
+      fs.writeFileSync(path.join(folder, 'stop.py'), 'def stop():\n    raise KeyboardInterrupt\n\nstop()\n');
+      const python3 = spawnSync('python3', ['stop.py'], { cwd: folder, encoding: 'utf8', env: {} });
+      // spawnSync reports python3's death by SIGINT as a signal; a shell says 130.
+      assert.equal(python3.signal, 'SIGINT');
+      assert.deepEqual(cli(['exec', 'stop.py'], '', folder), { status: 130, stdout: '', stderr: python3.stderr });
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   it('carets stand under the expression that raised in a line with non-ASCII characters', () => {
     const code = 'def büyük(söz):\n    return söz.upper()\n\nprint("çok güzel", büyük(None))\n';
     assert.deepEqual(cli(['exec', code]).stderr.split('\n').slice(2, 4), [
