@@ -307,6 +307,20 @@ describe('CLI', () => {
     assert.match(result.stderr, /\n {4}input\(\)\nEOFError: EOF when reading a line\n$/);
   });
 
+  it('reads stdin as bytes through sys.stdin.buffer, as python3 does', () => {
+    const code = [
+      'import io, sys',
+      'read = sys.stdin.buffer.readline',
+      'print(int(read()), read())',
+      'print(sys.stdin.buffer.read(4))',
+      'print([line.split() for line in io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8")])',
+    ].join('\n');
+    const stdin = '2\ncafé 4\nx y\nlast\n';
+    const python3 = spawnSync('python3', ['-c', code], { input: stdin, encoding: 'utf8', env: {} });
+    assert.equal(python3.stdout, "2 b'caf\\xc3\\xa9 4\\n'\nb'x y\\n'\n[['last']]\n");
+    assert.deepEqual(cli(['exec', code], stdin), { status: 0, stdout: python3.stdout, stderr: '' });
+  });
+
   it('--timeout-ms stops a runaway loop', () => {
     const result = cli(['--timeout-ms', '300', 'exec', 'while True: pass']);
     assert.equal(result.status, 1);
