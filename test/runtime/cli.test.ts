@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -15,6 +15,20 @@ function cli(args: string[], stdin = '', cwd?: string): { status: number | null;
     ...(cwd ? { cwd } : {}),
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Each script, written to a file in a temporary folder, run there by this machine's python3 and by the CLI. */
+function besidePython3(scripts: string[]): { script: string; python3: SpawnSyncReturns<string>; ours: ReturnType<typeof cli> }[] {
+  const folder = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'python-sandbox-beside-')));
+  try {
+    return scripts.map((script, i) => {
+      fs.writeFileSync(path.join(folder, `case${i}.py`), script);
+      const python3 = spawnSync('python3', [`case${i}.py`], { cwd: folder, encoding: 'utf8', env: {} });
+      return { script, python3, ours: cli(['exec', `case${i}.py`], '', folder) };
+    });
+  } finally {
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
 }
 
 describe('CLI', () => {
@@ -70,18 +84,10 @@ describe('CLI', () => {
       'def g():\n    return []\n\ny = g()[0]\n',
       'def f(d):\n    return d[ "missing" ]\n\nf({})\n',
     ];
-    const folder = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'python-sandbox-carets-')));
-    try {
-      for (const [i, script] of scripts.entries()) {
-        fs.writeFileSync(path.join(folder, `case${i}.py`), script);
-        const python3 = spawnSync('python3', [`case${i}.py`], { cwd: folder, encoding: 'utf8', env: {} });
-        const ours = cli(['exec', `case${i}.py`], '', folder);
-        const withoutMessage = (stderr: string): string[] => stderr.split('\n').slice(0, -2);
-        assert.deepEqual(withoutMessage(ours.stderr), withoutMessage(python3.stderr), script);
-        assert.match(ours.stderr, /~/, 'the case marks an operator');
-      }
-    } finally {
-      fs.rmSync(folder, { recursive: true, force: true });
+    const withoutMessage = (stderr: string): string[] => stderr.split('\n').slice(0, -2);
+    for (const { script, python3, ours } of besidePython3(scripts)) {
+      assert.deepEqual(withoutMessage(ours.stderr), withoutMessage(python3.stderr), script);
+      assert.match(ours.stderr, /~/, 'the case marks an operator');
     }
   });
 
@@ -94,15 +100,8 @@ describe('CLI', () => {
       'ready = True\n  go = ready   \n',
       'def half(n):\n    return n /   \n',
     ];
-    const folder = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'python-sandbox-indent-')));
-    try {
-      for (const [i, script] of scripts.entries()) {
-        fs.writeFileSync(path.join(folder, `case${i}.py`), script);
-        const python3 = spawnSync('python3', [`case${i}.py`], { cwd: folder, encoding: 'utf8', env: {} });
-        assert.deepEqual(cli(['exec', `case${i}.py`], '', folder), { status: 1, stdout: '', stderr: python3.stderr }, script);
-      }
-    } finally {
-      fs.rmSync(folder, { recursive: true, force: true });
+    for (const { script, python3, ours } of besidePython3(scripts)) {
+      assert.deepEqual(ours, { status: 1, stdout: '', stderr: python3.stderr }, script);
     }
   });
 
@@ -134,16 +133,10 @@ describe('CLI', () => {
   });
 
   it('a KeyboardInterrupt the code raises and leaves uncaught ends as python3 ends: its traceback, status 130', () => {
-    const folder = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'python-sandbox-interrupt-')));
-    try {
-      fs.writeFileSync(path.join(folder, 'stop.py'), 'def stop():\n    raise KeyboardInterrupt\n\nstop()\n');
-      const python3 = spawnSync('python3', ['stop.py'], { cwd: folder, encoding: 'utf8', env: {} });
-      // spawnSync reports python3's death by SIGINT as a signal; a shell says 130.
-      assert.equal(python3.signal, 'SIGINT');
-      assert.deepEqual(cli(['exec', 'stop.py'], '', folder), { status: 130, stdout: '', stderr: python3.stderr });
-    } finally {
-      fs.rmSync(folder, { recursive: true, force: true });
-    }
+    const [{ python3, ours }] = besidePython3(['def stop():\n    raise KeyboardInterrupt\n\nstop()\n']);
+    // spawnSync reports python3's death by SIGINT as a signal; a shell says 130.
+    assert.equal(python3.signal, 'SIGINT');
+    assert.deepEqual(ours, { status: 130, stdout: '', stderr: python3.stderr });
   });
 
   it('carets stand under the expression that raised in a line with non-ASCII characters', () => {
