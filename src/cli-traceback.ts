@@ -11,15 +11,20 @@ import { formatError } from './sandbox/result';
 
 const SYNTAX_ERRORS = new Set(['SyntaxError', 'IndentationError', 'TabError']);
 
-/** The frame's line as python3 shows it (stripped, indented by four), with carets under its columns. */
+/**
+ * The frame's line as python3 shows it (indented by four), with carets under its columns. A
+ * traceback frame's line is stripped; a SyntaxError's (`carets: 'always'`) loses only its
+ * indentation, and python3 draws no caret where the parser stopped inside that indentation
+ * (`unexpected indent`, a TabError).
+ */
 function sourceLines(frame: TraceFrame, lines: readonly string[], carets: 'partial' | 'always'): string[] {
   const text = lines[frame.line - 1];
   // Frame lines come from the sandbox, which may lie: a line the code does not have is not shown.
   if (text === undefined || text.trim() === '') return [];
   const indent = text.length - text.trimStart().length;
-  const shown = text.trim();
+  const shown = carets === 'always' ? text.trimStart() : text.trim();
   const out = [`    ${shown}`];
-  if (frame.column === undefined) return out;
+  if (frame.column === undefined || (carets === 'always' && frame.column < indent)) return out;
   // Within the line: the columns come from the sandbox, and python3 draws nothing past the line's end.
   const start = Math.min(Math.max(0, frame.column - indent), shown.length);
   // A span onto later lines runs to the end of this one; python3 marks a SyntaxError's with one caret.

@@ -1,7 +1,8 @@
 /**
  * The headless way in: `python-sandbox [options] exec|eval CODE` (the npm package's bin; `npm run -s sandbox -- ...` here),
  * and `python-sandbox notebook IN.ipynb [options]` (cli-notebook.ts).
- * Exit codes: 0 ok, 1 Python error, 2 bad usage, no sandbox, or a package that cannot be had, 130 after Ctrl-C.
+ * Exit codes: 0 ok, 1 Python error, 2 bad usage, no sandbox, or a package that cannot be had, 130 after an
+ * uncaught KeyboardInterrupt (Ctrl-C).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -37,7 +38,7 @@ ${FILE_USAGE}
   -h, --help         print this text
   -V, --version      print the versions of python-sandbox, Pyodide and Python
 exit status: 0 ok, 1 Python error, 2 bad usage, the sandbox could not start, or a package could not be had;
-  130 after Ctrl-C, which raises KeyboardInterrupt in the code`;
+  130 after an uncaught KeyboardInterrupt, which Ctrl-C raises in the code`;
 
 /** Not a run: what was asked for (--help, --version) is printed on stdout. */
 class Answered extends Error {}
@@ -160,7 +161,7 @@ function lineReader(): () => Promise<string | null> {
  * Ctrl-C (SIGINT) raises KeyboardInterrupt in the running code, as in python3, which then ends
  * with its traceback; a second Ctrl-C ends the tool at once, with its sandbox.
  */
-function interruptOnCtrlC(run: Run, client: SandboxClient): { pressed(): boolean; dispose(): void } {
+function interruptOnCtrlC(run: Run, client: SandboxClient): { dispose(): void } {
   let presses = 0;
   const onSigint = (): void => {
     if (++presses === 1) return run.interrupt();
@@ -168,7 +169,7 @@ function interruptOnCtrlC(run: Run, client: SandboxClient): { pressed(): boolean
     process.exit(130);
   };
   process.on('SIGINT', onSigint);
-  return { pressed: () => presses > 0, dispose: () => void process.off('SIGINT', onSigint) };
+  return { dispose: () => void process.off('SIGINT', onSigint) };
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -218,8 +219,9 @@ async function main(argv: string[]): Promise<number> {
     await command.files.saveOutputs(result, client, (line) => process.stderr.write(`${line}\n`));
     // Packages or files that could not be had are like a sandbox that could not start: the code never ran.
     if (result.packagesFailed || result.filesFailed) return 2;
-    // As python3 ends after Ctrl-C: by SIGINT, which shells report as 128 + 2.
-    if (ctrlC.pressed() && result.error?.type === 'KeyboardInterrupt') return 130;
+    // As python3 ends after an uncaught KeyboardInterrupt (Ctrl-C's or the code's own): by SIGINT,
+    // which shells report as 128 + 2.
+    if (result.error?.type === 'KeyboardInterrupt') return 130;
     // --json keeps its err line and status 1; without it, the status the code asked for.
     if (!command.json && result.error?.exitStatus !== undefined) return result.error.exitStatus;
     return result.error ? 1 : 0;

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -15,6 +15,20 @@ function cli(args: string[], stdin = '', cwd?: string): { status: number | null;
     ...(cwd ? { cwd } : {}),
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Each script, written to a file in a temporary folder, run there by this machine's python3 and by the CLI. */
+function besidePython3(scripts: string[]): { script: string; python3: SpawnSyncReturns<string>; ours: ReturnType<typeof cli> }[] {
+  const folder = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'python-sandbox-beside-')));
+  try {
+    return scripts.map((script, i) => {
+      fs.writeFileSync(path.join(folder, `case${i}.py`), script);
+      const python3 = spawnSync('python3', [`case${i}.py`], { cwd: folder, encoding: 'utf8', env: {} });
+      return { script, python3, ours: cli(['exec', `case${i}.py`], '', folder) };
+    });
+  } finally {
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
 }
 
 describe('CLI', () => {
@@ -70,18 +84,24 @@ describe('CLI', () => {
       'def g():\n    return []\n\ny = g()[0]\n',
       'def f(d):\n    return d[ "missing" ]\n\nf({})\n',
     ];
-    const folder = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'python-sandbox-carets-')));
-    try {
-      for (const [i, script] of scripts.entries()) {
-        fs.writeFileSync(path.join(folder, `case${i}.py`), script);
-        const python3 = spawnSync('python3', [`case${i}.py`], { cwd: folder, encoding: 'utf8', env: {} });
-        const ours = cli(['exec', `case${i}.py`], '', folder);
-        const withoutMessage = (stderr: string): string[] => stderr.split('\n').slice(0, -2);
-        assert.deepEqual(withoutMessage(ours.stderr), withoutMessage(python3.stderr), script);
-        assert.match(ours.stderr, /~/, 'the case marks an operator');
-      }
-    } finally {
-      fs.rmSync(folder, { recursive: true, force: true });
+    const withoutMessage = (stderr: string): string[] => stderr.split('\n').slice(0, -2);
+    for (const { script, python3, ours } of besidePython3(scripts)) {
+      assert.deepEqual(withoutMessage(ours.stderr), withoutMessage(python3.stderr), script);
+      assert.match(ours.stderr, /~/, 'the case marks an operator');
+    }
+  });
+
+  it("shows a script's IndentationError or TabError line for line as this machine's python3: no caret inside the indentation, trailing spaces kept", function () {
+    const reference = spawnSync('python3', ['-c', 'import sys; print(sys.version_info[:2] == (3, 11))'], { encoding: 'utf8' });
+    if (reference.stdout?.trim() !== 'True') return this.skip();
+    const scripts = [
+      'total = 0\n    total += 1\n',
+      'for n in range(3):\n    print(n)\n\tprint(-n)\n',
+      'ready = True\n  go = ready   \n',
+      'def half(n):\n    return n /   \n',
+    ];
+    for (const { script, python3, ours } of besidePython3(scripts)) {
+      assert.deepEqual(ours, { status: 1, stdout: '', stderr: python3.stderr }, script);
     }
   });
 
@@ -110,6 +130,13 @@ describe('CLI', () => {
       { status: 1, stdout: '{"err":"SystemExit: 0"}\n', stderr: '' },
       '--json keeps the contract',
     );
+  });
+
+  it('a KeyboardInterrupt the code raises and leaves uncaught ends as python3 ends: its traceback, status 130', () => {
+    const [{ python3, ours }] = besidePython3(['def stop():\n    raise KeyboardInterrupt\n\nstop()\n']);
+    // spawnSync reports python3's death by SIGINT as a signal; a shell says 130.
+    assert.equal(python3.signal, 'SIGINT');
+    assert.deepEqual(ours, { status: 130, stdout: '', stderr: python3.stderr });
   });
 
   it('carets stand under the expression that raised in a line with non-ASCII characters', () => {
@@ -271,6 +298,20 @@ describe('CLI', () => {
     const result = cli(['exec', 'print(input("name? "))\ninput()'], 'Ada\n');
     assert.deepEqual([result.status, result.stdout], [1, 'name? Ada\n']);
     assert.match(result.stderr, /\n {4}input\(\)\nEOFError: EOF when reading a line\n$/);
+  });
+
+  it('reads stdin as bytes through sys.stdin.buffer, as python3 does', () => {
+    const code = [
+      'import io, sys',
+      'read = sys.stdin.buffer.readline',
+      'print(int(read()), read())',
+      'print(sys.stdin.buffer.read(4))',
+      'print([line.split() for line in io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8")])',
+    ].join('\n');
+    const stdin = '2\ncafé 4\nx y\nlast\n';
+    const python3 = spawnSync('python3', ['-c', code], { input: stdin, encoding: 'utf8', env: {} });
+    assert.equal(python3.stdout, "2 b'caf\\xc3\\xa9 4\\n'\nb'x y\\n'\n[['last']]\n");
+    assert.deepEqual(cli(['exec', code], stdin), { status: 0, stdout: python3.stdout, stderr: '' });
   });
 
   it('--timeout-ms stops a runaway loop', () => {

@@ -94,8 +94,35 @@ def _read_line(prompt):
     return _bridge.read_line(prompt)
 
 
+class _RelayStdinBytes(io.RawIOBase):
+    """The bytes under sys.stdin: the relay's lines in UTF-8, for programs that read
+    sys.stdin.buffer (``sys.stdin.buffer.readline``, ``.read().split()``) as python3 lets them."""
+
+    def __init__(self):
+        super().__init__()
+        self._pending = b""
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        if not self._pending:
+            line = _read_line("")
+            if line is None:
+                return 0
+            self._pending = (line + "\n").encode("utf-8", "surrogateescape")
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
+
+
 class _RelayStdin(io.TextIOBase):
     """sys.stdin that reads lines through the relay instead of a process's stdin."""
+
+    def __init__(self):
+        super().__init__()
+        self.buffer = io.BufferedReader(_RelayStdinBytes())
 
     def readable(self):
         return True
