@@ -2,11 +2,12 @@
  * A Python error as `python3` prints an uncaught one on stderr: `Traceback (most recent call
  * last):`, then each frame's file, line and function with the line's text (and carets under the
  * expression that raised, when they do not cover the whole line or mark an operator), then
- * `Type: message`. A SyntaxError in the code itself has no traceback, only where the parser
+ * `Type: message` and the exception's notes; above it, the exceptions chained before it, as
+ * python3 prints them. A SyntaxError in the code itself has no traceback, only where the parser
  * stopped. Only the frames in the submitted code are known: the runtime reports no others. No
  * `vscode` import.
  */
-import type { PythonError, TraceFrame } from './sandbox/protocol';
+import type { ChainedError, PythonError, TraceFrame } from './sandbox/protocol';
 import { formatError } from './sandbox/result';
 
 const SYNTAX_ERRORS = new Set(['SyntaxError', 'IndentationError', 'TabError']);
@@ -44,21 +45,35 @@ function sourceLines(frame: TraceFrame, lines: readonly string[], carets: 'parti
   return out;
 }
 
-/**
- * The text python3 would print for `error`, raised by `source` run as `filename` (`<string>` for
- * `-c`, `<stdin>`, or a file's path), ending with a newline.
- */
-export function pythonTraceback(error: PythonError, source: string, filename: string): string {
-  const lines = source.split(/\r?\n/);
-  const file = `"${filename}"`;
+/** What python3 prints between an exception of a chain and the next, by how they are linked. */
+const LINKS: Record<ChainedError['link'], string> = {
+  cause: 'The above exception was the direct cause of the following exception:',
+  context: 'During handling of the above exception, another exception occurred:',
+};
+
+/** One exception's lines as python3 prints them: its traceback, `Type: message`, then its notes. */
+function exceptionLines(error: Omit<ChainedError, 'link'>, lines: readonly string[], file: string): string[] {
+  const described = [formatError(error), ...(error.notes ?? [])];
   if (SYNTAX_ERRORS.has(error.type) && error.frames.length === 1) {
     const [frame] = error.frames;
-    return [`  File ${file}, line ${frame.line}`, ...sourceLines(frame, lines, 'always'), formatError(error), ''].join('\n');
+    return [`  File ${file}, line ${frame.line}`, ...sourceLines(frame, lines, 'always'), ...described];
   }
-  if (error.frames.length === 0) return `${formatError(error)}\n`;
+  if (error.frames.length === 0) return described;
   const frames = error.frames.flatMap((frame) => [
     `  File ${file}, line ${frame.line}, in ${frame.name}`,
     ...sourceLines(frame, lines, 'partial'),
   ]);
-  return ['Traceback (most recent call last):', ...frames, formatError(error), ''].join('\n');
+  return ['Traceback (most recent call last):', ...frames, ...described];
+}
+
+/**
+ * The text python3 would print for `error`, raised by `source` run as `filename` (`<string>` for
+ * `-c`, `<stdin>`, or a file's path), ending with a newline: the exceptions chained before it
+ * first, each followed by what links it to the next.
+ */
+export function pythonTraceback(error: PythonError, source: string, filename: string): string {
+  const lines = source.split(/\r?\n/);
+  const file = `"${filename}"`;
+  const chain = (error.chain ?? []).flatMap((earlier) => [...exceptionLines(earlier, lines, file), '', LINKS[earlier.link], '']);
+  return [...chain, ...exceptionLines(error, lines, file), ''].join('\n');
 }

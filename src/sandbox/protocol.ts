@@ -139,6 +139,12 @@ export const MESSAGE_LIMITS = {
   errorMessageChars: 65_536,
   /** Traceback frames, collapsed by the worker to 50 and one for a SyntaxError. */
   frames: 64,
+  /** Notes on one exception (PEP 678; runner.py keeps 20). */
+  notes: 20,
+  /** One note: runner.py cuts it at 4096 code points, which may be twice as many UTF-16 units. */
+  noteChars: 8192,
+  /** Exceptions chained before an error (runner.py keeps the 8 nearest it). */
+  chainedErrors: 8,
   promptChars: 4096,
   /** Short free text: versions, reasons, frame names. */
   shortChars: 1024,
@@ -190,12 +196,31 @@ const TRACE_FRAME = object('a traceback frame', {
 });
 export type TraceFrame = Infer<typeof TRACE_FRAME>;
 
-/** A Python exception as a value: the contract's `TypeName: message`, plus where it happened. */
-const PYTHON_ERROR = object('an error', {
+/** What every exception of an error's chain has: the contract's `TypeName: message`, plus where it happened. */
+const EXCEPTION_FIELDS = {
   type: string('an error type', MESSAGE_LIMITS.errorTypeChars),
   message: string('an error message', MESSAGE_LIMITS.errorMessageChars),
   /** Outermost first; the last frame is where the exception was raised. */
   frames: array("an error's frames", TRACE_FRAME, 0, MESSAGE_LIMITS.frames),
+  /** Its notes (`add_note`, PEP 678), which python3 prints after the `TypeName: message` line. */
+  notes: optional(array("an error's notes", string('an error note', MESSAGE_LIMITS.noteChars), 1, MESSAGE_LIMITS.notes)),
+};
+
+/**
+ * An exception python3 prints above the one a run ended with, and how it led to the next one:
+ * `cause` (`raise ... from` it), or `context` (the next was raised while handling it).
+ */
+const CHAINED_ERROR = object('a chained error', {
+  ...EXCEPTION_FIELDS,
+  link: oneOf('a chained error link', ['cause', 'context']),
+});
+export type ChainedError = Infer<typeof CHAINED_ERROR>;
+
+/** A Python exception as a value: the contract's `TypeName: message`, plus where it happened. */
+const PYTHON_ERROR = object('an error', {
+  ...EXCEPTION_FIELDS,
+  /** The exceptions before it that python3 prints above it (`__cause__`, `__context__`), oldest first. */
+  chain: optional(array("an error's chain", CHAINED_ERROR, 1, MESSAGE_LIMITS.chainedErrors)),
   /**
    * A SystemExit whose code is None or an int: the status python3 would exit with (0 for None,
    * else the code's low byte), and nothing to print. Other codes are printed and exit 1.

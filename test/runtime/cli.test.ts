@@ -31,6 +31,12 @@ function besidePython3(scripts: string[]): { script: string; python3: SpawnSyncR
   }
 }
 
+/** Whether this machine's python3 is 3.11, whose tracebacks the CLI's follow. */
+function python3Is311(): boolean {
+  const reference = spawnSync('python3', ['-c', 'import sys; print(sys.version_info[:2] == (3, 11))'], { encoding: 'utf8' });
+  return reference.stdout?.trim() === 'True';
+}
+
 describe('CLI', () => {
   it('exec streams output and exits 0', () => {
     assert.deepEqual(cli(['exec', 'print("Hello, World!")']), { status: 0, stdout: 'Hello, World!\n', stderr: '' });
@@ -92,8 +98,7 @@ describe('CLI', () => {
   });
 
   it("shows a script's IndentationError or TabError line for line as this machine's python3: no caret inside the indentation, trailing spaces kept", function () {
-    const reference = spawnSync('python3', ['-c', 'import sys; print(sys.version_info[:2] == (3, 11))'], { encoding: 'utf8' });
-    if (reference.stdout?.trim() !== 'True') return this.skip();
+    if (!python3Is311()) return this.skip();
     const scripts = [
       'total = 0\n    total += 1\n',
       'for n in range(3):\n    print(n)\n\tprint(-n)\n',
@@ -103,6 +108,57 @@ describe('CLI', () => {
     for (const { script, python3, ours } of besidePython3(scripts)) {
       assert.deepEqual(ours, { status: 1, stdout: '', stderr: python3.stderr }, script);
     }
+  });
+
+  it("prints an error's chain (raise from, raised while handling, not after from None) and its notes line for line as this machine's python3", function () {
+    if (!python3Is311()) return this.skip();
+    const scripts = [
+      // raise ... from: the cause's traceback first.
+      'def parse(s):\n    try:\n        return int(s)\n    except ValueError as e:\n        raise RuntimeError("bad config") from e\n\nparse("x")\n',
+      // Raised while handling another: its context.
+      'try:\n    {}["k"]\nexcept KeyError:\n    print(undefined_name)\n',
+      // from None suppresses the context: only the last one.
+      'def get(d, k):\n    try:\n        return d[k]\n    except KeyError:\n        raise LookupError(f"no {k}") from None\n\nget({}, "x")\n',
+      // Notes, one of several lines, after the message.
+      'e = ValueError("base")\ne.add_note("a note for the reader")\ne.add_note("two\\nlines")\nraise e\n',
+      // A chain of three through several frames, cause then context, with a note on the earliest.
+      [
+        'def load(text):',
+        '    return int(text)',
+        '',
+        'def parse(text):',
+        '    try:',
+        '        return load(text)',
+        '    except ValueError as e:',
+        '        e.add_note("while parsing")',
+        '        raise RuntimeError("bad config") from e',
+        '',
+        'def main():',
+        '    try:',
+        '        parse("x")',
+        '    except RuntimeError:',
+        '        return 1 / 0',
+        '',
+        'main()',
+        '',
+      ].join('\n'),
+      // A cycle of causes ends where it closes, as python3's does; a cause that was never raised has no traceback.
+      'a, b = ValueError("a"), TypeError("b")\na.__cause__ = b\nb.__cause__ = a\nraise a\n',
+      'raise RuntimeError("outer") from ValueError("never raised")\n',
+    ];
+    for (const { script, python3, ours } of besidePython3(scripts)) {
+      assert.deepEqual(ours, { status: 1, stdout: '', stderr: python3.stderr }, script);
+    }
+  });
+
+  it('of a chain longer than eight, prints the eight exceptions nearest the last one, as the end of what python3 prints', () => {
+    const script =
+      'def f(n):\n    try:\n        if n == 0:\n            raise ValueError("bottom")\n        f(n - 1)\n    except Exception as e:\n        raise KeyError(n) from e\n\nf(12)\n';
+    const [{ python3, ours }] = besidePython3([script]);
+    assert.equal(ours.status, 1);
+    assert.equal(ours.stderr.split('\nThe above exception was the direct cause').length, 9, 'eight links');
+    assert.ok(python3.stderr.endsWith(ours.stderr), ours.stderr);
+    assert.match(ours.stderr, /^Traceback[^]*\nKeyError: 4\n\nThe above/);
   });
 
   it('sys.exit() and exit() end as python3 does: with the status and no traceback, or a message on stderr and status 1', () => {

@@ -40,6 +40,7 @@ const SCENARIOS: Record<string, Expected> = {
   'display data that is not base64': 'protocol fault',
   'displays past the limits of a run': 'protocol fault',
   'a package error for a run without packages': 'protocol fault',
+  'an error whose chain is past its bound': 'protocol fault',
 };
 
 /** A frame's body must follow its header within 10 s (client.ts); a little more for a busy machine. */

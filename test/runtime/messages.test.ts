@@ -54,7 +54,11 @@ Rich()`;
 
 const ERRORS = `def divide(a, b):
     return a / b
-divide(1, 0)`;
+try:
+    divide(1, 0)
+except ZeroDivisionError as error:
+    error.add_note('dividing')
+    raise ValueError('no ratio') from error`;
 
 describe('messages: what a real sandbox sends is what protocol.ts defines', function () {
   this.timeout(120_000);
@@ -144,6 +148,8 @@ describe('messages: what a real sandbox sends is what protocol.ts defines', func
       'result.outcome.value',
       'result.outcome.lastValue',
       'result.outcome.error.frames.endColumn',
+      'result.outcome.error.chain.link',
+      'result.outcome.error.chain.notes',
       'result.outcome.packageError',
       'result.outcome.recycle',
       'variables-result.answer.entries.summary',

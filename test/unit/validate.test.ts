@@ -26,6 +26,19 @@ describe('validate: messages from the sandbox', () => {
     assert.deepEqual(parseSandboxMessage({ type: 'result', id: 1, outcome }), { type: 'result', id: 1, outcome });
   });
 
+  it("accepts an error's notes and the exceptions chained before it, with how each led to the next", () => {
+    const frames = [{ line: 3, name: 'parse' }];
+    const chain = [
+      { type: 'ValueError', message: "invalid literal for int() with base 10: 'x'", frames, notes: ['while parsing'], link: 'cause' },
+      { type: 'RuntimeError', message: 'bad config', frames: [], link: 'context' },
+    ];
+    const outcome = {
+      truncated: false,
+      error: { type: 'ZeroDivisionError', message: 'division by zero', frames, notes: ['a', ''], chain },
+    };
+    assert.deepEqual(parseSandboxMessage({ type: 'result', id: 1, outcome }), { type: 'result', id: 1, outcome });
+  });
+
   it('accepts display data: text and base64 items, one per MIME type', () => {
     const items = [
       { mime: 'image/png', data: 'iVBORw0KGgo=', encoding: 'base64' },
@@ -57,6 +70,12 @@ describe('validate: messages from the sandbox', () => {
     outcome: { truncated: false, outputFiles: [{ path, size: 1, mtimeMs: 1, ...extra }] },
   });
   const plain = { mime: 'text/plain', data: 'x', encoding: 'text' };
+  const failed = (fields: object): unknown => ({
+    type: 'result',
+    id: 1,
+    outcome: { truncated: false, error: { type: 'E', message: '', frames: [], ...fields } },
+  });
+  const chained = { type: 'ValueError', message: 'x', frames: [], link: 'cause' };
 
   it('accepts a display with an id, its update, and a clear with no items (waiting or not)', () => {
     const shown = { type: 'display', id: 3, kind: 'display', items: [plain], displayId: 'progress' };
@@ -122,6 +141,17 @@ describe('validate: messages from the sandbox', () => {
       outcome: { truncated: false, error: { type: 'E', message: '', frames: [{ line: 0, name: 'f' }] } },
     },
     'a missing truncated flag': { type: 'result', id: 1, outcome: {} },
+    'a chain longer than its bound': failed({ chain: Array(MESSAGE_LIMITS.chainedErrors + 1).fill(chained) }),
+    'an empty chain': failed({ chain: [] }),
+    'a chained error of an unknown link': failed({ chain: [{ ...chained, link: 'finally' }] }),
+    'a chained error without a link': failed({ chain: [{ type: 'E', message: '', frames: [] }] }),
+    'a chained error with too many frames': failed({
+      chain: [{ ...chained, frames: Array(MESSAGE_LIMITS.frames + 1).fill({ line: 1, name: 'f' }) }],
+    }),
+    'a note longer than its bound': failed({ notes: ['x'.repeat(MESSAGE_LIMITS.noteChars + 1)] }),
+    'too many notes': failed({ notes: Array(MESSAGE_LIMITS.notes + 1).fill('n') }),
+    'a note that is not a string': failed({ notes: [1] }),
+    'an oversized note in a chained error': failed({ chain: [{ ...chained, notes: ['x'.repeat(MESSAGE_LIMITS.noteChars + 1)] }] }),
     'restrictions that are not booleans': { type: 'ready', restrictions: { ...restrictions, environmentEmpty: 'yes' }, runtime },
     'an unknown boot mode': { type: 'ready', restrictions, runtime: { ...runtime, boot: 'magic' } },
     'an output file path that climbs out (..)': outputFile('output/../../.bashrc'),

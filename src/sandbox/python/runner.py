@@ -172,7 +172,8 @@ def _file_hint(error, not_found_hint):
     return ""
 
 
-def _describe(error, filename, not_found_hint=None):
+def _exception(error, filename, not_found_hint):
+    """One exception as the protocol has it: its type, message, frames in the code, and notes."""
     message = error.msg if isinstance(error, SyntaxError) else str(error)
     if len(message) > _MAX_MESSAGE:
         message = message[:_MAX_MESSAGE] + f"… ({len(message) - _MAX_MESSAGE} more characters)"
@@ -187,6 +188,61 @@ def _describe(error, filename, not_found_hint=None):
             " packages named in pythonSandbox.packages.preload, with Sandbox: Install Packages… or with --packages"
         )
     described = {"type": type(error).__name__[:_MAX_NAME], "message": message, "frames": _frames(error, filename)}
+    notes = _notes(error)
+    if notes:
+        described["notes"] = notes
+    return described
+
+
+# Exception notes and earlier exceptions of a chain one error carries; the client refuses more.
+_MAX_NOTES = 20
+_MAX_NOTE = 4096
+_MAX_CHAIN = 8
+
+
+def _notes(error):
+    """The error's notes (PEP 678) as python3 prints them: str() of each, when ``__notes__`` is a list or tuple."""
+    notes = getattr(error, "__notes__", None)
+    try:
+        notes = list(notes[:_MAX_NOTES]) if isinstance(notes, (list, tuple)) else []
+    except Exception:  # a list subclass's own slicing
+        return []
+    shown = []
+    for note in notes:
+        try:
+            text = note if isinstance(note, str) else str(note)
+        except Exception:
+            text = "<note str() failed>"
+        shown.append(text[:_MAX_NOTE])
+    return shown
+
+
+def _chain(error):
+    """The exceptions before ``error`` that python3 prints above it, oldest first, each with how it led to the
+    next ('cause': ``raise ... from``; 'context': raised while handling it, unless ``from None`` suppressed
+    that). As python3, a cycle ends the chain; only the ``_MAX_CHAIN`` nearest ``error`` are kept."""
+    chain, seen = [], {id(error)}
+    while len(chain) < _MAX_CHAIN:
+        if error.__cause__ is not None:
+            earlier, link = error.__cause__, "cause"
+        elif error.__context__ is not None and not error.__suppress_context__:
+            earlier, link = error.__context__, "context"
+        else:
+            break
+        if id(earlier) in seen:
+            break
+        seen.add(id(earlier))
+        chain.append((earlier, link))
+        error = earlier
+    return chain[::-1]
+
+
+def _describe(error, filename, not_found_hint=None):
+    """The error the run ended with, with the exceptions chained before it and its notes."""
+    described = _exception(error, filename, not_found_hint)
+    chain = [{**_exception(earlier, filename, not_found_hint), "link": link} for earlier, link in _chain(error)]
+    if chain:
+        described["chain"] = chain
     if isinstance(error, SystemExit) and (error.code is None or isinstance(error.code, int)):
         # As python3 ends: a status, not a traceback. It reads the int's own value (an int subclass's
         # methods are not asked), takes -1 for one past a C long long, and the OS keeps the low byte.
