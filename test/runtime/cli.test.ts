@@ -145,10 +145,18 @@ describe('CLI', () => {
       // A cycle of causes ends where it closes, as python3's does; a cause that was never raised has no traceback.
       'a, b = ValueError("a"), TypeError("b")\na.__cause__ = b\nb.__cause__ = a\nraise a\n',
       'raise RuntimeError("outer") from ValueError("never raised")\n',
+      // A class's own __cause__ is not asked: python3 reads the link from the exception itself.
+      'class Odd(Exception):\n    @property\n    def __cause__(self):\n        raise RuntimeError("asked")\n\nraise Odd("boom")\n',
     ];
     for (const { script, python3, ours } of besidePython3(scripts)) {
       assert.deepEqual(ours, { status: 1, stdout: '', stderr: python3.stderr }, script);
     }
+  });
+
+  it('an exception whose notes cannot be read is still described, without them', () => {
+    // python3 itself fails while printing this one (it reports the failure to print, not the error).
+    const code = 'class Odd(Exception):\n    @property\n    def __notes__(self):\n        raise ValueError("asked")\n\nraise Odd("boom")\n';
+    assert.deepEqual(cli(['exec', code]).stderr.split('\n').slice(-2), ['Odd: boom', '']);
   });
 
   it('of a chain longer than eight, prints the eight exceptions nearest the last one, as the end of what python3 prints', () => {

@@ -198,14 +198,16 @@ def _exception(error, filename, not_found_hint):
 _MAX_NOTES = 20
 _MAX_NOTE = 4096
 _MAX_CHAIN = 8
+# The links as python3 reads them, from the exception itself: a class's property of the same name is not asked.
+_CAUSE, _CONTEXT, _SUPPRESS_CONTEXT = (vars(BaseException)[name] for name in ("__cause__", "__context__", "__suppress_context__"))
 
 
 def _notes(error):
     """The error's notes (PEP 678) as python3 prints them: str() of each, when ``__notes__`` is a list or tuple."""
-    notes = getattr(error, "__notes__", None)
     try:
+        notes = getattr(error, "__notes__", None)
         notes = list(notes[:_MAX_NOTES]) if isinstance(notes, (list, tuple)) else []
-    except Exception:  # a list subclass's own slicing
+    except Exception:  # a property of the exception's class, or a list subclass's own slicing
         return []
     shown = []
     for note in notes:
@@ -223,10 +225,11 @@ def _chain(error):
     that). As python3, a cycle ends the chain; only the ``_MAX_CHAIN`` nearest ``error`` are kept."""
     chain, seen = [], {id(error)}
     while len(chain) < _MAX_CHAIN:
-        if error.__cause__ is not None:
-            earlier, link = error.__cause__, "cause"
-        elif error.__context__ is not None and not error.__suppress_context__:
-            earlier, link = error.__context__, "context"
+        cause, context = _CAUSE.__get__(error), _CONTEXT.__get__(error)
+        if cause is not None:
+            earlier, link = cause, "cause"
+        elif context is not None and not _SUPPRESS_CONTEXT.__get__(error):
+            earlier, link = context, "context"
         else:
             break
         if id(earlier) in seen:
