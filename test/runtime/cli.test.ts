@@ -145,6 +145,8 @@ describe('CLI', () => {
       // A cycle of causes ends where it closes, as python3's does; a cause that was never raised has no traceback.
       'a, b = ValueError("a"), TypeError("b")\na.__cause__ = b\nb.__cause__ = a\nraise a\n',
       'raise RuntimeError("outer") from ValueError("never raised")\n',
+      // An exception whose str() fails is still named, as python3 names it.
+      'class Odd(Exception):\n    def __str__(self):\n        raise ValueError("no")\n\nraise Odd()\n',
       // A class's own __cause__ is not asked: python3 reads the link from the exception itself.
       'class Odd(Exception):\n    @property\n    def __cause__(self):\n        raise RuntimeError("asked")\n\nraise Odd("boom")\n',
     ];

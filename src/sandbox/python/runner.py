@@ -174,7 +174,11 @@ def _file_hint(error, not_found_hint):
 
 def _exception(error, filename, not_found_hint):
     """One exception as the protocol has it: its type, message, frames in the code, and notes."""
-    message = error.msg if isinstance(error, SyntaxError) else str(error)
+    try:
+        message = error.msg if isinstance(error, SyntaxError) else str(error)
+        message = message if isinstance(message, str) else str(message)
+    except Exception:
+        message = "<exception str() failed>"  # python3's words
     if len(message) > _MAX_MESSAGE:
         message = message[:_MAX_MESSAGE] + f"… ({len(message) - _MAX_MESSAGE} more characters)"
     message += _file_hint(error, not_found_hint)
