@@ -12,6 +12,9 @@ import { formatError } from './sandbox/result';
 
 const SYNTAX_ERRORS = new Set(['SyntaxError', 'IndentationError', 'TabError']);
 
+/** How many times python3 draws the same frame in a row before it counts the rest instead. */
+const RECURSIVE_CUTOFF = 3;
+
 /**
  * The frame's line as python3 shows it (indented by four), with carets under its columns. A
  * traceback frame's line is stripped; a SyntaxError's (`carets: 'always'`) loses only its
@@ -59,10 +62,16 @@ function exceptionLines(error: Omit<ChainedError, 'link'>, lines: readonly strin
     return [`  File ${file}, line ${frame.line}`, ...sourceLines(frame, lines, 'always'), ...described];
   }
   if (error.frames.length === 0) return described;
-  const frames = error.frames.flatMap((frame) => [
-    `  File ${file}, line ${frame.line}, in ${frame.name}`,
-    ...sourceLines(frame, lines, 'partial'),
-  ]);
+  const frames = error.frames.flatMap((frame) => {
+    const shown = [`  File ${file}, line ${frame.line}, in ${frame.name}`, ...sourceLines(frame, lines, 'partial')];
+    // python3 draws a frame that ran again and again three times, then counts the rest.
+    const repeats = frame.repeats ?? 1;
+    const more = repeats - RECURSIVE_CUTOFF;
+    return [
+      ...Array.from({ length: Math.min(repeats, RECURSIVE_CUTOFF) }, () => shown).flat(),
+      ...(more > 0 ? [`  [Previous line repeated ${more} more time${more > 1 ? 's' : ''}]`] : []),
+    ];
+  });
   return ['Traceback (most recent call last):', ...frames, ...described];
 }
 

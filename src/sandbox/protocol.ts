@@ -193,6 +193,8 @@ const TRACE_FRAME = object('a traceback frame', {
    */
   operatorStart: optional(integer('a frame operator column', 0, MAX_LINE)),
   operatorEnd: optional(integer('a frame operator end column', 0, MAX_LINE)),
+  /** How many times in a row the same frame ran (recursion), where more than once: it is sent once. */
+  repeats: optional(integer('a frame repeat count', 2, 2 ** 31 - 1)),
 });
 export type TraceFrame = Infer<typeof TRACE_FRAME>;
 

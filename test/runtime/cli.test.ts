@@ -155,6 +155,16 @@ describe('CLI', () => {
     }
   });
 
+  it("draws a frame that ran again and again three times, then counts the rest, line for line as this machine's python3", function () {
+    if (!python3Is311()) return this.skip();
+    const scripts = [50, 4, 2].map(
+      (depth) => `def down(n):\n    if n == 0:\n        raise ValueError("bottom")\n    return down(n - 1)\n\ndown(${depth})\n`,
+    );
+    for (const { script, python3, ours } of besidePython3(scripts)) {
+      assert.deepEqual(ours, { status: 1, stdout: '', stderr: python3.stderr }, script);
+    }
+  });
+
   it('an exception whose notes cannot be read is still described, without them', () => {
     // python3 itself fails while printing this one (it reports the failure to print, not the error).
     const code = 'class Odd(Exception):\n    @property\n    def __notes__(self):\n        raise ValueError("asked")\n\nraise Odd("boom")\n';

@@ -139,8 +139,14 @@ _MAX_FRAMES = 50
 
 
 def _collapse(frames):
-    """Drops repeats of the same frame (deep recursion) and keeps the outer and inner ends."""
-    kept = [frame for i, frame in enumerate(frames) if i == 0 or frame != frames[i - 1]]
+    """A run of the same frame (deep recursion) as that frame once, with how many times it ran in
+    a row (``repeats``, which python3 reports); then the outer and inner ends of what is left."""
+    kept = []
+    for frame in frames:
+        if kept and frame == {key: value for key, value in kept[-1].items() if key != "repeats"}:
+            kept[-1]["repeats"] = kept[-1].get("repeats", 1) + 1
+        else:
+            kept.append(dict(frame))
     if len(kept) > _MAX_FRAMES:
         kept = kept[: _MAX_FRAMES // 2] + kept[-_MAX_FRAMES // 2 :]
     return kept
