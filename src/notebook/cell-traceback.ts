@@ -23,12 +23,22 @@ function frameText(frame: TraceFrame, lines: readonly string[], cell: string, wi
   return shown;
 }
 
+/**
+ * A frame as often as IPython draws it: one that ran four times or more in a row (recursion)
+ * twice, a line that counts the rest, and once more.
+ */
+function repeated(frame: TraceFrame, text: string): string[] {
+  const repeats = frame.repeats ?? 1;
+  if (repeats <= 3) return Array.from({ length: repeats }, () => text);
+  return [text, text, `    [... skipping similar frames: ${frame.name} at line ${frame.line} (${repeats - 3} times)]`, text];
+}
+
 /** The traceback text of `error` raised by a cell's `source`; `executionCount` names the cell (`Cell In[3]`). */
 export function cellTraceback(error: PythonError, source: string, executionCount: number): string {
   const cell = `Cell In[${executionCount}]`;
   const lines = source.split(/\r?\n/);
   // A SyntaxError has one frame, for the place the parser stopped: it ran in no function.
   const syntax = error.type === 'SyntaxError' || error.type === 'IndentationError' || error.type === 'TabError';
-  const frames = error.frames.map((frame) => frameText(frame, lines, cell, !syntax).join('\n'));
+  const frames = error.frames.flatMap((frame) => repeated(frame, frameText(frame, lines, cell, !syntax).join('\n')));
   return [...frames, formatError(error)].join('\n\n');
 }

@@ -24,6 +24,23 @@ describe('notebook: cell tracebacks', () => {
     );
   });
 
+  it('draws a frame that ran four times or more in a row twice, counts the rest, and draws it once more, as IPython does', () => {
+    const recursion = 'def down(n):\n    return down(n - 1)\n\ndown(9)\n';
+    const frame = (repeats?: number): PythonError => ({
+      type: 'RecursionError',
+      message: 'maximum recursion depth exceeded',
+      frames: [
+        { line: 4, name: '<module>' },
+        { line: 2, name: 'down', ...(repeats ? { repeats } : {}) },
+      ],
+    });
+    const down = 'Cell In[1], line 2, in down\n----> 2     return down(n - 1)';
+    const drawn = (repeats?: number): string[] => cellTraceback(frame(repeats), recursion, 1).split('\n\n').slice(1, -1);
+    assert.deepEqual(drawn(), [down]);
+    assert.deepEqual(drawn(3), [down, down, down]);
+    assert.deepEqual(drawn(50), [down, down, '    [... skipping similar frames: down at line 2 (47 times)]', down]);
+  });
+
   it('puts carets under the columns of a SyntaxError, and names no function', () => {
     const error: PythonError = {
       type: 'SyntaxError',
