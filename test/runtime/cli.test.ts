@@ -31,6 +31,13 @@ function besidePython3(scripts: string[]): { script: string; python3: SpawnSyncR
   }
 }
 
+/** Each script fails through the CLI exactly as through python3: status 1, nothing on stdout, the same stderr. */
+function failsAsPython3(scripts: string[]): void {
+  for (const { script, python3, ours } of besidePython3(scripts)) {
+    assert.deepEqual(ours, { status: 1, stdout: '', stderr: python3.stderr }, script);
+  }
+}
+
 /** Whether this machine's python3 is 3.11, whose tracebacks the CLI's follow. */
 function python3Is311(): boolean {
   const reference = spawnSync('python3', ['-c', 'import sys; print(sys.version_info[:2] == (3, 11))'], { encoding: 'utf8' });
@@ -105,9 +112,7 @@ describe('CLI', () => {
       'ready = True\n  go = ready   \n',
       'def half(n):\n    return n /   \n',
     ];
-    for (const { script, python3, ours } of besidePython3(scripts)) {
-      assert.deepEqual(ours, { status: 1, stdout: '', stderr: python3.stderr }, script);
-    }
+    failsAsPython3(scripts);
   });
 
   it("prints an error's chain (raise from, raised while handling, not after from None) and its notes line for line as this machine's python3", function () {
@@ -150,9 +155,7 @@ describe('CLI', () => {
       // A class's own __cause__ is not asked: python3 reads the link from the exception itself.
       'class Odd(Exception):\n    @property\n    def __cause__(self):\n        raise RuntimeError("asked")\n\nraise Odd("boom")\n',
     ];
-    for (const { script, python3, ours } of besidePython3(scripts)) {
-      assert.deepEqual(ours, { status: 1, stdout: '', stderr: python3.stderr }, script);
-    }
+    failsAsPython3(scripts);
   });
 
   it("draws a frame that ran again and again three times, then counts the rest, line for line as this machine's python3", function () {
@@ -160,9 +163,7 @@ describe('CLI', () => {
     const scripts = [50, 4, 2].map(
       (depth) => `def down(n):\n    if n == 0:\n        raise ValueError("bottom")\n    return down(n - 1)\n\ndown(${depth})\n`,
     );
-    for (const { script, python3, ours } of besidePython3(scripts)) {
-      assert.deepEqual(ours, { status: 1, stdout: '', stderr: python3.stderr }, script);
-    }
+    failsAsPython3(scripts);
   });
 
   it('an exception whose notes cannot be read is still described, without them', () => {
